@@ -1,0 +1,351 @@
+//! Type definitions: structs, string enums and role unions, with serde and role accessors.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Kinds;
+use super::rust_types::{field_type, holds_null, path};
+use crate::ir::{AdditionalRule, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
+use crate::naming;
+
+/// The definition of one type.
+pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = doc_attrs(def.doc.as_deref(), &def.location);
+    match &def.kind {
+        TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds),
+        TypeKind::Enum(values) => emit_enum(&name, &doc, values),
+        TypeKind::RoleUnion(union) => emit_union(&name, &doc, union),
+        TypeKind::Alias(node) => {
+            let target = field_type(node);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+    }
+}
+
+/// Rustdoc from the schema's description, and where the schema is.
+pub fn doc_attrs(description: Option<&str>, location: &str) -> TokenStream {
+    let mut lines: Vec<String> = description
+        .map(|text| {
+            text.trim()
+                .lines()
+                .map(|line| format!(" {}", line.trim()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(" Schema: `{location}`"));
+    quote! { #(#[doc = #lines])* }
+}
+
+/// Rust names for a struct's members, unique within the struct.
+struct Names(BTreeSet<String>);
+
+impl Names {
+    fn take(&mut self, wanted: &str) -> proc_macro2::Ident {
+        let mut name = wanted.to_owned();
+        let mut n = 2;
+        while !self.0.insert(name.clone()) {
+            name = format!("{wanted}_{n}");
+            n += 1;
+        }
+        match name.strip_prefix("r#") {
+            Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+            None => format_ident!("{}", name),
+        }
+    }
+}
+
+fn emit_struct(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    def: &Struct,
+    kinds: &Kinds<'_>,
+) -> TokenStream {
+    let mut names = Names(BTreeSet::new());
+    let mut fields = Vec::new();
+    let mut accessors = Vec::new();
+    for field in &def.fields {
+        let ident = names.take(&naming::field_name(&field.json_name));
+        let json = &field.json_name;
+        let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location);
+        let ty = field_type(&field.node);
+        let can_be_null = field.node.nullable || holds_null(&field.node);
+        fields.push(if field.required {
+            quote! {
+                #field_doc
+                #[serde(rename = #json)]
+                pub #ident: #ty,
+            }
+        } else if can_be_null {
+            quote! {
+                #field_doc
+                #[serde(
+                    rename = #json,
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    deserialize_with = "crate::runtime::present"
+                )]
+                pub #ident: ::std::option::Option<#ty>,
+            }
+        } else {
+            quote! {
+                #field_doc
+                #[serde(rename = #json, default, skip_serializing_if = "Option::is_none")]
+                pub #ident: ::std::option::Option<#ty>,
+            }
+        });
+        if let Some(union) = role_union_items(&field.node.shape, kinds) {
+            accessors.extend(role_accessors(&ident, field.required, union));
+        }
+    }
+    if def.jsonld_type.is_some() {
+        for (json, wanted, what) in [
+            ("@context", "context", "The JSON-LD context, as written."),
+            ("@type", "jsonld_type", "The JSON-LD type, as written."),
+        ] {
+            if def.fields.iter().any(|field| field.json_name == json) {
+                continue;
+            }
+            let ident = names.take(wanted);
+            fields.push(quote! {
+                #[doc = #what]
+                #[serde(
+                    rename = #json,
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    deserialize_with = "crate::runtime::present"
+                )]
+                pub #ident: ::std::option::Option<::serde_json::Value>,
+            });
+        }
+    }
+    match &def.additional {
+        AdditionalRule::Forbidden => {}
+        AdditionalRule::Allowed => {
+            let ident = names.take("additional_properties");
+            fields.push(quote! {
+                /// Members the schema does not declare, kept as written.
+                #[serde(flatten)]
+                pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            });
+        }
+        AdditionalRule::Typed(node) => {
+            let ident = names.take("additional_properties");
+            let ty = field_type(node);
+            fields.push(quote! {
+                /// Members the schema does not declare, each of the type it gives them.
+                #[serde(flatten)]
+                pub #ident: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            });
+        }
+    }
+    let accessors = (!accessors.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#accessors)*
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #accessors
+    }
+}
+
+/// The role union an array field's items are, if any.
+fn role_union_items<'k>(shape: &Shape, kinds: &Kinds<'k>) -> Option<(&'k RoleUnion, TypeRef)> {
+    let Shape::Array { items, .. } = shape else {
+        return None;
+    };
+    let Shape::Named(ty) = &items.shape else {
+        return None;
+    };
+    match kinds.get(ty) {
+        Some(TypeKind::RoleUnion(union)) => Some((union, ty.clone())),
+        _ => None,
+    }
+}
+
+fn role_accessors(
+    field: &proc_macro2::Ident,
+    required: bool,
+    (union, union_ty): (&RoleUnion, TypeRef),
+) -> Vec<TokenStream> {
+    let union_path = path(&union_ty);
+    let roles = if required {
+        quote! { self.#field.iter() }
+    } else {
+        quote! { self.#field.iter().flatten() }
+    };
+    union
+        .variants
+        .iter()
+        .map(|variant| {
+            let accessor = format_ident!("{}", variant.accessor);
+            let variant_name = format_ident!("{}", variant.name);
+            let ty = path(&variant.ty);
+            let doc = format!(
+                " The first role of kind {}, if the contract lists one.",
+                variant.values.join(" or ")
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> ::std::option::Option<&#ty> {
+                    #roles.find_map(|role| match role {
+                        #union_path::#variant_name(inner) => ::std::option::Option::Some(inner),
+                        _ => ::std::option::Option::None,
+                    })
+                }
+            }
+        })
+        .collect()
+}
+
+/// Rust variant names for enum values, unique within the enum.
+pub fn variant_names(values: &[String]) -> Vec<proc_macro2::Ident> {
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .map(|value| {
+            let base = match naming::camel(value) {
+                camel if camel == "Unnamed" => "Empty".to_owned(),
+                camel => camel,
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            format_ident!("{}", name)
+        })
+        .collect()
+}
+
+fn emit_enum(name: &proc_macro2::Ident, doc: &TokenStream, values: &[String]) -> TokenStream {
+    let variants = variant_names(values);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(
+                #[doc = #values]
+                #[serde(rename = #values)]
+                #variants,
+            )*
+        }
+
+        impl #name {
+            /// Every value, as written in JSON.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as written in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #values,)*
+                }
+            }
+        }
+    }
+}
+
+fn emit_union(name: &proc_macro2::Ident, doc: &TokenStream, union: &RoleUnion) -> TokenStream {
+    let discriminator = &union.discriminator;
+    let variant_idents: Vec<_> = union
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.name))
+        .collect();
+    let variant_types: Vec<_> = union
+        .variants
+        .iter()
+        .map(|variant| path(&variant.ty))
+        .collect();
+    let variant_docs: Vec<String> = union
+        .variants
+        .iter()
+        .map(|variant| {
+            format!(
+                " A role whose `{discriminator}` is {}.",
+                variant.values.join(" or ")
+            )
+        })
+        .collect();
+    let patterns: Vec<TokenStream> = union
+        .variants
+        .iter()
+        .map(|variant| {
+            let values = &variant.values;
+            quote! { #(#values)|* }
+        })
+        .collect();
+    let (other_variant, other_serialize, other_deserialize) = match &union.fallback {
+        Some(fallback) => {
+            let ty = path(fallback);
+            (
+                quote! {
+                    /// A role no specialised variant claims.
+                    Other(#ty),
+                },
+                quote! { Self::Other(inner) => inner.serialize(serializer), },
+                quote! { _ => ::serde_json::from_value(value).map(Self::Other), },
+            )
+        }
+        None => (
+            quote! {},
+            quote! {},
+            quote! {
+                _ => ::std::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom(
+                    "no variant for this role",
+                )),
+            },
+        ),
+    };
+    quote! {
+        #doc
+        // Roles differ in size by design; boxing them would only complicate matching.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variant_idents(#variant_types),
+            )*
+            #other_variant
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variant_idents(inner) => inner.serialize(serializer),)*
+                    #other_serialize
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let parsed = match value.get(#discriminator).and_then(::serde_json::Value::as_str) {
+                    #(::std::option::Option::Some(#patterns) => ::serde_json::from_value(value).map(Self::#variant_idents),)*
+                    #other_deserialize
+                };
+                parsed.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Validators: for each type, `validate` (every error), `is_valid` (fail fast), `parse` (typed,
+//! validated first) and the `check` function the others and enclosing types call.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::rust_types::path;
+use crate::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind};
+
+/// The validation impl of one type.
+pub fn emit(def: &TypeDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let location = &def.location;
+    let body = match &def.kind {
+        TypeKind::Struct(object) => check_struct(object, location),
+        TypeKind::Enum(values) => check_enum(values, location),
+        TypeKind::RoleUnion(union) => check_union(union),
+        TypeKind::Alias(node) => check_node(node),
+    };
+    quote! {
+        impl #name {
+            /// Where the schema of this type is written, as `file#pointer`.
+            pub const SCHEMA: &'static str = #location;
+
+            /// Validates a JSON value against the schema, collecting every error.
+            pub fn validate(value: &::serde_json::Value) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
+                let mut out = crate::runtime::Collector::all();
+                Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+                out.finish()
+            }
+
+            /// Whether a JSON value satisfies the schema; stops at the first error.
+            pub fn is_valid(value: &::serde_json::Value) -> bool {
+                let mut out = crate::runtime::Collector::fail_fast();
+                Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+                !out.failed()
+            }
+
+            /// Validates a JSON value, then reads it into this type.
+            pub fn parse(value: &::serde_json::Value) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+                Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+                <Self as ::serde::Deserialize>::deserialize(value).map_err(crate::runtime::ParseError::Json)
+            }
+
+            /// Parses JSON bytes, validates them, and reads them into this type.
+            pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+                let value: ::serde_json::Value = ::serde_json::from_slice(bytes).map_err(crate::runtime::ParseError::Json)?;
+                Self::parse(&value)
+            }
+
+            /// Reports every violation in `value` at `location` into `out`.
+            #[doc(hidden)]
+            pub fn check(
+                value: &::serde_json::Value,
+                location: &crate::runtime::Location<'_>,
+                out: &mut crate::runtime::Collector,
+            ) {
+                #body
+            }
+        }
+    }
+}
+
+fn type_error(location: &str, expected: &str) -> TokenStream {
+    quote! {
+        out.push(location, #location, || crate::runtime::ErrorKind::Type { expected: #expected })
+    }
+}
+
+fn check_struct(object: &Struct, location: &str) -> TokenStream {
+    let not_object = type_error(location, "an object");
+    let required = object.fields.iter().filter(|field| field.required).map(|field| {
+        let json = &field.json_name;
+        let required_location = &object.required_location;
+        quote! {
+            if !object.contains_key(#json) {
+                out.push(location, #required_location, || crate::runtime::ErrorKind::Required { property: #json });
+            }
+        }
+    });
+    let mut arms = Vec::new();
+    let mut uses_value = false;
+    for field in &object.fields {
+        let json = &field.json_name;
+        let check = check_node(&field.node);
+        uses_value |= !check.is_empty();
+        arms.push(quote! { #json => { #check } });
+    }
+    if let Some(jsonld_type) = &object.jsonld_type {
+        if !object
+            .fields
+            .iter()
+            .any(|field| field.json_name == "@context")
+        {
+            arms.push(quote! { "@context" => {} });
+        }
+        if !object.fields.iter().any(|field| field.json_name == "@type") {
+            uses_value = true;
+            arms.push(quote! {
+                "@type" => crate::runtime::check_jsonld_type(value, #jsonld_type, location, #location, out),
+            });
+        }
+    }
+    let additional_location = &object.additional_location;
+    let otherwise = match &object.additional {
+        AdditionalRule::Forbidden => Some(quote! {
+            out.push(location, #additional_location, || crate::runtime::ErrorKind::UnknownProperty {
+                property: key.clone(),
+            })
+        }),
+        AdditionalRule::Allowed => None,
+        AdditionalRule::Typed(node) => {
+            let check = check_node(node);
+            uses_value |= !check.is_empty();
+            (!check.is_empty()).then_some(check)
+        }
+    };
+    let members = if !uses_value && otherwise.is_none() {
+        quote! {}
+    } else {
+        let value_pattern = if uses_value {
+            quote! { value }
+        } else {
+            quote! { _ }
+        };
+        let dispatch = match (arms.is_empty(), &otherwise) {
+            (true, Some(otherwise)) => quote! { #otherwise; },
+            (_, otherwise) => {
+                let otherwise = otherwise.clone().unwrap_or_default();
+                quote! {
+                    match key.as_str() {
+                        #(#arms)*
+                        _ => { #otherwise }
+                    }
+                }
+            }
+        };
+        quote! {
+            for (key, #value_pattern) in object {
+                let location = &location.key(key);
+                #dispatch
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    };
+    let filled = object.filled_inputs.as_ref().map(|(inputs, inputs_location)| {
+        quote! {
+            crate::runtime::check_filled_role_inputs(object, &[#(#inputs),*], location, #inputs_location, out);
+        }
+    });
+    let binding = if members.is_empty()
+        && filled.is_none()
+        && !object.fields.iter().any(|f| f.required)
+    {
+        quote! {
+            crate::runtime::expect_type(value.is_object(), location, #location, "an object", out);
+        }
+    } else {
+        quote! {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                #not_object;
+                return;
+            };
+        }
+    };
+    quote! {
+        #binding
+        #(#required)*
+        #members
+        #filled
+    }
+}
+
+fn check_enum(values: &[String], location: &str) -> TokenStream {
+    let enum_location = format!("{location}/enum");
+    let not_string = type_error(location, "a string");
+    quote! {
+        match value.as_str() {
+            ::std::option::Option::Some(#(#values)|*) => {}
+            ::std::option::Option::Some(found) => out.push(location, #enum_location, || crate::runtime::ErrorKind::Enum {
+                found: found.to_owned(),
+                allowed: Self::VALUES,
+            }),
+            ::std::option::Option::None => #not_string,
+        }
+    }
+}
+
+fn check_union(union: &RoleUnion) -> TokenStream {
+    let discriminator = &union.discriminator;
+    let arms = union.variants.iter().map(|variant| {
+        let values = &variant.values;
+        let ty = path(&variant.ty);
+        quote! { ::std::option::Option::Some(#(#values)|*) => #ty::check(value, location, out), }
+    });
+    let fallback = match &union.fallback {
+        Some(fallback) => {
+            let ty = path(fallback);
+            quote! { _ => #ty::check(value, location, out), }
+        }
+        None => {
+            let allowed: Vec<&String> = union.variants.iter().flat_map(|v| &v.values).collect();
+            quote! {
+                _ => out.push(location, Self::SCHEMA, || crate::runtime::ErrorKind::Enum {
+                    found: value.get(#discriminator).map(::std::string::ToString::to_string).unwrap_or_default(),
+                    allowed: &[#(#allowed),*],
+                }),
+            }
+        }
+    };
+    quote! {
+        match value.get(#discriminator).and_then(::serde_json::Value::as_str) {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
+/// The checks of one node, over `value` at `location`; empty when anything goes.
+fn check_node(node: &Node) -> TokenStream {
+    let location = node.location.as_str();
+    match (shape_check(node), node.nullable) {
+        (Check::Nothing, _) => quote! {},
+        (Check::Test(test, expected), false) => quote! {
+            crate::runtime::expect_type(#test, location, #location, #expected, out);
+        },
+        (Check::Test(test, expected), true) => quote! {
+            crate::runtime::expect_type(value.is_null() || #test, location, #location, #expected, out);
+        },
+        (Check::Code(code), false) => code,
+        (Check::Code(code), true) => quote! {
+            match value {
+                ::serde_json::Value::Null => {}
+                value => { #code }
+            }
+        },
+    }
+}
+
+/// What a shape needs: nothing, a bare type test, or code of its own.
+enum Check {
+    Nothing,
+    Test(TokenStream, &'static str),
+    Code(TokenStream),
+}
+
+fn shape_check(node: &Node) -> Check {
+    let location = node.location.as_str();
+    match &node.shape {
+        Shape::Any => Check::Nothing,
+        Shape::Boolean => Check::Test(quote! { value.is_boolean() }, "a boolean"),
+        Shape::Number(bounds) | Shape::Integer(bounds) => {
+            let integer = matches!(node.shape, Shape::Integer(_));
+            let expected = if integer { "an integer" } else { "a number" };
+            let mut limits = Vec::new();
+            if let Some(minimum) = bounds.minimum {
+                let limit = Literal::f64_unsuffixed(minimum);
+                let at = format!("{location}/minimum");
+                limits.push(quote! {
+                    if number < #limit {
+                        out.push(location, #at, || crate::runtime::ErrorKind::Minimum { limit: #limit });
+                    }
+                });
+            }
+            if let Some(maximum) = bounds.maximum {
+                let limit = Literal::f64_unsuffixed(maximum);
+                let at = format!("{location}/maximum");
+                limits.push(quote! {
+                    if number > #limit {
+                        out.push(location, #at, || crate::runtime::ErrorKind::Maximum { limit: #limit });
+                    }
+                });
+            }
+            if limits.is_empty() && !integer {
+                return Check::Test(quote! { value.is_number() }, expected);
+            }
+            let error = type_error(location, expected);
+            let guard = integer.then(|| quote! { if number.fract() == 0.0 });
+            Check::Code(quote! {
+                match value.as_f64() {
+                    ::std::option::Option::Some(number) #guard => { #(#limits)* }
+                    _ => #error,
+                }
+            })
+        }
+        Shape::String(rules) => {
+            let mut checks = Vec::new();
+            if let Some(format) = &rules.format {
+                let at = format!("{location}/format");
+                checks.push(quote! {
+                    crate::runtime::check_format(text, #format, location, #at, out);
+                });
+            }
+            if rules.min_length.is_some() || rules.max_length.is_some() {
+                let min = option_literal(rules.min_length);
+                let max = option_literal(rules.max_length);
+                checks.push(quote! {
+                    crate::runtime::check_length(text, #min, #max, location, #location, out);
+                });
+            }
+            if checks.is_empty() {
+                return Check::Test(quote! { value.is_string() }, "a string");
+            }
+            let error = type_error(location, "a string");
+            Check::Code(quote! {
+                match value.as_str() {
+                    ::std::option::Option::Some(text) => { #(#checks)* }
+                    ::std::option::Option::None => #error,
+                }
+            })
+        }
+        Shape::Named(ty) => {
+            let ty = path(ty);
+            Check::Code(quote! { #ty::check(value, location, out); })
+        }
+        Shape::Array {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let mut counts = Vec::new();
+            if let Some(min) = min_items {
+                let at = format!("{location}/minItems");
+                counts.push(quote! {
+                    if (items.len() as u64) < #min {
+                        out.push(location, #at, || crate::runtime::ErrorKind::MinItems { min: #min, actual: items.len() });
+                    }
+                });
+            }
+            if let Some(max) = max_items {
+                let at = format!("{location}/maxItems");
+                counts.push(quote! {
+                    if (items.len() as u64) > #max {
+                        out.push(location, #at, || crate::runtime::ErrorKind::MaxItems { max: #max, actual: items.len() });
+                    }
+                });
+            }
+            let item_check = check_node(items);
+            let each = (!item_check.is_empty()).then(|| {
+                quote! {
+                    for (index, value) in items.iter().enumerate() {
+                        let location = &location.index(index);
+                        #item_check
+                        if out.should_stop() {
+                            return;
+                        }
+                    }
+                }
+            });
+            if counts.is_empty() && each.is_none() {
+                return Check::Test(quote! { value.is_array() }, "an array");
+            }
+            let error = type_error(location, "an array");
+            Check::Code(quote! {
+                match value.as_array() {
+                    ::std::option::Option::Some(items) => {
+                        #(#counts)*
+                        #each
+                    }
+                    ::std::option::Option::None => #error,
+                }
+            })
+        }
+        Shape::AnyOf(branches) | Shape::OneOf(branches) => {
+            let rule = if matches!(node.shape, Shape::AnyOf(_)) {
+                quote! { crate::runtime::any_of }
+            } else {
+                quote! { crate::runtime::one_of }
+            };
+            let count = branches.len();
+            let closures = branches.iter().map(|branch| {
+                let check = check_node(branch);
+                if check.is_empty() {
+                    return quote! { |_, _, _| {} };
+                }
+                quote! {
+                    |value: &::serde_json::Value, location: &crate::runtime::Location<'_>, out: &mut crate::runtime::Collector| {
+                        #check
+                    }
+                }
+            });
+            Check::Code(quote! {
+                let branches: [crate::runtime::Check; #count] = [#(#closures),*];
+                #rule(value, location, #location, &branches, out);
+            })
+        }
+        Shape::RoleInput(declared) => {
+            let variant = format_ident!("{}", crate::naming::camel(declared));
+            Check::Code(quote! {
+                crate::runtime::check_role_input(value, crate::runtime::InputType::#variant, location, #location, out);
+            })
+        }
+    }
+}
+
+fn option_literal(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(value) => quote! { ::std::option::Option::Some(#value) },
+        None => quote! { ::std::option::Option::None },
+    }
+}

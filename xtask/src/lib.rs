@@ -1,0 +1,110 @@
+//! `cargo xtask codegen`: reads the OpenAPI schemas, resolves references, merges allOf,
+//! dispatches role unions, and writes Rust role types and validators.
+
+pub mod bundle;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod locate;
+pub mod lower;
+pub mod merge;
+pub mod model;
+pub mod naming;
+pub mod resolve;
+pub mod write;
+
+use std::path::PathBuf;
+
+use error::{CodegenError, CodegenErrors, Warning};
+use write::Report;
+
+/// What `cargo xtask codegen` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The schema root.
+    pub schema: PathBuf,
+    /// The generated crate's directory.
+    pub out: PathBuf,
+    /// `<Name>/<version>` entries; empty for every file under the root.
+    pub entries: Vec<String>,
+    /// Compare only; write nothing.
+    pub check: bool,
+}
+
+/// A successful run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub warnings: Vec<Warning>,
+    pub report: Report,
+    /// The generated type names, per module, for the summary.
+    pub types: Vec<(String, Vec<String>)>,
+}
+
+/// A failed run: every error found, and the warnings seen on the way.
+#[derive(Debug)]
+pub struct Failure {
+    pub errors: CodegenErrors,
+    pub warnings: Vec<Warning>,
+}
+
+impl From<CodegenError> for Failure {
+    fn from(error: CodegenError) -> Self {
+        Failure {
+            errors: error.into(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// load → resolve → lower → emit → format → write. Nothing is written unless every step
+/// succeeds for every file.
+pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
+    let entries = if options.entries.is_empty() {
+        load::discover_entries(&options.schema)?
+    } else {
+        options
+            .entries
+            .iter()
+            .map(|entry| load::entry_file(&options.schema, entry))
+            .collect::<Result<_, _>>()?
+    };
+    let loaded = load::load(&options.schema, entries);
+    let mut warnings = loaded.warnings;
+    if !loaded.errors.is_empty() {
+        return Err(Failure {
+            errors: CodegenErrors(loaded.errors),
+            warnings,
+        });
+    }
+    let lowered = lower::lower(&loaded.set);
+    warnings.extend(lowered.warnings);
+    if !lowered.errors.is_empty() {
+        return Err(Failure {
+            errors: CodegenErrors(lowered.errors),
+            warnings,
+        });
+    }
+    let fail = |error: CodegenError, warnings: &Vec<Warning>| Failure {
+        errors: error.into(),
+        warnings: warnings.clone(),
+    };
+    let mut files = emit::emit(&lowered.krate).map_err(|error| fail(error, &warnings))?;
+    files.extend(bundle::bundle(&lowered.krate, &loaded.set));
+    let report = write::write(&options.out, &files, options.check)
+        .map_err(|error| fail(error, &warnings))?;
+    let types = lowered
+        .krate
+        .modules
+        .iter()
+        .map(|module| {
+            let names = module.types.iter().map(|def| def.name.clone()).collect();
+            (module.name.clone(), names)
+        })
+        .collect();
+    Ok(Outcome {
+        warnings,
+        report,
+        types,
+    })
+}

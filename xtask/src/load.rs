@@ -1,0 +1,243 @@
+//! Reads schema files: the entries and, through their `$ref`s, every file they reach.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use crate::error::{CodegenError, SourceLocation};
+use crate::locate::locate;
+use crate::model::{self, ReadProblem, Schema};
+use crate::resolve::{self, Resolution};
+
+/// One parsed schema file.
+#[derive(Debug)]
+pub struct SchemaFile {
+    /// Path relative to the schema root, with `/` separators.
+    pub path: String,
+    /// The source, for locating errors.
+    pub text: String,
+    /// Its component schemas, in file order.
+    pub components: IndexMap<String, Schema>,
+}
+
+impl SchemaFile {
+    /// The source location of a pointer into this file.
+    pub fn location(&self, pointer: &str) -> SourceLocation {
+        SourceLocation {
+            file: self.path.clone(),
+            pointer: pointer.to_owned(),
+            line_column: locate(&self.text, pointer),
+        }
+    }
+}
+
+/// Every file reachable from the entries, keyed by relative path, in load order.
+#[derive(Debug)]
+pub struct SchemaSet {
+    pub root: PathBuf,
+    pub files: IndexMap<String, SchemaFile>,
+    /// The entries' relative paths.
+    pub entries: Vec<String>,
+}
+
+/// The relative path of every `<Name>/<version>/attributes.yaml` under `root`, sorted.
+pub fn discover_entries(root: &Path) -> Result<Vec<String>, CodegenError> {
+    let io = |source| CodegenError::Io {
+        path: root.to_owned(),
+        source,
+    };
+    let mut entries = BTreeSet::new();
+    for name in std::fs::read_dir(root).map_err(io)? {
+        let name = name.map_err(io)?.path();
+        if !name.is_dir() {
+            continue;
+        }
+        for version in std::fs::read_dir(&name).map_err(io)? {
+            let version = version.map_err(io)?.path();
+            if version.join("attributes.yaml").is_file() {
+                let relative = version.strip_prefix(root).unwrap_or(&version);
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                entries.insert(format!("{relative}/attributes.yaml"));
+            }
+        }
+    }
+    Ok(entries.into_iter().collect())
+}
+
+/// The relative file of an entry given as `<Name>/<version>`.
+pub fn entry_file(root: &Path, entry: &str) -> Result<String, CodegenError> {
+    let relative = format!("{}/attributes.yaml", entry.trim_end_matches('/'));
+    let path = root.join(&relative);
+    if path.is_file() {
+        Ok(relative)
+    } else {
+        Err(CodegenError::UnknownEntry {
+            entry: entry.to_owned(),
+            path,
+        })
+    }
+}
+
+/// What loading produced: the files that parsed, and every problem on the way.
+pub struct Loaded {
+    pub set: SchemaSet,
+    pub errors: Vec<CodegenError>,
+    pub warnings: Vec<crate::error::Warning>,
+}
+
+/// Loads the entries and the closure of their references, collecting every error.
+pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
+    let mut set = SchemaSet {
+        root: root.to_owned(),
+        files: IndexMap::new(),
+        entries: entries.clone(),
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut pending: Vec<String> = entries;
+    pending.reverse();
+    let mut seen: BTreeSet<String> = pending.iter().cloned().collect();
+    while let Some(path) = pending.pop() {
+        let Some(file) = read_file(root, &path, &mut errors) else {
+            continue;
+        };
+        for (pointer, reference) in references(&file) {
+            match resolve::resolve(root, &file.path, &reference) {
+                Ok(Resolution { target, fell_back }) => {
+                    if fell_back {
+                        warnings.push(crate::error::Warning {
+                            location: file.location(&format!("{pointer}/$ref")),
+                            message: format!(
+                                "$ref `{reference}` does not exist relative to this file; \
+                                 resolved against the schema root as {}",
+                                target.file
+                            ),
+                        });
+                    }
+                    if seen.insert(target.file.clone()) {
+                        pending.insert(0, target.file);
+                    }
+                }
+                Err(reason) => errors.push(CodegenError::DanglingRef {
+                    location: file.location(&format!("{pointer}/$ref")),
+                    reference,
+                    reason,
+                }),
+            }
+        }
+        set.files.insert(path, file);
+    }
+    // Components must exist too; checked once every file is in.
+    for file in set.files.values() {
+        for (pointer, reference) in references(file) {
+            let Ok(Resolution { target, .. }) = resolve::resolve(root, &file.path, &reference)
+            else {
+                continue;
+            };
+            let exists = set
+                .files
+                .get(&target.file)
+                .is_none_or(|other| other.components.contains_key(&target.name));
+            if !exists {
+                errors.push(CodegenError::DanglingRef {
+                    location: file.location(&format!("{pointer}/$ref")),
+                    reference,
+                    reason: format!("{} has no component schema `{}`", target.file, target.name),
+                });
+            }
+        }
+    }
+    Loaded {
+        set,
+        errors,
+        warnings,
+    }
+}
+
+fn read_file(root: &Path, path: &str, errors: &mut Vec<CodegenError>) -> Option<SchemaFile> {
+    let full = root.join(path);
+    let text = match std::fs::read_to_string(&full) {
+        Ok(text) => text,
+        Err(source) => {
+            errors.push(CodegenError::Io { path: full, source });
+            return None;
+        }
+    };
+    let document: yaml_serde::Value = match yaml_serde::from_str(&text) {
+        Ok(document) => document,
+        Err(error) => {
+            errors.push(CodegenError::Yaml {
+                location: SourceLocation {
+                    file: path.to_owned(),
+                    pointer: String::new(),
+                    line_column: error.location().map(|at| (at.line(), at.column())),
+                },
+                message: strip_position(&error.to_string()),
+            });
+            return None;
+        }
+    };
+    let (components, problems) = model::read_components(&document, path);
+    let file = SchemaFile {
+        path: path.to_owned(),
+        text,
+        components,
+    };
+    for problem in problems {
+        errors.push(match problem {
+            ReadProblem::Unsupported { pointer, keyword } => CodegenError::Unsupported {
+                location: file.location(&pointer),
+                keyword,
+            },
+            ReadProblem::Invalid { pointer, message } => CodegenError::Invalid {
+                location: file.location(&pointer),
+                message,
+            },
+        });
+    }
+    Some(file)
+}
+
+/// The YAML parser's message without its own " at line L column C" suffix, which the
+/// location already carries.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Every `$ref` in a file, as (pointer of the schema holding it, reference).
+pub fn references(file: &SchemaFile) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for schema in file.components.values() {
+        collect_references(schema, &mut found);
+    }
+    found
+}
+
+fn collect_references(schema: &Schema, found: &mut Vec<(String, String)>) {
+    if let Some(reference) = &schema.reference {
+        found.push((schema.pointer.clone(), reference.clone()));
+    }
+    for child in children(schema) {
+        collect_references(child, found);
+    }
+}
+
+/// The schemas directly inside a schema.
+pub fn children(schema: &Schema) -> impl Iterator<Item = &Schema> {
+    let additional = match &schema.additional {
+        Some(model::Additional::Schema(inner)) => Some(inner.as_ref()),
+        _ => None,
+    };
+    schema
+        .properties
+        .values()
+        .chain(schema.items.as_deref())
+        .chain(additional)
+        .chain(&schema.all_of)
+        .chain(&schema.any_of)
+        .chain(&schema.one_of)
+}

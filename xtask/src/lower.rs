@@ -1,0 +1,690 @@
+//! Lowers loaded schemas into the IR: one module per file, one type per component, nested
+//! types for inline objects and enums, role unions for anyOfs that can be dispatched.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use crate::error::{CodegenError, SourceLocation, Warning};
+use crate::ir::{
+    AdditionalRule, Bounds, Crate, Field, Module, Node, RoleUnion, Shape, StringRules, Struct,
+    TypeDef, TypeKind, TypeRef, Variant,
+};
+use crate::load::SchemaSet;
+use crate::merge::Resolver;
+use crate::model::{Additional, JsonType, Schema};
+use crate::naming;
+
+/// The name of the component whose references are role inputs.
+const ROLE_INPUT: &str = "RoleInput";
+
+/// The declared types a role input may have, as the RoleInput `type` enum lists them.
+const INPUT_TYPES: &[&str] = &[
+    "BOOLEAN",
+    "NUMBER",
+    "DATE_TIME",
+    "DURATION",
+    "OFFER_CURVE",
+    "STRING",
+    "ROUTE",
+    "OBJECT",
+];
+
+/// The lowered crate with what went wrong on the way.
+pub struct Lowered {
+    pub krate: Crate,
+    pub errors: Vec<CodegenError>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Lowers every component of every loaded file.
+pub fn lower(set: &SchemaSet) -> Lowered {
+    let mut lowerer = Lowerer {
+        resolver: Resolver { set },
+        set,
+        modules: IndexMap::new(),
+        defined: BTreeMap::new(),
+        inline: BTreeMap::new(),
+        registry: BTreeMap::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut files: Vec<&String> = set.files.keys().collect();
+    files.sort();
+    for file in &files {
+        lowerer.modules.insert(
+            (*file).clone(),
+            Module {
+                source: (*file).clone(),
+                name: naming::module_name(file),
+                types: Vec::new(),
+            },
+        );
+    }
+    // Plain components first, so their nested types are defined where they are written
+    // before the allOf merges that reuse them.
+    for merged in [false, true] {
+        for file in &files {
+            for (name, schema) in &set.files[*file].components {
+                if schema.all_of.is_empty() != merged {
+                    lowerer.lower_component(file, name, schema);
+                }
+            }
+        }
+    }
+    let mut modules: Vec<Module> = lowerer.modules.into_values().collect();
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    Lowered {
+        krate: Crate {
+            modules,
+            registry: lowerer
+                .registry
+                .into_iter()
+                .map(|(name, (ty, _))| (name, ty))
+                .collect(),
+        },
+        errors: lowerer.errors,
+        warnings: lowerer.warnings,
+    }
+}
+
+struct Lowerer<'a> {
+    resolver: Resolver<'a>,
+    set: &'a SchemaSet,
+    modules: IndexMap<String, Module>,
+    /// Every type defined so far, with its location, to catch duplicates.
+    defined: BTreeMap<TypeRef, String>,
+    /// Inline schemas already given a type, by location, so a merged allOf reuses the
+    /// base's nested types instead of generating copies.
+    inline: BTreeMap<String, Vec<(Schema, TypeRef)>>,
+    registry: BTreeMap<String, (TypeRef, String)>,
+    errors: Vec<CodegenError>,
+    warnings: Vec<Warning>,
+}
+
+/// Where a node sits: its file's module, the struct that owns it, and a name for nested types.
+#[derive(Clone)]
+struct Context {
+    module_file: String,
+    owner: String,
+    hint: String,
+}
+
+impl Lowerer<'_> {
+    fn source(&self, schema: &Schema) -> SourceLocation {
+        match self.set.files.get(&schema.file) {
+            Some(file) => file.location(&schema.pointer),
+            None => SourceLocation {
+                file: schema.file.clone(),
+                pointer: schema.pointer.clone(),
+                line_column: None,
+            },
+        }
+    }
+
+    fn type_ref(&self, module_file: &str, name: &str) -> TypeRef {
+        TypeRef {
+            module: naming::module_name(module_file),
+            name: name.to_owned(),
+        }
+    }
+
+    fn lower_component(&mut self, file: &str, name: &str, schema: &Schema) {
+        let type_name = naming::type_name(name);
+        let context = Context {
+            module_file: file.to_owned(),
+            owner: type_name.clone(),
+            hint: type_name.clone(),
+        };
+        let flat = if schema.all_of.is_empty() {
+            schema.clone()
+        } else {
+            match self.resolver.flatten(schema) {
+                Ok(flat) => flat,
+                Err(error) => {
+                    self.errors.push(error);
+                    return;
+                }
+            }
+        };
+        if let Some(jsonld_type) = &flat.jsonld_type {
+            let ty = self.type_ref(file, &type_name);
+            let here = schema.location();
+            if let Some((_, other)) = self.registry.get(jsonld_type) {
+                let other = other.clone();
+                self.errors.push(CodegenError::DuplicateName {
+                    location: self.source(schema),
+                    name: format!("@type {jsonld_type}"),
+                    other: Box::new(self.parse_location(&other)),
+                });
+            } else {
+                self.registry.insert(jsonld_type.clone(), (ty, here));
+            }
+        }
+        let kind = if is_plain_reference(schema) {
+            TypeKind::Alias(self.lower_node(&context, schema))
+        } else {
+            self.type_kind(&context, &flat)
+        };
+        self.define(&context, schema, kind);
+    }
+
+    fn parse_location(&self, location: &str) -> SourceLocation {
+        let (file, pointer) = location.split_once('#').unwrap_or((location, ""));
+        match self.set.files.get(file) {
+            Some(loaded) => loaded.location(pointer),
+            None => SourceLocation {
+                file: file.to_owned(),
+                pointer: pointer.to_owned(),
+                line_column: None,
+            },
+        }
+    }
+
+    /// The kind of a named type for a flattened schema.
+    fn type_kind(&mut self, context: &Context, flat: &Schema) -> TypeKind {
+        if is_object(flat) && !is_map(flat) {
+            return TypeKind::Struct(self.lower_struct(context, flat));
+        }
+        if let Some(values) = string_enum(flat) {
+            return TypeKind::Enum(values);
+        }
+        if !flat.any_of.is_empty()
+            && let Some(union) = self.role_union(context, flat)
+        {
+            return TypeKind::RoleUnion(union);
+        }
+        TypeKind::Alias(self.lower_node(context, flat))
+    }
+
+    /// The type an identical inline schema was already given.
+    fn reuse(&self, schema: &Schema) -> Option<TypeRef> {
+        self.inline
+            .get(&schema.location())?
+            .iter()
+            .find(|(seen, _)| seen == schema)
+            .map(|(_, ty)| ty.clone())
+    }
+
+    /// Adds a named type to its module, unless the name is taken.
+    fn define(&mut self, context: &Context, schema: &Schema, kind: TypeKind) -> TypeRef {
+        let ty = self.type_ref(&context.module_file, &context.hint);
+        let location = schema.location();
+        self.inline
+            .entry(location.clone())
+            .or_default()
+            .push((schema.clone(), ty.clone()));
+        if let Some(other) = self.defined.get(&ty) {
+            let other = self.parse_location(&other.clone());
+            self.errors.push(CodegenError::DuplicateName {
+                location: self.source(schema),
+                name: ty.name.clone(),
+                other: Box::new(other),
+            });
+            return ty;
+        }
+        self.defined.insert(ty.clone(), location.clone());
+        let module = self
+            .modules
+            .get_mut(&context.module_file)
+            .expect("modules are created before their types");
+        module.types.push(TypeDef {
+            name: ty.name.clone(),
+            doc: schema.description.clone(),
+            location,
+            kind,
+        });
+        ty
+    }
+
+    fn lower_struct(&mut self, context: &Context, flat: &Schema) -> Struct {
+        let owner = context.hint.clone();
+        let filled_inputs = self.filled_inputs(flat);
+        let mut fields = Vec::new();
+        for (name, property) in &flat.properties {
+            let child = Context {
+                module_file: context.module_file.clone(),
+                owner: owner.clone(),
+                hint: format!("{owner}{}", naming::camel(name)),
+            };
+            let node = if filled_inputs.is_some() && name == "roleInputs" {
+                self.lower_role_inputs(&child, property)
+            } else {
+                self.lower_property(&child, name, property, flat)
+            };
+            fields.push(Field {
+                json_name: name.clone(),
+                doc: property.description.clone(),
+                required: flat.required.contains(name),
+                node,
+            });
+        }
+        for name in &flat.required {
+            if !flat.properties.contains_key(name) {
+                fields.push(Field {
+                    json_name: name.clone(),
+                    doc: None,
+                    required: true,
+                    node: Node {
+                        location: flat.location(),
+                        nullable: true,
+                        shape: Shape::Any,
+                    },
+                });
+            }
+        }
+        let additional = match &flat.additional {
+            Some(Additional::Allowed(false)) => AdditionalRule::Forbidden,
+            Some(Additional::Schema(schema)) => {
+                let child = Context {
+                    module_file: context.module_file.clone(),
+                    owner: owner.clone(),
+                    hint: format!("{owner}Value"),
+                };
+                AdditionalRule::Typed(Box::new(self.lower_node(&child, schema)))
+            }
+            _ => AdditionalRule::Allowed,
+        };
+        Struct {
+            fields,
+            additional,
+            additional_location: format!("{}/additionalProperties", flat.location()),
+            required_location: format!("{}/required", flat.location()),
+            jsonld_type: flat.jsonld_type.clone(),
+            filled_inputs,
+        }
+    }
+
+    /// A role object (with `filled` and typed `roleInputs`) requires its inputs only once
+    /// filled: the list moves from the inputs object to the role.
+    fn filled_inputs(&mut self, flat: &Schema) -> Option<(Vec<String>, String)> {
+        flat.properties.get("filled")?;
+        let inputs = flat.properties.get("roleInputs")?;
+        let inputs = self.resolver.flatten(inputs).ok()?;
+        let all_role_inputs = !inputs.properties.is_empty()
+            && inputs
+                .properties
+                .values()
+                .all(|input| self.is_role_input_reference(input));
+        all_role_inputs.then(|| {
+            (
+                inputs.required.clone(),
+                format!("{}/required", inputs.location()),
+            )
+        })
+    }
+
+    fn lower_role_inputs(&mut self, context: &Context, property: &Schema) -> Node {
+        let mut flat = match self.resolver.flatten(property) {
+            Ok(flat) => flat,
+            Err(error) => {
+                self.errors.push(error);
+                return any_node(property);
+            }
+        };
+        flat.required.clear();
+        let nullable = flat.nullable;
+        if let Some(ty) = self.reuse(&flat) {
+            return Node {
+                location: flat.location(),
+                nullable,
+                shape: Shape::Named(ty),
+            };
+        }
+        let kind = TypeKind::Struct(self.lower_struct(context, &flat));
+        let ty = self.define(context, &flat, kind);
+        Node {
+            location: flat.location(),
+            nullable,
+            shape: Shape::Named(ty),
+        }
+    }
+
+    fn is_role_input_reference(&self, schema: &Schema) -> bool {
+        self.resolver
+            .target(schema)
+            .is_some_and(|target| target.name == ROLE_INPUT)
+    }
+
+    /// A property: a role input when it refers to RoleInput, otherwise an ordinary node.
+    fn lower_property(
+        &mut self,
+        context: &Context,
+        name: &str,
+        property: &Schema,
+        owner: &Schema,
+    ) -> Node {
+        if !self.is_role_input_reference(property) {
+            return self.lower_node(context, property);
+        }
+        let declared = match &property.role_input_type {
+            Some(declared) => Some(declared.clone()),
+            None => self.declared_by_example(name, property, owner),
+        };
+        let Some(declared) = declared else {
+            self.errors.push(CodegenError::Invalid {
+                location: self.source(property),
+                message: format!(
+                    "role input `{name}` has no declared type: add `x-role-input-type`, or a \
+                     `type` for it in the role's `example`"
+                ),
+            });
+            return any_node(property);
+        };
+        if !INPUT_TYPES.contains(&declared.as_str()) {
+            self.errors.push(CodegenError::Invalid {
+                location: self.source(property),
+                message: format!(
+                    "role input `{name}` declares type `{declared}`, not one of {}",
+                    INPUT_TYPES.join(", ")
+                ),
+            });
+            return any_node(property);
+        }
+        Node {
+            location: property.location(),
+            nullable: true,
+            shape: Shape::RoleInput(declared),
+        }
+    }
+
+    /// Upstream files state an input's type only in the role's example block.
+    fn declared_by_example(
+        &mut self,
+        name: &str,
+        property: &Schema,
+        owner: &Schema,
+    ) -> Option<String> {
+        let stated = owner.example.as_ref()?.get(name)?.get("type")?.as_str()?;
+        if stated == "DATETIME" {
+            self.warnings.push(Warning {
+                location: self.source(property),
+                message: format!(
+                    "role input `{name}` is typed `DATETIME` in the example; read as `DATE_TIME`"
+                ),
+            });
+            return Some("DATE_TIME".to_owned());
+        }
+        Some(stated.to_owned())
+    }
+
+    fn lower_node(&mut self, context: &Context, schema: &Schema) -> Node {
+        let location = schema.location();
+        let nullable = schema.nullable;
+        let node = |shape| Node {
+            location: location.clone(),
+            nullable,
+            shape,
+        };
+        if is_plain_reference(schema) {
+            return match self.resolver.target(schema) {
+                Some(target) => node(Shape::Named(TypeRef {
+                    module: naming::module_name(&target.file),
+                    name: naming::type_name(&target.name),
+                })),
+                None => any_node(schema),
+            };
+        }
+        if !schema.all_of.is_empty() || schema.reference.is_some() {
+            let flat = match self.resolver.flatten(schema) {
+                Ok(flat) => flat,
+                Err(error) => {
+                    self.errors.push(error);
+                    return any_node(schema);
+                }
+            };
+            return self.lower_node(context, &flat);
+        }
+        if let Some(ty) = self.reuse(schema) {
+            return node(Shape::Named(ty));
+        }
+        if !schema.any_of.is_empty() {
+            if let Some(union) = self.role_union(context, schema) {
+                let union_context = Context {
+                    hint: format!("{}{}", context.owner, naming::camel(&union.discriminator)),
+                    ..context.clone()
+                };
+                let ty = self.define(&union_context, schema, TypeKind::RoleUnion(union));
+                return node(Shape::Named(ty));
+            }
+            let branches = self.lower_branches(context, &schema.any_of);
+            return node(Shape::AnyOf(branches));
+        }
+        if !schema.one_of.is_empty() {
+            let branches = self.lower_branches(context, &schema.one_of);
+            return node(Shape::OneOf(branches));
+        }
+        if schema.types.len() > 1 {
+            self.errors.push(CodegenError::Unsupported {
+                location: self.source(schema),
+                keyword: "type with several non-null types".to_owned(),
+            });
+            return any_node(schema);
+        }
+        if is_object(schema) {
+            if is_map(schema) {
+                let values = match &schema.additional {
+                    Some(Additional::Schema(values)) => {
+                        let child = Context {
+                            hint: format!("{}Value", context.hint),
+                            ..context.clone()
+                        };
+                        Some(Box::new(self.lower_node(&child, values)))
+                    }
+                    _ => None,
+                };
+                return node(Shape::Named(self.define_map(context, schema, values)));
+            }
+            let kind = TypeKind::Struct(self.lower_struct(context, schema));
+            return node(Shape::Named(self.define(context, schema, kind)));
+        }
+        if let Some(values) = string_enum(schema) {
+            return node(Shape::Named(self.define(
+                context,
+                schema,
+                TypeKind::Enum(values),
+            )));
+        }
+        let bounds = Bounds {
+            minimum: schema.minimum,
+            maximum: schema.maximum,
+        };
+        match schema.types.first() {
+            Some(JsonType::String) => node(Shape::String(StringRules {
+                format: schema.format.clone(),
+                min_length: schema.min_length,
+                max_length: schema.max_length,
+            })),
+            Some(JsonType::Number) => node(Shape::Number(bounds)),
+            Some(JsonType::Integer) => node(Shape::Integer(bounds)),
+            Some(JsonType::Boolean) => node(Shape::Boolean),
+            Some(JsonType::Array) => {
+                let items = match &schema.items {
+                    Some(items) => {
+                        let child = Context {
+                            hint: format!("{}Item", context.hint),
+                            ..context.clone()
+                        };
+                        self.lower_node(&child, items)
+                    }
+                    None => any_node(schema),
+                };
+                node(Shape::Array {
+                    items: Box::new(items),
+                    min_items: schema.min_items,
+                    max_items: schema.max_items,
+                })
+            }
+            _ => node(Shape::Any),
+        }
+    }
+
+    /// An object with no declared properties is a map, typed by `additionalProperties`.
+    fn define_map(
+        &mut self,
+        context: &Context,
+        schema: &Schema,
+        values: Option<Box<Node>>,
+    ) -> TypeRef {
+        let rule = match values {
+            Some(values) => AdditionalRule::Typed(values),
+            None => AdditionalRule::Allowed,
+        };
+        let kind = TypeKind::Struct(Struct {
+            fields: Vec::new(),
+            additional: rule,
+            additional_location: format!("{}/additionalProperties", schema.location()),
+            required_location: format!("{}/required", schema.location()),
+            jsonld_type: schema.jsonld_type.clone(),
+            filled_inputs: None,
+        });
+        self.define(context, schema, kind)
+    }
+
+    fn lower_branches(&mut self, context: &Context, branches: &[Schema]) -> Vec<Node> {
+        branches
+            .iter()
+            .enumerate()
+            .map(|(i, branch)| {
+                let child = Context {
+                    hint: format!("{}Variant{i}", context.hint),
+                    ..context.clone()
+                };
+                self.lower_node(&child, branch)
+            })
+            .collect()
+    }
+
+    /// An anyOf over component references whose branches each own a set of values of one
+    /// string-enum property, except at most one generic branch whose set covers theirs.
+    fn role_union(&mut self, _context: &Context, schema: &Schema) -> Option<RoleUnion> {
+        let mut branches = Vec::new();
+        for branch in &schema.any_of {
+            if !is_plain_reference(branch) {
+                return None;
+            }
+            let target = self.resolver.target(branch)?;
+            let flat = self
+                .resolver
+                .flatten(self.resolver.component(&target)?)
+                .ok()?;
+            branches.push((target, flat));
+        }
+        let (_, first) = branches.first()?;
+        for (discriminator, _) in &first.properties {
+            let sets: Option<Vec<Vec<String>>> = branches
+                .iter()
+                .map(|(_, flat)| flat.properties.get(discriminator).and_then(string_enum))
+                .collect();
+            let Some(sets) = sets else { continue };
+            let Some(fallback) = fallback_index(&sets) else {
+                continue;
+            };
+            let mut variants = Vec::new();
+            let mut fallback_ty = None;
+            for (i, (target, _)) in branches.iter().enumerate() {
+                let ty = TypeRef {
+                    module: naming::module_name(&target.file),
+                    name: naming::type_name(&target.name),
+                };
+                if Some(i) == fallback {
+                    fallback_ty = Some(ty);
+                    continue;
+                }
+                variants.push(Variant {
+                    name: naming::camel(&sets[i][0]),
+                    accessor: naming::field_name(&sets[i][0]),
+                    values: sets[i].clone(),
+                    ty,
+                });
+            }
+            return Some(RoleUnion {
+                discriminator: discriminator.clone(),
+                variants,
+                fallback: fallback_ty,
+            });
+        }
+        None
+    }
+}
+
+/// Which branch is the generic one: Some(None) when the sets are disjoint, Some(Some(i))
+/// when branch i overlaps only by covering others that are disjoint among themselves, and
+/// None when the sets cannot dispatch.
+fn fallback_index(sets: &[Vec<String>]) -> Option<Option<usize>> {
+    let overlap = |a: &Vec<String>, b: &Vec<String>| a.iter().any(|value| b.contains(value));
+    let overlapping: Vec<(usize, usize)> = (0..sets.len())
+        .flat_map(|i| (i + 1..sets.len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| overlap(&sets[i], &sets[j]))
+        .collect();
+    if overlapping.is_empty() {
+        return Some(None);
+    }
+    let covers = |wide: usize| {
+        overlapping.iter().all(|&(i, j)| {
+            let narrow = if i == wide {
+                j
+            } else if j == wide {
+                i
+            } else {
+                return false;
+            };
+            sets[narrow].iter().all(|value| sets[wide].contains(value))
+        })
+    };
+    let candidates: Vec<usize> = (0..sets.len()).filter(|&i| covers(i)).collect();
+    match candidates.as_slice() {
+        [only] => Some(Some(*only)),
+        _ => None,
+    }
+}
+
+fn any_node(schema: &Schema) -> Node {
+    Node {
+        location: schema.location(),
+        nullable: true,
+        shape: Shape::Any,
+    }
+}
+
+/// A `$ref` with nothing but annotations beside it.
+fn is_plain_reference(schema: &Schema) -> bool {
+    schema.reference.is_some()
+        && schema.types.is_empty()
+        && schema.properties.is_empty()
+        && schema.required.is_empty()
+        && schema.additional.is_none()
+        && schema.items.is_none()
+        && schema.all_of.is_empty()
+        && schema.any_of.is_empty()
+        && schema.one_of.is_empty()
+        && schema.enum_values.is_none()
+        && schema.format.is_none()
+        && schema.minimum.is_none()
+        && schema.maximum.is_none()
+        && schema.min_items.is_none()
+        && schema.max_items.is_none()
+        && schema.min_length.is_none()
+        && schema.max_length.is_none()
+}
+
+fn is_object(schema: &Schema) -> bool {
+    schema.types.contains(&JsonType::Object)
+        || (schema.types.is_empty()
+            && schema.any_of.is_empty()
+            && schema.one_of.is_empty()
+            && (!schema.properties.is_empty() || schema.additional.is_some()))
+}
+
+/// An object that declares no properties and does not forbid others.
+fn is_map(schema: &Schema) -> bool {
+    schema.properties.is_empty()
+        && schema.required.is_empty()
+        && schema.jsonld_type.is_none()
+        && !matches!(schema.additional, Some(Additional::Allowed(false)))
+}
+
+fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+    let string_typed = schema.types.is_empty() || schema.types == [JsonType::String];
+    schema.enum_values.clone().filter(|_| string_typed)
+}

@@ -1,0 +1,100 @@
+//! `cargo xtask codegen`: the command line over [`xtask::codegen`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build tasks for deg-contracts")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Generate Rust role types and validators from the OpenAPI schemas.
+    Codegen {
+        /// The schema root, holding <Name>/<version>/attributes.yaml files.
+        #[arg(long, value_name = "DIR")]
+        schema: Option<PathBuf>,
+        /// Where to write the generated crate.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Generate only these <Name>/<version> files and what they reference.
+        #[arg(long = "entry", value_name = "NAME/VERSION")]
+        entries: Vec<String>,
+        /// Write nothing; fail if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+        /// Print the generated type names.
+        #[arg(long)]
+        list_types: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let Task::Codegen {
+        schema,
+        out,
+        entries,
+        check,
+        list_types,
+    } = Cli::parse().task;
+    let root = workspace_root();
+    let options = xtask::Options {
+        schema: schema.unwrap_or_else(|| root.join("schema")),
+        out: out.unwrap_or_else(|| root.join("generated")),
+        entries,
+        check,
+    };
+    match xtask::codegen(&options) {
+        Ok(outcome) => {
+            for warning in &outcome.warnings {
+                eprintln!("{warning}");
+            }
+            if list_types {
+                for (module, types) in &outcome.types {
+                    println!("{module}: {}", types.join(", "));
+                }
+            }
+            let report = &outcome.report;
+            if check && !report.is_fresh() {
+                for file in &report.changed {
+                    eprintln!("stale: {}", options.out.join(file).display());
+                }
+                for file in &report.removed {
+                    eprintln!("no longer generated: {}", options.out.join(file).display());
+                }
+                eprintln!("error: generated code is stale; run `cargo xtask codegen`");
+                return ExitCode::FAILURE;
+            }
+            let verb = if check { "fresh" } else { "up to date" };
+            eprintln!(
+                "codegen: {} {verb} ({} written, {} removed)",
+                options.out.display(),
+                if check { 0 } else { report.changed.len() },
+                if check { 0 } else { report.removed.len() },
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            for warning in &failure.warnings {
+                eprintln!("{warning}");
+            }
+            eprintln!("{}", failure.errors);
+            eprintln!(
+                "codegen: {} error(s); nothing written",
+                failure.errors.0.len()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, so defaults hold from any directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

@@ -1,0 +1,312 @@
+//! The subset of OpenAPI 3.1 schema objects we support, read from parsed YAML. Anything
+//! outside the subset is reported with its location rather than ignored.
+
+use indexmap::IndexMap;
+use yaml_serde::Value as Yaml;
+
+/// A JSON type named by `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Object,
+    Array,
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Null,
+}
+
+impl Schema {
+    /// `file#pointer`, as validators report it.
+    pub fn location(&self) -> String {
+        format!("{}#{}", self.file, self.pointer)
+    }
+}
+
+impl JsonType {
+    fn from_name(name: &str) -> Option<JsonType> {
+        Some(match name {
+            "object" => JsonType::Object,
+            "array" => JsonType::Array,
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" => JsonType::Boolean,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+}
+
+/// `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// `true` or `false`.
+    Allowed(bool),
+    /// A schema every undeclared member must satisfy.
+    Schema(Box<Schema>),
+}
+
+/// One schema object, with the pointer it was read from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// The file the schema is written in, relative to the schema root.
+    pub file: String,
+    pub pointer: String,
+    pub reference: Option<String>,
+    /// Non-null types named by `type`; empty means any.
+    pub types: Vec<JsonType>,
+    /// `nullable: true`, or `null` among the `type` names.
+    pub nullable: bool,
+    pub format: Option<String>,
+    pub description: Option<String>,
+    pub properties: IndexMap<String, Schema>,
+    pub required: Vec<String>,
+    pub additional: Option<Additional>,
+    pub items: Option<Box<Schema>>,
+    pub all_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    /// String values of `enum`, or the one value of `const`.
+    pub enum_values: Option<Vec<String>>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// The `@type` of `x-jsonld`: the object is JSON-LD typed with this name.
+    pub jsonld_type: Option<String>,
+    /// Our `x-role-input-type` annotation on a RoleInput reference.
+    pub role_input_type: Option<String>,
+    pub example: Option<serde_json::Value>,
+}
+
+/// A problem found while reading, with the JSON pointer of the offending keyword.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadProblem {
+    Unsupported { pointer: String, keyword: String },
+    Invalid { pointer: String, message: String },
+}
+
+/// Keywords that only annotate and never constrain.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
+
+/// Reads the component schemas of a parsed OpenAPI document.
+pub fn read_components(
+    document: &Yaml,
+    file: &str,
+) -> (IndexMap<String, Schema>, Vec<ReadProblem>) {
+    let mut problems = Vec::new();
+    let mut components = IndexMap::new();
+    let schemas = document
+        .get("components")
+        .and_then(|components| components.get("schemas"));
+    match schemas {
+        Some(Yaml::Mapping(mapping)) => {
+            for (name, value) in mapping {
+                let Some(name) = name.as_str() else {
+                    problems.push(invalid(
+                        "/components/schemas",
+                        "schema names must be strings",
+                    ));
+                    continue;
+                };
+                let pointer = format!("/components/schemas/{}", escape(name));
+                components.insert(name.to_owned(), read(value, file, &pointer, &mut problems));
+            }
+        }
+        Some(_) => problems.push(invalid("/components/schemas", "expected a mapping")),
+        None => problems.push(invalid("", "no components.schemas in this file")),
+    }
+    (components, problems)
+}
+
+/// Escapes one JSON pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn invalid(pointer: &str, message: &str) -> ReadProblem {
+    ReadProblem::Invalid {
+        pointer: pointer.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// Reads one schema object; problems are collected and reading carries on.
+pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProblem>) -> Schema {
+    let mut schema = Schema {
+        file: file.to_owned(),
+        pointer: pointer.to_owned(),
+        ..Schema::default()
+    };
+    let Yaml::Mapping(mapping) = value else {
+        problems.push(invalid(pointer, "a schema must be a mapping"));
+        return schema;
+    };
+    for (key, value) in mapping {
+        let Some(key) = key.as_str() else {
+            problems.push(invalid(pointer, "schema keywords must be strings"));
+            continue;
+        };
+        let here = format!("{pointer}/{}", escape(key));
+        let mut messages: Vec<String> = Vec::new();
+        let mut bad = |message: &str| messages.push(message.to_owned());
+        match key {
+            "$ref" => match value.as_str() {
+                Some(reference) => schema.reference = Some(reference.to_owned()),
+                None => bad("$ref must be a string"),
+            },
+            "type" => read_type(value, &mut schema, &mut bad),
+            "nullable" => match value.as_bool() {
+                Some(nullable) => schema.nullable |= nullable,
+                None => bad("nullable must be a boolean"),
+            },
+            "format" => schema.format = string(value, &mut bad),
+            "description" => schema.description = string(value, &mut bad),
+            "required" => match value.as_sequence() {
+                Some(names) => {
+                    for name in names {
+                        match name.as_str() {
+                            Some(name) => schema.required.push(name.to_owned()),
+                            None => bad("required must list strings"),
+                        }
+                    }
+                }
+                None => bad("required must be a list"),
+            },
+            "properties" => match value.as_mapping() {
+                Some(properties) => {
+                    for (name, property) in properties {
+                        let Some(name) = name.as_str() else {
+                            bad("property names must be strings");
+                            continue;
+                        };
+                        let property_pointer = format!("{here}/{}", escape(name));
+                        let property = read(property, file, &property_pointer, problems);
+                        schema.properties.insert(name.to_owned(), property);
+                    }
+                }
+                None => bad("properties must be a mapping"),
+            },
+            "additionalProperties" => {
+                schema.additional = Some(match value {
+                    Yaml::Bool(allowed) => Additional::Allowed(*allowed),
+                    _ => Additional::Schema(Box::new(read(value, file, &here, problems))),
+                })
+            }
+            "items" => schema.items = Some(Box::new(read(value, file, &here, problems))),
+            "allOf" | "anyOf" | "oneOf" => {
+                let branches = match value.as_sequence() {
+                    Some(branches) if !branches.is_empty() => branches
+                        .iter()
+                        .enumerate()
+                        .map(|(i, branch)| read(branch, file, &format!("{here}/{i}"), problems))
+                        .collect(),
+                    _ => {
+                        problems.push(invalid(&here, "expected a non-empty list of schemas"));
+                        Vec::new()
+                    }
+                };
+                match key {
+                    "allOf" => schema.all_of = branches,
+                    "anyOf" => schema.any_of = branches,
+                    _ => schema.one_of = branches,
+                }
+            }
+            "enum" => match value.as_sequence() {
+                Some(values) => {
+                    let strings: Option<Vec<String>> = values
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    match strings {
+                        Some(strings) if !strings.is_empty() => schema.enum_values = Some(strings),
+                        _ => problems.push(ReadProblem::Unsupported {
+                            pointer: here.clone(),
+                            keyword: "enum (only non-empty lists of strings)".to_owned(),
+                        }),
+                    }
+                }
+                None => bad("enum must be a list"),
+            },
+            "const" => match value.as_str() {
+                Some(value) => schema.enum_values = Some(vec![value.to_owned()]),
+                None => problems.push(ReadProblem::Unsupported {
+                    pointer: here.clone(),
+                    keyword: "const (only strings)".to_owned(),
+                }),
+            },
+            "minItems" => schema.min_items = count(value, &mut bad),
+            "maxItems" => schema.max_items = count(value, &mut bad),
+            "minLength" => schema.min_length = count(value, &mut bad),
+            "maxLength" => schema.max_length = count(value, &mut bad),
+            "minimum" => schema.minimum = number(value, &mut bad),
+            "maximum" => schema.maximum = number(value, &mut bad),
+            "x-jsonld" => {
+                schema.jsonld_type = value.get("@type").and_then(Yaml::as_str).map(str::to_owned)
+            }
+            "x-role-input-type" => schema.role_input_type = string(value, &mut bad),
+            "example" => schema.example = serde_json::to_value(value).ok(),
+            _ if key.starts_with("x-") || ANNOTATIONS.contains(&key) => {}
+            _ => problems.push(ReadProblem::Unsupported {
+                pointer: here.clone(),
+                keyword: key.to_owned(),
+            }),
+        }
+        problems.extend(messages.iter().map(|message| invalid(&here, message)));
+    }
+    schema
+}
+
+fn read_type(value: &Yaml, schema: &mut Schema, bad: &mut impl FnMut(&str)) {
+    let names: Vec<&str> = match value {
+        Yaml::String(name) => vec![name.as_str()],
+        Yaml::Sequence(names) => names.iter().filter_map(Yaml::as_str).collect(),
+        _ => {
+            bad("type must be a string or a list of strings");
+            return;
+        }
+    };
+    for name in names {
+        match JsonType::from_name(name) {
+            Some(JsonType::Null) => schema.nullable = true,
+            Some(json_type) => schema.types.push(json_type),
+            None => bad(&format!("unknown type `{name}`")),
+        }
+    }
+}
+
+fn string(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<String> {
+    let text = value.as_str().map(str::to_owned);
+    if text.is_none() {
+        bad("expected a string");
+    }
+    text
+}
+
+fn count(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<u64> {
+    let count = value.as_u64();
+    if count.is_none() {
+        bad("expected a non-negative integer");
+    }
+    count
+}
+
+fn number(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<f64> {
+    let number = value.as_f64();
+    if number.is_none() {
+        bad("expected a number");
+    }
+    number
+}

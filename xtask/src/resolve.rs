@@ -1,0 +1,146 @@
+//! Resolves `$ref`s: RFC 3986 relative to the referring file, falling back to the schema root
+//! for the upstream files that are written one directory off.
+
+use std::path::Path;
+
+/// A component schema: the file it is in and its name under `#/components/schemas`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub file: String,
+    pub name: String,
+}
+
+/// Where a reference leads, and whether it took the root fallback to get there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub target: Target,
+    pub fell_back: bool,
+}
+
+const COMPONENTS: &str = "/components/schemas/";
+
+/// Resolves `reference`, written in `from` (relative to `root`), to a component schema.
+pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, String> {
+    let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let name = fragment
+        .strip_prefix(COMPONENTS)
+        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .ok_or_else(|| {
+            format!("only references to #{COMPONENTS}<Name> are supported, not `#{fragment}`")
+        })?
+        .replace("~1", "/")
+        .replace("~0", "~");
+    if path.is_empty() {
+        return Ok(Resolution {
+            target: Target {
+                file: from.to_owned(),
+                name,
+            },
+            fell_back: false,
+        });
+    }
+    let base = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let relative = normalise(&format!("{base}/{path}"));
+    if let Some(file) = relative.filter(|file| root.join(file).is_file()) {
+        return Ok(Resolution {
+            target: Target { file, name },
+            fell_back: false,
+        });
+    }
+    let from_root = normalise(path.trim_start_matches("../").trim_start_matches("./"));
+    match from_root.filter(|file| root.join(file).is_file()) {
+        Some(file) => Ok(Resolution {
+            target: Target { file, name },
+            fell_back: true,
+        }),
+        None => Err(format!(
+            "no file `{path}` relative to {from} or to the schema root"
+        )),
+    }
+}
+
+/// Removes `.` and `..` segments (RFC 3986 §5.2.4); None when the path climbs above the root.
+fn normalise(path: &str) -> Option<String> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            _ => segments.push(segment),
+        }
+    }
+    Some(segments.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["Base/v1/attributes.yaml", "Derived/v1/attributes.yaml"] {
+            std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+            std::fs::write(dir.path().join(file), "components: {schemas: {}}").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn resolves_relative_to_the_referring_file() {
+        let dir = tree();
+        let resolution = resolve(
+            dir.path(),
+            "Derived/v1/attributes.yaml",
+            "../../Base/v1/attributes.yaml#/components/schemas/Thing",
+        )
+        .unwrap();
+        assert_eq!(resolution.target.file, "Base/v1/attributes.yaml");
+        assert_eq!(resolution.target.name, "Thing");
+        assert!(!resolution.fell_back);
+    }
+
+    #[test]
+    fn falls_back_to_the_root_for_upstream_style_refs() {
+        let dir = tree();
+        let resolution = resolve(
+            dir.path(),
+            "Derived/v1/attributes.yaml",
+            "../Base/v1/attributes.yaml#/components/schemas/Thing",
+        )
+        .unwrap();
+        assert_eq!(resolution.target.file, "Base/v1/attributes.yaml");
+        assert!(resolution.fell_back);
+    }
+
+    #[test]
+    fn local_refs_stay_in_the_file() {
+        let dir = tree();
+        let resolution = resolve(
+            dir.path(),
+            "Base/v1/attributes.yaml",
+            "#/components/schemas/A~1B",
+        )
+        .unwrap();
+        assert_eq!(resolution.target.file, "Base/v1/attributes.yaml");
+        assert_eq!(resolution.target.name, "A/B");
+    }
+
+    #[test]
+    fn missing_files_and_other_pointers_are_errors() {
+        let dir = tree();
+        let missing = resolve(
+            dir.path(),
+            "Base/v1/attributes.yaml",
+            "../Nope/v1/x.yaml#/components/schemas/A",
+        );
+        assert!(missing.unwrap_err().contains("no file `../Nope/v1/x.yaml`"));
+        let deep = resolve(
+            dir.path(),
+            "Base/v1/attributes.yaml",
+            "#/components/schemas/A/properties/b",
+        );
+        assert!(deep.unwrap_err().contains("only references to"));
+    }
+}

@@ -1,0 +1,952 @@
+//! Support shared by every generated module: validation errors and their locations, the
+//! collector that validators report into, string formats, and the two forms of a role input.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// One step of an instance path.
+#[derive(Debug, Clone, Copy)]
+pub enum Segment<'a> {
+    /// A member of an object.
+    Key(&'a str),
+    /// An element of an array.
+    Index(usize),
+}
+
+/// Where a validator stands in the instance, as a linked list on the stack, so the happy path
+/// never allocates; it becomes an RFC 6901 pointer only when an error is reported.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'a> {
+    parent: Option<&'a Location<'a>>,
+    segment: Option<Segment<'a>>,
+}
+
+impl<'a> Location<'a> {
+    /// The root of the instance.
+    pub const ROOT: Location<'static> = Location {
+        parent: None,
+        segment: None,
+    };
+
+    /// The location of member `key` below this one.
+    pub fn key(&'a self, key: &'a str) -> Location<'a> {
+        Location {
+            parent: Some(self),
+            segment: Some(Segment::Key(key)),
+        }
+    }
+
+    /// The location of element `index` below this one.
+    pub fn index(&'a self, index: usize) -> Location<'a> {
+        Location {
+            parent: Some(self),
+            segment: Some(Segment::Index(index)),
+        }
+    }
+
+    /// The location as an RFC 6901 JSON pointer.
+    pub fn to_pointer(&self) -> String {
+        let mut segments = Vec::new();
+        let mut current = Some(self);
+        while let Some(location) = current {
+            if let Some(segment) = location.segment {
+                segments.push(segment);
+            }
+            current = location.parent;
+        }
+        let mut pointer = String::new();
+        for segment in segments.iter().rev() {
+            pointer.push('/');
+            match segment {
+                Segment::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Segment::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
+    }
+}
+
+/// The declared type of a role input, from the RoleInput `type` enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InputType {
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON number.
+    Number,
+    /// An RFC 3339 date-time string with an offset.
+    DateTime,
+    /// An ISO 8601 duration string such as `PT15M`.
+    Duration,
+    /// An offer curve, as an object or an array of points.
+    OfferCurve,
+    /// A string.
+    String,
+    /// A route, as an object or an array of stops.
+    Route,
+    /// A JSON object.
+    Object,
+}
+
+impl InputType {
+    /// Every declared type, in schema order.
+    pub const ALL: [InputType; 8] = [
+        InputType::Boolean,
+        InputType::Number,
+        InputType::DateTime,
+        InputType::Duration,
+        InputType::OfferCurve,
+        InputType::String,
+        InputType::Route,
+        InputType::Object,
+    ];
+
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputType::Boolean => "BOOLEAN",
+            InputType::Number => "NUMBER",
+            InputType::DateTime => "DATE_TIME",
+            InputType::Duration => "DURATION",
+            InputType::OfferCurve => "OFFER_CURVE",
+            InputType::String => "STRING",
+            InputType::Route => "ROUTE",
+            InputType::Object => "OBJECT",
+        }
+    }
+
+    /// The type named `name` in JSON, if any.
+    pub fn from_name(name: &str) -> Option<InputType> {
+        InputType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// What a value of this type looks like, for messages.
+    pub fn expectation(self) -> &'static str {
+        match self {
+            InputType::Boolean => "a boolean",
+            InputType::Number => "a number",
+            InputType::DateTime => "an RFC 3339 date-time string",
+            InputType::Duration => "an ISO 8601 duration string",
+            InputType::OfferCurve => "an offer curve (object or array)",
+            InputType::String => "a string",
+            InputType::Route => "a route (object or array)",
+            InputType::Object => "an object",
+        }
+    }
+}
+
+impl fmt::Display for InputType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is wrong, with the data the message needs; one variant per rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    /// The value has the wrong JSON type.
+    Type {
+        /// The JSON type the schema asks for.
+        expected: &'static str,
+    },
+    /// A required property is absent.
+    Required {
+        /// The absent property.
+        property: &'static str,
+    },
+    /// A property the schema does not declare, where additional properties are forbidden.
+    UnknownProperty {
+        /// The undeclared property.
+        property: String,
+    },
+    /// A string outside the schema's enum.
+    Enum {
+        /// The value found.
+        found: String,
+        /// The values allowed.
+        allowed: &'static [&'static str],
+    },
+    /// An array with too few items.
+    MinItems {
+        /// The least number of items.
+        min: u64,
+        /// The number found.
+        actual: usize,
+    },
+    /// An array with too many items.
+    MaxItems {
+        /// The greatest number of items.
+        max: u64,
+        /// The number found.
+        actual: usize,
+    },
+    /// A number below the minimum.
+    Minimum {
+        /// The least value allowed.
+        limit: f64,
+    },
+    /// A number above the maximum.
+    Maximum {
+        /// The greatest value allowed.
+        limit: f64,
+    },
+    /// A string shorter than allowed.
+    MinLength {
+        /// The least length, in characters.
+        min: u64,
+    },
+    /// A string longer than allowed.
+    MaxLength {
+        /// The greatest length, in characters.
+        max: u64,
+    },
+    /// A string that does not have its declared format.
+    Format {
+        /// The format, such as `date-time`.
+        format: &'static str,
+        /// Why the string is not of that format.
+        reason: String,
+    },
+    /// No branch of an anyOf or oneOf accepts the value; the branches' own errors follow.
+    NoBranchMatched {
+        /// How many branches were tried.
+        branches: usize,
+    },
+    /// More than one branch of a oneOf accepts the value.
+    MultipleBranchesMatched {
+        /// How many branches accepted it.
+        matched: usize,
+    },
+    /// A verbose role input states a type other than the one the schema declares.
+    RoleInputTypeMismatch {
+        /// The type the schema declares for the input.
+        declared: InputType,
+        /// The type the verbose object states.
+        stated: String,
+    },
+    /// A role input's value does not have the input's declared type.
+    RoleInputValue {
+        /// The type the schema declares for the input.
+        declared: InputType,
+    },
+    /// A filled role lacks one of its required inputs, or gives it as null.
+    MissingRoleInput {
+        /// The input that is missing.
+        input: &'static str,
+    },
+    /// `@type` does not name this schema.
+    JsonLdType {
+        /// The name `@type` must give.
+        expected: &'static str,
+    },
+}
+
+impl ErrorKind {
+    /// A stable, machine-readable name for the kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Type { .. } => "type",
+            ErrorKind::Required { .. } => "required",
+            ErrorKind::UnknownProperty { .. } => "unknown-property",
+            ErrorKind::Enum { .. } => "enum",
+            ErrorKind::MinItems { .. } => "min-items",
+            ErrorKind::MaxItems { .. } => "max-items",
+            ErrorKind::Minimum { .. } => "minimum",
+            ErrorKind::Maximum { .. } => "maximum",
+            ErrorKind::MinLength { .. } => "min-length",
+            ErrorKind::MaxLength { .. } => "max-length",
+            ErrorKind::Format { .. } => "format",
+            ErrorKind::NoBranchMatched { .. } => "no-branch-matched",
+            ErrorKind::MultipleBranchesMatched { .. } => "multiple-branches-matched",
+            ErrorKind::RoleInputTypeMismatch { .. } => "role-input-type-mismatch",
+            ErrorKind::RoleInputValue { .. } => "role-input-value",
+            ErrorKind::MissingRoleInput { .. } => "missing-role-input",
+            ErrorKind::JsonLdType { .. } => "jsonld-type",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Type { expected } => write!(f, "expected {expected}"),
+            ErrorKind::Required { property } => {
+                write!(f, "required property `{property}` is missing")
+            }
+            ErrorKind::UnknownProperty { property } => {
+                write!(f, "property `{property}` is not allowed here")
+            }
+            ErrorKind::Enum { found, allowed } => {
+                write!(f, "`{found}` is not one of {}", allowed.join(", "))
+            }
+            ErrorKind::MinItems { min, actual } => {
+                write!(f, "expected at least {min} items, found {actual}")
+            }
+            ErrorKind::MaxItems { max, actual } => {
+                write!(f, "expected at most {max} items, found {actual}")
+            }
+            ErrorKind::Minimum { limit } => write!(f, "must be at least {limit}"),
+            ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
+            ErrorKind::MinLength { min } => write!(f, "must be at least {min} characters long"),
+            ErrorKind::MaxLength { max } => write!(f, "must be at most {max} characters long"),
+            ErrorKind::Format { format, reason } => write!(f, "not a valid {format}: {reason}"),
+            ErrorKind::NoBranchMatched { branches } => {
+                write!(f, "matches none of the {branches} allowed shapes")
+            }
+            ErrorKind::MultipleBranchesMatched { matched } => {
+                write!(f, "matches {matched} shapes where exactly one is allowed")
+            }
+            ErrorKind::RoleInputTypeMismatch { declared, stated } => {
+                write!(f, "input is declared {declared} but states type `{stated}`")
+            }
+            ErrorKind::RoleInputValue { declared } => {
+                write!(f, "expected {} for a {declared} input", declared.expectation())
+            }
+            ErrorKind::MissingRoleInput { input } => {
+                write!(f, "filled role must provide input `{input}`")
+            }
+            ErrorKind::JsonLdType { expected } => write!(f, "`@type` must name `{expected}`"),
+        }
+    }
+}
+
+/// One validation failure: where in the instance, which schema rule, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    /// RFC 6901 pointer to the offending value.
+    pub instance_path: String,
+    /// The rule that failed, as `file#pointer`.
+    pub schema_location: &'static str,
+    /// What failed.
+    pub kind: ErrorKind,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.instance_path.is_empty() {
+            "(root)"
+        } else {
+            &self.instance_path
+        };
+        write!(f, "{path}: {}", self.kind)
+    }
+}
+
+/// Every validation failure of one instance, in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// The failures.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// How many failures there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Why a typed parse failed.
+#[derive(Debug)]
+pub enum ParseError {
+    /// The bytes are not JSON.
+    Json(serde_json::Error),
+    /// The JSON does not satisfy the schema.
+    Invalid(ValidationErrors),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Json(error) => write!(f, "invalid JSON: {error}"),
+            ParseError::Invalid(errors) => write!(f, "schema violations:\n{errors}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Receives what validators find: every error, or only whether there was one.
+#[derive(Debug)]
+pub struct Collector {
+    errors: Vec<ValidationError>,
+    fail_fast: bool,
+    failed: bool,
+}
+
+impl Collector {
+    /// Collects every error with its paths.
+    pub fn all() -> Collector {
+        Collector {
+            errors: Vec::new(),
+            fail_fast: false,
+            failed: false,
+        }
+    }
+
+    /// Records only that something failed, building no paths or messages.
+    pub fn fail_fast() -> Collector {
+        Collector {
+            errors: Vec::new(),
+            fail_fast: true,
+            failed: false,
+        }
+    }
+
+    /// Reports a failure; `kind` is built only when errors are collected.
+    #[inline]
+    pub fn push(
+        &mut self,
+        location: &Location<'_>,
+        schema_location: &'static str,
+        kind: impl FnOnce() -> ErrorKind,
+    ) {
+        self.failed = true;
+        if !self.fail_fast {
+            self.errors.push(ValidationError {
+                instance_path: location.to_pointer(),
+                schema_location,
+                kind: kind(),
+            });
+        }
+    }
+
+    /// Whether anything failed.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Whether a fail-fast collector has its answer, so validation can stop.
+    #[inline]
+    pub fn should_stop(&self) -> bool {
+        self.fail_fast && self.failed
+    }
+
+    /// The verdict.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.failed {
+            Err(ValidationErrors(self.errors))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A validator of one shape, as generated code passes it to [`any_of`] and [`one_of`].
+pub type Check = fn(&Value, &Location<'_>, &mut Collector);
+
+/// The anyOf rule: some branch must accept the value; when none does, each branch's errors are
+/// reported after a [`ErrorKind::NoBranchMatched`].
+pub fn any_of(
+    value: &Value,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    branches: &[Check],
+    out: &mut Collector,
+) {
+    if branches.iter().any(|branch| accepts(*branch, value, location)) {
+        return;
+    }
+    report_branches(value, location, schema_location, branches, out);
+}
+
+/// The oneOf rule: exactly one branch must accept the value.
+pub fn one_of(
+    value: &Value,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    branches: &[Check],
+    out: &mut Collector,
+) {
+    let matched = branches
+        .iter()
+        .filter(|branch| accepts(**branch, value, location))
+        .count();
+    match matched {
+        1 => {}
+        0 => report_branches(value, location, schema_location, branches, out),
+        _ => out.push(location, schema_location, || {
+            ErrorKind::MultipleBranchesMatched { matched }
+        }),
+    }
+}
+
+fn accepts(branch: Check, value: &Value, location: &Location<'_>) -> bool {
+    let mut probe = Collector::fail_fast();
+    branch(value, location, &mut probe);
+    !probe.failed()
+}
+
+fn report_branches(
+    value: &Value,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    branches: &[Check],
+    out: &mut Collector,
+) {
+    out.push(location, schema_location, || ErrorKind::NoBranchMatched {
+        branches: branches.len(),
+    });
+    if !out.fail_fast {
+        for branch in branches {
+            branch(value, location, out);
+        }
+    }
+}
+
+/// Reports a type error unless `ok`; generated code passes the type test it needs.
+#[inline]
+pub fn expect_type(
+    ok: bool,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    expected: &'static str,
+    out: &mut Collector,
+) {
+    if !ok {
+        out.push(location, schema_location, || ErrorKind::Type { expected });
+    }
+}
+
+/// Checks a string against a named format.
+pub fn check_format(
+    value: &str,
+    format: &'static str,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    let verdict = match format {
+        "date-time" => date_time_error(value),
+        "uri" => fluent_uri::Uri::parse(value)
+            .map(|_| ())
+            .map_err(|error| error.to_string()),
+        "email" => value
+            .parse::<email_address::EmailAddress>()
+            .map(|_| ())
+            .map_err(|error| error.to_string()),
+        _ => Ok(()),
+    };
+    if let Err(reason) = verdict {
+        out.push(location, schema_location, || ErrorKind::Format { format, reason });
+    }
+}
+
+fn date_time_error(value: &str) -> Result<(), String> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+}
+
+/// Whether `value` is an ISO 8601 duration such as `P1DT2H` or `PT15M` (or `P2W`).
+pub fn is_iso8601_duration(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('P') else {
+        return false;
+    };
+    let (date, time) = match rest.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (rest, None),
+    };
+    let date_ok = duration_part(date, &['Y', 'M', 'W', 'D']);
+    let time_ok = time.is_none_or(|time| !time.is_empty() && duration_part(time, &['H', 'M', 'S']));
+    date_ok && time_ok && !(date.is_empty() && time.is_none())
+}
+
+/// Numbers each followed by a designator, the designators in the given order, none twice.
+fn duration_part(part: &str, designators: &[char]) -> bool {
+    let mut next = 0;
+    let mut digits = 0;
+    for c in part.chars() {
+        if c.is_ascii_digit() || (c == '.' && digits > 0) {
+            digits += 1;
+        } else {
+            let Some(offset) = designators[next..].iter().position(|d| *d == c) else {
+                return false;
+            };
+            if digits == 0 {
+                return false;
+            }
+            next += offset + 1;
+            digits = 0;
+        }
+    }
+    digits == 0
+}
+
+/// Whether an input value is in verbose RoleInput form: an object with a string `type` from
+/// the RoleInput enum and a boolean `required`.
+pub fn is_verbose_role_input(value: &Value) -> bool {
+    value.as_object().is_some_and(|object| {
+        object
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|name| InputType::from_name(name).is_some())
+            && object.get("required").is_some_and(Value::is_boolean)
+    })
+}
+
+/// Whether a role input carries a value: present, not null, and in verbose form a non-null `value`.
+pub fn role_input_is_provided(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(value) if is_verbose_role_input(value) => {
+            value.get("value").is_some_and(|inner| !inner.is_null())
+        }
+        Some(_) => true,
+    }
+}
+
+/// Checks a role input in either form against its declared type. Null means "not yet given".
+pub fn check_role_input(
+    value: &Value,
+    declared: InputType,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    if value.is_null() {
+        return;
+    }
+    if !is_verbose_role_input(value) {
+        check_input_value(value, declared, location, schema_location, out);
+        return;
+    }
+    let Some(object) = value.as_object() else {
+        return;
+    };
+    for (key, member) in object {
+        let member_location = location.key(key);
+        match key.as_str() {
+            "type" => {
+                let stated = member.as_str().unwrap_or_default();
+                if stated != declared.as_str() {
+                    out.push(&member_location, schema_location, || {
+                        ErrorKind::RoleInputTypeMismatch {
+                            declared,
+                            stated: stated.to_owned(),
+                        }
+                    });
+                }
+            }
+            "required" => {}
+            "description" => {
+                if !member.is_string() {
+                    out.push(&member_location, schema_location, || ErrorKind::Type {
+                        expected: "string",
+                    });
+                }
+            }
+            "value" => {
+                if !member.is_null() {
+                    check_input_value(member, declared, &member_location, schema_location, out);
+                }
+            }
+            _ => out.push(&member_location, schema_location, || {
+                ErrorKind::UnknownProperty {
+                    property: key.clone(),
+                }
+            }),
+        }
+    }
+}
+
+fn check_input_value(
+    value: &Value,
+    declared: InputType,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    let ok = match declared {
+        InputType::Boolean => value.is_boolean(),
+        InputType::Number => value.is_number(),
+        InputType::String => value.is_string(),
+        InputType::Object => value.is_object(),
+        InputType::OfferCurve | InputType::Route => value.is_object() || value.is_array(),
+        InputType::Duration => value.as_str().is_some_and(is_iso8601_duration),
+        InputType::DateTime => match value.as_str() {
+            Some(text) => {
+                if let Err(reason) = date_time_error(text) {
+                    out.push(location, schema_location, || ErrorKind::Format {
+                        format: "date-time",
+                        reason,
+                    });
+                }
+                true
+            }
+            None => false,
+        },
+    };
+    if !ok {
+        out.push(location, schema_location, || ErrorKind::RoleInputValue { declared });
+    }
+}
+
+/// The filled-role rule: once `filled` is true, every required input must be provided.
+pub fn check_filled_role_inputs(
+    role: &serde_json::Map<String, Value>,
+    required: &'static [&'static str],
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    if role.get("filled").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    let inputs = role.get("roleInputs").and_then(Value::as_object);
+    let inputs_location = location.key("roleInputs");
+    let reported_at = if inputs.is_some() {
+        &inputs_location
+    } else {
+        location
+    };
+    for input in required {
+        if !role_input_is_provided(inputs.and_then(|inputs| inputs.get(*input))) {
+            out.push(reported_at, schema_location, || ErrorKind::MissingRoleInput {
+                input,
+            });
+        }
+    }
+}
+
+/// `@type` on a JSON-LD object: a string or an array of strings, one of which names the schema.
+pub fn check_jsonld_type(
+    value: &Value,
+    expected: &'static str,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    let names = match value {
+        Value::String(name) => name == expected,
+        Value::Array(items) => {
+            if !items.iter().all(Value::is_string) {
+                out.push(location, schema_location, || ErrorKind::Type {
+                    expected: "a string or an array of strings",
+                });
+                return;
+            }
+            items.iter().any(|item| item == expected)
+        }
+        _ => {
+            out.push(location, schema_location, || ErrorKind::Type {
+                expected: "a string or an array of strings",
+            });
+            return;
+        }
+    };
+    if !names {
+        out.push(location, schema_location, || ErrorKind::JsonLdType { expected });
+    }
+}
+
+/// Checks a string value's length in characters.
+pub fn check_length(
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    let length = value.chars().count() as u64;
+    if let Some(min) = min.filter(|min| length < *min) {
+        out.push(location, schema_location, || ErrorKind::MinLength { min });
+    }
+    if let Some(max) = max.filter(|max| length > *max) {
+        out.push(location, schema_location, || ErrorKind::MaxLength { max });
+    }
+}
+
+/// An RFC 3339 date-time that keeps its offset and its original text, so re-serialising
+/// gives back exactly what was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTime {
+    text: String,
+    instant: time::OffsetDateTime,
+}
+
+impl DateTime {
+    /// Parses RFC 3339 text, which must carry an offset.
+    pub fn parse(text: &str) -> Result<DateTime, time::error::Parse> {
+        let instant =
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)?;
+        Ok(DateTime {
+            text: text.to_owned(),
+            instant,
+        })
+    }
+
+    /// The instant, in the offset it was written with.
+    pub fn instant(&self) -> time::OffsetDateTime {
+        self.instant
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A member that is present and may be null; `Option<Nullable<T>>` tells absent, null and a
+/// value apart, so re-serialising keeps an explicit null.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nullable<T> {
+    /// Present as `null`.
+    Null,
+    /// Present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// The value, if not null.
+    pub fn as_ref(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(value) => Some(value),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Null => serializer.serialize_none(),
+            Nullable::Value(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Nullable<T>, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
+    }
+}
+
+/// Deserialises a member that is present, even as null, into `Some`; serde's own `Option`
+/// would read a null as absent.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A role input as written: null, a direct value, or the verbose RoleInput form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoleInputSlot<T> {
+    /// Not provided yet.
+    Null,
+    /// The value itself, such as `"pricePerKWh": 0.15`.
+    Direct(T),
+    /// The verbose form, which states type and requirement next to the value.
+    Verbose(VerboseRoleInput<T>),
+}
+
+impl<T> RoleInputSlot<T> {
+    /// The input's value, whichever form carries it.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            RoleInputSlot::Null => None,
+            RoleInputSlot::Direct(value) => Some(value),
+            RoleInputSlot::Verbose(verbose) => verbose.value.as_ref().and_then(Nullable::as_ref),
+        }
+    }
+}
+
+/// The verbose RoleInput object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "T: Serialize", deserialize = "T: Deserialize<'de>"))]
+pub struct VerboseRoleInput<T> {
+    /// The stated type; validation makes it equal the declared one.
+    #[serde(rename = "type")]
+    pub input_type: InputType,
+    /// Whether the role must provide the input.
+    pub required: bool,
+    /// What the input means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The value; absent, null while not given, or present.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub value: Option<Nullable<T>>,
+}
+
+impl<T: Serialize> Serialize for RoleInputSlot<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RoleInputSlot::Null => serializer.serialize_none(),
+            RoleInputSlot::Direct(value) => value.serialize(serializer),
+            RoleInputSlot::Verbose(verbose) => verbose.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RoleInputSlot<T>, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if value.is_null() {
+            Ok(RoleInputSlot::Null)
+        } else if is_verbose_role_input(&value) {
+            serde_json::from_value(value)
+                .map(RoleInputSlot::Verbose)
+                .map_err(serde::de::Error::custom)
+        } else {
+            serde_json::from_value(value)
+                .map(RoleInputSlot::Direct)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}
