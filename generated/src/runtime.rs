@@ -549,7 +549,12 @@ pub fn check_format(
         );
     }
 }
+/// RFC 3339's `date-time` production: the `time` parser also takes the space its prose allows
+/// in place of `T`, which the grammar (and JSON Schema) does not.
 fn date_time_error(value: &str) -> Result<(), String> {
+    if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
+        return Err("date and time must be separated by `T`".to_owned());
+    }
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
         .map(|_| ())
         .map_err(|error| error.to_string())
@@ -817,11 +822,13 @@ pub struct DateTime {
 }
 impl DateTime {
     /// Parses RFC 3339 text, which must carry an offset.
-    pub fn parse(text: &str) -> Result<DateTime, time::error::Parse> {
+    pub fn parse(text: &str) -> Result<DateTime, String> {
+        date_time_error(text)?;
         let instant = time::OffsetDateTime::parse(
-            text,
-            &time::format_description::well_known::Rfc3339,
-        )?;
+                text,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_err(|error| error.to_string())?;
         Ok(DateTime {
             text: text.to_owned(),
             instant,

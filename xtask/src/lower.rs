@@ -183,8 +183,12 @@ impl Lowerer<'_> {
 
     /// The kind of a named type for a flattened schema.
     fn type_kind(&mut self, context: &Context, flat: &Schema) -> TypeKind {
-        if is_object(flat) && !is_map(flat) {
-            return TypeKind::Struct(self.lower_struct(context, flat));
+        if is_object(flat) {
+            return TypeKind::Struct(if is_map(flat) {
+                self.map_struct(context, flat)
+            } else {
+                self.lower_struct(context, flat)
+            });
         }
         if let Some(values) = string_enum(flat) {
             return TypeKind::Enum(values);
@@ -462,20 +466,11 @@ impl Lowerer<'_> {
             return any_node(schema);
         }
         if is_object(schema) {
-            if is_map(schema) {
-                let values = match &schema.additional {
-                    Some(Additional::Schema(values)) => {
-                        let child = Context {
-                            hint: format!("{}Value", context.hint),
-                            ..context.clone()
-                        };
-                        Some(Box::new(self.lower_node(&child, values)))
-                    }
-                    _ => None,
-                };
-                return node(Shape::Named(self.define_map(context, schema, values)));
-            }
-            let kind = TypeKind::Struct(self.lower_struct(context, schema));
+            let kind = TypeKind::Struct(if is_map(schema) {
+                self.map_struct(context, schema)
+            } else {
+                self.lower_struct(context, schema)
+            });
             return node(Shape::Named(self.define(context, schema, kind)));
         }
         if let Some(values) = string_enum(schema) {
@@ -520,25 +515,25 @@ impl Lowerer<'_> {
     }
 
     /// An object with no declared properties is a map, typed by `additionalProperties`.
-    fn define_map(
-        &mut self,
-        context: &Context,
-        schema: &Schema,
-        values: Option<Box<Node>>,
-    ) -> TypeRef {
-        let rule = match values {
-            Some(values) => AdditionalRule::Typed(values),
-            None => AdditionalRule::Allowed,
+    fn map_struct(&mut self, context: &Context, schema: &Schema) -> Struct {
+        let rule = match &schema.additional {
+            Some(Additional::Schema(values)) => {
+                let child = Context {
+                    hint: format!("{}Value", context.hint),
+                    ..context.clone()
+                };
+                AdditionalRule::Typed(Box::new(self.lower_node(&child, values)))
+            }
+            _ => AdditionalRule::Allowed,
         };
-        let kind = TypeKind::Struct(Struct {
+        Struct {
             fields: Vec::new(),
             additional: rule,
             additional_location: format!("{}/additionalProperties", schema.location()),
             required_location: format!("{}/required", schema.location()),
             jsonld_type: schema.jsonld_type.clone(),
             filled_inputs: None,
-        });
-        self.define(context, schema, kind)
+        }
     }
 
     fn lower_branches(&mut self, context: &Context, branches: &[Schema]) -> Vec<Node> {

@@ -53,34 +53,46 @@ impl<'a> Resolver<'a> {
     /// The schema with its `$ref` followed and its allOf merged, so that what remains
     /// constrains the value directly. Keywords next to a `$ref` are merged in as well.
     pub fn flatten(&self, schema: &Schema) -> Result<Schema, CodegenError> {
-        self.flatten_at(schema, 0)
+        self.flatten_along(schema, &mut Vec::new())
     }
 
-    fn flatten_at(&self, schema: &Schema, depth: usize) -> Result<Schema, CodegenError> {
-        if depth > MAX_DEPTH {
-            return Err(CodegenError::Cycle {
-                location: self.error_location(schema),
-                chain: format!("more than {MAX_DEPTH} nested $ref/allOf steps"),
-            });
-        }
+    /// `chain` holds the components being flattened, to catch a reference back into one.
+    fn flatten_along(
+        &self,
+        schema: &Schema,
+        chain: &mut Vec<Target>,
+    ) -> Result<Schema, CodegenError> {
         let mut own = schema.clone();
         own.all_of.clear();
         let mut merged = match own.reference.take() {
-            Some(_) => {
-                let target = self
-                    .referenced(schema)
-                    .ok_or_else(|| CodegenError::DanglingRef {
+            Some(reference) => {
+                let dangling = || CodegenError::DanglingRef {
+                    location: self.error_location(schema),
+                    reference: reference.clone(),
+                    reason: "does not resolve".to_owned(),
+                };
+                let target = self.target(schema).ok_or_else(dangling)?;
+                if chain.contains(&target) || chain.len() > MAX_DEPTH {
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .chain([&target])
+                        .map(|target| target.name.as_str())
+                        .collect();
+                    return Err(CodegenError::Cycle {
                         location: self.error_location(schema),
-                        reference: schema.reference.clone().unwrap_or_default(),
-                        reason: "does not resolve".to_owned(),
-                    })?;
-                let target = self.flatten_at(target, depth + 1)?;
-                self.merge(&target, &own, schema)?
+                        chain: names.join(" → "),
+                    });
+                }
+                let component = self.component(&target).ok_or_else(dangling)?;
+                chain.push(target);
+                let flattened = self.flatten_along(component, chain);
+                chain.pop();
+                self.merge(&flattened?, &own, schema)?
             }
             None => own,
         };
         for branch in &schema.all_of {
-            let branch = self.flatten_at(branch, depth + 1)?;
+            let branch = self.flatten_along(branch, chain)?;
             merged = self.merge(&merged, &branch, schema)?;
         }
         merged.file = schema.file.clone();

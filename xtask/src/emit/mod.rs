@@ -18,6 +18,9 @@ use crate::write::OutputFile;
 /// The generated crate's package name.
 pub const PACKAGE: &str = "deg-contracts-schema";
 
+/// What the crate root and registry are generated from.
+const SOURCES: &str = "the schemas under schema/";
+
 /// The runtime every generated module uses, kept as a Rust file in xtask/templates.
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 
@@ -28,11 +31,11 @@ pub fn emit(krate: &Crate) -> Result<Vec<OutputFile>, CodegenError> {
         OutputFile::new("Cargo.toml", manifest()),
         OutputFile::new(
             "src/lib.rs",
-            rust_file(
-                "the schemas under schema/",
-                registry::emit(krate),
-                "src/lib.rs",
-            )?,
+            rust_file(SOURCES, registry::emit_root(krate), "src/lib.rs")?,
+        ),
+        OutputFile::new(
+            "src/registry.rs",
+            rust_file(SOURCES, registry::emit(krate), "src/registry.rs")?,
         ),
         OutputFile::new("src/runtime.rs", runtime()?),
     ];

@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests: where things are, and reading examples.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Our example messages, sorted by path.
+pub fn example_files() -> Vec<PathBuf> {
+    json_files(&root().join("schema/examples"))
+}
+
+/// Every `*.json` below `dir`, sorted.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Reads and parses a JSON file, naming it on failure.
+pub fn read_json(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The third-party corpus beside the checkout, if present. Under CI (CI=true) its absence is a
+/// failure; elsewhere the caller skips and says so.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = root().join("../shared/deg-corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!(
+            "CI=true but the third-party corpus is missing at {}",
+            dir.display()
+        );
+    }
+    eprintln!("skipped: no third-party corpus at {}", dir.display());
+    None
+}
+
+/// Every object in a message whose `@type` is `type_name`, with its pointer.
+pub fn objects_of_type<'a>(message: &'a Value, type_name: &str) -> Vec<(String, &'a Value)> {
+    let mut skipped = Vec::new();
+    deg_contracts::discover::typed_objects(message, &mut skipped)
+        .into_iter()
+        .filter(|object| object.type_name == type_name)
+        .map(|object| (object.pointer, object.value))
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! Third-party conformance: every P2P contract and delivery object in the upstream DEG
+//! examples validates against our schemas, and reads through the typed API without loss.
+
+mod common;
+
+use common::{corpus, json_files, objects_of_type, read_json};
+use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
+use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
+
+#[test]
+fn upstream_p2p_examples_validate_with_zero_errors() {
+    let Some(corpus) = corpus() else { return };
+    let mut counts = (0, 0);
+    for file in json_files(&corpus.join("examples/p2p_trading")) {
+        let message = read_json(&file);
+        for (pointer, contract) in objects_of_type(&message, "EnergyContractP2PTrade") {
+            if let Err(errors) = EnergyContractP2PTrade::validate(contract) {
+                panic!("{}#{pointer}:\n{errors}", file.display());
+            }
+            let typed = EnergyContractP2PTrade::parse(contract).unwrap();
+            assert_eq!(
+                &serde_json::to_value(&typed).unwrap(),
+                contract,
+                "{}",
+                file.display()
+            );
+            counts.0 += 1;
+        }
+        for (pointer, delivery) in objects_of_type(&message, "EnergyTradeDelivery") {
+            if let Err(errors) = EnergyTradeDelivery::validate(delivery) {
+                panic!("{}#{pointer}:\n{errors}", file.display());
+            }
+            let typed = EnergyTradeDelivery::parse(delivery).unwrap();
+            assert_eq!(
+                &serde_json::to_value(&typed).unwrap(),
+                delivery,
+                "{}",
+                file.display()
+            );
+            counts.1 += 1;
+        }
+    }
+    assert_eq!(
+        counts,
+        (11, 2),
+        "(contracts, deliveries) found in the corpus"
+    );
+}
+
+#[test]
+fn upstream_contracts_expose_their_roles_through_the_accessors() {
+    let Some(corpus) = corpus() else { return };
+    let file = corpus
+        .join("examples/p2p_trading/13_on_status_completed/on-status-p2p-trade-completed.json");
+    let message = read_json(&file);
+    let (_, contract) = objects_of_type(&message, "EnergyContractP2PTrade").remove(0);
+    let contract = EnergyContractP2PTrade::parse(contract).unwrap();
+    let seller = contract.seller().expect("a seller");
+    let inputs = seller.role_inputs.as_ref().unwrap();
+    assert_eq!(
+        inputs
+            .price_per_kwh
+            .as_ref()
+            .unwrap()
+            .value()
+            .unwrap()
+            .as_f64(),
+        Some(0.15)
+    );
+    assert_eq!(
+        inputs
+            .source_meter_id
+            .as_ref()
+            .unwrap()
+            .value()
+            .map(String::as_str),
+        Some("100200300")
+    );
+    let buyer = contract
+        .buyer()
+        .expect("a buyer")
+        .role_inputs
+        .as_ref()
+        .unwrap();
+    let start = buyer.trade_start_time.as_ref().unwrap().value().unwrap();
+    assert_eq!(start.instant().hour(), 10);
+    let grid = contract
+        .grid_operator()
+        .expect("a grid operator")
+        .role_inputs
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        grid.wheeling_charges
+            .as_ref()
+            .unwrap()
+            .value()
+            .unwrap()
+            .as_f64(),
+        Some(0.025)
+    );
+}
