@@ -21,7 +21,11 @@ impl fmt::Display for SourceLocation {
         if let Some((line, column)) = self.line_column {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, " #{}", self.pointer)
+        if self.pointer.is_empty() {
+            Ok(())
+        } else {
+            write!(f, " #{}", self.pointer)
+        }
     }
 }
 

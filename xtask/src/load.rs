@@ -1,6 +1,6 @@
 //! Reads schema files: the entries and, through their `$ref`s, every file they reach.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -98,6 +98,9 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
     let mut pending: Vec<String> = entries;
     pending.reverse();
     let mut seen: BTreeSet<String> = pending.iter().cloned().collect();
+    // One warning per file and misplaced path, at its first use, however often it recurs.
+    let mut fallbacks: BTreeMap<(String, String, String), (SourceLocation, usize)> =
+        BTreeMap::new();
     while let Some(path) = pending.pop() {
         let Some(file) = read_file(root, &path, &mut errors) else {
             continue;
@@ -106,14 +109,12 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
             match resolve::resolve(root, &file.path, &reference) {
                 Ok(Resolution { target, fell_back }) => {
                     if fell_back {
-                        warnings.push(crate::error::Warning {
-                            location: file.location(&format!("{pointer}/$ref")),
-                            message: format!(
-                                "$ref `{reference}` does not exist relative to this file; \
-                                 resolved against the schema root as {}",
-                                target.file
-                            ),
-                        });
+                        let path = reference.split('#').next().unwrap_or_default();
+                        let key = (file.path.clone(), path.to_owned(), target.file.clone());
+                        fallbacks
+                            .entry(key)
+                            .or_insert_with(|| (file.location(&format!("{pointer}/$ref")), 0))
+                            .1 += 1;
                     }
                     if seen.insert(target.file.clone()) {
                         pending.insert(0, target.file);
@@ -127,6 +128,19 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
             }
         }
         set.files.insert(path, file);
+    }
+    for ((_, path, target), (location, uses)) in fallbacks {
+        let more = match uses {
+            1 => String::new(),
+            n => format!(" ({n} references)"),
+        };
+        warnings.push(crate::error::Warning {
+            location,
+            message: format!(
+                "`{path}` does not exist relative to this file; resolved against the schema \
+                 root as {target}{more}"
+            ),
+        });
     }
     // Components must exist too; checked once every file is in.
     for file in set.files.values() {

@@ -258,3 +258,136 @@ fn check_mode_names_stale_files_and_writes_nothing() {
         "// edited by hand\n"
     );
 }
+
+/// Builds a generated crate in place with the workspace's lock file, sharing one target
+/// directory across tests, and runs `cargo test` (or `cargo clippy`) in it.
+fn cargo_in(out: &Path, args: &[&str]) {
+    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let (command, rest) = args.split_first().unwrap();
+    let output = std::process::Command::new(cargo)
+        .args([command, "--offline"])
+        .args(rest)
+        .current_dir(out)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/generated-builds"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo {args:?} in {} failed:\n{}\n{}",
+        out.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn small_schemas_generate_the_expected_code_which_compiles_and_behaves() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = tempfile::tempdir().unwrap();
+    let outcome = codegen(&options(&fixtures.join("small"), out.path()))
+        .unwrap_or_else(|failure| panic!("{}", failure.errors));
+    let warnings: Vec<String> = outcome.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, Vec::<String>::new());
+    for module in ["lib", "registry", "base_v1", "device_v1"] {
+        let text = std::fs::read_to_string(out.path().join(format!("src/{module}.rs"))).unwrap();
+        insta::assert_snapshot!(format!("small_{module}"), text);
+    }
+    let bundle = std::fs::read_to_string(out.path().join("bundled/Device.v1.schema.json")).unwrap();
+    insta::assert_snapshot!("small_bundle", bundle);
+    std::fs::create_dir_all(out.path().join("tests")).unwrap();
+    std::fs::copy(
+        fixtures.join("small_behaviour.rs"),
+        out.path().join("tests/behaviour.rs"),
+    )
+    .unwrap();
+    cargo_in(out.path(), &["test", "--quiet"]);
+}
+
+#[test]
+fn the_upstream_p2p_entry_generates_a_crate_that_builds_lint_free() {
+    let Some(corpus) = corpus_schema() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut asked = options(&corpus, out.path());
+    asked.entries = vec!["EnergyContractP2PTrade/v1".to_owned()];
+    let outcome = codegen(&asked).unwrap_or_else(|failure| panic!("{}", failure.errors));
+    // The upstream refs are one directory off: resolved from the root, with a warning each.
+    let fallbacks: Vec<String> = outcome
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("resolved against the schema root"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        fallbacks,
+        [
+            "warning: EnergyContract/v1/attributes.yaml:100:11 #/components/schemas/EnergyContract/properties/credentials/$ref: `../EnergyCredentials/v1/attributes.yaml` does not exist relative to this file; resolved against the schema root as EnergyCredentials/v1/attributes.yaml",
+            "warning: EnergyContractP2PTrade/v1/attributes.yaml:20:11 #/components/schemas/EnergyContractP2PTrade/allOf/0/$ref: `../EnergyContract/v1/attributes.yaml` does not exist relative to this file; resolved against the schema root as EnergyContract/v1/attributes.yaml (27 references)",
+        ]
+    );
+    let datetime = outcome
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("typed `DATETIME` in the example"))
+        .count();
+    assert_eq!(datetime, 2, "{:?}", outcome.warnings);
+    let modules: Vec<&str> = outcome
+        .types
+        .iter()
+        .map(|(module, _)| module.as_str())
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            "energy_contract_p2p_trade_v1",
+            "energy_contract_v1",
+            "energy_credentials_v1"
+        ]
+    );
+    cargo_in(out.path(), &["clippy", "--quiet", "--", "-D", "warnings"]);
+}
+
+#[test]
+fn the_whole_upstream_directory_fails_with_both_known_errors_and_writes_nothing() {
+    let Some(corpus) = corpus_schema() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let failure =
+        codegen(&options(&corpus, out.path())).expect_err("the upstream directory has errors");
+    let errors: Vec<String> = failure.errors.0.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "GridNode/v1/attributes.yaml:76:86: invalid YAML: mapping values are not allowed"
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("EnergyOffer/v1/attributes.yaml:71:13 #/components/schemas/EnergyOffer/properties/expectedInputs/items/$ref: dangling $ref `../EnergyContract/v1/attributes.yaml#/components/schemas/ExpectedRoleInput`"),
+        "{}",
+        errors[1]
+    );
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+/// The upstream schemas beside the checkout; their absence fails only under CI=true.
+fn corpus_schema() -> Option<PathBuf> {
+    let dir = workspace().join("../shared/deg-corpus/schema");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |ci| ci != "true"),
+        "CI=true but the corpus is missing at {}",
+        dir.display()
+    );
+    eprintln!("skipped: no corpus at {}", dir.display());
+    None
+}
