@@ -1,6 +1,17 @@
 //! deg-contracts: a schema-compliance gate for the energy-trading contracts of the Beckn
-//! Digital Energy Grid, over the validators generated from `schema/`.
+//! Digital Energy Grid. It finds every object a generated schema describes in a Beckn message,
+//! validates it with the validators generated from `schema/`, and applies the contract's
+//! business rules. The CLI in `main.rs` runs it over files and renders the findings.
 
+pub mod check;
+pub mod contract;
 pub mod discover;
+pub mod finding;
+pub mod flows;
+pub mod formula;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod source;
 
 pub use deg_contracts_schema as schema;

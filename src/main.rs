@@ -1,1 +1,125 @@
-fn main() {}
+//! The `deg-contracts` command line: `validate` gates Beckn messages in CI, `flows` explains a
+//! contract's money. Exit codes: 0 no errors, 1 errors found, 2 usage or I/O errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use deg_contracts::report::{self, Format};
+use deg_contracts::run::{self, Summary};
+
+#[derive(Parser)]
+#[command(
+    name = "deg-contracts",
+    version,
+    about = "Schema-compliance gate for DEG energy-trading contracts in Beckn messages"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Beckn messages: every object a DEG schema describes, and the contract's rules.
+    Validate {
+        /// Files, directories (every *.json below, sorted) or `-` for standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Also list objects whose @type no schema describes.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
+    Flows {
+        /// Message files, or `-` for standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Validate {
+            paths,
+            format,
+            verbose,
+            jobs,
+        } => validate(&paths, format, verbose, jobs),
+        Command::Flows { files } => flows(&files),
+    }
+}
+
+fn validate(paths: &[PathBuf], format: Format, verbose: bool, jobs: Option<usize>) -> ExitCode {
+    let (inputs, bad_paths) = run::expand(paths);
+    for error in &bad_paths {
+        eprintln!("deg-contracts: {error}");
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut reporter = report::reporter(format, verbose);
+    let mut out = anstream::stdout().lock();
+    let mut summary = Summary::default();
+    let mut write_failed = false;
+    run::check_all(&inputs, jobs, |result| {
+        summary.add(&result);
+        write_failed |= reporter.file(&result, &mut out).is_err();
+    });
+    write_failed |= reporter.finish(&summary, &mut out).is_err();
+    write_failed |= out.flush().is_err();
+    if write_failed || !bad_paths.is_empty() || summary.unreadable > 0 {
+        ExitCode::from(2)
+    } else if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn flows(files: &[PathBuf]) -> ExitCode {
+    let (inputs, bad_paths) = run::expand(files);
+    let mut code = if bad_paths.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    };
+    for error in &bad_paths {
+        eprintln!("deg-contracts: {error}");
+    }
+    for input in &inputs {
+        let name = input.name();
+        let bytes = match input {
+            run::Input::File(path) => std::fs::read(path),
+            run::Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+            }
+        };
+        let message = match bytes {
+            Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes),
+            Err(error) => {
+                eprintln!("deg-contracts: {name}: {error}");
+                code = ExitCode::from(2);
+                continue;
+            }
+        };
+        match message {
+            Ok(message) => print!("{name}: {}", deg_contracts::flows::describe(&message)),
+            Err(error) => {
+                eprintln!(
+                    "deg-contracts: {name}:{}:{}: not valid JSON: {error}",
+                    error.line(),
+                    error.column()
+                );
+                code = ExitCode::from(1);
+            }
+        }
+    }
+    code
+}

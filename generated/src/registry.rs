@@ -62,6 +62,174 @@ pub fn is_valid(
         _ => ::std::option::Option::None,
     }
 }
+/// The kinds of role the contract schema whose `@type` is `type_name` declares, with
+/// their inputs; `None` for unknown names and schemas without roles.
+pub fn roles(
+    type_name: &str,
+) -> ::std::option::Option<&'static [crate::runtime::RoleSpec]> {
+    match type_name {
+        "EnergyContract" => {
+            ::std::option::Option::Some(
+                &[
+                    crate::runtime::RoleSpec {
+                        values: &[
+                            "BUYER",
+                            "SELLER",
+                            "PROSUMER",
+                            "CONSUMER",
+                            "MARKET_CLEARING_AGENT",
+                            "AGGREGATOR",
+                            "GRID_OPERATOR",
+                        ],
+                        inputs: ::std::option::Option::None,
+                    },
+                ],
+            )
+        }
+        "EnergyContractP2PTrade" => {
+            ::std::option::Option::Some(
+                &[
+                    crate::runtime::RoleSpec {
+                        values: &["SELLER", "PROSUMER"],
+                        inputs: ::std::option::Option::Some(
+                            &[
+                                crate::runtime::InputSpec {
+                                    name: "sourceMeterId",
+                                    declared: crate::runtime::InputType::String,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "sourceType",
+                                    declared: crate::runtime::InputType::String,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "pricePerKWh",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "currency",
+                                    declared: crate::runtime::InputType::String,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "inverterId",
+                                    declared: crate::runtime::InputType::String,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "certification",
+                                    declared: crate::runtime::InputType::Object,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "pricingModel",
+                                    declared: crate::runtime::InputType::String,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "settlementType",
+                                    declared: crate::runtime::InputType::String,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "minimumQuantity",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "maximumQuantity",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "validityWindow",
+                                    declared: crate::runtime::InputType::Object,
+                                    required: false,
+                                },
+                            ],
+                        ),
+                    },
+                    crate::runtime::RoleSpec {
+                        values: &["BUYER", "CONSUMER"],
+                        inputs: ::std::option::Option::Some(
+                            &[
+                                crate::runtime::InputSpec {
+                                    name: "targetMeterId",
+                                    declared: crate::runtime::InputType::String,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "contractedQuantity",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "tradeStartTime",
+                                    declared: crate::runtime::InputType::DateTime,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "tradeEndTime",
+                                    declared: crate::runtime::InputType::DateTime,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "preferredSourceType",
+                                    declared: crate::runtime::InputType::String,
+                                    required: false,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "preferredCertification",
+                                    declared: crate::runtime::InputType::Object,
+                                    required: false,
+                                },
+                            ],
+                        ),
+                    },
+                    crate::runtime::RoleSpec {
+                        values: &["GRID_OPERATOR"],
+                        inputs: ::std::option::Option::Some(
+                            &[
+                                crate::runtime::InputSpec {
+                                    name: "wheelingCharges",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "current_buyer_trades_total",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "current_seller_trade_total",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "buyer_trade_cap",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                                crate::runtime::InputSpec {
+                                    name: "seller_trade_cap",
+                                    declared: crate::runtime::InputType::Number,
+                                    required: true,
+                                },
+                            ],
+                        ),
+                    },
+                    crate::runtime::RoleSpec {
+                        values: &["MARKET_CLEARING_AGENT", "AGGREGATOR"],
+                        inputs: ::std::option::Option::None,
+                    },
+                ],
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 /// Where the schema whose `@type` is `type_name` is written, as `file#pointer`.
 pub fn schema_location(type_name: &str) -> ::std::option::Option<&'static str> {
     match type_name {

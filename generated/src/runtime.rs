@@ -758,6 +758,31 @@ pub fn check_filled_role_inputs(
         }
     }
 }
+/// A kind of role a contract schema declares: the `role` values that select it and the inputs
+/// it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleSpec {
+    /// The `role` values of this kind, such as SELLER and PROSUMER.
+    pub values: &'static [&'static str],
+    /// The declared inputs; `None` when the role's inputs are free-form.
+    pub inputs: Option<&'static [InputSpec]>,
+}
+/// One declared role input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputSpec {
+    /// The input's name in `roleInputs`.
+    pub name: &'static str,
+    /// Its declared type.
+    pub declared: InputType,
+    /// Whether a filled role must provide it.
+    pub required: bool,
+}
+impl RoleSpec {
+    /// The declared input `name`, if the role declares inputs and this is one of them.
+    pub fn input(&self, name: &str) -> Option<&'static InputSpec> {
+        self.inputs?.iter().find(|input| input.name == name)
+    }
+}
 /// `@type` on a JSON-LD object: a string or an array of strings, one of which names the schema.
 pub fn check_jsonld_type(
     value: &Value,

@@ -35,7 +35,7 @@ pub fn emit(krate: &Crate) -> Result<Vec<OutputFile>, CodegenError> {
         ),
         OutputFile::new(
             "src/registry.rs",
-            rust_file(SOURCES, registry::emit(krate), "src/registry.rs")?,
+            rust_file(SOURCES, registry::emit(krate, &kinds), "src/registry.rs")?,
         ),
         OutputFile::new("src/runtime.rs", runtime()?),
     ];

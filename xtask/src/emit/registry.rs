@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Kinds;
 use super::rust_types::path;
-use crate::ir::Crate;
+use crate::ir::{Crate, Shape, Struct, TypeKind, TypeRef};
 
 /// The crate root. Every module is marked `rustfmt::skip`: prettyplease formats them, and
 /// `cargo fmt` in the workspace must not reformat what codegen compares against.
@@ -31,13 +32,18 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         pub mod registry;
         #(#modules)*
 
-        pub use registry::{TYPE_NAMES, is_valid, schema_location, validate};
-        pub use runtime::{ErrorKind, InputType, ParseError, ValidationError, ValidationErrors};
+        pub use registry::{TYPE_NAMES, is_valid, roles, schema_location, validate};
+        pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
+        pub use runtime::{RoleSpec, ValidationError, ValidationErrors};
     }
 }
 
 /// The registry module: lookups by JSON-LD `@type`.
-pub fn emit(krate: &Crate) -> TokenStream {
+pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
+    let role_arms = krate.registry.iter().filter_map(|(name, ty)| {
+        let specs = role_specs(ty, kinds)?;
+        Some(quote! { #name => ::std::option::Option::Some(&[#(#specs),*]), })
+    });
     let names: Vec<&String> = krate.registry.iter().map(|(name, _)| name).collect();
     let types: Vec<TokenStream> = krate.registry.iter().map(|(_, ty)| path(ty)).collect();
     quote! {
@@ -69,12 +75,122 @@ pub fn emit(krate: &Crate) -> TokenStream {
             }
         }
 
+        /// The kinds of role the contract schema whose `@type` is `type_name` declares, with
+        /// their inputs; `None` for unknown names and schemas without roles.
+        pub fn roles(type_name: &str) -> ::std::option::Option<&'static [crate::runtime::RoleSpec]> {
+            match type_name {
+                #(#role_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
         /// Where the schema whose `@type` is `type_name` is written, as `file#pointer`.
         pub fn schema_location(type_name: &str) -> ::std::option::Option<&'static str> {
             match type_name {
                 #(#names => ::std::option::Option::Some(#types::SCHEMA),)*
                 _ => ::std::option::Option::None,
             }
+        }
+    }
+}
+
+fn structure<'k>(ty: &TypeRef, kinds: &Kinds<'k>) -> Option<&'k Struct> {
+    match kinds.get(ty) {
+        Some(TypeKind::Struct(object)) => Some(object),
+        _ => None,
+    }
+}
+
+fn named_field<'k>(object: &'k Struct, json_name: &str) -> Option<&'k Shape> {
+    let field = object
+        .fields
+        .iter()
+        .find(|field| field.json_name == json_name)?;
+    Some(&field.node.shape)
+}
+
+/// The role specs of a contract type: one per role union variant plus the generic roles, or
+/// the single free-form kind of a plain role array.
+fn role_specs(contract: &TypeRef, kinds: &Kinds<'_>) -> Option<Vec<TokenStream>> {
+    let Shape::Array { items, .. } = named_field(structure(contract, kinds)?, "roles")? else {
+        return None;
+    };
+    let Shape::Named(item) = &items.shape else {
+        return None;
+    };
+    match kinds.get(item)? {
+        TypeKind::RoleUnion(union) => {
+            let mut claimed: Vec<String> = Vec::new();
+            let mut specs = Vec::new();
+            for variant in &union.variants {
+                claimed.extend(variant.values.iter().cloned());
+                specs.push(role_spec(&variant.values, &variant.ty, kinds));
+            }
+            if let Some(fallback) = &union.fallback {
+                let rest: Vec<String> = role_values(fallback, kinds)
+                    .into_iter()
+                    .filter(|value| !claimed.contains(value))
+                    .collect();
+                specs.push(role_spec(&rest, fallback, kinds));
+            }
+            Some(specs)
+        }
+        TypeKind::Struct(_) => Some(vec![role_spec(&role_values(item, kinds), item, kinds)]),
+        _ => None,
+    }
+}
+
+fn role_values(role: &TypeRef, kinds: &Kinds<'_>) -> Vec<String> {
+    let values = structure(role, kinds)
+        .and_then(|object| named_field(object, "role"))
+        .and_then(|shape| match shape {
+            Shape::Named(ty) => match kinds.get(ty) {
+                Some(TypeKind::Enum(values)) => Some(values.clone()),
+                _ => None,
+            },
+            _ => None,
+        });
+    values.unwrap_or_default()
+}
+
+fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStream {
+    let role_struct = structure(role, kinds);
+    let required: Vec<String> = role_struct
+        .and_then(|object| object.filled_inputs.as_ref())
+        .map(|(inputs, _)| inputs.clone())
+        .unwrap_or_default();
+    let inputs = role_struct
+        .and_then(|object| named_field(object, "roleInputs"))
+        .and_then(|shape| match shape {
+            Shape::Named(ty) => structure(ty, kinds),
+            _ => None,
+        })
+        .filter(|inputs| !inputs.fields.is_empty());
+    let inputs = match inputs {
+        Some(inputs) => {
+            let specs = inputs.fields.iter().filter_map(|field| {
+                let Shape::RoleInput(declared) = &field.node.shape else {
+                    return None;
+                };
+                let name = &field.json_name;
+                let declared = format_ident!("{}", crate::naming::camel(declared));
+                let required = required.contains(name);
+                Some(quote! {
+                    crate::runtime::InputSpec {
+                        name: #name,
+                        declared: crate::runtime::InputType::#declared,
+                        required: #required,
+                    }
+                })
+            });
+            quote! { ::std::option::Option::Some(&[#(#specs),*]) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! {
+        crate::runtime::RoleSpec {
+            values: &[#(#values),*],
+            inputs: #inputs,
         }
     }
 }

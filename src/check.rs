@@ -1,0 +1,165 @@
+//! Checks one Beckn message: JSON syntax and duplicate keys, every object a generated schema
+//! describes (found by `@type`), and the business rules; then maps findings onto the source.
+
+use serde_json::Value;
+
+use crate::contract::Contract;
+use crate::discover::typed_objects;
+use crate::finding::{Finding, Rule};
+use crate::rules;
+use crate::schema;
+use crate::source::{self, Position};
+
+/// Everything found in one message.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MessageReport {
+    pub findings: Vec<Finding>,
+    /// How many typed objects were checked.
+    pub objects: usize,
+    /// Objects whose `@type` no schema describes: (pointer, type).
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The type whose objects are fulfillment deliveries, checked against the contract.
+const DELIVERY: &str = "EnergyTradeDelivery";
+
+/// Checks a message's raw bytes; findings carry line, column and source line.
+pub fn check_bytes(bytes: &[u8]) -> MessageReport {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+            let mut finding = Finding::new(
+                Rule::JsonSyntax,
+                "",
+                format!(
+                    "not valid UTF-8: byte {:#04x} at offset {}",
+                    bytes[error.valid_up_to()],
+                    error.valid_up_to()
+                ),
+            );
+            finding.position = Some(source::position(valid, valid.len()));
+            return MessageReport {
+                findings: vec![finding],
+                ..MessageReport::default()
+            };
+        }
+    };
+    let message: Value = match serde_json::from_str(text) {
+        Ok(message) => message,
+        Err(error) => {
+            let mut finding = Finding::new(Rule::JsonSyntax, "", json_error_message(&error));
+            finding.position = Some(Position {
+                line: error.line().max(1),
+                column: error.column().max(1),
+            });
+            finding.line_text = line_of(text, error.line());
+            return MessageReport {
+                findings: vec![finding],
+                ..MessageReport::default()
+            };
+        }
+    };
+    let mut report = MessageReport::default();
+    for duplicate in source::duplicate_keys(text) {
+        let mut finding = Finding::new(
+            Rule::DuplicateKey,
+            &duplicate.pointer,
+            format!(
+                "key `{}` appears more than once in this object; parsers keep only one",
+                last_segment(&duplicate.pointer)
+            ),
+        );
+        finding.position = Some(duplicate.position);
+        report.findings.push(finding);
+    }
+    let checked = check_message(&message);
+    report.objects = checked.objects;
+    report.skipped = checked.skipped;
+    report.findings.extend(checked.findings);
+    for finding in &mut report.findings {
+        if finding.position.is_none() {
+            let mut position = source::locate(text, &finding.pointer);
+            if let Some(column) = finding.column_in_value {
+                position.column += column;
+            }
+            finding.position = Some(position);
+        }
+        if finding.line_text.is_none() {
+            finding.line_text = finding
+                .position
+                .and_then(|position| line_of(text, position.line));
+        }
+    }
+    report
+}
+
+/// Checks a parsed message; findings carry pointers only.
+pub fn check_message(message: &Value) -> MessageReport {
+    let mut report = MessageReport::default();
+    let objects = typed_objects(message, &mut report.skipped);
+    report.objects = objects.len();
+    for object in &objects {
+        let Some(Err(errors)) = schema::validate(object.type_name, object.value) else {
+            continue;
+        };
+        for error in errors.iter() {
+            report.findings.push(Finding {
+                schema_location: Some(error.schema_location),
+                ..Finding::new(
+                    Rule::Schema(error.kind.code()),
+                    format!("{}{}", object.pointer, error.instance_path),
+                    error.kind.to_string(),
+                )
+            });
+        }
+    }
+    let action = message.pointer("/context/action").and_then(Value::as_str);
+    let contracts: Vec<Contract<'_>> = objects
+        .iter()
+        .filter_map(|object| {
+            Some(Contract {
+                value: object.value,
+                pointer: &object.pointer,
+                specs: schema::roles(object.type_name)?,
+            })
+        })
+        .collect();
+    for contract in &contracts {
+        rules::check_contract(contract, action, &mut report.findings);
+    }
+    for delivery in objects.iter().filter(|object| object.type_name == DELIVERY) {
+        rules::check_delivery(
+            delivery.value,
+            &delivery.pointer,
+            contracts.first(),
+            &mut report.findings,
+        );
+    }
+    report
+}
+
+fn json_error_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    if text.contains("recursion limit exceeded") {
+        "nested more than 128 levels deep".to_owned()
+    } else {
+        format!("not valid JSON: {text}")
+    }
+}
+
+fn last_segment(pointer: &str) -> String {
+    pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .replace("~0", "~")
+}
+
+fn line_of(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(|line| line.trim_end_matches('\r').to_owned())
+}

@@ -1,0 +1,187 @@
+//! What the gate reports: one finding per problem, with a stable rule id, a severity, the
+//! JSON pointer it is about, and (once mapped onto the source) its line and column.
+
+use std::fmt;
+
+use crate::source::Position;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Every rule the gate applies, each with a stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// The file is not valid JSON (or not UTF-8).
+    JsonSyntax,
+    /// An object repeats a key; JSON parsers silently keep one of them.
+    DuplicateKey,
+    /// A schema violation, by kind (`schema/missing-role-input`, `schema/enum`, ...).
+    Schema(&'static str),
+    /// The contracted quantity exceeds the grid operator's remaining caps.
+    TradeCap,
+    /// A trade cap is below the current total it bounds.
+    CapBelowTotal,
+    /// The trade window does not start before it ends.
+    TradeWindow,
+    /// The quantity is outside the seller's minimum and maximum.
+    QuantityBounds,
+    /// A revenue-flow formula does not parse.
+    FormulaSyntax,
+    /// A formula names a role or input the contract's schema does not declare.
+    FormulaReference,
+    /// A flow or formula names a role the contract does not list yet.
+    RoleNotListed,
+    /// `filled` and `filledBy` disagree.
+    FilledBy,
+    /// A kind of role appears twice (SELLER and PROSUMER are one kind, as are BUYER and CONSUMER).
+    DuplicateRole,
+    /// An ACTIVE or COMPLETED contract has an open role.
+    OpenRole,
+    /// The contract status does not fit the message's action.
+    StatusAction,
+    /// A currency is not an active ISO 4217 code.
+    Currency,
+    /// A settled cycle's amount or breakdown differs from the revenue flows.
+    Settlement,
+}
+
+impl Rule {
+    /// Every business rule, for documentation and SARIF rule metadata.
+    pub const ALL: [Rule; 15] = [
+        Rule::JsonSyntax,
+        Rule::DuplicateKey,
+        Rule::TradeCap,
+        Rule::CapBelowTotal,
+        Rule::TradeWindow,
+        Rule::QuantityBounds,
+        Rule::FormulaSyntax,
+        Rule::FormulaReference,
+        Rule::RoleNotListed,
+        Rule::FilledBy,
+        Rule::DuplicateRole,
+        Rule::OpenRole,
+        Rule::StatusAction,
+        Rule::Currency,
+        Rule::Settlement,
+    ];
+
+    /// The stable id.
+    pub fn id(self) -> String {
+        match self {
+            Rule::Schema(kind) => format!("schema/{kind}"),
+            other => other.static_id().to_owned(),
+        }
+    }
+
+    fn static_id(self) -> &'static str {
+        match self {
+            Rule::JsonSyntax => "json-syntax",
+            Rule::DuplicateKey => "duplicate-key",
+            Rule::Schema(_) => "schema",
+            Rule::TradeCap => "trade-cap",
+            Rule::CapBelowTotal => "cap-below-total",
+            Rule::TradeWindow => "trade-window",
+            Rule::QuantityBounds => "quantity-bounds",
+            Rule::FormulaSyntax => "formula-syntax",
+            Rule::FormulaReference => "formula-reference",
+            Rule::RoleNotListed => "role-not-listed",
+            Rule::FilledBy => "filled-by",
+            Rule::DuplicateRole => "duplicate-role",
+            Rule::OpenRole => "open-role",
+            Rule::StatusAction => "status-action",
+            Rule::Currency => "currency",
+            Rule::Settlement => "settlement",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::RoleNotListed => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// One line on what the rule checks.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::JsonSyntax => "the file is valid UTF-8 JSON",
+            Rule::DuplicateKey => "no object repeats a key",
+            Rule::Schema(_) => "the object satisfies its generated schema",
+            Rule::TradeCap => {
+                "with the grid operator filled, contractedQuantity ≤ min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total)"
+            }
+            Rule::CapBelowTotal => "each trade cap is at least its current total",
+            Rule::TradeWindow => "tradeStartTime is before tradeEndTime",
+            Rule::QuantityBounds => {
+                "minimumQuantity ≤ contractedQuantity ≤ maximumQuantity, where given"
+            }
+            Rule::FormulaSyntax => "every revenue-flow formula parses",
+            Rule::FormulaReference => {
+                "formulas name roles and inputs the contract's schema declares"
+            }
+            Rule::RoleNotListed => {
+                "flows and formulas name roles the contract lists (a warning: roles join as the transaction goes on)"
+            }
+            Rule::FilledBy => "a role is filled exactly when filledBy is set",
+            Rule::DuplicateRole => "each kind of role appears at most once",
+            Rule::OpenRole => "ACTIVE and COMPLETED contracts have every role filled",
+            Rule::StatusAction => "the contract status fits the message's context.action",
+            Rule::Currency => "currencies are active ISO 4217 codes",
+            Rule::Settlement => {
+                "a settled cycle's amount and breakdown equal the evaluated revenue flows"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id())
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// RFC 6901 pointer into the file's JSON.
+    pub pointer: String,
+    /// The schema rule, as `file#pointer`, for schema violations.
+    pub schema_location: Option<&'static str>,
+    pub message: String,
+    /// A column inside the string value at `pointer`, such as a formula's (1-based).
+    pub column_in_value: Option<usize>,
+    /// Where in the file, once mapped.
+    pub position: Option<Position>,
+    /// The source line, for code frames.
+    pub line_text: Option<String>,
+}
+
+impl Finding {
+    /// A business-rule finding at `pointer`.
+    pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity(),
+            pointer: pointer.into(),
+            schema_location: None,
+            message: message.into(),
+            column_in_value: None,
+            position: None,
+            line_text: None,
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! Revenue-flow formulas: parsed into an expression over references, numbers, `× * / + - −`,
+//! parentheses, `min` and `max`; evaluated in decimal arithmetic, never in floating point.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+/// What a formula reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// `roles.ROLE.roleInputs.INPUT`, `roles[ROLE].roleInputs[INPUT]`, optionally `.value`.
+    RoleInput { role: String, input: String },
+    /// `inputParameters.NAME` (deeper members allowed).
+    InputParameter { path: Vec<String> },
+    /// `telemetrySources.SOURCE.FIELD`.
+    Telemetry { source: String, field: String },
+    /// `inputSignals.SIGNAL`.
+    Signal { id: String },
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reference::RoleInput { role, input } => write!(f, "roles.{role}.roleInputs.{input}"),
+            Reference::InputParameter { path } => write!(f, "inputParameters.{}", path.join(".")),
+            Reference::Telemetry { source, field } => {
+                write!(f, "telemetrySources.{source}.{field}")
+            }
+            Reference::Signal { id } => write!(f, "inputSignals.{id}"),
+        }
+    }
+}
+
+/// A parsed formula.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Number(Decimal),
+    Reference {
+        reference: Reference,
+        column: usize,
+    },
+    Negate(Box<Expr>),
+    Binary {
+        op: Op,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Call {
+        function: Function,
+        args: Vec<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    Min,
+    Max,
+}
+
+/// Why a formula does not parse, at a 1-based column (in characters) of the formula.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("column {column}: {message}")]
+pub struct SyntaxError {
+    pub column: usize,
+    pub message: String,
+}
+
+/// Why a formula cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error("missing {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    Missing(Vec<Reference>),
+    #[error("division by zero")]
+    DivisionByZero,
+    #[error("arithmetic overflow")]
+    Overflow,
+}
+
+impl Expr {
+    /// Every reference, in formula order, with its column.
+    pub fn references(&self) -> Vec<(&Reference, usize)> {
+        let mut found = Vec::new();
+        let mut pending = vec![self];
+        while let Some(expr) = pending.pop() {
+            match expr {
+                Expr::Number(_) => {}
+                Expr::Reference { reference, column } => found.push((reference, *column)),
+                Expr::Negate(inner) => pending.push(inner),
+                Expr::Binary { left, right, .. } => {
+                    pending.push(right);
+                    pending.push(left);
+                }
+                Expr::Call { args, .. } => pending.extend(args.iter().rev()),
+            }
+        }
+        found
+    }
+
+    /// The value, with `lookup` giving each reference's; every missing reference is reported.
+    pub fn evaluate(
+        &self,
+        lookup: &dyn Fn(&Reference) -> Option<Decimal>,
+    ) -> Result<Decimal, EvalError> {
+        let missing: Vec<Reference> = self
+            .references()
+            .into_iter()
+            .filter(|(reference, _)| lookup(reference).is_none())
+            .map(|(reference, _)| reference.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(EvalError::Missing(missing));
+        }
+        self.compute(lookup)
+    }
+
+    fn compute(
+        &self,
+        lookup: &dyn Fn(&Reference) -> Option<Decimal>,
+    ) -> Result<Decimal, EvalError> {
+        Ok(match self {
+            Expr::Number(value) => *value,
+            Expr::Reference { reference, .. } => {
+                lookup(reference).ok_or_else(|| EvalError::Missing(vec![reference.clone()]))?
+            }
+            Expr::Negate(inner) => -inner.compute(lookup)?,
+            Expr::Binary { op, left, right } => {
+                let (left, right) = (left.compute(lookup)?, right.compute(lookup)?);
+                match op {
+                    Op::Add => left.checked_add(right).ok_or(EvalError::Overflow)?,
+                    Op::Subtract => left.checked_sub(right).ok_or(EvalError::Overflow)?,
+                    Op::Multiply => left.checked_mul(right).ok_or(EvalError::Overflow)?,
+                    Op::Divide if right.is_zero() => return Err(EvalError::DivisionByZero),
+                    Op::Divide => left.checked_div(right).ok_or(EvalError::Overflow)?,
+                }
+            }
+            Expr::Call { function, args } => {
+                let values = args
+                    .iter()
+                    .map(|arg| arg.compute(lookup))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let pick = match function {
+                    Function::Min => values.into_iter().min(),
+                    Function::Max => values.into_iter().max(),
+                };
+                pick.unwrap_or_default()
+            }
+        })
+    }
+
+    /// The formula with each reference replaced by its value where `lookup` has one.
+    pub fn substitute(&self, lookup: &dyn Fn(&Reference) -> Option<Decimal>) -> String {
+        match self {
+            Expr::Number(value) => value.normalize().to_string(),
+            Expr::Reference { reference, .. } => match lookup(reference) {
+                Some(value) => value.normalize().to_string(),
+                None => reference.to_string(),
+            },
+            Expr::Negate(inner) => format!("-{}", inner.substitute(lookup)),
+            Expr::Binary { op, left, right } => {
+                let symbol = match op {
+                    Op::Add => "+",
+                    Op::Subtract => "-",
+                    Op::Multiply => "×",
+                    Op::Divide => "/",
+                };
+                let wrap = |expr: &Expr| match expr {
+                    Expr::Binary { .. } => format!("({})", expr.substitute(lookup)),
+                    _ => expr.substitute(lookup),
+                };
+                format!("{} {symbol} {}", wrap(left), wrap(right))
+            }
+            Expr::Call { function, args } => {
+                let name = match function {
+                    Function::Min => "min",
+                    Function::Max => "max",
+                };
+                let args: Vec<String> = args.iter().map(|arg| arg.substitute(lookup)).collect();
+                format!("{name}({})", args.join(", "))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Number(Decimal),
+    Path(Vec<String>),
+    Plus,
+    Minus,
+    Times,
+    Divide,
+    Open,
+    Close,
+    Comma,
+}
+
+/// Parses a formula.
+pub fn parse(formula: &str) -> Result<Expr, SyntaxError> {
+    let tokens = tokenize(formula)?;
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        end: formula.chars().count() + 1,
+    };
+    let expr = parser.sum()?;
+    match parser.tokens.get(parser.at) {
+        None => Ok(expr),
+        Some((_, column)) => Err(SyntaxError {
+            column: *column,
+            message: "expected an operator or the end of the formula".into(),
+        }),
+    }
+}
+
+fn tokenize(formula: &str) -> Result<Vec<(Token, usize)>, SyntaxError> {
+    let chars: Vec<char> = formula.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        let single = match c {
+            ' ' | '\t' | '\n' => None,
+            '+' => Some(Token::Plus),
+            '-' | '−' => Some(Token::Minus),
+            '×' | '*' => Some(Token::Times),
+            '/' => Some(Token::Divide),
+            '(' => Some(Token::Open),
+            ')' => Some(Token::Close),
+            ',' => Some(Token::Comma),
+            _ if c.is_ascii_digit() || c == '.' => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                    i += 1;
+                }
+                let text: String = chars[start..i].iter().collect();
+                let value = text.parse::<Decimal>().map_err(|_| SyntaxError {
+                    column,
+                    message: format!("`{text}` is not a number"),
+                })?;
+                tokens.push((Token::Number(value), column));
+                continue;
+            }
+            _ if c.is_alphabetic() || c == '_' => {
+                let (path, next) = read_path(&chars, i)?;
+                tokens.push((Token::Path(path), column));
+                i = next;
+                continue;
+            }
+            _ => {
+                return Err(SyntaxError {
+                    column,
+                    message: format!("unexpected `{c}`"),
+                });
+            }
+        };
+        if let Some(token) = single {
+            tokens.push((token, column));
+        }
+        i += 1;
+    }
+    Ok(tokens)
+}
+
+/// A dotted or bracketed path such as `roles.BUYER.roleInputs.x` or `roles[BUYER]...`.
+/// Telemetry source and signal ids may contain `-`.
+fn read_path(chars: &[char], start: usize) -> Result<(Vec<String>, usize), SyntaxError> {
+    let mut segments: Vec<String> = Vec::new();
+    let mut i = start;
+    loop {
+        let allow_dash = segments.len() == 1
+            && matches!(segments[0].as_str(), "telemetrySources" | "inputSignals");
+        let begin = i;
+        while chars
+            .get(i)
+            .is_some_and(|&c| c.is_alphanumeric() || c == '_' || (allow_dash && c == '-'))
+        {
+            i += 1;
+        }
+        if begin == i {
+            return Err(SyntaxError {
+                column: i + 1,
+                message: "expected a name".into(),
+            });
+        }
+        segments.push(chars[begin..i].iter().collect());
+        while chars.get(i) == Some(&'[') {
+            let close = chars[i..]
+                .iter()
+                .position(|c| *c == ']')
+                .ok_or(SyntaxError {
+                    column: i + 1,
+                    message: "unclosed `[`".into(),
+                })?;
+            let inner: String = chars[i + 1..i + close].iter().collect();
+            let inner = inner.trim().trim_matches(['\'', '"']);
+            if inner.is_empty() {
+                return Err(SyntaxError {
+                    column: i + 2,
+                    message: "expected a name inside `[]`".into(),
+                });
+            }
+            segments.push(inner.to_owned());
+            i += close + 1;
+        }
+        if chars.get(i) != Some(&'.') {
+            return Ok((segments, i));
+        }
+        i += 1;
+    }
+}
+
+struct Parser {
+    tokens: Vec<(Token, usize)>,
+    at: usize,
+    end: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at).map(|(token, _)| token)
+    }
+
+    fn column(&self) -> usize {
+        self.tokens
+            .get(self.at)
+            .map_or(self.end, |(_, column)| *column)
+    }
+
+    fn expect(&mut self, wanted: Token, what: &str) -> Result<(), SyntaxError> {
+        if self.peek() == Some(&wanted) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(SyntaxError {
+                column: self.column(),
+                message: format!("expected {what}"),
+            })
+        }
+    }
+
+    fn sum(&mut self) -> Result<Expr, SyntaxError> {
+        let mut left = self.product()?;
+        while let Some(op) = match self.peek() {
+            Some(Token::Plus) => Some(Op::Add),
+            Some(Token::Minus) => Some(Op::Subtract),
+            _ => None,
+        } {
+            self.at += 1;
+            let right = self.product()?;
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
+        }
+        Ok(left)
+    }
+
+    fn product(&mut self) -> Result<Expr, SyntaxError> {
+        let mut left = self.unary()?;
+        while let Some(op) = match self.peek() {
+            Some(Token::Times) => Some(Op::Multiply),
+            Some(Token::Divide) => Some(Op::Divide),
+            _ => None,
+        } {
+            self.at += 1;
+            let right = self.unary()?;
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, SyntaxError> {
+        if self.peek() == Some(&Token::Minus) {
+            self.at += 1;
+            return Ok(Expr::Negate(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, SyntaxError> {
+        let column = self.column();
+        let Some((token, _)) = self.tokens.get(self.at).cloned() else {
+            return Err(SyntaxError {
+                column,
+                message: "expected a number, a reference or `(`".into(),
+            });
+        };
+        self.at += 1;
+        match token {
+            Token::Number(value) => Ok(Expr::Number(value)),
+            Token::Open => {
+                let inner = self.sum()?;
+                self.expect(Token::Close, "`)`")?;
+                Ok(inner)
+            }
+            Token::Path(path) if path.len() == 1 && self.peek() == Some(&Token::Open) => {
+                let function = match path[0].as_str() {
+                    "min" => Function::Min,
+                    "max" => Function::Max,
+                    other => {
+                        return Err(SyntaxError {
+                            column,
+                            message: format!("unknown function `{other}`; only min and max"),
+                        });
+                    }
+                };
+                self.at += 1;
+                let mut args = vec![self.sum()?];
+                while self.peek() == Some(&Token::Comma) {
+                    self.at += 1;
+                    args.push(self.sum()?);
+                }
+                self.expect(Token::Close, "`,` or `)`")?;
+                Ok(Expr::Call { function, args })
+            }
+            Token::Path(path) => Ok(Expr::Reference {
+                reference: reference(path, column)?,
+                column,
+            }),
+            _ => Err(SyntaxError {
+                column,
+                message: "expected a number, a reference or `(`".into(),
+            }),
+        }
+    }
+}
+
+fn reference(path: Vec<String>, column: usize) -> Result<Reference, SyntaxError> {
+    let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+    let reference = match segments.as_slice() {
+        ["roles", role, "roleInputs", input] | ["roles", role, "roleInputs", input, "value"] => {
+            Reference::RoleInput {
+                role: (*role).to_owned(),
+                input: (*input).to_owned(),
+            }
+        }
+        ["inputParameters", rest @ ..] if !rest.is_empty() => Reference::InputParameter {
+            path: rest.iter().map(|s| (*s).to_owned()).collect(),
+        },
+        ["telemetrySources", source, field] => Reference::Telemetry {
+            source: (*source).to_owned(),
+            field: (*field).to_owned(),
+        },
+        ["inputSignals", id] | ["inputSignals", id, "value"] => Reference::Signal {
+            id: (*id).to_owned(),
+        },
+        _ => {
+            return Err(SyntaxError {
+                column,
+                message: format!(
+                    "`{}` is not a reference: expected roles.ROLE.roleInputs.INPUT, inputParameters.NAME, telemetrySources.SOURCE.FIELD or inputSignals.ID",
+                    path.join(".")
+                ),
+            });
+        }
+    };
+    Ok(reference)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn values(reference: &Reference) -> Option<Decimal> {
+        match reference.to_string().as_str() {
+            "roles.BUYER.roleInputs.contractedQuantity" => Some(d("12.5")),
+            "roles.SELLER.roleInputs.pricePerKWh" => Some(d("6.4")),
+            "telemetrySources.cdr-ev-001.energyKWh" => Some(d("3")),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn parses_both_reference_styles_and_evaluates_exactly() {
+        let seed = parse(
+            "roles.BUYER.roleInputs.contractedQuantity × roles.SELLER.roleInputs.pricePerKWh",
+        )
+        .unwrap();
+        assert_eq!(seed.evaluate(&values), Ok(d("80.00")));
+        let bracketed = parse("roles[BUYER].roleInputs[contractedQuantity].value * roles['SELLER'].roleInputs[\"pricePerKWh\"]").unwrap();
+        assert_eq!(bracketed.evaluate(&values), Ok(d("80")));
+        let mixed =
+            parse("max(0, (telemetrySources.cdr-ev-001.energyKWh − 1) / 4) + min(2, 3) - -1")
+                .unwrap();
+        assert_eq!(mixed.evaluate(&values), Ok(d("3.5")));
+        assert_eq!(parse("0.1 + 0.2").unwrap().evaluate(&values), Ok(d("0.3")));
+    }
+
+    #[test]
+    fn lists_references_with_columns() {
+        let expr = parse("roles.BUYER.roleInputs.q × inputParameters.window.hours").unwrap();
+        let found: Vec<(String, usize)> = expr
+            .references()
+            .into_iter()
+            .map(|(r, c)| (r.to_string(), c))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("roles.BUYER.roleInputs.q".to_owned(), 1),
+                ("inputParameters.window.hours".to_owned(), 28)
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_every_missing_reference_and_arithmetic_errors() {
+        let expr = parse("roles.BUYER.roleInputs.contractedQuantity × roles.GRID_OPERATOR.roleInputs.wheelingCharges + inputSignals.price").unwrap();
+        assert_eq!(
+            expr.evaluate(&values).unwrap_err().to_string(),
+            "missing roles.GRID_OPERATOR.roleInputs.wheelingCharges, inputSignals.price"
+        );
+        assert_eq!(
+            parse("1 / (2 - 2)").unwrap().evaluate(&values),
+            Err(EvalError::DivisionByZero)
+        );
+    }
+
+    #[test]
+    fn substitutes_values_into_the_formula() {
+        let expr = parse("roles.BUYER.roleInputs.contractedQuantity × (roles.SELLER.roleInputs.pricePerKWh + roles.X.roleInputs.y)").unwrap();
+        assert_eq!(
+            expr.substitute(&values),
+            "12.5 × (6.4 + roles.X.roleInputs.y)"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_column() {
+        let cases = [
+            (
+                "roles.BUYER.roleInputs.q ×",
+                27,
+                "expected a number, a reference or `(`",
+            ),
+            ("(1 + 2", 7, "expected `)`"),
+            (
+                "1 + 2)",
+                6,
+                "expected an operator or the end of the formula",
+            ),
+            ("1 ^ 2", 3, "unexpected `^`"),
+            ("roles.BUYER.q", 1, "`roles.BUYER.q` is not a reference"),
+            ("avg(1, 2)", 1, "unknown function `avg`"),
+            ("1..2", 1, "`1..2` is not a number"),
+            ("roles[BUYER.roleInputs.q", 6, "unclosed `[`"),
+            ("3 4", 3, "expected an operator"),
+        ];
+        for (formula, column, message) in cases {
+            let error = parse(formula).unwrap_err();
+            assert_eq!(error.column, column, "{formula}: {error}");
+            assert!(error.message.starts_with(message), "{formula}: {error}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Runs the check over many inputs: files, directories (every `*.json` below, sorted) and
+//! standard input. Files are checked in parallel, one at a time per worker, and results come
+//! back in input order, so output is deterministic and a large directory never sits in memory.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::check::{MessageReport, check_bytes};
+use crate::finding::Severity;
+
+/// One thing to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    /// How reports name it.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Stdin => "<stdin>".to_owned(),
+        }
+    }
+}
+
+/// A path that cannot be checked.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct InputError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Expands the command line's paths: `-` is standard input, a directory is every `*.json`
+/// below it in sorted order, anything else a file. Every unreadable path is reported.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => match json_files(path) {
+                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
+                Err(error) => errors.push(error),
+            },
+            Ok(_) => inputs.push(Input::File(path.clone())),
+            Err(source) => errors.push(InputError {
+                path: path.clone(),
+                source,
+            }),
+        }
+    }
+    (inputs, errors)
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let error = |source| InputError {
+            path: dir.clone(),
+            source,
+        };
+        for entry in std::fs::read_dir(&dir).map_err(error)? {
+            let path = entry.map_err(error)?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The result of one input.
+#[derive(Debug)]
+pub struct FileResult {
+    pub name: String,
+    /// The report, or why the input could not be read.
+    pub outcome: Result<MessageReport, String>,
+}
+
+impl FileResult {
+    pub fn count(&self, severity: Severity) -> usize {
+        match &self.outcome {
+            Ok(report) => report
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .count(),
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Totals over a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Inputs that could not be read.
+    pub unreadable: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, result: &FileResult) {
+        self.files += 1;
+        match &result.outcome {
+            Ok(report) => self.objects += report.objects,
+            Err(_) => self.unreadable += 1,
+        }
+        self.errors += result.count(Severity::Error);
+        self.warnings += result.count(Severity::Warning);
+    }
+}
+
+fn check_input(input: &Input) -> FileResult {
+    let bytes = match input {
+        Input::File(path) => std::fs::read(path),
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+        }
+    };
+    FileResult {
+        name: input.name(),
+        outcome: bytes
+            .map(|bytes| check_bytes(&bytes))
+            .map_err(|error| error.to_string()),
+    }
+}
+
+/// Checks every input on `jobs` threads and hands each result to `deliver` in input order.
+pub fn check_all(inputs: &[Input], jobs: usize, mut deliver: impl FnMut(FileResult)) {
+    let jobs = jobs.clamp(1, inputs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, FileResult)>(jobs * 4);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(index) else {
+                        break;
+                    };
+                    if sender.send((index, check_input(input))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        for (index, result) in receiver {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&expected) {
+                deliver(result);
+                expected += 1;
+            }
+        }
+    });
+}

@@ -1,0 +1,343 @@
+//! Maps JSON pointers back onto the source text (line and column for reports) and finds
+//! duplicate keys, which serde_json silently resolves to the last one. Both work on text that
+//! serde_json has already accepted, without recursion, so nesting depth cannot overflow.
+
+use std::collections::HashSet;
+
+/// A 1-based line and column (in characters) in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The position of a byte offset.
+pub fn position(text: &str, offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position { line, column }
+}
+
+/// Where the value at `pointer` (RFC 6901) starts; for a pointer into a missing member, the
+/// deepest existing value on the way.
+pub fn locate(text: &str, pointer: &str) -> Position {
+    position(text, offset_of(text, pointer))
+}
+
+fn offset_of(text: &str, pointer: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if pointer.is_empty() {
+        return at;
+    }
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let found = match bytes.get(at) {
+            Some(b'{') => member(text, at, &segment),
+            Some(b'[') => segment
+                .parse()
+                .ok()
+                .and_then(|index| element(bytes, at, index)),
+            _ => None,
+        };
+        match found {
+            Some(next) => at = next,
+            None => return at,
+        }
+    }
+    at
+}
+
+/// The value offset of member `wanted` in the object starting at `at`.
+fn member(text: &str, at: usize, wanted: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, at + 1);
+    while bytes.get(at) == Some(&b'"') {
+        let key_end = skip_string(bytes, at)?;
+        let value = skip_space(bytes, skip_space(bytes, key_end) + 1);
+        if key_text(text, at, key_end) == wanted {
+            return Some(value);
+        }
+        at = skip_space(bytes, skip_value(bytes, value)?);
+        if bytes.get(at) != Some(&b',') {
+            return None;
+        }
+        at = skip_space(bytes, at + 1);
+    }
+    None
+}
+
+/// The offset of element `index` in the array starting at `at`.
+fn element(bytes: &[u8], at: usize, index: usize) -> Option<usize> {
+    let mut at = skip_space(bytes, at + 1);
+    if bytes.get(at) == Some(&b']') {
+        return None;
+    }
+    for _ in 0..index {
+        at = skip_space(bytes, skip_value(bytes, at)?);
+        if bytes.get(at) != Some(&b',') {
+            return None;
+        }
+        at = skip_space(bytes, at + 1);
+    }
+    Some(at)
+}
+
+/// A key as its decoded string (escapes resolved only when there are any).
+fn key_text(text: &str, start: usize, end: usize) -> std::borrow::Cow<'_, str> {
+    let raw = &text[start..end];
+    if raw.contains('\\') {
+        serde_json::from_str::<String>(raw).map_or_else(|_| raw.into(), Into::into)
+    } else {
+        raw[1..raw.len() - 1].into()
+    }
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+        at += 1;
+    }
+    at
+}
+
+/// The offset just past the string starting at `at`.
+fn skip_string(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The offset just past the value starting at `at`.
+fn skip_value(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'"' => skip_string(bytes, at),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = at;
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b'"' => {
+                        i = skip_string(bytes, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => {
+            let mut i = at;
+            while bytes
+                .get(i)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+            {
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
+/// A key that appears twice in one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// Pointer to the second occurrence's member.
+    pub pointer: String,
+    /// Where the second occurrence's key is.
+    pub position: Position,
+}
+
+enum Frame {
+    Object {
+        keys: HashSet<String>,
+        current: String,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// Every repeated key, in document order.
+pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' => {
+                stack.push(Frame::Object {
+                    keys: HashSet::new(),
+                    current: String::new(),
+                });
+                at += 1;
+            }
+            b'[' => {
+                stack.push(Frame::Array { index: 0 });
+                at += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                at += 1;
+            }
+            b',' => {
+                if let Some(Frame::Array { index }) = stack.last_mut() {
+                    *index += 1;
+                }
+                at += 1;
+            }
+            b'"' => {
+                let Some(end) = skip_string(bytes, at) else {
+                    break;
+                };
+                let is_key = bytes.get(skip_space(bytes, end)) == Some(&b':')
+                    && matches!(stack.last(), Some(Frame::Object { .. }));
+                if is_key {
+                    let key = key_text(text, at, end).into_owned();
+                    if let Some(Frame::Object { keys, current }) = stack.last_mut() {
+                        current.clone_from(&key);
+                        if !keys.insert(key) {
+                            found.push(DuplicateKey {
+                                pointer: pointer_of(&stack),
+                                position: position(text, at),
+                            });
+                        }
+                    }
+                }
+                at = end;
+            }
+            _ => at += 1,
+        }
+    }
+    found
+}
+
+fn pointer_of(stack: &[Frame]) -> String {
+    let mut pointer = String::new();
+    for frame in stack {
+        pointer.push('/');
+        match frame {
+            Frame::Object { current, .. } => {
+                pointer.push_str(&current.replace('~', "~0").replace('/', "~1"))
+            }
+            Frame::Array { index } => pointer.push_str(&index.to_string()),
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "{\n  \"a\": {\"b\": [10, {\"c\": \"x\\\"y\"}, 30]},\n  \"é/~\": 1,\n  \"k\\u0065y\": true\n}";
+
+    #[test]
+    fn locates_members_elements_and_escaped_keys() {
+        assert_eq!(locate(TEXT, ""), Position { line: 1, column: 1 });
+        assert_eq!(locate(TEXT, "/a"), Position { line: 2, column: 8 });
+        assert_eq!(
+            locate(TEXT, "/a/b/0"),
+            Position {
+                line: 2,
+                column: 15
+            }
+        );
+        assert_eq!(
+            locate(TEXT, "/a/b/1/c"),
+            Position {
+                line: 2,
+                column: 25
+            }
+        );
+        assert_eq!(
+            locate(TEXT, "/a/b/2"),
+            Position {
+                line: 2,
+                column: 34
+            }
+        );
+        assert_eq!(
+            locate(TEXT, "/é~1~0"),
+            Position {
+                line: 3,
+                column: 10
+            }
+        );
+        assert_eq!(
+            locate(TEXT, "/key"),
+            Position {
+                line: 4,
+                column: 15
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_member_maps_to_its_nearest_existing_parent() {
+        assert_eq!(locate(TEXT, "/a/missing"), Position { line: 2, column: 8 });
+        assert_eq!(
+            locate(TEXT, "/a/b/7"),
+            Position {
+                line: 2,
+                column: 14
+            }
+        );
+    }
+
+    #[test]
+    fn finds_duplicate_keys_with_their_pointer() {
+        let text = "{\"a\": 1, \"b\": [{\"x\": 1, \"x\": 2}], \"a\": {\"y\": \"\\\"a\\\": 1\"}}";
+        let found = duplicate_keys(text);
+        assert_eq!(
+            found,
+            [
+                DuplicateKey {
+                    pointer: "/b/0/x".into(),
+                    position: Position {
+                        line: 1,
+                        column: 25
+                    }
+                },
+                DuplicateKey {
+                    pointer: "/a".into(),
+                    position: Position {
+                        line: 1,
+                        column: 35
+                    }
+                },
+            ]
+        );
+        assert!(duplicate_keys(TEXT).is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(duplicate_keys(&text).is_empty());
+        assert_eq!(locate(&text, "/0/0/0").line, 1);
+    }
+}
