@@ -91,6 +91,7 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
                 .and_then(|position| line_of(text, position.line));
         }
     }
+    report.findings.sort_by_key(|finding| finding.position);
     report
 }
 

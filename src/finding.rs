@@ -171,6 +171,15 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// ` (at /pointer)` for messages that stand alone, or nothing for the root.
+    pub fn pointer_note(&self) -> String {
+        if self.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" (at {})", self.pointer)
+        }
+    }
+
     /// A business-rule finding at `pointer`.
     pub fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Finding {
         Finding {

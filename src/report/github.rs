@@ -35,17 +35,12 @@ impl Reporter for Github {
         };
         for finding in findings {
             let (line, column) = finding.position.map_or((1, 1), |p| (p.line, p.column));
-            let at = if finding.pointer.is_empty() {
-                String::new()
-            } else {
-                format!(" (at {})", finding.pointer)
-            };
             writeln!(
                 out,
                 "::{} file={file},line={line},col={column},title={}::{}",
                 finding.severity.as_str(),
                 property(&finding.rule.id()),
-                data(&format!("{}{at}", finding.message)),
+                data(&format!("{}{}", finding.message, finding.pointer_note())),
             )?;
         }
         Ok(())

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Reporter, summary_line};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::run::{FileResult, Summary};
 
 pub struct Human {
@@ -82,10 +82,14 @@ fn write_finding(file: &str, finding: &Finding, out: &mut dyn Write) -> io::Resu
     let caret = " ".repeat(column.saturating_sub(1).min(shown.chars().count()));
     writeln!(out, "{BLUE}{:gutter$} |{BLUE:#}", "")?;
     writeln!(out, "{BLUE}{line} |{BLUE:#} {shown}")?;
+    let label = if finding.rule == Rule::JsonSyntax {
+        ""
+    } else {
+        display_pointer(&finding.pointer)
+    };
     writeln!(
         out,
-        "{BLUE}{:gutter$} |{BLUE:#} {caret}{style}^{style:#} {}",
-        "",
-        display_pointer(&finding.pointer)
+        "{BLUE}{:gutter$} |{BLUE:#} {caret}{style}^{style:#} {label}",
+        ""
     )
 }

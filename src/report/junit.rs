@@ -40,12 +40,12 @@ impl Reporter for Junit {
                 for finding in &report.findings {
                     let (line, column) = finding.position.map_or((1, 1), |p| (p.line, p.column));
                     let text = format!(
-                        "{}:{line}:{column}: {}[{}]: {} ({})",
+                        "{}:{line}:{column}: {}[{}]: {}{}",
                         result.name,
                         finding.severity.as_str(),
                         finding.rule,
                         finding.message,
-                        finding.pointer
+                        finding.pointer_note()
                     );
                     match finding.severity {
                         Severity::Error => failures.push(text),

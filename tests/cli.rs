@@ -1,0 +1,271 @@
+//! The command line as a user meets it: every output format on a mixed directory, standard
+//! input, hostile inputs, and every exit code.
+
+mod common;
+
+use assert_cmd::Command;
+use common::root;
+
+fn deg() -> Command {
+    let mut command = Command::cargo_bin("deg-contracts").unwrap();
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+fn run(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const MIXED: &str = "tests/fixtures/cli";
+
+#[test]
+fn human_output_on_a_mixed_directory() {
+    let (code, stdout, stderr) = run(deg().args(["validate", MIXED]));
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "");
+    insta::assert_snapshot!("human", stdout);
+}
+
+#[test]
+fn json_lines_output_on_a_mixed_directory() {
+    let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json", MIXED]));
+    assert_eq!(code, 1);
+    assert_eq!(stderr, "8 files, 7 objects: 12 errors, 1 warning\n");
+    for line in stdout.lines() {
+        let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+        let keys: Vec<&String> = finding.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "column",
+                "file",
+                "line",
+                "message",
+                "pointer",
+                "rule",
+                "schema_location",
+                "severity"
+            ]
+        );
+    }
+    insta::assert_snapshot!("json", stdout);
+}
+
+#[test]
+fn github_output_on_a_mixed_directory() {
+    let (code, stdout, _) = run(deg().args(["validate", "--format", "github", MIXED]));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("github", stdout);
+}
+
+#[test]
+fn sarif_output_on_a_mixed_directory() {
+    let (code, stdout, _) = run(deg().args(["validate", "--format", "sarif", MIXED]));
+    assert_eq!(code, 1);
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 13);
+    insta::assert_snapshot!("sarif", stdout);
+}
+
+#[test]
+fn junit_output_on_a_mixed_directory() {
+    let (code, stdout, _) = run(deg().args(["validate", "--format", "junit", MIXED]));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("<testsuites name=\"deg-contracts\" tests=\"8\" failures=\"6\">"),
+        "{stdout}"
+    );
+    insta::assert_snapshot!("junit", stdout);
+}
+
+#[test]
+fn verbose_lists_the_objects_no_schema_describes() {
+    let (code, stdout, _) = run(deg().args([
+        "validate",
+        "--verbose",
+        "tests/fixtures/cli/valid/on-confirm.json",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "tests/fixtures/cli/valid/on-confirm.json: skipped beckn:Order at /message/order"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 file, 1 object: 0 errors, 0 warnings\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_bundled_examples_pass_with_exit_zero() {
+    let (code, stdout, _) = run(deg().args(["validate", "schema/examples"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.ends_with("13 files, 13 objects: 0 errors, 5 warnings\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_upstream_corpus_passes_with_warnings_only() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "json"])
+        .arg(corpus.join("examples/p2p_trading")));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.is_empty());
+    assert!(
+        stdout
+            .lines()
+            .all(|line| line.contains("\"severity\":\"warning\"")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn standard_input_is_checked_as_one_message() {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/cli/broken/settlement.json")).unwrap();
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "json", "-"])
+        .write_stdin(text));
+    assert_eq!(code, 1);
+    assert!(
+        stdout
+            .lines()
+            .all(|line| line.contains("\"file\":\"<stdin>\"")),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2);
+    let (code, _, _) = run(deg().args(["validate", "-"]).write_stdin("{}"));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn hostile_inputs_give_findings_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(dir.path().join("deep.json"), deep).unwrap();
+    std::fs::write(
+        dir.path().join("huge.json"),
+        r#"{"n": 1e999999, "big": 123456789012345678901234567890}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("latin1.json"), b"{\"name\": \"caf\xe9\"}").unwrap();
+    let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json"]).arg(dir.path()));
+    assert_eq!(code, 1, "{stderr}");
+    let messages: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .map(|finding| {
+            format!(
+                "{}:{}:{}: {}",
+                finding["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap(),
+                finding["line"],
+                finding["column"],
+                finding["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "deep.json:1:128: nested more than 128 levels deep",
+            "huge.json:1:14: not valid JSON: number out of range",
+            "latin1.json:1:14: not valid UTF-8: byte 0xe9 at offset 13",
+        ]
+    );
+}
+
+#[test]
+fn missing_and_unreadable_paths_exit_two() {
+    let (code, _, stderr) =
+        run(deg().args(["validate", "tests/fixtures/cli/valid", "no/such/file.json"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "deg-contracts: no/such/file.json: No such file or directory (os error 2)\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), &link).unwrap();
+    let (code, _, stderr) = run(deg().arg("validate").arg(&link));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("dangling.json: No such file or directory"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = run(deg().arg("validate").arg(dir.path()));
+    assert_eq!((code, stdout.trim_end()), (2, format!("{}: error: cannot read: No such file or directory (os error 2)\n1 file, 0 objects: 0 errors, 0 warnings, 1 unreadable", link.display()).as_str()));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    for args in [
+        vec!["validate"],
+        vec!["validate", "--bogus", "x"],
+        vec!["validate", "--format", "xml", "x"],
+        vec!["frobnicate"],
+    ] {
+        let (code, _, stderr) = run(deg().args(&args));
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn output_order_does_not_depend_on_the_number_of_workers() {
+    let (_, one, _) = run(deg().args([
+        "validate",
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+        MIXED,
+        "schema/examples",
+    ]));
+    let (_, many, _) = run(deg().args([
+        "validate",
+        "--format",
+        "json",
+        "--jobs",
+        "8",
+        MIXED,
+        "schema/examples",
+    ]));
+    assert_eq!(one, many);
+}
+
+#[test]
+fn flows_explains_the_money() {
+    let (code, stdout, _) = run(deg().args([
+        "flows",
+        "schema/examples/p2p_trading/13_on_status_completed/on-status-completed.json",
+        "schema/examples/p2p_trading/05_init/init-p2p-trade.json",
+        "tests/fixtures/cli/broken/contract-rules.json",
+    ]));
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("flows", stdout);
+    let (code, _, stderr) = run(deg().args(["flows", "tests/fixtures/cli/broken/malformed.json"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "deg-contracts: tests/fixtures/cli/broken/malformed.json:2:37: not valid JSON: trailing comma at line 2 column 37\n"
+    );
+}

@@ -1,0 +1,403 @@
+//! Every business rule with a message that passes it and one that fails it, asserting the
+//! rule id, severity and pointer of what is reported.
+
+mod common;
+
+use common::{read_json, root};
+use deg_contracts::check::{check_bytes, check_message};
+use deg_contracts::finding::Severity;
+use serde_json::{Value, json};
+
+const CONTRACT: &str = "/message/order/beckn:orderAttributes";
+const DELIVERY: &str = "/message/order/beckn:fulfillment/beckn:deliveryAttributes";
+
+fn example(step: &str) -> Value {
+    let dir = root().join("schema/examples/p2p_trading").join(step);
+    let file = std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    read_json(&file)
+}
+
+fn set(message: &mut Value, pointer: &str, value: Value) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let parent = message
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("no {parent}"));
+    match parent {
+        Value::Object(object) => {
+            object.insert(key.to_owned(), value);
+        }
+        Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
+        _ => panic!("{pointer}: parent is a scalar"),
+    }
+}
+
+/// (rule, severity, pointer) of every finding that is not a schema violation.
+fn rule_findings(message: &Value) -> Vec<(String, Severity, String)> {
+    check_message(message)
+        .findings
+        .into_iter()
+        .filter(|finding| !finding.rule.id().starts_with("schema/"))
+        .map(|finding| (finding.rule.id(), finding.severity, finding.pointer))
+        .collect()
+}
+
+fn errors(message: &Value) -> Vec<(String, String)> {
+    rule_findings(message)
+        .into_iter()
+        .filter(|(_, severity, _)| *severity == Severity::Error)
+        .map(|(rule, _, pointer)| (rule, pointer))
+        .collect()
+}
+
+fn expect(message: &Value, rule: &str, pointer: &str) {
+    let found = errors(message);
+    assert_eq!(
+        found,
+        [(rule.to_owned(), pointer.to_owned())],
+        "expected exactly {rule} at {pointer}"
+    );
+}
+
+fn confirmed() -> Value {
+    example("10_on_confirm")
+}
+
+#[test]
+fn trade_cap() {
+    let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
+    let mut at_limit = confirmed();
+    set(&mut at_limit, &quantity, json!(25));
+    assert_eq!(errors(&at_limit), []);
+    let mut over = confirmed();
+    set(&mut over, &quantity, json!(25.01));
+    expect(&over, "trade-cap", &quantity);
+    let mut seller_bound = confirmed();
+    set(
+        &mut seller_bound,
+        &format!("{CONTRACT}/roles/2/roleInputs/current_seller_trade_total"),
+        json!(50),
+    );
+    set(&mut seller_bound, &quantity, json!(10.5));
+    expect(&seller_bound, "trade-cap", &quantity);
+}
+
+#[test]
+fn caps_are_not_below_their_totals() {
+    let cap = format!("{CONTRACT}/roles/2/roleInputs/buyer_trade_cap");
+    let mut equal = confirmed();
+    set(&mut equal, &cap, json!(27.5));
+    assert_eq!(errors(&equal), []);
+    let mut below = confirmed();
+    set(&mut below, &cap, json!(10));
+    let found = errors(&below);
+    assert!(
+        found.contains(&("cap-below-total".to_owned(), cap)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn trade_window() {
+    let end = format!("{CONTRACT}/roles/1/roleInputs/tradeEndTime");
+    let mut other_offset = confirmed();
+    set(&mut other_offset, &end, json!("2025-06-14T04:30:01Z"));
+    assert_eq!(errors(&other_offset), []);
+    let mut same_instant = confirmed();
+    set(&mut same_instant, &end, json!("2025-06-14T04:30:00Z"));
+    expect(&same_instant, "trade-window", &end);
+}
+
+#[test]
+fn seller_quantity_bounds() {
+    let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
+    let mut at_minimum = example("05_init");
+    set(&mut at_minimum, &quantity, json!(2.0));
+    assert_eq!(errors(&at_minimum), []);
+    let mut below = example("05_init");
+    set(&mut below, &quantity, json!(1.5));
+    expect(&below, "quantity-bounds", &quantity);
+    let mut above = example("05_init");
+    set(&mut above, &quantity, json!(40.5));
+    expect(&above, "quantity-bounds", &quantity);
+}
+
+#[test]
+fn formula_syntax_and_references() {
+    let formula = format!("{CONTRACT}/revenueFlows/flows/0/formula");
+    let mut bracketed = confirmed();
+    set(
+        &mut bracketed,
+        &formula,
+        json!(
+            "roles[BUYER].roleInputs[contractedQuantity].value * roles[SELLER].roleInputs[pricePerKWh]"
+        ),
+    );
+    assert_eq!(errors(&bracketed), []);
+    let mut free_form = confirmed();
+    set(
+        &mut free_form,
+        &formula,
+        json!("roles.BUYER.roleInputs.contractedQuantity × roles.AGGREGATOR.roleInputs.anyInput"),
+    );
+    assert_eq!(errors(&free_form), [], "generic roles take any input");
+    let mut broken = confirmed();
+    set(
+        &mut broken,
+        &formula,
+        json!("roles.BUYER.roleInputs.contractedQuantity ×"),
+    );
+    expect(&broken, "formula-syntax", &formula);
+    let finding = check_message(&broken)
+        .findings
+        .into_iter()
+        .find(|f| f.rule.id() == "formula-syntax")
+        .unwrap();
+    assert_eq!(finding.column_in_value, Some(44));
+    assert_eq!(
+        finding.message,
+        "formula does not parse at column 44: expected a number, a reference or `(`"
+    );
+    let mut undeclared_input = confirmed();
+    set(
+        &mut undeclared_input,
+        &formula,
+        json!(
+            "roles.BUYER.roleInputs.contractedQuantity × roles.SELLER.roleInputs.wheelingCharges"
+        ),
+    );
+    expect(&undeclared_input, "formula-reference", &formula);
+    let mut undeclared_role = confirmed();
+    set(
+        &mut undeclared_role,
+        &formula,
+        json!("roles.BANK.roleInputs.rate × 2"),
+    );
+    expect(&undeclared_role, "formula-reference", &formula);
+}
+
+#[test]
+fn roles_not_yet_listed_are_warnings() {
+    let findings = rule_findings(&example("05_init"));
+    assert_eq!(
+        findings,
+        [(
+            "role-not-listed".to_owned(),
+            Severity::Warning,
+            format!("{CONTRACT}/revenueFlows/flows/1/to")
+        )]
+    );
+    assert_eq!(rule_findings(&confirmed()), []);
+    let mut read_only = confirmed();
+    set(
+        &mut read_only,
+        &format!("{CONTRACT}/revenueFlows/flows/0/formula"),
+        json!("roles.BUYER.roleInputs.contractedQuantity × roles.AGGREGATOR.roleInputs.bonus"),
+    );
+    assert_eq!(
+        rule_findings(&read_only),
+        [(
+            "role-not-listed".to_owned(),
+            Severity::Warning,
+            format!("{CONTRACT}/revenueFlows/flows/0/formula")
+        )]
+    );
+}
+
+#[test]
+fn filled_agrees_with_filled_by() {
+    let mut filled_anonymously = confirmed();
+    set(
+        &mut filled_anonymously,
+        &format!("{CONTRACT}/roles/2/filledBy"),
+        Value::Null,
+    );
+    expect(
+        &filled_anonymously,
+        "filled-by",
+        &format!("{CONTRACT}/roles/2"),
+    );
+    let mut open_but_claimed = example("07_cascaded_init");
+    set(
+        &mut open_but_claimed,
+        &format!("{CONTRACT}/roles/2/filledBy"),
+        json!("bpp.discom-grid.example"),
+    );
+    expect(
+        &open_but_claimed,
+        "filled-by",
+        &format!("{CONTRACT}/roles/2/filledBy"),
+    );
+    assert_eq!(errors(&example("07_cascaded_init")), []);
+}
+
+#[test]
+fn one_role_per_kind() {
+    let mut prosumer_too = confirmed();
+    let mut roles = prosumer_too
+        .pointer(&format!("{CONTRACT}/roles"))
+        .unwrap()
+        .clone();
+    let mut second = roles[0].clone();
+    second["role"] = json!("PROSUMER");
+    roles.as_array_mut().unwrap().push(second);
+    set(&mut prosumer_too, &format!("{CONTRACT}/roles"), roles);
+    expect(
+        &prosumer_too,
+        "duplicate-role",
+        &format!("{CONTRACT}/roles/3/role"),
+    );
+    let mut clearing_agent = confirmed();
+    let mut roles = clearing_agent
+        .pointer(&format!("{CONTRACT}/roles"))
+        .unwrap()
+        .clone();
+    roles.as_array_mut().unwrap().push(json!({"role": "MARKET_CLEARING_AGENT", "filledBy": "bpp.clearing.example", "filled": true}));
+    set(&mut clearing_agent, &format!("{CONTRACT}/roles"), roles);
+    assert_eq!(errors(&clearing_agent), []);
+}
+
+#[test]
+fn active_contracts_have_every_role_filled() {
+    let mut open = confirmed();
+    set(
+        &mut open,
+        &format!("{CONTRACT}/roles/2/filled"),
+        json!(false),
+    );
+    set(
+        &mut open,
+        &format!("{CONTRACT}/roles/2/filledBy"),
+        Value::Null,
+    );
+    expect(&open, "open-role", &format!("{CONTRACT}/roles/2/filled"));
+    assert_eq!(
+        errors(&example("07_cascaded_init")),
+        [],
+        "a PENDING contract may have open roles"
+    );
+}
+
+#[test]
+fn status_fits_the_action() {
+    let mut pending_confirmation = confirmed();
+    set(
+        &mut pending_confirmation,
+        &format!("{CONTRACT}/status"),
+        json!("PENDING"),
+    );
+    expect(
+        &pending_confirmation,
+        "status-action",
+        &format!("{CONTRACT}/status"),
+    );
+    let mut active_init = example("05_init");
+    set(
+        &mut active_init,
+        &format!("{CONTRACT}/status"),
+        json!("ACTIVE"),
+    );
+    let found = errors(&active_init);
+    assert!(
+        found.contains(&("status-action".to_owned(), format!("{CONTRACT}/status"))),
+        "{found:?}"
+    );
+    let mut terminated = example("12_on_status");
+    set(
+        &mut terminated,
+        &format!("{CONTRACT}/status"),
+        json!("TERMINATED"),
+    );
+    assert_eq!(errors(&terminated), []);
+    let mut no_action = confirmed();
+    set(&mut no_action, "/context", json!({}));
+    set(
+        &mut no_action,
+        &format!("{CONTRACT}/status"),
+        json!("PENDING"),
+    );
+    assert_eq!(errors(&no_action), []);
+}
+
+#[test]
+fn currencies_are_active_iso_4217_codes() {
+    let currency = format!("{CONTRACT}/roles/0/roleInputs/currency");
+    for code in ["EUR", "USD", "JPY"] {
+        let mut message = confirmed();
+        set(&mut message, &currency, json!(code));
+        assert_eq!(errors(&message), [], "{code}");
+    }
+    for code in ["inr", "RUPEE", "XYZ"] {
+        let mut message = confirmed();
+        set(&mut message, &currency, json!(code));
+        expect(&message, "currency", &currency);
+    }
+    let mut verbose = confirmed();
+    set(
+        &mut verbose,
+        &currency,
+        json!({"type": "STRING", "required": true, "value": "EURO"}),
+    );
+    expect(&verbose, "currency", &format!("{currency}/value"));
+    let mut cycle = example("13_on_status_completed");
+    set(
+        &mut cycle,
+        &format!("{DELIVERY}/settlementCycles/0/currency"),
+        json!("RS"),
+    );
+    expect(
+        &cycle,
+        "currency",
+        &format!("{DELIVERY}/settlementCycles/0/currency"),
+    );
+}
+
+#[test]
+fn settlement_matches_the_revenue_flows() {
+    assert_eq!(errors(&example("13_on_status_completed")), []);
+    let amount = format!("{DELIVERY}/settlementCycles/0/amount");
+    let mut off_by_a_paisa = example("13_on_status_completed");
+    set(&mut off_by_a_paisa, &amount, json!(90.01));
+    expect(&off_by_a_paisa, "settlement", &amount);
+    let mut exact_in_another_scale = example("13_on_status_completed");
+    set(&mut exact_in_another_scale, &amount, json!(90.000));
+    assert_eq!(errors(&exact_in_another_scale), []);
+    let breakdown = format!("{DELIVERY}/settlementCycles/0/breakdown/energyCost");
+    let mut wrong_part = example("13_on_status_completed");
+    set(&mut wrong_part, &breakdown, json!(79));
+    expect(&wrong_part, "settlement", &breakdown);
+    let mut pending = example("13_on_status_completed");
+    set(
+        &mut pending,
+        &format!("{DELIVERY}/settlementCycles/0/status"),
+        json!("PENDING"),
+    );
+    set(&mut pending, &amount, json!(1));
+    assert_eq!(
+        errors(&pending),
+        [],
+        "pending cycles carry provisional amounts"
+    );
+}
+
+#[test]
+fn json_syntax_and_duplicate_keys() {
+    let report = check_bytes(b"{\"a\": 1, \"a\": 2}");
+    let found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.id(), f.pointer.clone()))
+        .collect();
+    assert_eq!(found, [("duplicate-key".to_owned(), "/a".to_owned())]);
+    assert!(check_bytes(b"{\"a\": 1, \"b\": 2}").findings.is_empty());
+    let broken = check_bytes(b"{\"a\": }");
+    assert_eq!(broken.findings[0].rule.id(), "json-syntax");
+    assert_eq!(
+        broken.findings[0].position.map(|p| (p.line, p.column)),
+        Some((1, 7))
+    );
+}
