@@ -476,6 +476,14 @@ fn errors_carry_the_schema_location_and_a_message_without_the_path() {
     );
 
     let mut value = active();
+    *at(&mut value, "/roles/0/rating") = json!(5);
+    let errors = EnergyContractP2PTrade::validate(&value).unwrap_err();
+    assert_eq!(
+        errors.0[0].schema_location,
+        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties"
+    );
+
+    let mut value = active();
     *at(&mut value, "/status") = json!("DRAFT");
     let errors = EnergyContractP2PTrade::validate(&value).unwrap_err();
     let error = errors.iter().next().unwrap();

@@ -318,7 +318,7 @@ impl EnergyContractP2PTrade {
         if !object.contains_key("contractId") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "contractId",
                 },
@@ -327,7 +327,7 @@ impl EnergyContractP2PTrade {
         if !object.contains_key("roles") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "roles",
                 },
@@ -336,7 +336,7 @@ impl EnergyContractP2PTrade {
         if !object.contains_key("status") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "status",
                 },
@@ -345,7 +345,7 @@ impl EnergyContractP2PTrade {
         if !object.contains_key("createdAt") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "createdAt",
                 },
@@ -542,7 +542,7 @@ impl EnergyContractP2PTrade {
                 _ => {
                     out.push(
                         location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/additionalProperties",
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
                         || crate::runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
@@ -1100,7 +1100,7 @@ impl P2PTradeSellerRole {
         if !object.contains_key("role") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "role",
                 },
@@ -1109,7 +1109,7 @@ impl P2PTradeSellerRole {
         if !object.contains_key("filled") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "filled",
                 },
@@ -1153,7 +1153,7 @@ impl P2PTradeSellerRole {
                 _ => {
                     out.push(
                         location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/additionalProperties",
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                         || crate::runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
@@ -1588,7 +1588,7 @@ impl P2PTradeBuyerRole {
         if !object.contains_key("role") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "role",
                 },
@@ -1597,7 +1597,7 @@ impl P2PTradeBuyerRole {
         if !object.contains_key("filled") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "filled",
                 },
@@ -1641,7 +1641,7 @@ impl P2PTradeBuyerRole {
                 _ => {
                     out.push(
                         location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/additionalProperties",
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                         || crate::runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
@@ -2046,7 +2046,7 @@ impl P2PTradeGridOperatorRole {
         if !object.contains_key("role") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "role",
                 },
@@ -2055,7 +2055,7 @@ impl P2PTradeGridOperatorRole {
         if !object.contains_key("filled") {
             out.push(
                 location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/required",
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
                 || crate::runtime::ErrorKind::Required {
                     property: "filled",
                 },
@@ -2099,7 +2099,7 @@ impl P2PTradeGridOperatorRole {
                 _ => {
                     out.push(
                         location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/additionalProperties",
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                         || crate::runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },

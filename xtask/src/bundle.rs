@@ -171,7 +171,7 @@ fn struct_schema(object: &Struct) -> Value {
     let required: Vec<&String> = object
         .fields
         .iter()
-        .filter(|field| field.required)
+        .filter(|field| field.required.is_some())
         .map(|field| &field.json_name)
         .collect();
     let additional = match &object.additional {

@@ -52,8 +52,7 @@ pub struct Struct {
     pub additional: AdditionalRule,
     /// `file#pointer` of the rule on undeclared members.
     pub additional_location: String,
-    /// `file#pointer` of `required`.
-    pub required_location: String,
+
     /// `@type` name, when the object is JSON-LD typed.
     pub jsonld_type: Option<String>,
     /// Role inputs required once the role is filled, and where that list is written.
@@ -64,7 +63,8 @@ pub struct Struct {
 pub struct Field {
     pub json_name: String,
     pub doc: Option<String>,
-    pub required: bool,
+    /// `file#pointer` of the `required` that lists the field, when one does.
+    pub required: Option<String>,
     pub node: Node,
 }
 

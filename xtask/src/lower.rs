@@ -259,7 +259,7 @@ impl Lowerer<'_> {
             fields.push(Field {
                 json_name: name.clone(),
                 doc: property.description.clone(),
-                required: flat.required.contains(name),
+                required: required_at(flat, name),
                 node,
             });
         }
@@ -268,7 +268,7 @@ impl Lowerer<'_> {
                 fields.push(Field {
                     json_name: name.clone(),
                     doc: None,
-                    required: true,
+                    required: required_at(flat, name),
                     node: Node {
                         location: flat.location(),
                         nullable: true,
@@ -292,8 +292,10 @@ impl Lowerer<'_> {
         Struct {
             fields,
             additional,
-            additional_location: format!("{}/additionalProperties", flat.location()),
-            required_location: format!("{}/required", flat.location()),
+            additional_location: flat
+                .additional_from
+                .clone()
+                .unwrap_or_else(|| format!("{}/additionalProperties", flat.location())),
             jsonld_type: flat.jsonld_type.clone(),
             filled_inputs,
         }
@@ -311,10 +313,9 @@ impl Lowerer<'_> {
                 .values()
                 .all(|input| self.is_role_input_reference(input));
         all_role_inputs.then(|| {
-            (
-                inputs.required.clone(),
-                format!("{}/required", inputs.location()),
-            )
+            let at = inputs.required_from.first().cloned();
+            let at = at.unwrap_or_else(|| format!("{}/required", inputs.location()));
+            (inputs.required.clone(), at)
         })
     }
 
@@ -327,6 +328,7 @@ impl Lowerer<'_> {
             }
         };
         flat.required.clear();
+        flat.required_from.clear();
         let nullable = flat.nullable;
         if let Some(ty) = self.reuse(&flat) {
             return Node {
@@ -529,8 +531,10 @@ impl Lowerer<'_> {
         Struct {
             fields: Vec::new(),
             additional: rule,
-            additional_location: format!("{}/additionalProperties", schema.location()),
-            required_location: format!("{}/required", schema.location()),
+            additional_location: schema
+                .additional_from
+                .clone()
+                .unwrap_or_else(|| format!("{}/additionalProperties", schema.location())),
             jsonld_type: schema.jsonld_type.clone(),
             filled_inputs: None,
         }
@@ -632,6 +636,15 @@ fn fallback_index(sets: &[Vec<String>]) -> Option<Option<usize>> {
         [only] => Some(Some(*only)),
         _ => None,
     }
+}
+
+/// Where `required` lists `name`, if it does.
+fn required_at(schema: &Schema, name: &str) -> Option<String> {
+    let index = schema
+        .required
+        .iter()
+        .position(|required| required == name)?;
+    schema.required_from.get(index).cloned()
 }
 
 fn any_node(schema: &Schema) -> Node {

@@ -139,12 +139,17 @@ impl<'a> Resolver<'a> {
             };
             merged.properties.insert(name.clone(), combined);
         }
-        for name in &b.required {
+        for (name, from) in b.required.iter().zip(&b.required_from) {
             if !merged.required.contains(name) {
                 merged.required.push(name.clone());
+                merged.required_from.push(from.clone());
             }
         }
-        merged.additional = merge_additional(&a.additional, &b.additional);
+        let (additional, from_b) = merge_additional(&a.additional, &b.additional);
+        merged.additional = additional;
+        if from_b {
+            merged.additional_from = b.additional_from.clone();
+        }
         merged.enum_values = match (&a.enum_values, &b.enum_values) {
             (Some(a_values), Some(b_values)) => {
                 let common: Vec<String> = b_values
@@ -277,15 +282,23 @@ fn common_types(a: &[JsonType], b: &[JsonType]) -> Vec<JsonType> {
     common
 }
 
-fn merge_additional(a: &Option<Additional>, b: &Option<Additional>) -> Option<Additional> {
-    match (a, b) {
-        (Some(Additional::Allowed(false)), _) | (_, Some(Additional::Allowed(false))) => {
-            Some(Additional::Allowed(false))
-        }
-        (_, Some(Additional::Schema(schema))) | (Some(Additional::Schema(schema)), _) => {
-            Some(Additional::Schema(schema.clone()))
-        }
-        (x, y) => y.clone().or_else(|| x.clone()),
+/// The stricter `additionalProperties`, and whether it is `b`'s.
+fn merge_additional(a: &Option<Additional>, b: &Option<Additional>) -> (Option<Additional>, bool) {
+    let forbids = |x: &Option<Additional>| matches!(x, Some(Additional::Allowed(false)));
+    let typed = |x: &Option<Additional>| matches!(x, Some(Additional::Schema(_)));
+    let take_b = if forbids(a) {
+        false
+    } else if forbids(b) || typed(b) {
+        true
+    } else if typed(a) {
+        false
+    } else {
+        b.is_some()
+    };
+    if take_b {
+        (b.clone(), true)
+    } else {
+        (a.clone(), false)
     }
 }
 

@@ -62,7 +62,11 @@ pub struct Schema {
     pub description: Option<String>,
     pub properties: IndexMap<String, Schema>,
     pub required: Vec<String>,
+    /// Where each `required` name is written (`file#pointer`), parallel to `required`.
+    pub required_from: Vec<String>,
     pub additional: Option<Additional>,
+    /// Where `additionalProperties` is written (`file#pointer`).
+    pub additional_from: Option<String>,
     pub items: Option<Box<Schema>>,
     pub all_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
@@ -178,7 +182,10 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 Some(names) => {
                     for name in names {
                         match name.as_str() {
-                            Some(name) => schema.required.push(name.to_owned()),
+                            Some(name) => {
+                                schema.required.push(name.to_owned());
+                                schema.required_from.push(format!("{file}#{here}"));
+                            }
                             None => bad("required must list strings"),
                         }
                     }
@@ -200,6 +207,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 None => bad("properties must be a mapping"),
             },
             "additionalProperties" => {
+                schema.additional_from = Some(format!("{file}#{here}"));
                 schema.additional = Some(match value {
                     Yaml::Bool(allowed) => Additional::Allowed(*allowed),
                     _ => Additional::Schema(Box::new(read(value, file, &here, problems))),

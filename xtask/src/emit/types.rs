@@ -80,7 +80,7 @@ fn emit_struct(
         let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location);
         let ty = field_type(&field.node);
         let can_be_null = field.node.nullable || holds_null(&field.node);
-        fields.push(if field.required {
+        fields.push(if field.required.is_some() {
             quote! {
                 #field_doc
                 #[serde(rename = #json)]
@@ -105,7 +105,7 @@ fn emit_struct(
             }
         });
         if let Some(union) = role_union_items(&field.node.shape, kinds) {
-            accessors.extend(role_accessors(&ident, field.required, union));
+            accessors.extend(role_accessors(&ident, field.required.is_some(), union));
         }
     }
     if def.jsonld_type.is_some() {

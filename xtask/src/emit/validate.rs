@@ -69,14 +69,14 @@ fn type_error(location: &str, expected: &str) -> TokenStream {
 
 fn check_struct(object: &Struct, location: &str) -> TokenStream {
     let not_object = type_error(location, "an object");
-    let required = object.fields.iter().filter(|field| field.required).map(|field| {
+    let required = object.fields.iter().filter_map(|field| {
+        let required_location = field.required.as_ref()?;
         let json = &field.json_name;
-        let required_location = &object.required_location;
-        quote! {
+        Some(quote! {
             if !object.contains_key(#json) {
                 out.push(location, #required_location, || crate::runtime::ErrorKind::Required { property: #json });
             }
-        }
+        })
     });
     let mut arms = Vec::new();
     let mut uses_value = false;
@@ -152,7 +152,7 @@ fn check_struct(object: &Struct, location: &str) -> TokenStream {
     });
     let binding = if members.is_empty()
         && filled.is_none()
-        && !object.fields.iter().any(|f| f.required)
+        && !object.fields.iter().any(|f| f.required.is_some())
     {
         quote! {
             crate::runtime::expect_type(value.is_object(), location, #location, "an object", out);
