@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::contract::Contract;
 use crate::discover::typed_objects;
 use crate::finding::{Finding, Rule};
+use crate::parse;
 use crate::rules;
 use crate::schema;
 use crate::source::{self, Position};
@@ -45,8 +46,8 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
             };
         }
     };
-    let message: Value = match serde_json::from_str(text) {
-        Ok(message) => message,
+    let parsed = match parse::parse(text) {
+        Ok(parsed) => parsed,
         Err(error) => {
             let mut finding = Finding::new(Rule::JsonSyntax, "", json_error_message(&error));
             finding.position = Some(Position {
@@ -60,8 +61,14 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
             };
         }
     };
+    let message = parsed.value;
     let mut report = MessageReport::default();
-    for duplicate in source::duplicate_keys(text) {
+    let duplicates = if parsed.has_duplicate_keys {
+        source::duplicate_keys(text)
+    } else {
+        Vec::new()
+    };
+    for duplicate in duplicates {
         let mut finding = Finding::new(
             Rule::DuplicateKey,
             &duplicate.pointer,

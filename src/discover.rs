@@ -21,35 +21,41 @@ pub fn typed_objects<'a>(
     skipped: &mut Vec<(String, String)>,
 ) -> Vec<TypedObject<'a>> {
     let mut found = Vec::new();
-    // An explicit stack instead of recursion, so a deeply nested message cannot overflow.
-    let mut pending: Vec<(String, &'a Value)> = vec![(String::new(), message)];
-    while let Some((here, value)) = pending.pop() {
+    // Depth-first with an explicit stack, so a deeply nested message cannot overflow; one path
+    // buffer is truncated to each entry's parent, so pointers cost nothing until one is kept.
+    let mut pending: Vec<(&'a Value, usize, Segment<'a>)> = vec![(message, 0, Segment::Root)];
+    let mut path = String::new();
+    while let Some((value, parent, segment)) = pending.pop() {
+        path.truncate(parent);
+        segment.push_to(&mut path);
         match value {
             Value::Object(object) => {
                 if let Some(names) = object.get("@type") {
                     match registered(names) {
                         Some(type_name) => found.push(TypedObject {
-                            pointer: here.clone(),
+                            pointer: path.clone(),
                             type_name,
                             value,
                         }),
                         None => {
                             if let Some(name) = first_name(names) {
-                                skipped.push((here.clone(), name.to_owned()));
+                                skipped.push((path.clone(), name.to_owned()));
                             }
                         }
                     }
                 }
+                let here = path.len();
                 for (key, child) in object.iter().rev() {
                     if child.is_object() || child.is_array() {
-                        pending.push((format!("{here}/{}", escape(key)), child));
+                        pending.push((child, here, Segment::Key(key)));
                     }
                 }
             }
             Value::Array(items) => {
+                let here = path.len();
                 for (index, child) in items.iter().enumerate().rev() {
                     if child.is_object() || child.is_array() {
-                        pending.push((format!("{here}/{index}"), child));
+                        pending.push((child, here, Segment::Index(index)));
                     }
                 }
             }
@@ -59,8 +65,31 @@ pub fn typed_objects<'a>(
     found
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// One step of a pointer.
+enum Segment<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Segment<'_> {
+    fn push_to(&self, path: &mut String) {
+        use std::fmt::Write as _;
+        match self {
+            Segment::Root => {}
+            Segment::Key(key) if key.contains(['~', '/']) => {
+                path.push('/');
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Key(key) => {
+                path.push('/');
+                path.push_str(key);
+            }
+            Segment::Index(index) => {
+                let _ = write!(path, "/{index}");
+            }
+        }
+    }
 }
 
 /// The registered schema `@type` names, as a string or among an array's strings.

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod finding;
 pub mod flows;
 pub mod formula;
+pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod run;

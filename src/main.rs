@@ -1,7 +1,7 @@
 //! The `deg-contracts` command line: `validate` gates Beckn messages in CI, `flows` explains a
 //! contract's money. Exit codes: 0 no errors, 1 errors found, 2 usage or I/O errors.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,7 +64,11 @@ fn validate(paths: &[PathBuf], format: Format, verbose: bool, jobs: Option<usize
     }
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let mut reporter = report::reporter(format, verbose);
-    let mut out = anstream::stdout().lock();
+    // Colour (and its stripping when stdout is no terminal) only where people read the output.
+    let mut out: Box<dyn Write> = match format {
+        Format::Human => Box::new(BufWriter::new(anstream::stdout().lock())),
+        _ => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
     let mut summary = Summary::default();
     let mut write_failed = false;
     run::check_all(&inputs, jobs, |result| {

@@ -2,6 +2,7 @@
 //! duplicate keys, which serde_json silently resolves to the last one. Both work on text that
 //! serde_json has already accepted, without recursion, so nesting depth cannot overflow.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A 1-based line and column (in characters) in the source text.
@@ -93,7 +94,7 @@ fn element(bytes: &[u8], at: usize, index: usize) -> Option<usize> {
 }
 
 /// A key as its decoded string (escapes resolved only when there are any).
-fn key_text(text: &str, start: usize, end: usize) -> std::borrow::Cow<'_, str> {
+fn key_text(text: &str, start: usize, end: usize) -> Cow<'_, str> {
     let raw = &text[start..end];
     if raw.contains('\\') {
         serde_json::from_str::<String>(raw).map_or_else(|_| raw.into(), Into::into)
@@ -112,14 +113,18 @@ fn skip_space(bytes: &[u8], mut at: usize) -> usize {
 /// The offset just past the string starting at `at`.
 fn skip_string(bytes: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+    loop {
+        i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        if bytes[i] == b'"' {
+            return Some(i + 1);
         }
+        i += 2;
     }
-    None
+}
+
+/// Whether a byte can start or end something the key scanner cares about.
+const fn structural(byte: u8) -> bool {
+    matches!(byte, b'{' | b'}' | b'[' | b']' | b',' | b'"')
 }
 
 /// The offset just past the value starting at `at`.
@@ -170,14 +175,41 @@ pub struct DuplicateKey {
     pub position: Position,
 }
 
-enum Frame {
+enum Frame<'a> {
     Object {
-        keys: HashSet<String>,
-        current: String,
+        keys: KeySet<'a>,
+        current: Cow<'a, str>,
     },
     Array {
         index: usize,
     },
+}
+
+/// The keys seen in one object: a short list scanned linearly, which beats hashing for the
+/// handful of keys most objects have, and a hash set once an object grows large.
+#[derive(Default)]
+struct KeySet<'a> {
+    few: Vec<Cow<'a, str>>,
+    many: HashSet<Cow<'a, str>>,
+}
+
+impl<'a> KeySet<'a> {
+    const FEW: usize = 16;
+
+    /// Adds a key; false when it was already there.
+    fn insert(&mut self, key: Cow<'a, str>) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&key) {
+                return false;
+            }
+            if self.few.len() < Self::FEW {
+                self.few.push(key);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(key)
+    }
 }
 
 /// Every repeated key, in document order.
@@ -190,8 +222,8 @@ pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
         match bytes[at] {
             b'{' => {
                 stack.push(Frame::Object {
-                    keys: HashSet::new(),
-                    current: String::new(),
+                    keys: KeySet::default(),
+                    current: Cow::Borrowed(""),
                 });
                 at += 1;
             }
@@ -216,9 +248,9 @@ pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
                 let is_key = bytes.get(skip_space(bytes, end)) == Some(&b':')
                     && matches!(stack.last(), Some(Frame::Object { .. }));
                 if is_key {
-                    let key = key_text(text, at, end).into_owned();
+                    let key = key_text(text, at, end);
                     if let Some(Frame::Object { keys, current }) = stack.last_mut() {
-                        current.clone_from(&key);
+                        *current = key.clone();
                         if !keys.insert(key) {
                             found.push(DuplicateKey {
                                 pointer: pointer_of(&stack),
@@ -229,7 +261,12 @@ pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
                 }
                 at = end;
             }
-            _ => at += 1,
+            _ => {
+                at += bytes[at..]
+                    .iter()
+                    .position(|&byte| structural(byte))
+                    .unwrap_or(bytes.len() - at);
+            }
         }
     }
     found

@@ -2,6 +2,9 @@
 //! declares, and (a warning) roles the contract already lists. Also evaluates the flows for
 //! the settlement rule and the `flows` command.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -35,10 +38,29 @@ pub fn flows<'a>(contract: &Contract<'a>) -> Vec<Flow<'a>> {
                 from: flow.get("from").and_then(Value::as_str),
                 to: flow.get("to").and_then(Value::as_str),
                 formula,
-                parsed: formula::parse(formula),
+                parsed: parse_cached(formula),
             })
         })
         .collect()
+}
+
+/// Formulas repeat from message to message, so each thread keeps the ones it has parsed.
+fn parse_cached(formula: &str) -> Result<Expr, SyntaxError> {
+    const CAPACITY: usize = 256;
+    thread_local! {
+        static PARSED: RefCell<HashMap<String, Result<Expr, SyntaxError>>> = RefCell::new(HashMap::new());
+    }
+    PARSED.with_borrow_mut(|parsed| {
+        if let Some(known) = parsed.get(formula) {
+            return known.clone();
+        }
+        if parsed.len() >= CAPACITY {
+            parsed.clear();
+        }
+        let result = formula::parse(formula);
+        parsed.insert(formula.to_owned(), result.clone());
+        result
+    })
 }
 
 /// The value of a reference in this contract: role inputs by role kind, and input parameters.

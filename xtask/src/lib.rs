@@ -12,6 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod synth;
 pub mod write;
 
 use std::path::PathBuf;

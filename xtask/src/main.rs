@@ -32,16 +32,56 @@ enum Task {
         #[arg(long)]
         list_types: bool,
     },
+    /// Write synthetic Beckn messages, varied from the examples, for measuring the gate.
+    Synth {
+        /// How many messages.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Where to write them.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Make every Nth message defective (0: none).
+        #[arg(long, default_value_t = 50)]
+        broken_every: usize,
+    },
 }
 
 fn main() -> ExitCode {
-    let Task::Codegen {
-        schema,
-        out,
-        entries,
-        check,
-        list_types,
-    } = Cli::parse().task;
+    match Cli::parse().task {
+        Task::Codegen {
+            schema,
+            out,
+            entries,
+            check,
+            list_types,
+        } => codegen(schema, out, entries, check, list_types),
+        Task::Synth {
+            count,
+            out,
+            broken_every,
+        } => {
+            let examples = workspace_root().join("schema/examples");
+            match xtask::synth::synth(&examples, &out, count, broken_every) {
+                Ok(files) => {
+                    eprintln!("synth: {} messages in {}", files.len(), out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn codegen(
+    schema: Option<PathBuf>,
+    out: Option<PathBuf>,
+    entries: Vec<String>,
+    check: bool,
+    list_types: bool,
+) -> ExitCode {
     let root = workspace_root();
     let options = xtask::Options {
         schema: schema.unwrap_or_else(|| root.join("schema")),
