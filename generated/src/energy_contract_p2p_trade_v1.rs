@@ -66,6 +66,11 @@ impl EnergyContractP2PTradeRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -281,6 +286,11 @@ impl EnergyContractP2PTrade {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -604,6 +614,11 @@ impl P2PTradeSellerRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -805,6 +820,11 @@ impl P2PTradeSellerRoleRoleInputs {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1064,6 +1084,11 @@ impl P2PTradeSellerRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1222,6 +1247,11 @@ impl P2PTradeBuyerRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1363,6 +1393,11 @@ impl P2PTradeBuyerRoleRoleInputs {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1552,6 +1587,11 @@ impl P2PTradeBuyerRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1706,6 +1746,11 @@ impl P2PTradeGridOperatorRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1835,6 +1880,11 @@ impl P2PTradeGridOperatorRoleRoleInputs {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2009,6 +2059,11 @@ impl P2PTradeGridOperatorRole {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(

@@ -63,6 +63,11 @@ impl EnergyContractStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -140,6 +145,11 @@ impl EnergyContractInputParameters {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -292,6 +302,11 @@ impl EnergyContract {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -643,6 +658,11 @@ impl ContractRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -721,6 +741,11 @@ impl ContractRoleRoleInputs {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -805,6 +830,11 @@ impl ContractRole {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -990,6 +1020,11 @@ impl RoleInputType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1087,6 +1122,11 @@ impl RoleInput {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1251,6 +1291,11 @@ impl InputSignalSignalType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1338,6 +1383,11 @@ impl InputSignalSource {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1467,6 +1517,11 @@ impl InputSignalFormat {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1570,6 +1625,11 @@ impl InputSignal {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1760,6 +1820,11 @@ impl TelemetrySourceSourceType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1853,6 +1918,11 @@ impl TelemetrySourceSource {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1991,6 +2061,11 @@ impl TelemetrySourceFormat {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -2099,6 +2174,11 @@ impl TelemetrySource {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2294,6 +2374,11 @@ impl RevenueFlowLogic {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -2458,6 +2543,11 @@ impl RevenueFlowFrom {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -2585,6 +2675,11 @@ impl RevenueFlowTo {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -2677,6 +2772,11 @@ impl RevenueFlow {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2833,6 +2933,11 @@ impl QualityMetricLogic {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -2988,6 +3093,11 @@ impl QualityMetricPenaltyAppliedTo {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -3072,6 +3182,11 @@ impl QualityMetricPenalty {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3188,6 +3303,11 @@ impl QualityMetric {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3355,6 +3475,11 @@ impl ContractVerificationIntegrityAlgorithm {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -3455,6 +3580,11 @@ impl ContractVerificationIntegrity {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3605,6 +3735,11 @@ impl ContractVerificationValidity {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3769,6 +3904,11 @@ impl ContractVerificationAuthenticity {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -3932,6 +4072,11 @@ impl ContractVerification {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -4052,6 +4197,11 @@ impl ParticipantVerification {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -4280,6 +4430,11 @@ impl RicardianContract {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(

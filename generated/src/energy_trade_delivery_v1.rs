@@ -63,6 +63,11 @@ impl EnergyTradeDeliveryDeliveryStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -173,6 +178,11 @@ impl EnergyTradeDeliveryDeliveryMode {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -344,6 +354,11 @@ impl EnergyTradeDelivery {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -646,6 +661,11 @@ impl MeterReading {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -818,6 +838,11 @@ impl TelemetryEvent {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1014,6 +1039,11 @@ impl TelemetryMetricName {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1101,6 +1131,11 @@ impl TelemetryMetric {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1268,6 +1303,11 @@ impl SettlementCycleStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
+    }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
@@ -1376,6 +1416,11 @@ impl SettlementCycle {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1601,6 +1646,11 @@ impl SettlementBreakdown {
         let mut out = crate::runtime::Collector::fail_fast();
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
+    }
+    /// Whether JSON bytes parse and satisfy the schema.
+    pub fn verdict(bytes: &[u8]) -> bool {
+        ::serde_json::from_slice::<::serde_json::Value>(bytes)
+            .is_ok_and(|value| Self::is_valid(&value))
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(

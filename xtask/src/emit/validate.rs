@@ -36,6 +36,11 @@ pub fn emit(def: &TypeDef) -> TokenStream {
                 !out.failed()
             }
 
+            /// Whether JSON bytes parse and satisfy the schema.
+            pub fn verdict(bytes: &[u8]) -> bool {
+                ::serde_json::from_slice::<::serde_json::Value>(bytes).is_ok_and(|value| Self::is_valid(&value))
+            }
+
             /// Validates a JSON value, then reads it into this type.
             pub fn parse(value: &::serde_json::Value) -> ::std::result::Result<Self, crate::runtime::ParseError> {
                 Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;

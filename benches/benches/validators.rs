@@ -1,0 +1,117 @@
+//! Generated validators against the parsing floors and against jsonschema-rs on the same
+//! contract objects, valid and broken. Run with `cargo bench -p deg-contracts-benches`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
+use deg_contracts_benches::{broken, bundled_schema, contracts};
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+fn peer() -> jsonschema::Validator {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&bundled_schema())
+        .expect("the bundled schema compiles")
+}
+
+fn valid_contracts(c: &mut Criterion) {
+    let samples = contracts();
+    let peer = peer();
+    for sample in &samples {
+        assert!(
+            EnergyContractP2PTrade::is_valid(&sample.value),
+            "{}",
+            sample.name
+        );
+        assert!(
+            peer.is_valid(&sample.value),
+            "the peer rejects {}",
+            sample.name
+        );
+    }
+    let mut group = c.benchmark_group("valid");
+    group.throughput(Throughput::Elements(samples.len() as u64));
+    group.bench_function("floor: from_slice::<IgnoredAny>", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(serde_json::from_slice::<IgnoredAny>(&s.bytes))))
+        })
+    });
+    group.bench_function("floor: from_slice::<Value>", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(serde_json::from_slice::<Value>(&s.bytes))))
+        })
+    });
+    group.bench_function("ours: validate (all errors)", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(EnergyContractP2PTrade::validate(&s.value))))
+        })
+    });
+    group.bench_function("ours: is_valid", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(EnergyContractP2PTrade::is_valid(&s.value))))
+        })
+    });
+    group.bench_function("ours: bytes to verdict", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(EnergyContractP2PTrade::verdict(&s.bytes))))
+        })
+    });
+    group.bench_function("peer: is_valid", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(peer.is_valid(&s.value))))
+        })
+    });
+    group.bench_function("peer: iter_errors (all errors)", |b| {
+        b.iter(|| {
+            samples
+                .iter()
+                .for_each(|s| drop(black_box(peer.iter_errors(&s.value).count())))
+        })
+    });
+    group.finish();
+}
+
+fn broken_contracts(c: &mut Criterion) {
+    let samples = contracts();
+    let broken = broken(&samples);
+    let peer = peer();
+    for value in &broken {
+        assert!(!EnergyContractP2PTrade::is_valid(value));
+        assert!(!peer.is_valid(value));
+    }
+    let mut group = c.benchmark_group("broken");
+    group.throughput(Throughput::Elements(broken.len() as u64));
+    group.bench_function("ours: validate (all errors)", |b| {
+        b.iter(|| {
+            broken
+                .iter()
+                .for_each(|v| drop(black_box(EnergyContractP2PTrade::validate(v))))
+        })
+    });
+    group.bench_function("peer: iter_errors (all errors)", |b| {
+        b.iter(|| {
+            broken
+                .iter()
+                .for_each(|v| drop(black_box(peer.iter_errors(v).count())))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, valid_contracts, broken_contracts);
+criterion_main!(benches);

@@ -1,0 +1,96 @@
+//! The inputs the benchmarks share: every contract object of our examples and, when it is
+//! beside the checkout, of the upstream corpus, as bytes and as parsed values; and broken
+//! variants of them.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+/// One contract object.
+pub struct Sample {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub value: Value,
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every `EnergyContractP2PTrade` object under the examples and the corpus (when present).
+pub fn contracts() -> Vec<Sample> {
+    let mut samples = Vec::new();
+    let dirs = [
+        root().join("schema/examples"),
+        root().join("../shared/deg-corpus/examples/p2p_trading"),
+    ];
+    for file in dirs.iter().flat_map(|dir| json_files(dir)) {
+        let Ok(message) =
+            serde_json::from_slice::<Value>(&std::fs::read(&file).unwrap_or_default())
+        else {
+            continue;
+        };
+        let mut skipped = Vec::new();
+        for object in deg_contracts::discover::typed_objects(&message, &mut skipped) {
+            if object.type_name != "EnergyContractP2PTrade" {
+                continue;
+            }
+            samples.push(Sample {
+                name: format!("{}#{}", file.display(), object.pointer),
+                bytes: serde_json::to_vec(object.value).unwrap(),
+                value: object.value.clone(),
+            });
+        }
+    }
+    samples
+}
+
+/// Contracts with one defect each, cycling through kinds of error.
+pub fn broken(samples: &[Sample]) -> Vec<Value> {
+    samples
+        .iter()
+        .enumerate()
+        .map(|(i, sample)| {
+            let mut value = sample.value.clone();
+            match i % 4 {
+                0 => value["roles"][0]["roleInputs"]["pricePerKWh"] = json!("cheap"),
+                1 => value["status"] = json!("DRAFT"),
+                2 => value["roles"][0]["rating"] = json!(5),
+                _ => {
+                    value["roles"][0]["roleInputs"] = json!({});
+                }
+            }
+            value
+        })
+        .collect()
+}
+
+/// The bundled JSON Schema codegen writes for the P2P contract.
+pub fn bundled_schema() -> Value {
+    let path = root().join("generated/bundled/EnergyContractP2PTrade.v1.schema.json");
+    serde_json::from_slice(&std::fs::read(path).expect("the bundled schema")).expect("JSON")
+}
