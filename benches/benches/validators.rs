@@ -36,51 +36,51 @@ fn valid_contracts(c: &mut Criterion) {
     group.throughput(Throughput::Elements(samples.len() as u64));
     group.bench_function("floor: from_slice::<IgnoredAny>", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(serde_json::from_slice::<IgnoredAny>(&s.bytes))))
+            samples.iter().for_each(|s| {
+                black_box(serde_json::from_slice::<IgnoredAny>(&s.bytes));
+            })
         })
     });
     group.bench_function("floor: from_slice::<Value>", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(serde_json::from_slice::<Value>(&s.bytes))))
+            samples.iter().for_each(|s| {
+                black_box(serde_json::from_slice::<Value>(&s.bytes));
+            })
         })
     });
     group.bench_function("ours: validate (all errors)", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(EnergyContractP2PTrade::validate(&s.value))))
+            samples.iter().for_each(|s| {
+                black_box(EnergyContractP2PTrade::validate(&s.value));
+            })
         })
     });
     group.bench_function("ours: is_valid", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(EnergyContractP2PTrade::is_valid(&s.value))))
+            samples.iter().for_each(|s| {
+                black_box(EnergyContractP2PTrade::is_valid(&s.value));
+            })
         })
     });
     group.bench_function("ours: bytes to verdict", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(EnergyContractP2PTrade::verdict(&s.bytes))))
+            samples.iter().for_each(|s| {
+                black_box(EnergyContractP2PTrade::verdict(&s.bytes));
+            })
         })
     });
     group.bench_function("peer: is_valid", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(peer.is_valid(&s.value))))
+            samples.iter().for_each(|s| {
+                black_box(peer.is_valid(&s.value));
+            })
         })
     });
     group.bench_function("peer: iter_errors (all errors)", |b| {
         b.iter(|| {
-            samples
-                .iter()
-                .for_each(|s| drop(black_box(peer.iter_errors(&s.value).count())))
+            samples.iter().for_each(|s| {
+                black_box(peer.iter_errors(&s.value).count());
+            })
         })
     });
     group.finish();
@@ -98,16 +98,16 @@ fn broken_contracts(c: &mut Criterion) {
     group.throughput(Throughput::Elements(broken.len() as u64));
     group.bench_function("ours: validate (all errors)", |b| {
         b.iter(|| {
-            broken
-                .iter()
-                .for_each(|v| drop(black_box(EnergyContractP2PTrade::validate(v))))
+            broken.iter().for_each(|v| {
+                black_box(EnergyContractP2PTrade::validate(v));
+            })
         })
     });
     group.bench_function("peer: iter_errors (all errors)", |b| {
         b.iter(|| {
-            broken
-                .iter()
-                .for_each(|v| drop(black_box(peer.iter_errors(v).count())))
+            broken.iter().for_each(|v| {
+                black_box(peer.iter_errors(v).count());
+            })
         })
     });
     group.finish();
