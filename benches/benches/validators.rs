@@ -37,49 +37,49 @@ fn valid_contracts(c: &mut Criterion) {
     group.bench_function("floor: from_slice::<IgnoredAny>", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(serde_json::from_slice::<IgnoredAny>(&s.bytes));
+                let _ = black_box(serde_json::from_slice::<IgnoredAny>(&s.bytes));
             })
         })
     });
     group.bench_function("floor: from_slice::<Value>", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(serde_json::from_slice::<Value>(&s.bytes));
+                let _ = black_box(serde_json::from_slice::<Value>(&s.bytes));
             })
         })
     });
     group.bench_function("ours: validate (all errors)", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(EnergyContractP2PTrade::validate(&s.value));
+                let _ = black_box(EnergyContractP2PTrade::validate(&s.value));
             })
         })
     });
     group.bench_function("ours: is_valid", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(EnergyContractP2PTrade::is_valid(&s.value));
+                let _ = black_box(EnergyContractP2PTrade::is_valid(&s.value));
             })
         })
     });
     group.bench_function("ours: bytes to verdict", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(EnergyContractP2PTrade::verdict(&s.bytes));
+                let _ = black_box(EnergyContractP2PTrade::verdict(&s.bytes));
             })
         })
     });
     group.bench_function("peer: is_valid", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(peer.is_valid(&s.value));
+                let _ = black_box(peer.is_valid(&s.value));
             })
         })
     });
     group.bench_function("peer: iter_errors (all errors)", |b| {
         b.iter(|| {
             samples.iter().for_each(|s| {
-                black_box(peer.iter_errors(&s.value).count());
+                let _ = black_box(peer.iter_errors(&s.value).count());
             })
         })
     });
@@ -99,14 +99,14 @@ fn broken_contracts(c: &mut Criterion) {
     group.bench_function("ours: validate (all errors)", |b| {
         b.iter(|| {
             broken.iter().for_each(|v| {
-                black_box(EnergyContractP2PTrade::validate(v));
+                let _ = black_box(EnergyContractP2PTrade::validate(v));
             })
         })
     });
     group.bench_function("peer: iter_errors (all errors)", |b| {
         b.iter(|| {
             broken.iter().for_each(|v| {
-                black_box(peer.iter_errors(v).count());
+                let _ = black_box(peer.iter_errors(v).count());
             })
         })
     });
