@@ -34,6 +34,19 @@ pub fn locate(text: &str, pointer: &str) -> Position {
     position(text, offset_of(text, pointer))
 }
 
+/// The byte range of the value at `pointer`, if it exists.
+pub fn span(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
+    let start = offset_of(text, pointer);
+    let parent_start = match pointer.rsplit_once('/') {
+        Some((parent, _)) => offset_of(text, parent),
+        None => return Some(start..skip_value(text.as_bytes(), start)?),
+    };
+    if start == parent_start {
+        return None;
+    }
+    Some(start..skip_value(text.as_bytes(), start)?)
+}
+
 fn offset_of(text: &str, pointer: &str) -> usize {
     let bytes = text.as_bytes();
     let mut at = skip_space(bytes, 0);
@@ -343,6 +356,20 @@ mod tests {
                 column: 14
             }
         );
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_value() {
+        assert_eq!(
+            span(TEXT, "/a/b").map(|range| &TEXT[range]),
+            Some("[10, {\"c\": \"x\\\"y\"}, 30]")
+        );
+        assert_eq!(
+            span(TEXT, "/a/b/1/c").map(|range| &TEXT[range]),
+            Some("\"x\\\"y\"")
+        );
+        assert_eq!(span(TEXT, "/a/missing"), None);
+        assert_eq!(span(TEXT, "").map(|range| range.len()), Some(TEXT.len()));
     }
 
     #[test]

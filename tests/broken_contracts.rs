@@ -394,12 +394,58 @@ const DELIVERY_CASES: &[Case] = &[
     },
 ];
 
-fn run(
-    cases: &[Case],
-    base: fn() -> Value,
+/// JSON text with every object's `role` member first, as Beckn messages write roles, so the
+/// streaming verdict dispatches without buffering.
+fn role_first(value: &Value) -> String {
+    match value {
+        Value::Object(object) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort_by_key(|key| *key != "role");
+            let members: Vec<String> = keys
+                .iter()
+                .map(|key| {
+                    format!(
+                        "{}:{}",
+                        Value::String((*key).clone()),
+                        role_first(&object[*key])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(role_first).collect::<Vec<_>>().join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The entry points of one generated type.
+struct Api {
     validate: Validator,
     is_valid: fn(&Value) -> bool,
-) -> usize {
+    verdict: fn(&[u8]) -> bool,
+}
+
+const CONTRACT_API: Api = Api {
+    validate: EnergyContractP2PTrade::validate,
+    is_valid: EnergyContractP2PTrade::is_valid,
+    verdict: EnergyContractP2PTrade::verdict,
+};
+
+const DELIVERY_API: Api = Api {
+    validate: EnergyTradeDelivery::validate,
+    is_valid: EnergyTradeDelivery::is_valid,
+    verdict: EnergyTradeDelivery::verdict,
+};
+
+fn run(cases: &[Case], base: fn() -> Value, api: &Api) -> usize {
+    let Api {
+        validate,
+        is_valid,
+        verdict,
+    } = *api;
     let mut failures = Vec::new();
     for case in cases {
         let mut value = base();
@@ -419,6 +465,14 @@ fn run(
         }
         if is_valid(&value) {
             failures.push(format!("{}: is_valid says valid", case.name));
+        }
+        for bytes in [
+            serde_json::to_vec(&value).unwrap(),
+            role_first(&value).into_bytes(),
+        ] {
+            if verdict(&bytes) {
+                failures.push(format!("{}: the streaming verdict says valid", case.name));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -442,17 +496,8 @@ fn each_broken_contract_reports_exactly_its_error() {
             "/roles/1/roleInputs/contractedQuantity".to_owned()
         )]
     );
-    let count = run(
-        CONTRACT_CASES,
-        active,
-        EnergyContractP2PTrade::validate,
-        EnergyContractP2PTrade::is_valid,
-    ) + run(
-        DELIVERY_CASES,
-        completed_delivery,
-        EnergyTradeDelivery::validate,
-        EnergyTradeDelivery::is_valid,
-    );
+    let count = run(CONTRACT_CASES, active, &CONTRACT_API)
+        + run(DELIVERY_CASES, completed_delivery, &DELIVERY_API);
     assert!(count >= 40, "{count} broken inputs");
 }
 
@@ -534,6 +579,14 @@ fn assert_valid(name: &str, value: &Value) {
         panic!("{name}:\n{errors}");
     }
     assert!(EnergyContractP2PTrade::is_valid(value), "{name}");
+    assert!(
+        EnergyContractP2PTrade::verdict(&serde_json::to_vec(value).unwrap()),
+        "{name}: buffered verdict"
+    );
+    assert!(
+        EnergyContractP2PTrade::verdict(role_first(value).as_bytes()),
+        "{name}: streaming verdict"
+    );
     let typed = EnergyContractP2PTrade::parse(value).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(
         &serde_json::to_value(typed).unwrap(),
@@ -595,4 +648,31 @@ fn valid_edge_cases_pass() {
     let mut typed_array = active();
     typed_array["@type"] = json!(["beckn:Contract", "EnergyContractP2PTrade"]);
     assert_valid("@type as an array", &typed_array);
+}
+
+#[test]
+fn the_streaming_verdict_buffers_roles_whose_discriminator_comes_late() {
+    let mut value = active();
+    // serde_json keeps keys sorted here, so `filled` and `filledBy` come before `role`.
+    let late: Vec<u8> = serde_json::to_vec(&value).unwrap();
+    let text = String::from_utf8(late).unwrap();
+    assert!(text.find("\"filled\"").unwrap() < text.find("\"role\"").unwrap());
+    assert!(EnergyContractP2PTrade::verdict(text.as_bytes()));
+    remove(&mut value, "/roles/0/roleInputs/pricePerKWh");
+    assert!(!EnergyContractP2PTrade::verdict(
+        &serde_json::to_vec(&value).unwrap()
+    ));
+}
+
+#[test]
+fn the_streaming_verdict_rejects_what_is_not_one_json_value() {
+    let bytes = serde_json::to_vec(&active()).unwrap();
+    assert!(EnergyContractP2PTrade::verdict(&bytes));
+    let mut trailing = bytes.clone();
+    trailing.extend_from_slice(b" {}");
+    assert!(!EnergyContractP2PTrade::verdict(&trailing));
+    assert!(!EnergyContractP2PTrade::verdict(&bytes[..bytes.len() - 1]));
+    assert!(!EnergyContractP2PTrade::verdict(b"[]"));
+    let deep = format!("{{\"roles\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
+    assert!(!EnergyContractP2PTrade::verdict(deep.as_bytes()));
 }

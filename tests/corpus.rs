@@ -17,6 +17,11 @@ fn upstream_p2p_examples_validate_with_zero_errors() {
             if let Err(errors) = EnergyContractP2PTrade::validate(contract) {
                 panic!("{}#{pointer}:\n{errors}", file.display());
             }
+            assert!(
+                EnergyContractP2PTrade::verdict(&serde_json::to_vec(contract).unwrap()),
+                "{}",
+                file.display()
+            );
             let typed = EnergyContractP2PTrade::parse(contract).unwrap();
             assert_eq!(
                 &serde_json::to_value(&typed).unwrap(),

@@ -60,6 +60,19 @@ fn delivery(message: &Value) -> Option<&Value> {
         .map(|(_, value)| *value)
 }
 
+/// The text of a step's object of `type_name`, exactly as the example file writes it.
+fn as_written(step: &str, type_name: &str) -> String {
+    let file = example_files()
+        .into_iter()
+        .find(|file| file.parent().unwrap().ends_with(step))
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let message: Value = serde_json::from_str(&text).unwrap();
+    let (pointer, _) = objects_of_type(&message, type_name).remove(0);
+    let range = deg_contracts::source::span(&text, &pointer).unwrap();
+    text[range].to_owned()
+}
+
 fn role<'a>(contract: &'a Value, name: &str) -> Option<&'a Value> {
     contract["roles"]
         .as_array()?
@@ -204,6 +217,12 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
     for (step, message) in steps() {
         if let Some(contract) = contract(&message) {
             EnergyContractP2PTrade::validate(contract).unwrap_or_else(|e| panic!("{step}: {e}"));
+            assert!(
+                EnergyContractP2PTrade::verdict(
+                    as_written(&step, "EnergyContractP2PTrade").as_bytes()
+                ),
+                "{step}: streaming verdict"
+            );
             let typed =
                 EnergyContractP2PTrade::parse(contract).unwrap_or_else(|e| panic!("{step}: {e}"));
             assert_eq!(
@@ -214,6 +233,10 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
             contracts += 1;
         }
         if let Some(delivery) = delivery(&message) {
+            assert!(
+                EnergyTradeDelivery::verdict(as_written(&step, "EnergyTradeDelivery").as_bytes()),
+                "{step}: streaming verdict"
+            );
             let typed =
                 EnergyTradeDelivery::parse(delivery).unwrap_or_else(|e| panic!("{step}: {e}"));
             assert_eq!(

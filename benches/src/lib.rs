@@ -49,9 +49,8 @@ pub fn contracts() -> Vec<Sample> {
         root().join("../shared/deg-corpus/examples/p2p_trading"),
     ];
     for file in dirs.iter().flat_map(|dir| json_files(dir)) {
-        let Ok(message) =
-            serde_json::from_slice::<Value>(&std::fs::read(&file).unwrap_or_default())
-        else {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let Ok(message) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
         let mut skipped = Vec::new();
@@ -61,7 +60,10 @@ pub fn contracts() -> Vec<Sample> {
             }
             samples.push(Sample {
                 name: format!("{}#{}", file.display(), object.pointer),
-                bytes: serde_json::to_vec(object.value).unwrap(),
+                // The object's text as the file writes it, members in their written order.
+                bytes: deg_contracts::source::span(&text, &object.pointer)
+                    .map(|range| text.as_bytes()[range].to_vec())
+                    .unwrap_or_default(),
                 value: object.value.clone(),
             });
         }

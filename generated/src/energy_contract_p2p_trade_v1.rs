@@ -66,10 +66,18 @@ impl EnergyContractP2PTradeRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyContractP2PTradeRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -287,10 +295,18 @@ impl EnergyContractP2PTrade {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyContractP2PTrade,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -614,10 +630,18 @@ impl P2PTradeSellerRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeSellerRoleRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -821,10 +845,18 @@ impl P2PTradeSellerRoleRoleInputs {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeSellerRoleRoleInputs,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1084,10 +1116,18 @@ impl P2PTradeSellerRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeSellerRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1247,10 +1287,18 @@ impl P2PTradeBuyerRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeBuyerRoleRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1394,10 +1442,18 @@ impl P2PTradeBuyerRoleRoleInputs {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeBuyerRoleRoleInputs,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1587,10 +1643,18 @@ impl P2PTradeBuyerRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeBuyerRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1746,10 +1810,18 @@ impl P2PTradeGridOperatorRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeGridOperatorRoleRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1881,10 +1953,18 @@ impl P2PTradeGridOperatorRoleRoleInputs {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeGridOperatorRoleRoleInputs,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2060,10 +2140,18 @@ impl P2PTradeGridOperatorRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::P2PTradeGridOperatorRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2178,5 +2266,1136 @@ impl P2PTradeGridOperatorRole {
             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
             out,
         );
+    }
+}
+/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+#[doc(hidden)]
+pub mod seeds {
+    #[derive(Clone, Copy)]
+    pub struct EnergyContractP2PTradeRole;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractP2PTradeRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for EnergyContractP2PTradeRole {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("a role object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<(), A::Error> {
+            let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()? else {
+                let empty = ::serde_json::Value::Object(::serde_json::Map::new());
+                return if crate::runtime::fast::passes(
+                    super::EnergyContractP2PTradeRole::check,
+                    &empty,
+                ) {
+                    ::std::result::Result::Ok(())
+                } else {
+                    ::std::result::Result::Err(crate::runtime::fast::reject())
+                };
+            };
+            let first = map.next_value::<::serde_json::Value>()?;
+            if key.as_str() == "role"
+                && let ::std::option::Option::Some(text) = first.as_str()
+            {
+                match text {
+                    "SELLER" | "PROSUMER" => {
+                        let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleState::new();
+                        state.mark_seen("role");
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                        {
+                            state.entry(key.as_str(), &mut map)?;
+                        }
+                        return state.finish();
+                    }
+                    "BUYER" | "CONSUMER" => {
+                        let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleState::new();
+                        state.mark_seen("role");
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                        {
+                            state.entry(key.as_str(), &mut map)?;
+                        }
+                        return state.finish();
+                    }
+                    "GRID_OPERATOR" => {
+                        let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleState::new();
+                        state.mark_seen("role");
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                        {
+                            state.entry(key.as_str(), &mut map)?;
+                        }
+                        return state.finish();
+                    }
+                    _ => {}
+                }
+            }
+            let value = crate::runtime::fast::rest_of_map(
+                (key.0.into_owned(), first),
+                &mut map,
+            )?;
+            if crate::runtime::fast::passes(
+                super::EnergyContractP2PTradeRole::check,
+                &value,
+            ) {
+                ::std::result::Result::Ok(())
+            } else {
+                ::std::result::Result::Err(crate::runtime::fast::reject())
+            }
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct EnergyContractP2PTrade;
+    /// Members seen so far while streaming one object.
+    pub struct EnergyContractP2PTradeState {
+        seen: [bool; 11usize],
+    }
+    impl EnergyContractP2PTradeState {
+        pub fn new() -> Self {
+            Self { seen: [false; 11usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "contractId",
+                "roles",
+                "status",
+                "createdAt",
+                "inputParameters",
+                "inputSignals",
+                "telemetrySources",
+                "revenueFlows",
+                "qualityMetrics",
+                "verification",
+                "ricardianContract",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "contractId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::Some(1u64),
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "roles" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_p2p_trade_v1::seeds::EnergyContractP2PTradeRole,
+                        min_items: ::std::option::Option::Some(1u64),
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "status" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::EnergyContractStatus,
+                    )?;
+                }
+                "createdAt" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "inputParameters" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::EnergyContractInputParameters,
+                    )?;
+                }
+                "inputSignals" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::InputSignal,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "telemetrySources" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::TelemetrySource,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "revenueFlows" => {
+                    self.seen[7usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RevenueFlowLogic,
+                    )?;
+                }
+                "qualityMetrics" => {
+                    self.seen[8usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::QualityMetricLogic,
+                    )?;
+                }
+                "verification" => {
+                    self.seen[9usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerification,
+                    )?;
+                }
+                "ricardianContract" => {
+                    self.seen[10usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RicardianContract,
+                    )?;
+                }
+                "@context" => {
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+                "@type" => {
+                    map.next_value_seed(
+                        crate::runtime::fast::JsonLdTypeSeed("EnergyContractP2PTrade"),
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for EnergyContractP2PTradeState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractP2PTrade {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for EnergyContractP2PTrade {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = EnergyContractP2PTradeState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeSellerRoleRole;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::P2PTradeSellerRoleRole::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeSellerRoleRoleInputs;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeSellerRoleRoleInputsState {
+        seen: [bool; 11usize],
+        provided: [bool; 11usize],
+    }
+    impl P2PTradeSellerRoleRoleInputsState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 11usize],
+                provided: [false; 11usize],
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "sourceMeterId",
+                "sourceType",
+                "pricePerKWh",
+                "currency",
+                "inverterId",
+                "certification",
+                "pricingModel",
+                "settlementType",
+                "minimumQuantity",
+                "maximumQuantity",
+                "validityWindow",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "sourceMeterId" => {
+                    self.seen[0usize] = true;
+                    self.provided[0usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "sourceType" => {
+                    self.seen[1usize] = true;
+                    self.provided[1usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "pricePerKWh" => {
+                    self.seen[2usize] = true;
+                    self.provided[2usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "currency" => {
+                    self.seen[3usize] = true;
+                    self.provided[3usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "inverterId" => {
+                    self.seen[4usize] = true;
+                    self.provided[4usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "certification" => {
+                    self.seen[5usize] = true;
+                    self.provided[5usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Object,
+                            ),
+                        )?;
+                }
+                "pricingModel" => {
+                    self.seen[6usize] = true;
+                    self.provided[6usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "settlementType" => {
+                    self.seen[7usize] = true;
+                    self.provided[7usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "minimumQuantity" => {
+                    self.seen[8usize] = true;
+                    self.provided[8usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "maximumQuantity" => {
+                    self.seen[9usize] = true;
+                    self.provided[9usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "validityWindow" => {
+                    self.seen[10usize] = true;
+                    self.provided[10usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Object,
+                            ),
+                        )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(
+            self,
+        ) -> ::std::result::Result<[bool; 11usize], E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(self.provided)
+        }
+    }
+    impl ::std::default::Default for P2PTradeSellerRoleRoleInputsState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleRoleInputs {
+        type Value = [bool; 11usize];
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeSellerRoleRoleInputs {
+        type Value = [bool; 11usize];
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeSellerRoleRoleInputsState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeSellerRole;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeSellerRoleState {
+        seen: [bool; 4usize],
+        inputs: ::std::option::Option<[bool; 11usize]>,
+        filled: bool,
+    }
+    impl P2PTradeSellerRoleState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 4usize],
+                inputs: ::std::option::Option::None,
+                filled: false,
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["role", "filledBy", "filled", "roleInputs"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "role" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleRole,
+                    )?;
+                }
+                "filledBy" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::None,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        }),
+                    )?;
+                }
+                "filled" => {
+                    self.seen[2usize] = true;
+                    self.filled = map.next_value::<bool>()?;
+                }
+                "roleInputs" => {
+                    self.seen[3usize] = true;
+                    self.inputs = ::std::option::Option::Some(
+                        map
+                            .next_value_seed(
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleRoleInputs,
+                            )?,
+                    );
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            if self.filled {
+                let provided = self.inputs.unwrap_or([false; 11usize]);
+                const REQUIRED_INPUTS: &[usize] = &[0usize, 1usize, 2usize, 3usize];
+                if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for P2PTradeSellerRoleState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeSellerRole {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeSellerRoleState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeBuyerRoleRole;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::P2PTradeBuyerRoleRole::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeBuyerRoleRoleInputs;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeBuyerRoleRoleInputsState {
+        seen: [bool; 6usize],
+        provided: [bool; 6usize],
+    }
+    impl P2PTradeBuyerRoleRoleInputsState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 6usize],
+                provided: [false; 6usize],
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "targetMeterId",
+                "contractedQuantity",
+                "tradeStartTime",
+                "tradeEndTime",
+                "preferredSourceType",
+                "preferredCertification",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "targetMeterId" => {
+                    self.seen[0usize] = true;
+                    self.provided[0usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "contractedQuantity" => {
+                    self.seen[1usize] = true;
+                    self.provided[1usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "tradeStartTime" => {
+                    self.seen[2usize] = true;
+                    self.provided[2usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::DateTime,
+                            ),
+                        )?;
+                }
+                "tradeEndTime" => {
+                    self.seen[3usize] = true;
+                    self.provided[3usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::DateTime,
+                            ),
+                        )?;
+                }
+                "preferredSourceType" => {
+                    self.seen[4usize] = true;
+                    self.provided[4usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::String,
+                            ),
+                        )?;
+                }
+                "preferredCertification" => {
+                    self.seen[5usize] = true;
+                    self.provided[5usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Object,
+                            ),
+                        )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(
+            self,
+        ) -> ::std::result::Result<[bool; 6usize], E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(self.provided)
+        }
+    }
+    impl ::std::default::Default for P2PTradeBuyerRoleRoleInputsState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleRoleInputs {
+        type Value = [bool; 6usize];
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeBuyerRoleRoleInputs {
+        type Value = [bool; 6usize];
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeBuyerRoleRoleInputsState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeBuyerRole;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeBuyerRoleState {
+        seen: [bool; 4usize],
+        inputs: ::std::option::Option<[bool; 6usize]>,
+        filled: bool,
+    }
+    impl P2PTradeBuyerRoleState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 4usize],
+                inputs: ::std::option::Option::None,
+                filled: false,
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["role", "filledBy", "filled", "roleInputs"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "role" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleRole,
+                    )?;
+                }
+                "filledBy" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::None,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        }),
+                    )?;
+                }
+                "filled" => {
+                    self.seen[2usize] = true;
+                    self.filled = map.next_value::<bool>()?;
+                }
+                "roleInputs" => {
+                    self.seen[3usize] = true;
+                    self.inputs = ::std::option::Option::Some(
+                        map
+                            .next_value_seed(
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleRoleInputs,
+                            )?,
+                    );
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            if self.filled {
+                let provided = self.inputs.unwrap_or([false; 6usize]);
+                const REQUIRED_INPUTS: &[usize] = &[0usize, 1usize, 2usize, 3usize];
+                if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for P2PTradeBuyerRoleState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeBuyerRole {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeBuyerRoleState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeGridOperatorRoleRole;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::P2PTradeGridOperatorRoleRole::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeGridOperatorRoleRoleInputs;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeGridOperatorRoleRoleInputsState {
+        seen: [bool; 5usize],
+        provided: [bool; 5usize],
+    }
+    impl P2PTradeGridOperatorRoleRoleInputsState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 5usize],
+                provided: [false; 5usize],
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "wheelingCharges",
+                "current_buyer_trades_total",
+                "current_seller_trade_total",
+                "buyer_trade_cap",
+                "seller_trade_cap",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "wheelingCharges" => {
+                    self.seen[0usize] = true;
+                    self.provided[0usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "current_buyer_trades_total" => {
+                    self.seen[1usize] = true;
+                    self.provided[1usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "current_seller_trade_total" => {
+                    self.seen[2usize] = true;
+                    self.provided[2usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "buyer_trade_cap" => {
+                    self.seen[3usize] = true;
+                    self.provided[3usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                "seller_trade_cap" => {
+                    self.seen[4usize] = true;
+                    self.provided[4usize] = map
+                        .next_value_seed(
+                            crate::runtime::fast::RoleInputSeed(
+                                crate::runtime::InputType::Number,
+                            ),
+                        )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(
+            self,
+        ) -> ::std::result::Result<[bool; 5usize], E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(self.provided)
+        }
+    }
+    impl ::std::default::Default for P2PTradeGridOperatorRoleRoleInputsState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleRoleInputs {
+        type Value = [bool; 5usize];
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeGridOperatorRoleRoleInputs {
+        type Value = [bool; 5usize];
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeGridOperatorRoleRoleInputsState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct P2PTradeGridOperatorRole;
+    /// Members seen so far while streaming one object.
+    pub struct P2PTradeGridOperatorRoleState {
+        seen: [bool; 4usize],
+        inputs: ::std::option::Option<[bool; 5usize]>,
+        filled: bool,
+    }
+    impl P2PTradeGridOperatorRoleState {
+        pub fn new() -> Self {
+            Self {
+                seen: [false; 4usize],
+                inputs: ::std::option::Option::None,
+                filled: false,
+            }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["role", "filledBy", "filled", "roleInputs"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "role" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleRole,
+                    )?;
+                }
+                "filledBy" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::None,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        }),
+                    )?;
+                }
+                "filled" => {
+                    self.seen[2usize] = true;
+                    self.filled = map.next_value::<bool>()?;
+                }
+                "roleInputs" => {
+                    self.seen[3usize] = true;
+                    self.inputs = ::std::option::Option::Some(
+                        map
+                            .next_value_seed(
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleRoleInputs,
+                            )?,
+                    );
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            if self.filled {
+                let provided = self.inputs.unwrap_or([false; 5usize]);
+                const REQUIRED_INPUTS: &[usize] = &[
+                    0usize, 1usize, 2usize, 3usize, 4usize,
+                ];
+                if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for P2PTradeGridOperatorRoleState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeGridOperatorRole {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = P2PTradeGridOperatorRoleState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
     }
 }

@@ -63,10 +63,18 @@ impl EnergyContractStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyContractStatus,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -146,10 +154,18 @@ impl EnergyContractInputParameters {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyContractInputParameters,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -303,10 +319,18 @@ impl EnergyContract {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyContract,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -658,10 +682,18 @@ impl ContractRoleRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractRoleRole,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -742,10 +774,18 @@ impl ContractRoleRoleInputs {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractRoleRoleInputs,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -831,10 +871,15 @@ impl ContractRole {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(seeds::ContractRole, &mut deserializer)
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1020,10 +1065,18 @@ impl RoleInputType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::RoleInputType,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1123,10 +1176,15 @@ impl RoleInput {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(seeds::RoleInput, &mut deserializer)
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1291,10 +1349,18 @@ impl InputSignalSignalType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::InputSignalSignalType,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1384,10 +1450,18 @@ impl InputSignalSource {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::InputSignalSource,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1517,10 +1591,18 @@ impl InputSignalFormat {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::InputSignalFormat,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1626,10 +1708,15 @@ impl InputSignal {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(seeds::InputSignal, &mut deserializer)
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1820,10 +1907,18 @@ impl TelemetrySourceSourceType {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetrySourceSourceType,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1919,10 +2014,18 @@ impl TelemetrySourceSource {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetrySourceSource,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2061,10 +2164,18 @@ impl TelemetrySourceFormat {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetrySourceFormat,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2175,10 +2286,18 @@ impl TelemetrySource {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetrySource,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2374,10 +2493,18 @@ impl RevenueFlowLogic {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::RevenueFlowLogic,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2543,10 +2670,18 @@ impl RevenueFlowFrom {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::RevenueFlowFrom,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2675,10 +2810,18 @@ impl RevenueFlowTo {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::RevenueFlowTo,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2773,10 +2916,15 @@ impl RevenueFlow {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(seeds::RevenueFlow, &mut deserializer)
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -2933,10 +3081,18 @@ impl QualityMetricLogic {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::QualityMetricLogic,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3093,10 +3249,18 @@ impl QualityMetricPenaltyAppliedTo {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::QualityMetricPenaltyAppliedTo,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3183,10 +3347,18 @@ impl QualityMetricPenalty {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::QualityMetricPenalty,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3304,10 +3476,18 @@ impl QualityMetric {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::QualityMetric,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3475,10 +3655,18 @@ impl ContractVerificationIntegrityAlgorithm {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractVerificationIntegrityAlgorithm,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3581,10 +3769,18 @@ impl ContractVerificationIntegrity {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractVerificationIntegrity,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3736,10 +3932,18 @@ impl ContractVerificationValidity {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractVerificationValidity,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -3904,10 +4108,18 @@ impl ContractVerificationAuthenticity {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractVerificationAuthenticity,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -4072,10 +4284,18 @@ impl ContractVerification {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ContractVerification,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -4198,10 +4418,18 @@ impl ParticipantVerification {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::ParticipantVerification,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -4431,10 +4659,18 @@ impl RicardianContract {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::RicardianContract,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -4548,6 +4784,2303 @@ impl RicardianContract {
             if out.should_stop() {
                 return;
             }
+        }
+    }
+}
+/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+#[doc(hidden)]
+pub mod seeds {
+    #[derive(Clone, Copy)]
+    pub struct EnergyContractStatus;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractStatus {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::EnergyContractStatus::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct EnergyContractInputParameters;
+    /// Members seen so far while streaming one object.
+    pub struct EnergyContractInputParametersState {
+        seen: [bool; 0usize],
+    }
+    impl EnergyContractInputParametersState {
+        pub fn new() -> Self {
+            Self { seen: [false; 0usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            let _ = key;
+            map.next_value_seed(crate::runtime::fast::ANY)?;
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for EnergyContractInputParametersState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractInputParameters {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for EnergyContractInputParameters {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = EnergyContractInputParametersState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct EnergyContract;
+    /// Members seen so far while streaming one object.
+    pub struct EnergyContractState {
+        seen: [bool; 11usize],
+    }
+    impl EnergyContractState {
+        pub fn new() -> Self {
+            Self { seen: [false; 11usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "contractId",
+                "roles",
+                "status",
+                "createdAt",
+                "inputParameters",
+                "inputSignals",
+                "telemetrySources",
+                "revenueFlows",
+                "qualityMetrics",
+                "verification",
+                "ricardianContract",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "contractId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::Some(1u64),
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "roles" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::ContractRole,
+                        min_items: ::std::option::Option::Some(1u64),
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "status" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::EnergyContractStatus,
+                    )?;
+                }
+                "createdAt" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "inputParameters" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::EnergyContractInputParameters,
+                    )?;
+                }
+                "inputSignals" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::InputSignal,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "telemetrySources" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::TelemetrySource,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "revenueFlows" => {
+                    self.seen[7usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RevenueFlowLogic,
+                    )?;
+                }
+                "qualityMetrics" => {
+                    self.seen[8usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::QualityMetricLogic,
+                    )?;
+                }
+                "verification" => {
+                    self.seen[9usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerification,
+                    )?;
+                }
+                "ricardianContract" => {
+                    self.seen[10usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RicardianContract,
+                    )?;
+                }
+                "@context" => {
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+                "@type" => {
+                    map.next_value_seed(
+                        crate::runtime::fast::JsonLdTypeSeed("EnergyContract"),
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for EnergyContractState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContract {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for EnergyContract {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = EnergyContractState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractRoleRole;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::ContractRoleRole::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractRoleRoleInputs;
+    /// Members seen so far while streaming one object.
+    pub struct ContractRoleRoleInputsState {
+        seen: [bool; 0usize],
+    }
+    impl ContractRoleRoleInputsState {
+        pub fn new() -> Self {
+            Self { seen: [false; 0usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            let _ = key;
+            map.next_value_seed(crate::runtime::fast::ANY)?;
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractRoleRoleInputsState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleRoleInputs {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractRoleRoleInputs {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractRoleRoleInputsState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractRole;
+    /// Members seen so far while streaming one object.
+    pub struct ContractRoleState {
+        seen: [bool; 4usize],
+    }
+    impl ContractRoleState {
+        pub fn new() -> Self {
+            Self { seen: [false; 4usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["role", "filledBy", "filled", "roleInputs"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "role" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractRoleRole,
+                    )?;
+                }
+                "filledBy" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::None,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        }),
+                    )?;
+                }
+                "filled" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                }
+                "roleInputs" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractRoleRoleInputs,
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractRoleState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRole {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractRole {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractRoleState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RoleInputType;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RoleInputType {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::RoleInputType::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RoleInput;
+    /// Members seen so far while streaming one object.
+    pub struct RoleInputState {
+        seen: [bool; 4usize],
+    }
+    impl RoleInputState {
+        pub fn new() -> Self {
+            Self { seen: [false; 4usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["type", "required", "description", "value"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "type" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RoleInputType,
+                    )?;
+                }
+                "required" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                }
+                "description" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "value" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for RoleInputState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RoleInput {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for RoleInput {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = RoleInputState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct InputSignalSignalType;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignalSignalType {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::InputSignalSignalType::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct InputSignalSource;
+    /// Members seen so far while streaming one object.
+    pub struct InputSignalSourceState {
+        seen: [bool; 2usize],
+    }
+    impl InputSignalSourceState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["era", "endpoint"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "era" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "endpoint" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for InputSignalSourceState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignalSource {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for InputSignalSource {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = InputSignalSourceState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct InputSignalFormat;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignalFormat {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::InputSignalFormat::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct InputSignal;
+    /// Members seen so far while streaming one object.
+    pub struct InputSignalState {
+        seen: [bool; 6usize],
+    }
+    impl InputSignalState {
+        pub fn new() -> Self {
+            Self { seen: [false; 6usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "signalId",
+                "signalType",
+                "source",
+                "format",
+                "refreshInterval",
+                "description",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "signalId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "signalType" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::InputSignalSignalType,
+                    )?;
+                }
+                "source" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::InputSignalSource,
+                    )?;
+                }
+                "format" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::InputSignalFormat,
+                    )?;
+                }
+                "refreshInterval" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "description" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for InputSignalState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignal {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for InputSignal {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = InputSignalState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetrySourceSourceType;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceSourceType {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::TelemetrySourceSourceType::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetrySourceSource;
+    /// Members seen so far while streaming one object.
+    pub struct TelemetrySourceSourceState {
+        seen: [bool; 3usize],
+    }
+    impl TelemetrySourceSourceState {
+        pub fn new() -> Self {
+            Self { seen: [false; 3usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["era", "meterId", "endpoint"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "era" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "meterId" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "endpoint" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for TelemetrySourceSourceState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceSource {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for TelemetrySourceSource {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = TelemetrySourceSourceState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetrySourceFormat;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceFormat {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::TelemetrySourceFormat::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetrySource;
+    /// Members seen so far while streaming one object.
+    pub struct TelemetrySourceState {
+        seen: [bool; 7usize],
+    }
+    impl TelemetrySourceState {
+        pub fn new() -> Self {
+            Self { seen: [false; 7usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "sourceId",
+                "sourceType",
+                "source",
+                "endpoint",
+                "format",
+                "refreshInterval",
+                "fields",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "sourceId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "sourceType" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::TelemetrySourceSourceType,
+                    )?;
+                }
+                "source" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::TelemetrySourceSource,
+                    )?;
+                }
+                "endpoint" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "format" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::TelemetrySourceFormat,
+                    )?;
+                }
+                "refreshInterval" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "fields" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::None,
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        },
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for TelemetrySourceState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySource {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for TelemetrySource {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = TelemetrySourceState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RevenueFlowLogic;
+    /// Members seen so far while streaming one object.
+    pub struct RevenueFlowLogicState {
+        seen: [bool; 2usize],
+    }
+    impl RevenueFlowLogicState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["flows", "netZero"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "flows" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::RevenueFlow,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "netZero" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for RevenueFlowLogicState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RevenueFlowLogic {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for RevenueFlowLogic {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = RevenueFlowLogicState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RevenueFlowFrom;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RevenueFlowFrom {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::RevenueFlowFrom::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RevenueFlowTo;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RevenueFlowTo {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::RevenueFlowTo::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RevenueFlow;
+    /// Members seen so far while streaming one object.
+    pub struct RevenueFlowState {
+        seen: [bool; 4usize],
+    }
+    impl RevenueFlowState {
+        pub fn new() -> Self {
+            Self { seen: [false; 4usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["from", "to", "formula", "description"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "from" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RevenueFlowFrom,
+                    )?;
+                }
+                "to" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::RevenueFlowTo,
+                    )?;
+                }
+                "formula" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::Some(1u64),
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "description" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for RevenueFlowState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RevenueFlow {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for RevenueFlow {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = RevenueFlowState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct QualityMetricLogic;
+    /// Members seen so far while streaming one object.
+    pub struct QualityMetricLogicState {
+        seen: [bool; 1usize],
+    }
+    impl QualityMetricLogicState {
+        pub fn new() -> Self {
+            Self { seen: [false; 1usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["metrics"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "metrics" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::QualityMetric,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for QualityMetricLogicState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for QualityMetricLogic {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for QualityMetricLogic {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = QualityMetricLogicState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct QualityMetricPenaltyAppliedTo;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for QualityMetricPenaltyAppliedTo {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::QualityMetricPenaltyAppliedTo::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct QualityMetricPenalty;
+    /// Members seen so far while streaming one object.
+    pub struct QualityMetricPenaltyState {
+        seen: [bool; 2usize],
+    }
+    impl QualityMetricPenaltyState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["formula", "appliedTo"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "formula" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "appliedTo" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::QualityMetricPenaltyAppliedTo,
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for QualityMetricPenaltyState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for QualityMetricPenalty {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for QualityMetricPenalty {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = QualityMetricPenaltyState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct QualityMetric;
+    /// Members seen so far while streaming one object.
+    pub struct QualityMetricState {
+        seen: [bool; 5usize],
+    }
+    impl QualityMetricState {
+        pub fn new() -> Self {
+            Self { seen: [false; 5usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "metricId",
+                "formula",
+                "unit",
+                "target",
+                "penalty",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "metricId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "formula" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "unit" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "target" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "penalty" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::QualityMetricPenalty,
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for QualityMetricState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for QualityMetric {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for QualityMetric {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = QualityMetricState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractVerificationIntegrityAlgorithm;
+    impl<'de> ::serde::de::DeserializeSeed<'de>
+    for ContractVerificationIntegrityAlgorithm {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(
+                    super::ContractVerificationIntegrityAlgorithm::VALUES,
+                )
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractVerificationIntegrity;
+    /// Members seen so far while streaming one object.
+    pub struct ContractVerificationIntegrityState {
+        seen: [bool; 5usize],
+    }
+    impl ContractVerificationIntegrityState {
+        pub fn new() -> Self {
+            Self { seen: [false; 5usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "hash",
+                "algorithm",
+                "signedBy",
+                "signature",
+                "publicKeyEndpoint",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "hash" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "algorithm" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerificationIntegrityAlgorithm,
+                    )?;
+                }
+                "signedBy" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "signature" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "publicKeyEndpoint" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractVerificationIntegrityState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractVerificationIntegrity {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractVerificationIntegrity {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractVerificationIntegrityState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractVerificationValidity;
+    /// Members seen so far while streaming one object.
+    pub struct ContractVerificationValidityState {
+        seen: [bool; 3usize],
+    }
+    impl ContractVerificationValidityState {
+        pub fn new() -> Self {
+            Self { seen: [false; 3usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "revocationCheckEndpoint",
+                "expirationTime",
+                "lastVerifiedAt",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "revocationCheckEndpoint" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "expirationTime" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "lastVerifiedAt" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractVerificationValidityState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractVerificationValidity {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractVerificationValidity {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractVerificationValidityState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractVerificationAuthenticity;
+    /// Members seen so far while streaming one object.
+    pub struct ContractVerificationAuthenticityState {
+        seen: [bool; 2usize],
+    }
+    impl ContractVerificationAuthenticityState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "participantVerifications",
+                "membershipCheckEndpoints",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "participantVerifications" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_contract_v1::seeds::ParticipantVerification,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "membershipCheckEndpoints" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::Some("uri"),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        },
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractVerificationAuthenticityState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractVerificationAuthenticity {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractVerificationAuthenticity {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractVerificationAuthenticityState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ContractVerification;
+    /// Members seen so far while streaming one object.
+    pub struct ContractVerificationState {
+        seen: [bool; 3usize],
+    }
+    impl ContractVerificationState {
+        pub fn new() -> Self {
+            Self { seen: [false; 3usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["integrity", "validity", "authenticity"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "integrity" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerificationIntegrity,
+                    )?;
+                }
+                "validity" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerificationValidity,
+                    )?;
+                }
+                "authenticity" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(
+                        crate::energy_contract_v1::seeds::ContractVerificationAuthenticity,
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ContractVerificationState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractVerification {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ContractVerification {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ContractVerificationState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct ParticipantVerification;
+    /// Members seen so far while streaming one object.
+    pub struct ParticipantVerificationState {
+        seen: [bool; 5usize],
+    }
+    impl ParticipantVerificationState {
+        pub fn new() -> Self {
+            Self { seen: [false; 5usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "era",
+                "publicKeyId",
+                "namespace",
+                "verificationEndpoint",
+                "verifiedAt",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "era" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "publicKeyId" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "namespace" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "verificationEndpoint" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("uri"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "verifiedAt" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 2usize, 3usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for ParticipantVerificationState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ParticipantVerification {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for ParticipantVerification {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = ParticipantVerificationState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct RicardianContract;
+    /// Members seen so far while streaming one object.
+    pub struct RicardianContractState {
+        seen: [bool; 7usize],
+    }
+    impl RicardianContractState {
+        pub fn new() -> Self {
+            Self { seen: [false; 7usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "humanReadableText",
+                "humanReadableTextHash",
+                "machineReadableHash",
+                "combinedHash",
+                "legalJurisdiction",
+                "contractVersion",
+                "templateId",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "humanReadableText" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "humanReadableTextHash" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "machineReadableHash" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "combinedHash" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "legalJurisdiction" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "contractVersion" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "templateId" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for RicardianContractState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for RicardianContract {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for RicardianContract {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = RicardianContractState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
         }
     }
 }

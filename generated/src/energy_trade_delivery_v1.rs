@@ -63,10 +63,18 @@ impl EnergyTradeDeliveryDeliveryStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyTradeDeliveryDeliveryStatus,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -179,10 +187,18 @@ impl EnergyTradeDeliveryDeliveryMode {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyTradeDeliveryDeliveryMode,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -355,10 +371,18 @@ impl EnergyTradeDelivery {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::EnergyTradeDelivery,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -661,10 +685,15 @@ impl MeterReading {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(seeds::MeterReading, &mut deserializer)
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -839,10 +868,18 @@ impl TelemetryEvent {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetryEvent,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1039,10 +1076,18 @@ impl TelemetryMetricName {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetryMetricName,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1132,10 +1177,18 @@ impl TelemetryMetric {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::TelemetryMetric,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1303,10 +1356,18 @@ impl SettlementCycleStatus {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::SettlementCycleStatus,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1417,10 +1478,18 @@ impl SettlementCycle {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::SettlementCycle,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1647,10 +1716,18 @@ impl SettlementBreakdown {
         Self::check(value, &crate::runtime::Location::ROOT, &mut out);
         !out.failed()
     }
-    /// Whether JSON bytes parse and satisfy the schema.
+    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+    /// building a `Value`. A key repeated in one object is checked each time it appears.
     pub fn verdict(bytes: &[u8]) -> bool {
-        ::serde_json::from_slice::<::serde_json::Value>(bytes)
-            .is_ok_and(|value| Self::is_valid(&value))
+        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut deserializer = ::serde_json::Deserializer::from_str(text);
+        ::serde::de::DeserializeSeed::deserialize(
+                seeds::SettlementBreakdown,
+                &mut deserializer,
+            )
+            .is_ok() && deserializer.end().is_ok()
     }
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
@@ -1749,6 +1826,772 @@ impl SettlementBreakdown {
             if out.should_stop() {
                 return;
             }
+        }
+    }
+}
+/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+#[doc(hidden)]
+pub mod seeds {
+    #[derive(Clone, Copy)]
+    pub struct EnergyTradeDeliveryDeliveryStatus;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryDeliveryStatus {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(
+                    super::EnergyTradeDeliveryDeliveryStatus::VALUES,
+                )
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct EnergyTradeDeliveryDeliveryMode;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryDeliveryMode {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(
+                    super::EnergyTradeDeliveryDeliveryMode::VALUES,
+                )
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct EnergyTradeDelivery;
+    /// Members seen so far while streaming one object.
+    pub struct EnergyTradeDeliveryState {
+        seen: [bool; 10usize],
+    }
+    impl EnergyTradeDeliveryState {
+        pub fn new() -> Self {
+            Self { seen: [false; 10usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "deliveryStatus",
+                "deliveryMode",
+                "deliveredQuantity",
+                "deliveryStartTime",
+                "deliveryEndTime",
+                "meterReadings",
+                "telemetry",
+                "settlementCycleId",
+                "settlementCycles",
+                "lastUpdated",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "deliveryStatus" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryDeliveryStatus,
+                    )?;
+                }
+                "deliveryMode" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(
+                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryDeliveryMode,
+                    )?;
+                }
+                "deliveredQuantity" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "deliveryStartTime" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "deliveryEndTime" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(
+                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                            format: ::std::option::Option::Some("date-time"),
+                            min_length: ::std::option::Option::None,
+                            max_length: ::std::option::Option::None,
+                        }),
+                    )?;
+                }
+                "meterReadings" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_trade_delivery_v1::seeds::MeterReading,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "telemetry" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_trade_delivery_v1::seeds::TelemetryEvent,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "settlementCycleId" => {
+                    self.seen[7usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "settlementCycles" => {
+                    self.seen[8usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_trade_delivery_v1::seeds::SettlementCycle,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                "lastUpdated" => {
+                    self.seen[9usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "@context" => {
+                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                }
+                "@type" => {
+                    map.next_value_seed(
+                        crate::runtime::fast::JsonLdTypeSeed("EnergyTradeDelivery"),
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for EnergyTradeDeliveryState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDelivery {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for EnergyTradeDelivery {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = EnergyTradeDeliveryState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct MeterReading;
+    /// Members seen so far while streaming one object.
+    pub struct MeterReadingState {
+        seen: [bool; 4usize],
+    }
+    impl MeterReadingState {
+        pub fn new() -> Self {
+            Self { seen: [false; 4usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "timestamp",
+                "sourceReading",
+                "targetReading",
+                "energyFlow",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "timestamp" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "sourceReading" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "targetReading" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "energyFlow" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::None,
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for MeterReadingState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for MeterReading {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for MeterReading {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = MeterReadingState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetryEvent;
+    /// Members seen so far while streaming one object.
+    pub struct TelemetryEventState {
+        seen: [bool; 2usize],
+    }
+    impl TelemetryEventState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["eventTime", "metrics"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "eventTime" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "metrics" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                        items: crate::energy_trade_delivery_v1::seeds::TelemetryMetric,
+                        min_items: ::std::option::Option::None,
+                        max_items: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for TelemetryEventState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetryEvent {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for TelemetryEvent {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = TelemetryEventState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetryMetricName;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetryMetricName {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::TelemetryMetricName::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct TelemetryMetric;
+    /// Members seen so far while streaming one object.
+    pub struct TelemetryMetricState {
+        seen: [bool; 3usize],
+    }
+    impl TelemetryMetricState {
+        pub fn new() -> Self {
+            Self { seen: [false; 3usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["name", "value", "unitCode"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "name" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(
+                        crate::energy_trade_delivery_v1::seeds::TelemetryMetricName,
+                    )?;
+                }
+                "value" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::None,
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "unitCode" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for TelemetryMetricState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetryMetric {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for TelemetryMetric {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = TelemetryMetricState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct SettlementCycleStatus;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for SettlementCycleStatus {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<(), D::Error> {
+            crate::runtime::fast::EnumSeed(super::SettlementCycleStatus::VALUES)
+                .deserialize(deserializer)
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct SettlementCycle;
+    /// Members seen so far while streaming one object.
+    pub struct SettlementCycleState {
+        seen: [bool; 7usize],
+    }
+    impl SettlementCycleState {
+        pub fn new() -> Self {
+            Self { seen: [false; 7usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &[
+                "cycleId",
+                "startTime",
+                "endTime",
+                "status",
+                "amount",
+                "currency",
+                "breakdown",
+            ];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "cycleId" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "startTime" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "endTime" => {
+                    self.seen[2usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::Some("date-time"),
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "status" => {
+                    self.seen[3usize] = true;
+                    map.next_value_seed(
+                        crate::energy_trade_delivery_v1::seeds::SettlementCycleStatus,
+                    )?;
+                }
+                "amount" => {
+                    self.seen[4usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "currency" => {
+                    self.seen[5usize] = true;
+                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                        format: ::std::option::Option::None,
+                        min_length: ::std::option::Option::None,
+                        max_length: ::std::option::Option::None,
+                    })?;
+                }
+                "breakdown" => {
+                    self.seen[6usize] = true;
+                    map.next_value_seed(
+                        crate::energy_trade_delivery_v1::seeds::SettlementBreakdown,
+                    )?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for SettlementCycleState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for SettlementCycle {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for SettlementCycle {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = SettlementCycleState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
+        }
+    }
+    #[derive(Clone, Copy)]
+    pub struct SettlementBreakdown;
+    /// Members seen so far while streaming one object.
+    pub struct SettlementBreakdownState {
+        seen: [bool; 2usize],
+    }
+    impl SettlementBreakdownState {
+        pub fn new() -> Self {
+            Self { seen: [false; 2usize] }
+        }
+        /// Records a member its caller has already read and checked.
+        pub fn mark_seen(&mut self, key: &str) {
+            const FIELDS: &[&str] = &["energyCost", "wheelingCharges"];
+            if let ::std::option::Option::Some(index) = FIELDS
+                .iter()
+                .position(|field| *field == key)
+            {
+                self.seen[index] = true;
+            }
+        }
+        /// Reads and checks the value of member `key`.
+        pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match key {
+                "energyCost" => {
+                    self.seen[0usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                "wheelingCharges" => {
+                    self.seen[1usize] = true;
+                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                        minimum: ::std::option::Option::Some(0.0),
+                        maximum: ::std::option::Option::None,
+                        integer: false,
+                    })?;
+                }
+                _ => {
+                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        /// Checks what the members together must satisfy.
+        pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
+            const REQUIRED: &[usize] = &[];
+            if REQUIRED.iter().any(|&index| !self.seen[index]) {
+                return ::std::result::Result::Err(crate::runtime::fast::reject());
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::default::Default for SettlementBreakdownState {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for SettlementBreakdown {
+        type Value = ();
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for SettlementBreakdown {
+        type Value = ();
+        fn expecting(
+            &self,
+            formatter: &mut ::std::fmt::Formatter<'_>,
+        ) -> ::std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<Self::Value, A::Error> {
+            let mut state = SettlementBreakdownState::new();
+            while let ::std::option::Option::Some(key) = map
+                .next_key::<crate::runtime::fast::Key<'de>>()?
+            {
+                state.entry(key.as_str(), &mut map)?;
+            }
+            state.finish()
         }
     }
 }

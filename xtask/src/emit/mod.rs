@@ -1,6 +1,7 @@
 //! Emits the generated crate: its manifest, the registry in `lib.rs`, the shared runtime, and
 //! one module of types and validators per schema file, each formatted by prettyplease.
 
+mod fast;
 mod registry;
 mod rust_types;
 mod types;
@@ -27,6 +28,7 @@ const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 /// Every file of the generated crate.
 pub fn emit(krate: &Crate) -> Result<Vec<OutputFile>, CodegenError> {
     let kinds = kinds(krate);
+    let role_inputs = fast::role_input_structs(&kinds);
     let mut files = vec![
         OutputFile::new("Cargo.toml", manifest()),
         OutputFile::new(
@@ -47,6 +49,12 @@ pub fn emit(krate: &Crate) -> Result<Vec<OutputFile>, CodegenError> {
             tokens.extend(types::emit(def, &kinds));
             tokens.extend(validate::emit(def));
         }
+        tokens.extend(fast::emit(
+            module,
+            &kinds,
+            &role_inputs,
+            &validate::check_node,
+        ));
         let path = format!("src/{}.rs", module.name);
         files.push(OutputFile::new(
             &path,

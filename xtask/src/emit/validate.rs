@@ -36,9 +36,16 @@ pub fn emit(def: &TypeDef) -> TokenStream {
                 !out.failed()
             }
 
-            /// Whether JSON bytes parse and satisfy the schema.
+            /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+            /// building a `Value`. A key repeated in one object is checked each time it appears.
             pub fn verdict(bytes: &[u8]) -> bool {
-                ::serde_json::from_slice::<::serde_json::Value>(bytes).is_ok_and(|value| Self::is_valid(&value))
+                // One UTF-8 check of the whole input is cheaper than one per string.
+                let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                    return false;
+                };
+                let mut deserializer = ::serde_json::Deserializer::from_str(text);
+                ::serde::de::DeserializeSeed::deserialize(seeds::#name, &mut deserializer).is_ok()
+                    && deserializer.end().is_ok()
             }
 
             /// Validates a JSON value, then reads it into this type.
@@ -224,7 +231,7 @@ fn check_union(union: &RoleUnion) -> TokenStream {
 }
 
 /// The checks of one node, over `value` at `location`; empty when anything goes.
-fn check_node(node: &Node) -> TokenStream {
+pub(super) fn check_node(node: &Node) -> TokenStream {
     let location = node.location.as_str();
     match (shape_check(node), node.nullable) {
         (Check::Nothing, _) => quote! {},
