@@ -9,6 +9,14 @@ use deg_contracts_benches::{broken, bundled_schema, contracts};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
+/// jsonschema-rs's compile-time validator for the same bundled schema.
+#[jsonschema::validator(
+    path = "../generated/bundled/EnergyContractP2PTrade.v1.schema.json",
+    draft = Draft202012,
+    validate_formats = true
+)]
+struct CompiledPeer;
+
 fn peer() -> jsonschema::Validator {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
@@ -73,6 +81,20 @@ fn valid_contracts(c: &mut Criterion) {
         b.iter(|| {
             samples.iter().for_each(|s| {
                 let _ = black_box(peer.is_valid(&s.value));
+            })
+        })
+    });
+    group.bench_function("peer (compile-time): is_valid", |b| {
+        b.iter(|| {
+            samples.iter().for_each(|s| {
+                let _ = black_box(CompiledPeer::is_valid(&s.value));
+            })
+        })
+    });
+    group.bench_function("peer (compile-time): iter_errors (all errors)", |b| {
+        b.iter(|| {
+            samples.iter().for_each(|s| {
+                let _ = black_box(CompiledPeer::iter_errors(&s.value).count());
             })
         })
     });

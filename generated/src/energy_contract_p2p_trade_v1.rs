@@ -341,42 +341,7 @@ impl EnergyContractP2PTrade {
             );
             return;
         };
-        if !object.contains_key("contractId") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "contractId",
-                },
-            );
-        }
-        if !object.contains_key("roles") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "roles",
-                },
-            );
-        }
-        if !object.contains_key("status") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
-        if !object.contains_key("createdAt") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "createdAt",
-                },
-            );
-        }
+        let mut seen = [false; 4usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -402,6 +367,7 @@ impl EnergyContractP2PTrade {
                             )
                         }
                     }
+                    seen[0usize] = true;
                 }
                 "roles" => {
                     match value.as_array() {
@@ -438,6 +404,7 @@ impl EnergyContractP2PTrade {
                             )
                         }
                     }
+                    seen[1usize] = true;
                 }
                 "status" => {
                     crate::energy_contract_v1::EnergyContractStatus::check(
@@ -445,6 +412,7 @@ impl EnergyContractP2PTrade {
                         location,
                         out,
                     );
+                    seen[2usize] = true;
                 }
                 "createdAt" => {
                     match value.as_str() {
@@ -467,6 +435,7 @@ impl EnergyContractP2PTrade {
                             )
                         }
                     }
+                    seen[3usize] = true;
                 }
                 "inputParameters" => {
                     crate::energy_contract_v1::EnergyContractInputParameters::check(
@@ -578,6 +547,42 @@ impl EnergyContractP2PTrade {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "contractId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "roles",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "status",
+                },
+            );
+        }
+        if !seen[3usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "createdAt",
+                },
+            );
         }
     }
 }
@@ -881,6 +886,17 @@ impl P2PTradeSellerRoleRoleInputs {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let _ = Self::check_inputs(value, location, out);
+    }
+    /// Checks role inputs, reporting which fields carry a value, for the
+    /// filled-role rule of the role that holds them.
+    #[doc(hidden)]
+    pub fn check_inputs(
+        value: &::serde_json::Value,
+        location: &crate::runtime::Location<'_>,
+        out: &mut crate::runtime::Collector,
+    ) -> [bool; 11usize] {
+        let mut provided = [false; 11usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -889,164 +905,109 @@ impl P2PTradeSellerRoleRoleInputs {
                     expected: "an object",
                 },
             );
-            return;
+            return provided;
         };
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
                 "sourceMeterId" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId",
-                                out,
-                            );
-                        }
-                    }
+                    provided[0usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId",
+                        out,
+                    );
                 }
                 "sourceType" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceType",
-                                out,
-                            );
-                        }
-                    }
+                    provided[1usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceType",
+                        out,
+                    );
                 }
                 "pricePerKWh" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricePerKWh",
-                                out,
-                            );
-                        }
-                    }
+                    provided[2usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricePerKWh",
+                        out,
+                    );
                 }
                 "currency" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/currency",
-                                out,
-                            );
-                        }
-                    }
+                    provided[3usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/currency",
+                        out,
+                    );
                 }
                 "inverterId" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/inverterId",
-                                out,
-                            );
-                        }
-                    }
+                    provided[4usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/inverterId",
+                        out,
+                    );
                 }
                 "certification" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Object,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/certification",
-                                out,
-                            );
-                        }
-                    }
+                    provided[5usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Object,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/certification",
+                        out,
+                    );
                 }
                 "pricingModel" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricingModel",
-                                out,
-                            );
-                        }
-                    }
+                    provided[6usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricingModel",
+                        out,
+                    );
                 }
                 "settlementType" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/settlementType",
-                                out,
-                            );
-                        }
-                    }
+                    provided[7usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/settlementType",
+                        out,
+                    );
                 }
                 "minimumQuantity" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/minimumQuantity",
-                                out,
-                            );
-                        }
-                    }
+                    provided[8usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/minimumQuantity",
+                        out,
+                    );
                 }
                 "maximumQuantity" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/maximumQuantity",
-                                out,
-                            );
-                        }
-                    }
+                    provided[9usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/maximumQuantity",
+                        out,
+                    );
                 }
                 "validityWindow" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Object,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/validityWindow",
-                                out,
-                            );
-                        }
-                    }
+                    provided[10usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Object,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/validityWindow",
+                        out,
+                    );
                 }
                 _ => {
                     out.push(
@@ -1059,9 +1020,10 @@ impl P2PTradeSellerRoleRoleInputs {
                 }
             }
             if out.should_stop() {
-                return;
+                return provided;
             }
         }
+        provided
     }
 }
 /// The party that sells energy from its own meter.
@@ -1152,6 +1114,9 @@ impl P2PTradeSellerRole {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let mut filled = false;
+        let mut inputs_object = false;
+        let mut provided = [false; 11usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -1162,24 +1127,7 @@ impl P2PTradeSellerRole {
             );
             return;
         };
-        if !object.contains_key("role") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !object.contains_key("filled") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1189,6 +1137,7 @@ impl P2PTradeSellerRole {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "filledBy" => {
                     crate::runtime::expect_type(
@@ -1207,9 +1156,12 @@ impl P2PTradeSellerRole {
                         "a boolean",
                         out,
                     );
+                    filled = value.as_bool() == ::std::option::Option::Some(true);
+                    seen[1usize] = true;
                 }
                 "roleInputs" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRoleInputs::check(
+                    inputs_object = value.is_object();
+                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRoleInputs::check_inputs(
                         value,
                         location,
                         out,
@@ -1229,13 +1181,64 @@ impl P2PTradeSellerRole {
                 return;
             }
         }
-        crate::runtime::check_filled_role_inputs(
-            object,
-            &["sourceMeterId", "sourceType", "pricePerKWh", "currency"],
-            location,
-            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-            out,
-        );
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "role",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "filled",
+                },
+            );
+        }
+        if filled {
+            let inputs_location = location.key("roleInputs");
+            let reported_at = if inputs_object { &inputs_location } else { location };
+            if !provided[0usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "sourceMeterId",
+                    },
+                );
+            }
+            if !provided[1usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "sourceType",
+                    },
+                );
+            }
+            if !provided[2usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "pricePerKWh",
+                    },
+                );
+            }
+            if !provided[3usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "currency",
+                    },
+                );
+            }
+        }
     }
 }
 /// The kind of party.
@@ -1478,6 +1481,17 @@ impl P2PTradeBuyerRoleRoleInputs {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let _ = Self::check_inputs(value, location, out);
+    }
+    /// Checks role inputs, reporting which fields carry a value, for the
+    /// filled-role rule of the role that holds them.
+    #[doc(hidden)]
+    pub fn check_inputs(
+        value: &::serde_json::Value,
+        location: &crate::runtime::Location<'_>,
+        out: &mut crate::runtime::Collector,
+    ) -> [bool; 6usize] {
+        let mut provided = [false; 6usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -1486,94 +1500,64 @@ impl P2PTradeBuyerRoleRoleInputs {
                     expected: "an object",
                 },
             );
-            return;
+            return provided;
         };
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
                 "targetMeterId" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId",
-                                out,
-                            );
-                        }
-                    }
+                    provided[0usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId",
+                        out,
+                    );
                 }
                 "contractedQuantity" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/contractedQuantity",
-                                out,
-                            );
-                        }
-                    }
+                    provided[1usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/contractedQuantity",
+                        out,
+                    );
                 }
                 "tradeStartTime" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::DateTime,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeStartTime",
-                                out,
-                            );
-                        }
-                    }
+                    provided[2usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::DateTime,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeStartTime",
+                        out,
+                    );
                 }
                 "tradeEndTime" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::DateTime,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeEndTime",
-                                out,
-                            );
-                        }
-                    }
+                    provided[3usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::DateTime,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeEndTime",
+                        out,
+                    );
                 }
                 "preferredSourceType" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::String,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredSourceType",
-                                out,
-                            );
-                        }
-                    }
+                    provided[4usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::String,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredSourceType",
+                        out,
+                    );
                 }
                 "preferredCertification" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Object,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredCertification",
-                                out,
-                            );
-                        }
-                    }
+                    provided[5usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Object,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredCertification",
+                        out,
+                    );
                 }
                 _ => {
                     out.push(
@@ -1586,9 +1570,10 @@ impl P2PTradeBuyerRoleRoleInputs {
                 }
             }
             if out.should_stop() {
-                return;
+                return provided;
             }
         }
+        provided
     }
 }
 /// The party that buys energy into its own meter.
@@ -1679,6 +1664,9 @@ impl P2PTradeBuyerRole {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let mut filled = false;
+        let mut inputs_object = false;
+        let mut provided = [false; 6usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -1689,24 +1677,7 @@ impl P2PTradeBuyerRole {
             );
             return;
         };
-        if !object.contains_key("role") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !object.contains_key("filled") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1716,6 +1687,7 @@ impl P2PTradeBuyerRole {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "filledBy" => {
                     crate::runtime::expect_type(
@@ -1734,9 +1706,12 @@ impl P2PTradeBuyerRole {
                         "a boolean",
                         out,
                     );
+                    filled = value.as_bool() == ::std::option::Option::Some(true);
+                    seen[1usize] = true;
                 }
                 "roleInputs" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRoleInputs::check(
+                    inputs_object = value.is_object();
+                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRoleInputs::check_inputs(
                         value,
                         location,
                         out,
@@ -1756,13 +1731,64 @@ impl P2PTradeBuyerRole {
                 return;
             }
         }
-        crate::runtime::check_filled_role_inputs(
-            object,
-            &["targetMeterId", "contractedQuantity", "tradeStartTime", "tradeEndTime"],
-            location,
-            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-            out,
-        );
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "role",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "filled",
+                },
+            );
+        }
+        if filled {
+            let inputs_location = location.key("roleInputs");
+            let reported_at = if inputs_object { &inputs_location } else { location };
+            if !provided[0usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "targetMeterId",
+                    },
+                );
+            }
+            if !provided[1usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "contractedQuantity",
+                    },
+                );
+            }
+            if !provided[2usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "tradeStartTime",
+                    },
+                );
+            }
+            if !provided[3usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "tradeEndTime",
+                    },
+                );
+            }
+        }
     }
 }
 /// The kind of party.
@@ -1989,6 +2015,17 @@ impl P2PTradeGridOperatorRoleRoleInputs {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let _ = Self::check_inputs(value, location, out);
+    }
+    /// Checks role inputs, reporting which fields carry a value, for the
+    /// filled-role rule of the role that holds them.
+    #[doc(hidden)]
+    pub fn check_inputs(
+        value: &::serde_json::Value,
+        location: &crate::runtime::Location<'_>,
+        out: &mut crate::runtime::Collector,
+    ) -> [bool; 5usize] {
+        let mut provided = [false; 5usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -1997,80 +2034,55 @@ impl P2PTradeGridOperatorRoleRoleInputs {
                     expected: "an object",
                 },
             );
-            return;
+            return provided;
         };
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
                 "wheelingCharges" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges",
-                                out,
-                            );
-                        }
-                    }
+                    provided[0usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges",
+                        out,
+                    );
                 }
                 "current_buyer_trades_total" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_buyer_trades_total",
-                                out,
-                            );
-                        }
-                    }
+                    provided[1usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_buyer_trades_total",
+                        out,
+                    );
                 }
                 "current_seller_trade_total" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_seller_trade_total",
-                                out,
-                            );
-                        }
-                    }
+                    provided[2usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_seller_trade_total",
+                        out,
+                    );
                 }
                 "buyer_trade_cap" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/buyer_trade_cap",
-                                out,
-                            );
-                        }
-                    }
+                    provided[3usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/buyer_trade_cap",
+                        out,
+                    );
                 }
                 "seller_trade_cap" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            crate::runtime::check_role_input(
-                                value,
-                                crate::runtime::InputType::Number,
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/seller_trade_cap",
-                                out,
-                            );
-                        }
-                    }
+                    provided[4usize] = crate::runtime::check_role_input(
+                        value,
+                        crate::runtime::InputType::Number,
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/seller_trade_cap",
+                        out,
+                    );
                 }
                 _ => {
                     out.push(
@@ -2083,9 +2095,10 @@ impl P2PTradeGridOperatorRoleRoleInputs {
                 }
             }
             if out.should_stop() {
-                return;
+                return provided;
             }
         }
+        provided
     }
 }
 /// The distribution utility that carries the energy. It fills its role in the cascaded init and confirm, and its caps bound the trade: the quantity may not exceed min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total).
@@ -2176,6 +2189,9 @@ impl P2PTradeGridOperatorRole {
         location: &crate::runtime::Location<'_>,
         out: &mut crate::runtime::Collector,
     ) {
+        let mut filled = false;
+        let mut inputs_object = false;
+        let mut provided = [false; 5usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
@@ -2186,24 +2202,7 @@ impl P2PTradeGridOperatorRole {
             );
             return;
         };
-        if !object.contains_key("role") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !object.contains_key("filled") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -2213,6 +2212,7 @@ impl P2PTradeGridOperatorRole {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "filledBy" => {
                     crate::runtime::expect_type(
@@ -2231,9 +2231,12 @@ impl P2PTradeGridOperatorRole {
                         "a boolean",
                         out,
                     );
+                    filled = value.as_bool() == ::std::option::Option::Some(true);
+                    seen[1usize] = true;
                 }
                 "roleInputs" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRoleInputs::check(
+                    inputs_object = value.is_object();
+                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRoleInputs::check_inputs(
                         value,
                         location,
                         out,
@@ -2253,19 +2256,73 @@ impl P2PTradeGridOperatorRole {
                 return;
             }
         }
-        crate::runtime::check_filled_role_inputs(
-            object,
-            &[
-                "wheelingCharges",
-                "current_buyer_trades_total",
-                "current_seller_trade_total",
-                "buyer_trade_cap",
-                "seller_trade_cap",
-            ],
-            location,
-            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-            out,
-        );
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "role",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "filled",
+                },
+            );
+        }
+        if filled {
+            let inputs_location = location.key("roleInputs");
+            let reported_at = if inputs_object { &inputs_location } else { location };
+            if !provided[0usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "wheelingCharges",
+                    },
+                );
+            }
+            if !provided[1usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "current_buyer_trades_total",
+                    },
+                );
+            }
+            if !provided[2usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "current_seller_trade_total",
+                    },
+                );
+            }
+            if !provided[3usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "buyer_trade_cap",
+                    },
+                );
+            }
+            if !provided[4usize] {
+                out.push(
+                    reported_at,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                    || crate::runtime::ErrorKind::MissingRoleInput {
+                        input: "seller_trade_cap",
+                    },
+                );
+            }
+        }
     }
 }
 /// Verdict-only validators that check while parsing; see `crate::runtime::fast`.

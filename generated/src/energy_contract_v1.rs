@@ -365,42 +365,7 @@ impl EnergyContract {
             );
             return;
         };
-        if !object.contains_key("contractId") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "contractId",
-                },
-            );
-        }
-        if !object.contains_key("roles") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "roles",
-                },
-            );
-        }
-        if !object.contains_key("status") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
-        if !object.contains_key("createdAt") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "createdAt",
-                },
-            );
-        }
+        let mut seen = [false; 4usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -426,6 +391,7 @@ impl EnergyContract {
                             )
                         }
                     }
+                    seen[0usize] = true;
                 }
                 "roles" => {
                     match value.as_array() {
@@ -462,6 +428,7 @@ impl EnergyContract {
                             )
                         }
                     }
+                    seen[1usize] = true;
                 }
                 "status" => {
                     crate::energy_contract_v1::EnergyContractStatus::check(
@@ -469,6 +436,7 @@ impl EnergyContract {
                         location,
                         out,
                     );
+                    seen[2usize] = true;
                 }
                 "createdAt" => {
                     match value.as_str() {
@@ -491,6 +459,7 @@ impl EnergyContract {
                             )
                         }
                     }
+                    seen[3usize] = true;
                 }
                 "inputParameters" => {
                     crate::energy_contract_v1::EnergyContractInputParameters::check(
@@ -602,6 +571,42 @@ impl EnergyContract {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "contractId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "roles",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "status",
+                },
+            );
+        }
+        if !seen[3usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "createdAt",
+                },
+            );
         }
     }
 }
@@ -914,24 +919,7 @@ impl ContractRole {
             );
             return;
         };
-        if !object.contains_key("role") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !object.contains_key("filled") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -941,6 +929,7 @@ impl ContractRole {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "filledBy" => {
                     crate::runtime::expect_type(
@@ -959,6 +948,7 @@ impl ContractRole {
                         "a boolean",
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "roleInputs" => {
                     crate::energy_contract_v1::ContractRoleRoleInputs::check(
@@ -980,6 +970,24 @@ impl ContractRole {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "role",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "filled",
+                },
+            );
         }
     }
 }
@@ -1219,24 +1227,7 @@ impl RoleInput {
             );
             return;
         };
-        if !object.contains_key("type") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "type",
-                },
-            );
-        }
-        if !object.contains_key("required") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "required",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1246,6 +1237,7 @@ impl RoleInput {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "required" => {
                     crate::runtime::expect_type(
@@ -1255,6 +1247,7 @@ impl RoleInput {
                         "a boolean",
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "description" => {
                     crate::runtime::expect_type(
@@ -1279,6 +1272,24 @@ impl RoleInput {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "type",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "required",
+                },
+            );
         }
     }
 }
@@ -1751,33 +1762,7 @@ impl InputSignal {
             );
             return;
         };
-        if !object.contains_key("signalId") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "signalId",
-                },
-            );
-        }
-        if !object.contains_key("signalType") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "signalType",
-                },
-            );
-        }
-        if !object.contains_key("source") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "source",
-                },
-            );
-        }
+        let mut seen = [false; 3usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1789,6 +1774,7 @@ impl InputSignal {
                         "a string",
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "signalType" => {
                     crate::energy_contract_v1::InputSignalSignalType::check(
@@ -1796,6 +1782,7 @@ impl InputSignal {
                         location,
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "source" => {
                     crate::energy_contract_v1::InputSignalSource::check(
@@ -1803,6 +1790,7 @@ impl InputSignal {
                         location,
                         out,
                     );
+                    seen[2usize] = true;
                 }
                 "format" => {
                     crate::energy_contract_v1::InputSignalFormat::check(
@@ -1842,6 +1830,33 @@ impl InputSignal {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "signalId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "signalType",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "source",
+                },
+            );
         }
     }
 }
@@ -2332,24 +2347,7 @@ impl TelemetrySource {
             );
             return;
         };
-        if !object.contains_key("sourceId") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "sourceId",
-                },
-            );
-        }
-        if !object.contains_key("sourceType") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "sourceType",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -2361,6 +2359,7 @@ impl TelemetrySource {
                         "a string",
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "sourceType" => {
                     crate::energy_contract_v1::TelemetrySourceSourceType::check(
@@ -2368,6 +2367,7 @@ impl TelemetrySource {
                         location,
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "source" => {
                     crate::energy_contract_v1::TelemetrySourceSource::check(
@@ -2455,6 +2455,24 @@ impl TelemetrySource {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "sourceId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "sourceType",
+                },
+            );
         }
     }
 }
@@ -2959,33 +2977,7 @@ impl RevenueFlow {
             );
             return;
         };
-        if !object.contains_key("from") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "from",
-                },
-            );
-        }
-        if !object.contains_key("to") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "to",
-                },
-            );
-        }
-        if !object.contains_key("formula") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "formula",
-                },
-            );
-        }
+        let mut seen = [false; 3usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -2995,6 +2987,7 @@ impl RevenueFlow {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "to" => {
                     crate::energy_contract_v1::RevenueFlowTo::check(
@@ -3002,6 +2995,7 @@ impl RevenueFlow {
                         location,
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "formula" => {
                     match value.as_str() {
@@ -3025,6 +3019,7 @@ impl RevenueFlow {
                             )
                         }
                     }
+                    seen[2usize] = true;
                 }
                 "description" => {
                     crate::runtime::expect_type(
@@ -3048,6 +3043,33 @@ impl RevenueFlow {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "from",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "to",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "formula",
+                },
+            );
         }
     }
 }
@@ -3522,24 +3544,7 @@ impl QualityMetric {
             );
             return;
         };
-        if !object.contains_key("metricId") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "metricId",
-                },
-            );
-        }
-        if !object.contains_key("formula") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "formula",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -3551,6 +3556,7 @@ impl QualityMetric {
                         "a string",
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "formula" => {
                     crate::runtime::expect_type(
@@ -3560,6 +3566,7 @@ impl QualityMetric {
                         "a string",
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "unit" => {
                     crate::runtime::expect_type(
@@ -3599,6 +3606,24 @@ impl QualityMetric {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "metricId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "formula",
+                },
+            );
         }
     }
 }
@@ -4464,33 +4489,7 @@ impl ParticipantVerification {
             );
             return;
         };
-        if !object.contains_key("era") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "era",
-                },
-            );
-        }
-        if !object.contains_key("namespace") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "namespace",
-                },
-            );
-        }
-        if !object.contains_key("verificationEndpoint") {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "verificationEndpoint",
-                },
-            );
-        }
+        let mut seen = [false; 3usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -4502,6 +4501,7 @@ impl ParticipantVerification {
                         "a string",
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "publicKeyId" => {
                     crate::runtime::expect_type(
@@ -4520,6 +4520,7 @@ impl ParticipantVerification {
                         "a string",
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "verificationEndpoint" => {
                     match value.as_str() {
@@ -4542,6 +4543,7 @@ impl ParticipantVerification {
                             )
                         }
                     }
+                    seen[2usize] = true;
                 }
                 "verifiedAt" => {
                     match value.as_str() {
@@ -4578,6 +4580,33 @@ impl ParticipantVerification {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "era",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "namespace",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "verificationEndpoint",
+                },
+            );
         }
     }
 }

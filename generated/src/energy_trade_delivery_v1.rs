@@ -728,15 +728,7 @@ impl MeterReading {
             );
             return;
         };
-        if !object.contains_key("timestamp") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "timestamp",
-                },
-            );
-        }
+        let mut seen = [false; 1usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -761,6 +753,7 @@ impl MeterReading {
                             )
                         }
                     }
+                    seen[0usize] = true;
                 }
                 "sourceReading" => {
                     match value.as_f64() {
@@ -832,6 +825,15 @@ impl MeterReading {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "timestamp",
+                },
+            );
         }
     }
 }
@@ -914,24 +916,7 @@ impl TelemetryEvent {
             );
             return;
         };
-        if !object.contains_key("eventTime") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "eventTime",
-                },
-            );
-        }
-        if !object.contains_key("metrics") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "metrics",
-                },
-            );
-        }
+        let mut seen = [false; 2usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -956,6 +941,7 @@ impl TelemetryEvent {
                             )
                         }
                     }
+                    seen[0usize] = true;
                 }
                 "metrics" => {
                     match value.as_array() {
@@ -982,6 +968,7 @@ impl TelemetryEvent {
                             )
                         }
                     }
+                    seen[1usize] = true;
                 }
                 _ => {
                     out.push(
@@ -996,6 +983,24 @@ impl TelemetryEvent {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "eventTime",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "metrics",
+                },
+            );
         }
     }
 }
@@ -1223,33 +1228,7 @@ impl TelemetryMetric {
             );
             return;
         };
-        if !object.contains_key("name") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "name",
-                },
-            );
-        }
-        if !object.contains_key("value") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "value",
-                },
-            );
-        }
-        if !object.contains_key("unitCode") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "unitCode",
-                },
-            );
-        }
+        let mut seen = [false; 3usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1259,6 +1238,7 @@ impl TelemetryMetric {
                         location,
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "value" => {
                     crate::runtime::expect_type(
@@ -1268,6 +1248,7 @@ impl TelemetryMetric {
                         "a number",
                         out,
                     );
+                    seen[1usize] = true;
                 }
                 "unitCode" => {
                     crate::runtime::expect_type(
@@ -1277,6 +1258,7 @@ impl TelemetryMetric {
                         "a string",
                         out,
                     );
+                    seen[2usize] = true;
                 }
                 _ => {
                     out.push(
@@ -1291,6 +1273,33 @@ impl TelemetryMetric {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "name",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "value",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "unitCode",
+                },
+            );
         }
     }
 }
@@ -1524,42 +1533,7 @@ impl SettlementCycle {
             );
             return;
         };
-        if !object.contains_key("cycleId") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "cycleId",
-                },
-            );
-        }
-        if !object.contains_key("startTime") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "startTime",
-                },
-            );
-        }
-        if !object.contains_key("endTime") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "endTime",
-                },
-            );
-        }
-        if !object.contains_key("status") {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
+        let mut seen = [false; 4usize];
         for (key, value) in object {
             let location = &location.key(key);
             match key.as_str() {
@@ -1571,6 +1545,7 @@ impl SettlementCycle {
                         "a string",
                         out,
                     );
+                    seen[0usize] = true;
                 }
                 "startTime" => {
                     match value.as_str() {
@@ -1593,6 +1568,7 @@ impl SettlementCycle {
                             )
                         }
                     }
+                    seen[1usize] = true;
                 }
                 "endTime" => {
                     match value.as_str() {
@@ -1615,6 +1591,7 @@ impl SettlementCycle {
                             )
                         }
                     }
+                    seen[2usize] = true;
                 }
                 "status" => {
                     crate::energy_trade_delivery_v1::SettlementCycleStatus::check(
@@ -1622,6 +1599,7 @@ impl SettlementCycle {
                         location,
                         out,
                     );
+                    seen[3usize] = true;
                 }
                 "amount" => {
                     match value.as_f64() {
@@ -1676,6 +1654,42 @@ impl SettlementCycle {
             if out.should_stop() {
                 return;
             }
+        }
+        if !seen[0usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "cycleId",
+                },
+            );
+        }
+        if !seen[1usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "startTime",
+                },
+            );
+        }
+        if !seen[2usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "endTime",
+                },
+            );
+        }
+        if !seen[3usize] {
+            out.push(
+                location,
+                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                || crate::runtime::ErrorKind::Required {
+                    property: "status",
+                },
+            );
         }
     }
 }

@@ -616,24 +616,26 @@ pub fn role_input_is_provided(value: Option<&Value>) -> bool {
         Some(_) => true,
     }
 }
-/// Checks a role input in either form against its declared type. Null means "not yet given".
+/// Checks a role input in either form against its declared type, and says whether it carries
+/// a value (the filled-role rule needs that). Null means "not yet given".
 pub fn check_role_input(
     value: &Value,
     declared: InputType,
     location: &Location<'_>,
     schema_location: &'static str,
     out: &mut Collector,
-) {
+) -> bool {
     if value.is_null() {
-        return;
+        return false;
     }
     if !is_verbose_role_input(value) {
         check_input_value(value, declared, location, schema_location, out);
-        return;
+        return true;
     }
     let Some(object) = value.as_object() else {
-        return;
+        return false;
     };
+    let mut provided = false;
     for (key, member) in object {
         let member_location = location.key(key);
         match key.as_str() {
@@ -665,7 +667,8 @@ pub fn check_role_input(
                 }
             }
             "value" => {
-                if !member.is_null() {
+                provided = !member.is_null();
+                if provided {
                     check_input_value(
                         member,
                         declared,
@@ -688,6 +691,7 @@ pub fn check_role_input(
             }
         }
     }
+    provided
 }
 fn check_input_value(
     value: &Value,
@@ -730,32 +734,6 @@ fn check_input_value(
                 declared,
             },
         );
-    }
-}
-/// The filled-role rule: once `filled` is true, every required input must be provided.
-pub fn check_filled_role_inputs(
-    role: &serde_json::Map<String, Value>,
-    required: &'static [&'static str],
-    location: &Location<'_>,
-    schema_location: &'static str,
-    out: &mut Collector,
-) {
-    if role.get("filled").and_then(Value::as_bool) != Some(true) {
-        return;
-    }
-    let inputs = role.get("roleInputs").and_then(Value::as_object);
-    let inputs_location = location.key("roleInputs");
-    let reported_at = if inputs.is_some() { &inputs_location } else { location };
-    for input in required {
-        if !role_input_is_provided(inputs.and_then(|inputs| inputs.get(*input))) {
-            out.push(
-                reported_at,
-                schema_location,
-                || ErrorKind::MissingRoleInput {
-                    input,
-                },
-            );
-        }
     }
 }
 /// A kind of role a contract schema declares: the `role` values that select it and the inputs
@@ -830,6 +808,12 @@ pub fn check_length(
     schema_location: &'static str,
     out: &mut Collector,
 ) {
+    let bytes = value.len() as u64;
+    let surely_long = min.is_none_or(|min| bytes / 4 >= min);
+    let surely_short = max.is_none_or(|max| bytes <= max);
+    if surely_long && surely_short {
+        return;
+    }
     let length = value.chars().count() as u64;
     if let Some(min) = min.filter(|min| length < *min) {
         out.push(location, schema_location, || ErrorKind::MinLength { min });

@@ -46,8 +46,16 @@ pub fn emit(krate: &Crate) -> Result<Vec<OutputFile>, CodegenError> {
         let doc = format!(" Types and validators for `{}`.", module.source);
         tokens.extend(quote! { #![doc = #doc] });
         for def in &module.types {
+            let ty = TypeRef {
+                module: module.name.clone(),
+                name: def.name.clone(),
+            };
+            let rule = match &def.kind {
+                TypeKind::Struct(object) => validate::role_rule(object, &ty, &kinds, &role_inputs),
+                _ => validate::RoleRule::None,
+            };
             tokens.extend(types::emit(def, &kinds));
-            tokens.extend(validate::emit(def));
+            tokens.extend(validate::emit(def, &rule));
         }
         tokens.extend(fast::emit(
             module,

@@ -5,17 +5,58 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust_types::path;
-use crate::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind};
+use std::collections::BTreeSet;
+
+use super::Kinds;
+use crate::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
 
 /// The validation impl of one type.
-pub fn emit(def: &TypeDef) -> TokenStream {
+pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let location = &def.location;
     let body = match &def.kind {
-        TypeKind::Struct(object) => check_struct(object, location),
+        TypeKind::Struct(object) => check_struct(object, location, rule),
         TypeKind::Enum(values) => check_enum(values, location),
         TypeKind::RoleUnion(union) => check_union(union),
         TypeKind::Alias(node) => check_node(node),
+    };
+    let check_fns = match (rule, &def.kind) {
+        (RoleRule::Inputs, TypeKind::Struct(object)) => {
+            let count = object.fields.len();
+            quote! {
+                /// Reports every violation in `value` at `location` into `out`.
+                #[doc(hidden)]
+                pub fn check(
+                    value: &::serde_json::Value,
+                    location: &crate::runtime::Location<'_>,
+                    out: &mut crate::runtime::Collector,
+                ) {
+                    let _ = Self::check_inputs(value, location, out);
+                }
+
+                /// Checks role inputs, reporting which fields carry a value, for the
+                /// filled-role rule of the role that holds them.
+                #[doc(hidden)]
+                pub fn check_inputs(
+                    value: &::serde_json::Value,
+                    location: &crate::runtime::Location<'_>,
+                    out: &mut crate::runtime::Collector,
+                ) -> [bool; #count] {
+                    #body
+                }
+            }
+        }
+        _ => quote! {
+            /// Reports every violation in `value` at `location` into `out`.
+            #[doc(hidden)]
+            pub fn check(
+                value: &::serde_json::Value,
+                location: &crate::runtime::Location<'_>,
+                out: &mut crate::runtime::Collector,
+            ) {
+                #body
+            }
+        },
     };
     quote! {
         impl #name {
@@ -60,15 +101,7 @@ pub fn emit(def: &TypeDef) -> TokenStream {
                 Self::parse(&value)
             }
 
-            /// Reports every violation in `value` at `location` into `out`.
-            #[doc(hidden)]
-            pub fn check(
-                value: &::serde_json::Value,
-                location: &crate::runtime::Location<'_>,
-                out: &mut crate::runtime::Collector,
-            ) {
-                #body
-            }
+            #check_fns
         }
     }
 }
@@ -79,22 +112,119 @@ fn type_error(location: &str, expected: &str) -> TokenStream {
     }
 }
 
-fn check_struct(object: &Struct, location: &str) -> TokenStream {
-    let not_object = type_error(location, "an object");
-    let required = object.fields.iter().filter_map(|field| {
-        let required_location = field.required.as_ref()?;
-        let json = &field.json_name;
-        Some(quote! {
-            if !object.contains_key(#json) {
-                out.push(location, #required_location, || crate::runtime::ErrorKind::Required { property: #json });
-            }
+/// How a struct takes part in the filled-role rule.
+pub(super) enum RoleRule<'a> {
+    /// Not at all.
+    None,
+    /// A role: once `filled`, these inputs (by index in the inputs struct) must be provided.
+    Role {
+        inputs: &'a Struct,
+        required: Vec<(usize, &'a String)>,
+        at: &'a str,
+    },
+    /// A role's inputs: the check reports which fields carry a value.
+    Inputs,
+}
+
+/// The role rule of a struct, from the other types it refers to.
+pub(super) fn role_rule<'a>(
+    object: &'a Struct,
+    ty: &TypeRef,
+    kinds: &Kinds<'a>,
+    role_inputs: &BTreeSet<TypeRef>,
+) -> RoleRule<'a> {
+    if role_inputs.contains(ty) {
+        return RoleRule::Inputs;
+    }
+    let Some((names, at)) = &object.filled_inputs else {
+        return RoleRule::None;
+    };
+    let inputs = object
+        .fields
+        .iter()
+        .find(|field| field.json_name == "roleInputs")
+        .and_then(|field| match &field.node.shape {
+            Shape::Named(ty) => match kinds.get(ty) {
+                Some(TypeKind::Struct(inputs)) => Some(inputs),
+                _ => None,
+            },
+            _ => None,
+        });
+    let Some(inputs) = inputs else {
+        return RoleRule::None;
+    };
+    let required: Option<Vec<(usize, &String)>> = names
+        .iter()
+        .map(|name| {
+            Some((
+                inputs
+                    .fields
+                    .iter()
+                    .position(|field| &field.json_name == name)?,
+                name,
+            ))
         })
-    });
+        .collect();
+    match required {
+        Some(required) => RoleRule::Role {
+            inputs,
+            required,
+            at,
+        },
+        None => RoleRule::None,
+    }
+}
+
+fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenStream {
+    let not_object = type_error(location, "an object");
+    let required: Vec<(usize, &String, &String)> = object
+        .fields
+        .iter()
+        .filter_map(|field| Some((field.required.as_ref()?, &field.json_name)))
+        .enumerate()
+        .map(|(slot, (at, name))| (slot, at, name))
+        .collect();
+    let slot_of = |name: &String| {
+        required
+            .iter()
+            .find(|(_, _, n)| *n == name)
+            .map(|(slot, ..)| *slot)
+    };
     let mut arms = Vec::new();
     let mut uses_value = false;
-    for field in &object.fields {
+    for (index, field) in object.fields.iter().enumerate() {
         let json = &field.json_name;
-        let check = check_node(&field.node);
+        let mut check = check_node(&field.node);
+        match rule {
+            RoleRule::Role { .. } if json == "filled" => {
+                check.extend(
+                    quote! { filled = value.as_bool() == ::std::option::Option::Some(true); },
+                );
+            }
+            RoleRule::Role { .. } if json == "roleInputs" => {
+                let Shape::Named(ty) = &field.node.shape else {
+                    unreachable!("role inputs are a named struct")
+                };
+                let ty = path(ty);
+                check = quote! {
+                    inputs_object = value.is_object();
+                    provided = #ty::check_inputs(value, location, out);
+                };
+            }
+            RoleRule::Inputs => {
+                if let Shape::RoleInput(declared) = &field.node.shape {
+                    let variant = format_ident!("{}", crate::naming::camel(declared));
+                    let at = field.node.location.as_str();
+                    check = quote! {
+                        provided[#index] = crate::runtime::check_role_input(value, crate::runtime::InputType::#variant, location, #at, out);
+                    };
+                }
+            }
+            _ => {}
+        }
+        if let Some(slot) = slot_of(json) {
+            check.extend(quote! { seen[#slot] = true; });
+        }
         uses_value |= !check.is_empty();
         arms.push(quote! { #json => { #check } });
     }
@@ -127,6 +257,10 @@ fn check_struct(object: &Struct, location: &str) -> TokenStream {
             (!check.is_empty()).then_some(check)
         }
     };
+    let early = match rule {
+        RoleRule::Inputs => quote! { provided },
+        _ => quote! {},
+    };
     let members = if !uses_value && otherwise.is_none() {
         quote! {}
     } else {
@@ -152,19 +286,62 @@ fn check_struct(object: &Struct, location: &str) -> TokenStream {
                 let location = &location.key(key);
                 #dispatch
                 if out.should_stop() {
-                    return;
+                    return #early;
                 }
             }
         }
     };
-    let filled = object.filled_inputs.as_ref().map(|(inputs, inputs_location)| {
+    let required_count = required.len();
+    let required_checks = required.iter().map(|(slot, at, name)| {
         quote! {
-            crate::runtime::check_filled_role_inputs(object, &[#(#inputs),*], location, #inputs_location, out);
+            if !seen[#slot] {
+                out.push(location, #at, || crate::runtime::ErrorKind::Required { property: #name });
+            }
         }
     });
+    let seen = (required_count > 0).then(|| quote! { let mut seen = [false; #required_count]; });
+    let (state, filled_check) = match rule {
+        RoleRule::Role {
+            inputs,
+            required,
+            at,
+        } => {
+            let count = inputs.fields.len();
+            let checks = required.iter().map(|(index, name)| {
+                quote! {
+                    if !provided[#index] {
+                        out.push(reported_at, #at, || crate::runtime::ErrorKind::MissingRoleInput { input: #name });
+                    }
+                }
+            });
+            (
+                quote! {
+                    let mut filled = false;
+                    let mut inputs_object = false;
+                    let mut provided = [false; #count];
+                },
+                quote! {
+                    if filled {
+                        let inputs_location = location.key("roleInputs");
+                        let reported_at = if inputs_object { &inputs_location } else { location };
+                        #(#checks)*
+                    }
+                },
+            )
+        }
+        RoleRule::Inputs => {
+            let count = object.fields.len();
+            (quote! { let mut provided = [false; #count]; }, quote! {})
+        }
+        RoleRule::None => (quote! {}, quote! {}),
+    };
+    let result = match rule {
+        RoleRule::Inputs => quote! { provided },
+        _ => quote! {},
+    };
     let binding = if members.is_empty()
-        && filled.is_none()
-        && !object.fields.iter().any(|f| f.required.is_some())
+        && required.is_empty()
+        && !matches!(rule, RoleRule::Role { .. })
     {
         quote! {
             crate::runtime::expect_type(value.is_object(), location, #location, "an object", out);
@@ -173,15 +350,18 @@ fn check_struct(object: &Struct, location: &str) -> TokenStream {
         quote! {
             let ::std::option::Option::Some(object) = value.as_object() else {
                 #not_object;
-                return;
+                return #result;
             };
         }
     };
     quote! {
+        #state
         #binding
-        #(#required)*
+        #seen
         #members
-        #filled
+        #(#required_checks)*
+        #filled_check
+        #result
     }
 }
 
