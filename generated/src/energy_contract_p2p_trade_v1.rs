@@ -2363,11 +2363,9 @@ pub mod seeds {
                     ::std::result::Result::Err(crate::runtime::fast::reject())
                 };
             };
-            let first = map.next_value::<::serde_json::Value>()?;
-            if key.as_str() == "role"
-                && let ::std::option::Option::Some(text) = first.as_str()
-            {
-                match text {
+            let first = if key.as_str() == "role" {
+                let role = map.next_value::<crate::runtime::fast::Key<'de>>()?;
+                match role.as_str() {
                     "SELLER" | "PROSUMER" => {
                         let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleState::new();
                         state.mark_seen("role");
@@ -2400,7 +2398,10 @@ pub mod seeds {
                     }
                     _ => {}
                 }
-            }
+                ::serde_json::Value::String(role.0.into_owned())
+            } else {
+                map.next_value::<::serde_json::Value>()?
+            };
             let value = crate::runtime::fast::rest_of_map(
                 (key.0.into_owned(), first),
                 &mut map,

@@ -422,15 +422,17 @@ fn emit_union(name: &proc_macro2::Ident, union: &RoleUnion) -> TokenStream {
                     let empty = ::serde_json::Value::Object(::serde_json::Map::new());
                     return if #fast::passes(super::#name::check, &empty) { ::std::result::Result::Ok(()) } else { ::std::result::Result::Err(#fast::reject()) };
                 };
-                let first = map.next_value::<::serde_json::Value>()?;
-                if key.as_str() == #discriminator
-                    && let ::std::option::Option::Some(text) = first.as_str()
-                {
-                    match text {
+                let first = if key.as_str() == #discriminator {
+                    // Nearly always a string: borrow it, and stream the variant it names.
+                    let role = map.next_value::<#fast::Key<'de>>()?;
+                    match role.as_str() {
                         #(#arms)*
                         _ => {}
                     }
-                }
+                    ::serde_json::Value::String(role.0.into_owned())
+                } else {
+                    map.next_value::<::serde_json::Value>()?
+                };
                 let value = #fast::rest_of_map((key.0.into_owned(), first), &mut map)?;
                 if #fast::passes(super::#name::check, &value) { ::std::result::Result::Ok(()) } else { ::std::result::Result::Err(#fast::reject()) }
             }
