@@ -62,7 +62,8 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     (inputs, errors)
 }
 
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+/// Every `*.json` file below `dir`, sorted.
+pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {

@@ -86,6 +86,23 @@ fn junit_output_on_a_mixed_directory() {
 }
 
 #[test]
+fn human_output_is_coloured_when_forced_and_plain_under_no_color() {
+    let file = "tests/fixtures/cli/broken/settlement.json";
+    let mut forced = Command::cargo_bin("deg-contracts").unwrap();
+    forced
+        .current_dir(root())
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR");
+    let (_, coloured, _) = run(forced.args(["validate", file]));
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[31merror[settlement]\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    let (_, plain, _) = run(deg().args(["validate", file]));
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+}
+
+#[test]
 fn verbose_lists_the_objects_no_schema_describes() {
     let (code, stdout, _) = run(deg().args([
         "validate",

@@ -21,26 +21,6 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 /// Every `EnergyContractP2PTrade` object under the examples and the corpus (when present).
 pub fn contracts() -> Vec<Sample> {
     let mut samples = Vec::new();
@@ -48,7 +28,10 @@ pub fn contracts() -> Vec<Sample> {
         root().join("schema/examples"),
         root().join("../shared/deg-corpus/examples/p2p_trading"),
     ];
-    for file in dirs.iter().flat_map(|dir| json_files(dir)) {
+    for file in dirs
+        .iter()
+        .flat_map(|dir| deg_contracts::run::json_files(dir).unwrap_or_default())
+    {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let Ok(message) = serde_json::from_str::<Value>(&text) else {
             continue;

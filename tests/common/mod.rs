@@ -17,20 +17,7 @@ pub fn example_files() -> Vec<PathBuf> {
 
 /// Every `*.json` below `dir`, sorted.
 pub fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    deg_contracts::run::json_files(dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Reads and parses a JSON file, naming it on failure.

@@ -5,21 +5,12 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{AdditionalRule, Crate, Node, RoleUnion, Shape, Struct, TypeKind, TypeRef};
+use crate::ir::{
+    AdditionalRule, Crate, INPUT_TYPES, Node, RoleUnion, Shape, Struct, TypeKind, TypeRef,
+};
 use crate::load::SchemaSet;
 use crate::naming;
 use crate::write::OutputFile;
-
-const INPUT_TYPES: [&str; 8] = [
-    "BOOLEAN",
-    "NUMBER",
-    "DATE_TIME",
-    "DURATION",
-    "OFFER_CURVE",
-    "STRING",
-    "ROUTE",
-    "OBJECT",
-];
 
 /// One bundled schema per entry file, under `bundled/`.
 pub fn bundle(krate: &Crate, set: &SchemaSet) -> Vec<OutputFile> {

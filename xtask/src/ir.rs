@@ -1,6 +1,18 @@
 //! The Rust-facing shapes codegen lowers schemas into and emits from. Ordered collections
 //! only, so output never depends on hashing.
 
+/// The declared types a role input may have, as the RoleInput `type` enum lists them.
+pub const INPUT_TYPES: [&str; 8] = [
+    "BOOLEAN",
+    "NUMBER",
+    "DATE_TIME",
+    "DURATION",
+    "OFFER_CURVE",
+    "STRING",
+    "ROUTE",
+    "OBJECT",
+];
+
 /// A generated type, named by its module and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeRef {

@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 
 use crate::error::{CodegenError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, Module, Node, RoleUnion, Shape, StringRules, Struct,
-    TypeDef, TypeKind, TypeRef, Variant,
+    AdditionalRule, Bounds, Crate, Field, INPUT_TYPES, Module, Node, RoleUnion, Shape, StringRules,
+    Struct, TypeDef, TypeKind, TypeRef, Variant,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -17,18 +17,6 @@ use crate::naming;
 
 /// The name of the component whose references are role inputs.
 const ROLE_INPUT: &str = "RoleInput";
-
-/// The declared types a role input may have, as the RoleInput `type` enum lists them.
-const INPUT_TYPES: &[&str] = &[
-    "BOOLEAN",
-    "NUMBER",
-    "DATE_TIME",
-    "DURATION",
-    "OFFER_CURVE",
-    "STRING",
-    "ROUTE",
-    "OBJECT",
-];
 
 /// The lowered crate with what went wrong on the way.
 pub struct Lowered {
@@ -194,7 +182,7 @@ impl Lowerer<'_> {
             return TypeKind::Enum(values);
         }
         if !flat.any_of.is_empty()
-            && let Some(union) = self.role_union(context, flat)
+            && let Some(union) = self.role_union(flat)
         {
             return TypeKind::RoleUnion(union);
         }
@@ -445,7 +433,7 @@ impl Lowerer<'_> {
             return node(Shape::Named(ty));
         }
         if !schema.any_of.is_empty() {
-            if let Some(union) = self.role_union(context, schema) {
+            if let Some(union) = self.role_union(schema) {
                 let union_context = Context {
                     hint: format!("{}{}", context.owner, naming::camel(&union.discriminator)),
                     ..context.clone()
@@ -556,7 +544,7 @@ impl Lowerer<'_> {
 
     /// An anyOf over component references whose branches each own a set of values of one
     /// string-enum property, except at most one generic branch whose set covers theirs.
-    fn role_union(&mut self, _context: &Context, schema: &Schema) -> Option<RoleUnion> {
+    fn role_union(&mut self, schema: &Schema) -> Option<RoleUnion> {
         let mut branches = Vec::new();
         for branch in &schema.any_of {
             if !is_plain_reference(branch) {
