@@ -1,0 +1,193 @@
+//! Thousands of seeded random mutations of valid contracts and deliveries: the three entry
+//! points (every error, fail fast, and the streaming verdict) must always agree, and the gate
+//! must never panic. A deterministic generator keeps every failure reproducible.
+
+mod common;
+
+use common::{example_files, objects_of_type, read_json};
+use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
+use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
+use serde_json::{Value, json};
+
+/// A small linear congruential generator: reproducible without a dependency.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Every pointer in a value, containers and leaves.
+fn pointers(value: &Value, here: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object {
+                pointers(
+                    child,
+                    format!("{here}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                pointers(child, format!("{here}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(here);
+}
+
+const REPLACEMENTS: &[fn() -> Value] = &[
+    || json!(null),
+    || json!(true),
+    || json!(0),
+    || json!(-1.5),
+    || json!(""),
+    || json!("SELLER"),
+    || json!("2025-06-14T10:00:00+05:30"),
+    || json!("not a date"),
+    || json!("PT15M"),
+    || json!([]),
+    || json!({}),
+    || json!({"type": "NUMBER", "required": true, "value": 1}),
+    || json!({"type": "STRING", "required": false, "value": null}),
+    || json!({"type": "DATE_TIME", "required": true}),
+];
+
+fn mutate(value: &mut Value, rng: &mut Lcg) {
+    let mut all = Vec::new();
+    pointers(value, String::new(), &mut all);
+    let target = all[rng.below(all.len())].clone();
+    match rng.below(3) {
+        0 => {
+            if let Some(slot) = value.pointer_mut(&target) {
+                *slot = REPLACEMENTS[rng.below(REPLACEMENTS.len())]();
+            }
+        }
+        1 => {
+            if let Some((parent, key)) = target.rsplit_once('/') {
+                match value.pointer_mut(parent) {
+                    Some(Value::Object(object)) => {
+                        object.remove(&key.replace("~1", "/").replace("~0", "~"));
+                    }
+                    Some(Value::Array(items)) if !items.is_empty() => {
+                        items.remove(key.parse::<usize>().unwrap_or(0).min(items.len() - 1));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {
+            if let Some(Value::Object(object)) = value.pointer_mut(&target) {
+                let key = ["role", "filled", "extra", "value", "@type", "roleInputs"][rng.below(6)];
+                object.insert(
+                    key.to_owned(),
+                    REPLACEMENTS[rng.below(REPLACEMENTS.len())](),
+                );
+            }
+        }
+    }
+}
+
+/// JSON text with `role` first in every object, as Beckn messages write roles.
+fn role_first(value: &Value) -> String {
+    match value {
+        Value::Object(object) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort_by_key(|key| *key != "role");
+            let members: Vec<String> = keys
+                .iter()
+                .map(|key| {
+                    format!(
+                        "{}:{}",
+                        Value::String((*key).clone()),
+                        role_first(&object[*key])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(role_first).collect::<Vec<_>>().join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+fn seeds(type_name: &str) -> Vec<Value> {
+    example_files()
+        .iter()
+        .flat_map(|file| {
+            let message = read_json(file);
+            objects_of_type(&message, type_name)
+                .into_iter()
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn agree(
+    type_name: &str,
+    validate: fn(&Value) -> Result<(), deg_contracts::schema::ValidationErrors>,
+    is_valid: fn(&Value) -> bool,
+    verdict: fn(&[u8]) -> bool,
+) {
+    let seeds = seeds(type_name);
+    let mut rng = Lcg(0x5eed_0000 ^ type_name.len() as u64);
+    let (mut valid, mut invalid) = (0, 0);
+    for round in 0..3000 {
+        let mut value = seeds[round % seeds.len()].clone();
+        for _ in 0..=rng.below(3) {
+            mutate(&mut value, &mut rng);
+        }
+        let full = validate(&value).is_ok();
+        let fast = is_valid(&value);
+        let streamed = verdict(role_first(&value).as_bytes());
+        let buffered = verdict(&serde_json::to_vec(&value).unwrap());
+        assert!(
+            full == fast && fast == streamed && streamed == buffered,
+            "round {round}: validate {full}, is_valid {fast}, verdict {streamed} (role first) {buffered} (sorted)\n{}",
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        let message = json!({"context": {"action": "on_status"}, "message": {"order": {"beckn:orderAttributes": value}}});
+        let _ = deg_contracts::check::check_message(&message);
+        if full { valid += 1 } else { invalid += 1 }
+    }
+    assert!(
+        valid > 100 && invalid > 1000,
+        "a useful mix: {valid} valid, {invalid} invalid"
+    );
+}
+
+#[test]
+fn contract_entry_points_agree_on_random_mutations() {
+    agree(
+        "EnergyContractP2PTrade",
+        EnergyContractP2PTrade::validate,
+        EnergyContractP2PTrade::is_valid,
+        EnergyContractP2PTrade::verdict,
+    );
+}
+
+#[test]
+fn delivery_entry_points_agree_on_random_mutations() {
+    agree(
+        "EnergyTradeDelivery",
+        EnergyTradeDelivery::validate,
+        EnergyTradeDelivery::is_valid,
+        EnergyTradeDelivery::verdict,
+    );
+}
