@@ -37,7 +37,7 @@ impl Report {
 }
 
 /// The directories codegen owns, with the file extension it writes there.
-const OWNED: &[(&str, &str)] = &[("src", "rs"), ("bundled", "json")];
+const OWNED: &[(&str, &str)] = &[("src", "rs"), ("src/runtime", "rs"), ("bundled", "json")];
 
 /// Compares `files` with `out`; unless `check`, makes `out` equal to them.
 pub fn write(out: &Path, files: &[OutputFile], check: bool) -> Result<Report, CodegenError> {
