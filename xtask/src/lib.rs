@@ -2,6 +2,7 @@
 //! dispatches role unions, and writes Rust role types and validators.
 
 pub mod bundle;
+pub mod dispatch;
 pub mod emit;
 pub mod error;
 pub mod ir;

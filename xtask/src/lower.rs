@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
+use crate::dispatch;
 use crate::error::{CodegenError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, INPUT_TYPES, Module, Node, RoleUnion, Shape, StringRules,
-    Struct, TypeDef, TypeKind, TypeRef, Variant,
+    AdditionalRule, Bounds, Crate, Field, INPUT_TYPES, Module, Node, Shape, StringRules, Struct,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -149,7 +150,7 @@ impl Lowerer<'_> {
                 self.registry.insert(jsonld_type.clone(), (ty, here));
             }
         }
-        let kind = if is_plain_reference(schema) {
+        let kind = if Schema::is_plain_reference(schema) {
             TypeKind::Alias(self.lower_node(&context, schema))
         } else {
             self.type_kind(&context, &flat)
@@ -178,11 +179,11 @@ impl Lowerer<'_> {
                 self.lower_struct(context, flat)
             });
         }
-        if let Some(values) = string_enum(flat) {
+        if let Some(values) = flat.string_enum() {
             return TypeKind::Enum(values);
         }
         if !flat.any_of.is_empty()
-            && let Some(union) = self.role_union(flat)
+            && let Some(union) = dispatch::role_union(&self.resolver, flat)
         {
             return TypeKind::RoleUnion(union);
         }
@@ -410,7 +411,7 @@ impl Lowerer<'_> {
             nullable,
             shape,
         };
-        if is_plain_reference(schema) {
+        if Schema::is_plain_reference(schema) {
             return match self.resolver.target(schema) {
                 Some(target) => node(Shape::Named(TypeRef {
                     module: naming::module_name(&target.file),
@@ -433,7 +434,7 @@ impl Lowerer<'_> {
             return node(Shape::Named(ty));
         }
         if !schema.any_of.is_empty() {
-            if let Some(union) = self.role_union(schema) {
+            if let Some(union) = dispatch::role_union(&self.resolver, schema) {
                 let union_context = Context {
                     hint: format!("{}{}", context.owner, naming::camel(&union.discriminator)),
                     ..context.clone()
@@ -463,7 +464,7 @@ impl Lowerer<'_> {
             });
             return node(Shape::Named(self.define(context, schema, kind)));
         }
-        if let Some(values) = string_enum(schema) {
+        if let Some(values) = schema.string_enum() {
             return node(Shape::Named(self.define(
                 context,
                 schema,
@@ -541,89 +542,6 @@ impl Lowerer<'_> {
             })
             .collect()
     }
-
-    /// An anyOf over component references whose branches each own a set of values of one
-    /// string-enum property, except at most one generic branch whose set covers theirs.
-    fn role_union(&mut self, schema: &Schema) -> Option<RoleUnion> {
-        let mut branches = Vec::new();
-        for branch in &schema.any_of {
-            if !is_plain_reference(branch) {
-                return None;
-            }
-            let target = self.resolver.target(branch)?;
-            let flat = self
-                .resolver
-                .flatten(self.resolver.component(&target)?)
-                .ok()?;
-            branches.push((target, flat));
-        }
-        let (_, first) = branches.first()?;
-        for (discriminator, _) in &first.properties {
-            let sets: Option<Vec<Vec<String>>> = branches
-                .iter()
-                .map(|(_, flat)| flat.properties.get(discriminator).and_then(string_enum))
-                .collect();
-            let Some(sets) = sets else { continue };
-            let Some(fallback) = fallback_index(&sets) else {
-                continue;
-            };
-            let mut variants = Vec::new();
-            let mut fallback_ty = None;
-            for (i, (target, _)) in branches.iter().enumerate() {
-                let ty = TypeRef {
-                    module: naming::module_name(&target.file),
-                    name: naming::type_name(&target.name),
-                };
-                if Some(i) == fallback {
-                    fallback_ty = Some(ty);
-                    continue;
-                }
-                variants.push(Variant {
-                    name: naming::camel(&sets[i][0]),
-                    accessor: naming::field_name(&sets[i][0]),
-                    values: sets[i].clone(),
-                    ty,
-                });
-            }
-            return Some(RoleUnion {
-                discriminator: discriminator.clone(),
-                variants,
-                fallback: fallback_ty,
-            });
-        }
-        None
-    }
-}
-
-/// Which branch is the generic one: Some(None) when the sets are disjoint, Some(Some(i))
-/// when branch i overlaps only by covering others that are disjoint among themselves, and
-/// None when the sets cannot dispatch.
-fn fallback_index(sets: &[Vec<String>]) -> Option<Option<usize>> {
-    let overlap = |a: &Vec<String>, b: &Vec<String>| a.iter().any(|value| b.contains(value));
-    let overlapping: Vec<(usize, usize)> = (0..sets.len())
-        .flat_map(|i| (i + 1..sets.len()).map(move |j| (i, j)))
-        .filter(|&(i, j)| overlap(&sets[i], &sets[j]))
-        .collect();
-    if overlapping.is_empty() {
-        return Some(None);
-    }
-    let covers = |wide: usize| {
-        overlapping.iter().all(|&(i, j)| {
-            let narrow = if i == wide {
-                j
-            } else if j == wide {
-                i
-            } else {
-                return false;
-            };
-            sets[narrow].iter().all(|value| sets[wide].contains(value))
-        })
-    };
-    let candidates: Vec<usize> = (0..sets.len()).filter(|&i| covers(i)).collect();
-    match candidates.as_slice() {
-        [only] => Some(Some(*only)),
-        _ => None,
-    }
 }
 
 /// Where `required` lists `name`, if it does.
@@ -643,27 +561,6 @@ fn any_node(schema: &Schema) -> Node {
     }
 }
 
-/// A `$ref` with nothing but annotations beside it.
-fn is_plain_reference(schema: &Schema) -> bool {
-    schema.reference.is_some()
-        && schema.types.is_empty()
-        && schema.properties.is_empty()
-        && schema.required.is_empty()
-        && schema.additional.is_none()
-        && schema.items.is_none()
-        && schema.all_of.is_empty()
-        && schema.any_of.is_empty()
-        && schema.one_of.is_empty()
-        && schema.enum_values.is_none()
-        && schema.format.is_none()
-        && schema.minimum.is_none()
-        && schema.maximum.is_none()
-        && schema.min_items.is_none()
-        && schema.max_items.is_none()
-        && schema.min_length.is_none()
-        && schema.max_length.is_none()
-}
-
 fn is_object(schema: &Schema) -> bool {
     schema.types.contains(&JsonType::Object)
         || (schema.types.is_empty()
@@ -678,9 +575,4 @@ fn is_map(schema: &Schema) -> bool {
         && schema.required.is_empty()
         && schema.jsonld_type.is_none()
         && !matches!(schema.additional, Some(Additional::Allowed(false)))
-}
-
-fn string_enum(schema: &Schema) -> Option<Vec<String>> {
-    let string_typed = schema.types.is_empty() || schema.types == [JsonType::String];
-    schema.enum_values.clone().filter(|_| string_typed)
 }

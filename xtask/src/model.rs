@@ -17,6 +17,33 @@ pub enum JsonType {
 }
 
 impl Schema {
+    /// A `$ref` with nothing but annotations beside it.
+    pub fn is_plain_reference(&self) -> bool {
+        self.reference.is_some()
+            && self.types.is_empty()
+            && self.properties.is_empty()
+            && self.required.is_empty()
+            && self.additional.is_none()
+            && self.items.is_none()
+            && self.all_of.is_empty()
+            && self.any_of.is_empty()
+            && self.one_of.is_empty()
+            && self.enum_values.is_none()
+            && self.format.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+            && self.min_items.is_none()
+            && self.max_items.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+    }
+
+    /// The values of a string enum (or const), if the schema is one.
+    pub fn string_enum(&self) -> Option<Vec<String>> {
+        let string_typed = self.types.is_empty() || self.types == [JsonType::String];
+        self.enum_values.clone().filter(|_| string_typed)
+    }
+
     /// `file#pointer`, as validators report it.
     pub fn location(&self) -> String {
         format!("{}#{}", self.file, self.pointer)
