@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{objects_of_type, read_json, root};
+use common::{objects_of_type, read_json, role_first, root};
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use serde_json::{Value, json};
@@ -393,33 +393,6 @@ const DELIVERY_CASES: &[Case] = &[
         expected: &[("jsonld-type", "/@type")],
     },
 ];
-
-/// JSON text with every object's `role` member first, as Beckn messages write roles, so the
-/// streaming verdict dispatches without buffering.
-fn role_first(value: &Value) -> String {
-    match value {
-        Value::Object(object) => {
-            let mut keys: Vec<&String> = object.keys().collect();
-            keys.sort_by_key(|key| *key != "role");
-            let members: Vec<String> = keys
-                .iter()
-                .map(|key| {
-                    format!(
-                        "{}:{}",
-                        Value::String((*key).clone()),
-                        role_first(&object[*key])
-                    )
-                })
-                .collect();
-            format!("{{{}}}", members.join(","))
-        }
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(role_first).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
-    }
-}
 
 /// The entry points of one generated type.
 struct Api {

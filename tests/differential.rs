@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{example_files, objects_of_type, read_json};
+use common::{example_files, objects_of_type, read_json, role_first};
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use serde_json::{Value, json};
@@ -97,32 +97,6 @@ fn mutate(value: &mut Value, rng: &mut Lcg) {
                 );
             }
         }
-    }
-}
-
-/// JSON text with `role` first in every object, as Beckn messages write roles.
-fn role_first(value: &Value) -> String {
-    match value {
-        Value::Object(object) => {
-            let mut keys: Vec<&String> = object.keys().collect();
-            keys.sort_by_key(|key| *key != "role");
-            let members: Vec<String> = keys
-                .iter()
-                .map(|key| {
-                    format!(
-                        "{}:{}",
-                        Value::String((*key).clone()),
-                        role_first(&object[*key])
-                    )
-                })
-                .collect();
-            format!("{{{}}}", members.join(","))
-        }
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(role_first).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
     }
 }
 

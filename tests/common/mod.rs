@@ -52,3 +52,30 @@ pub fn objects_of_type<'a>(message: &'a Value, type_name: &str) -> Vec<(String, 
         .map(|object| (object.pointer, object.value))
         .collect()
 }
+
+/// JSON text with every object's `role` member first, as Beckn messages write roles, so the
+/// streaming verdict dispatches without buffering.
+pub fn role_first(value: &Value) -> String {
+    match value {
+        Value::Object(object) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort_by_key(|key| *key != "role");
+            let members: Vec<String> = keys
+                .iter()
+                .map(|key| {
+                    format!(
+                        "{}:{}",
+                        Value::String((*key).clone()),
+                        role_first(&object[*key])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(role_first).collect::<Vec<_>>().join(",")
+        ),
+        other => other.to_string(),
+    }
+}
