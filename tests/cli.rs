@@ -286,3 +286,13 @@ fn flows_explains_the_money() {
         "deg-contracts: tests/fixtures/cli/broken/malformed.json:2:37: not valid JSON: trailing comma at line 2 column 37\n"
     );
 }
+
+#[test]
+fn flows_exits_two_for_a_missing_file() {
+    let (code, stdout, stderr) = run(deg().args(["flows", "no/such/message.json"]));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "deg-contracts: no/such/message.json: No such file or directory (os error 2)\n"
+    );
+}

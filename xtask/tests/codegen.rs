@@ -400,3 +400,64 @@ fn corpus_schema() -> Option<PathBuf> {
     eprintln!("skipped: no corpus at {}", dir.display());
     None
 }
+
+#[test]
+fn malformed_keyword_values_are_reported_each_at_its_place() {
+    let text = format!(
+        "{HEAD}    Thing:\n      type: frob\n      required: yes\n      minimum: lots\n      properties: [a, b]\n    Multi:\n      type: [string, number]\n    Deep:\n      $ref: '#/components/schemas/Thing/properties/a'\n"
+    );
+    let errors = errors_for(&[("Thing/v1/attributes.yaml", &text)]);
+    assert_eq!(
+        errors,
+        [
+            "Thing/v1/attributes.yaml:6:7 #/components/schemas/Thing/type: invalid schema: unknown type `frob`",
+            "Thing/v1/attributes.yaml:7:7 #/components/schemas/Thing/required: invalid schema: required must be a list",
+            "Thing/v1/attributes.yaml:8:7 #/components/schemas/Thing/minimum: invalid schema: expected a number",
+            "Thing/v1/attributes.yaml:9:7 #/components/schemas/Thing/properties: invalid schema: properties must be a mapping",
+            "Thing/v1/attributes.yaml:13:7 #/components/schemas/Deep/$ref: dangling $ref `#/components/schemas/Thing/properties/a`: only references to #/components/schemas/<Name> are supported, not `#/components/schemas/Thing/properties/a`",
+        ]
+    );
+}
+
+#[test]
+fn several_non_null_types_are_unsupported() {
+    let text = format!("{HEAD}    Multi:\n      type: [string, number]\n");
+    let errors = errors_for(&[("Multi/v1/attributes.yaml", &text)]);
+    assert_eq!(
+        errors,
+        [
+            "Multi/v1/attributes.yaml:5:5 #/components/schemas/Multi: unsupported keyword `type with several non-null types`"
+        ]
+    );
+}
+
+#[test]
+fn a_file_without_component_schemas_is_an_error() {
+    let errors = errors_for(&[(
+        "Empty/v1/attributes.yaml",
+        "openapi: 3.1.1\ninfo: {title: t, version: '1'}\n",
+    )]);
+    assert_eq!(
+        errors,
+        ["Empty/v1/attributes.yaml: invalid schema: no components.schemas in this file"]
+    );
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, "a file where the crate should go").unwrap();
+    let failure = codegen(&options(&workspace().join("schema"), &blocker))
+        .expect_err("cannot write into a file");
+    let message = failure.errors.to_string();
+    assert!(
+        matches!(failure.errors.0[0], CodegenError::Io { .. }),
+        "{message}"
+    );
+    assert!(message.contains("not-a-directory"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&blocker).unwrap(),
+        "a file where the crate should go"
+    );
+}
