@@ -32,9 +32,11 @@ fn main() {
             accepted += usize::from(ok);
         }
     }
+    let bytes: usize = samples.iter().map(|sample| sample.bytes.len()).sum();
     println!(
-        "{candidate}: {} runs over {} contracts, {accepted} accepted",
+        "{candidate}: {} runs over {} contracts ({} bytes each on average), {accepted} accepted",
         ROUNDS * samples.len(),
-        samples.len()
+        samples.len(),
+        bytes / samples.len().max(1)
     );
 }
