@@ -39,6 +39,16 @@ fn valid_contracts(c: &mut Criterion) {
             "the peer rejects {}",
             sample.name
         );
+        assert!(
+            CompiledPeer::is_valid(&sample.value),
+            "the compile-time peer rejects {}",
+            sample.name
+        );
+        assert!(
+            EnergyContractP2PTrade::verdict(&sample.bytes),
+            "{}",
+            sample.name
+        );
     }
     let mut group = c.benchmark_group("valid");
     group.throughput(Throughput::Elements(samples.len() as u64));
@@ -115,6 +125,7 @@ fn broken_contracts(c: &mut Criterion) {
     for value in &broken {
         assert!(!EnergyContractP2PTrade::is_valid(value));
         assert!(!peer.is_valid(value));
+        assert!(!CompiledPeer::is_valid(value));
     }
     let mut group = c.benchmark_group("broken");
     group.throughput(Throughput::Elements(broken.len() as u64));
