@@ -370,6 +370,30 @@ fn settlement_matches_the_revenue_flows() {
     let mut wrong_part = example("13_on_status_completed");
     set(&mut wrong_part, &breakdown, json!(79));
     expect(&wrong_part, "settlement", &breakdown);
+    let mut no_grid_operator = example("13_on_status_completed");
+    let roles = no_grid_operator
+        .pointer_mut(&format!("{CONTRACT}/roles"))
+        .unwrap();
+    roles.as_array_mut().unwrap().pop();
+    set(
+        &mut no_grid_operator,
+        &format!("{CONTRACT}/status"),
+        json!("ACTIVE"),
+    );
+    let found = errors(&no_grid_operator);
+    assert!(
+        found.contains(&("settlement".to_owned(), amount.clone())),
+        "{found:?}"
+    );
+    let finding = check_message(&no_grid_operator)
+        .findings
+        .into_iter()
+        .find(|f| f.rule.id() == "settlement")
+        .unwrap();
+    assert_eq!(
+        finding.message,
+        "cannot check the settled amount: flow 1: missing roles.GRID_OPERATOR.roleInputs.wheelingCharges"
+    );
     let mut pending = example("13_on_status_completed");
     set(
         &mut pending,

@@ -64,6 +64,31 @@ fn formats_are_checked_by_their_rfcs() {
 }
 
 #[test]
+fn lengths_count_characters_not_bytes() {
+    let length = |text: &str, min, max| {
+        let mut out = Collector::all();
+        deg_contracts::schema::runtime::check_length(
+            text,
+            min,
+            max,
+            &Location::ROOT,
+            "test#",
+            &mut out,
+        );
+        out.finish().err().map(|errors| errors.0[0].kind.code())
+    };
+    assert_eq!(
+        length("éééé", Some(4), Some(4)),
+        None,
+        "8 bytes, 4 characters"
+    );
+    assert_eq!(length("ééé", Some(4), None), Some("min-length"));
+    assert_eq!(length("ééééé", None, Some(4)), Some("max-length"));
+    assert_eq!(length("", Some(1), None), Some("min-length"));
+    assert_eq!(length("abcdefgh", Some(2), Some(8)), None);
+}
+
+#[test]
 fn date_times_keep_their_offset_and_text() {
     let time = DateTime::parse("2025-06-14T10:00:00.250+05:30").unwrap();
     assert_eq!(time.as_str(), "2025-06-14T10:00:00.250+05:30");

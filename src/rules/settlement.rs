@@ -14,34 +14,29 @@ const BREAKDOWN: &[(&str, &[&str])] = &[("energyCost", SELLER), ("wheelingCharge
 
 pub fn check(contract: &Contract<'_>, delivery: &Value, pointer: &str, out: &mut Vec<Finding>) {
     let cycles = delivery.get("settlementCycles").and_then(Value::as_array);
-    let settled = cycles
+    let settled: Vec<(usize, &Value, Decimal)> = cycles
         .into_iter()
         .flatten()
         .enumerate()
-        .filter(|(_, cycle)| cycle.get("status").and_then(Value::as_str) == Some("SETTLED"));
-    let mut evaluated: Option<Vec<(Option<String>, Decimal)>> = None;
-    for (index, cycle) in settled {
+        .filter(|(_, cycle)| cycle.get("status").and_then(Value::as_str) == Some("SETTLED"))
+        .filter_map(|(index, cycle)| Some((index, cycle, cycle.get("amount").and_then(decimal)?)))
+        .collect();
+    let Some((first, ..)) = settled.first() else {
+        return;
+    };
+    let values = match evaluate(contract) {
+        Ok(values) => values,
+        Err(reason) => {
+            out.push(Finding::new(
+                Rule::Settlement,
+                format!("{pointer}/settlementCycles/{first}/amount"),
+                format!("cannot check the settled amount: {reason}"),
+            ));
+            return;
+        }
+    };
+    for (index, cycle, amount) in settled {
         let at = |member: &str| format!("{pointer}/settlementCycles/{index}/{member}");
-        let Some(amount) = cycle.get("amount").and_then(decimal) else {
-            continue;
-        };
-        let values = match &evaluated {
-            Some(values) => values.clone(),
-            None => match evaluate(contract) {
-                Ok(values) => {
-                    evaluated = Some(values.clone());
-                    values
-                }
-                Err(reason) => {
-                    out.push(Finding::new(
-                        Rule::Settlement,
-                        at("amount"),
-                        format!("cannot check the settled amount: {reason}"),
-                    ));
-                    return;
-                }
-            },
-        };
         let total: Decimal = values.iter().map(|(_, value)| value).sum();
         if amount != total {
             out.push(Finding::new(

@@ -461,3 +461,18 @@ fn an_output_directory_that_cannot_be_written_is_an_error() {
         "a file where the crate should go"
     );
 }
+
+#[test]
+fn a_missing_schema_directory_is_an_io_error_naming_it() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-schemas-here");
+    let failure = codegen(&options(&missing, out.path())).expect_err("no schema root");
+    let message = failure.errors.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "error: {}: No such file or directory",
+            missing.display()
+        )),
+        "{message}"
+    );
+}
