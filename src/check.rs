@@ -84,9 +84,17 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
+    let unplaced: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.position.is_none())
+        .map(|finding| finding.pointer.as_str())
+        .collect();
+    let mut positions = source::locate_all(text, &unplaced).into_iter();
+    let lines = source::LineIndex::new(text);
     for finding in &mut report.findings {
         if finding.position.is_none() {
-            let mut position = source::locate(text, &finding.pointer);
+            let mut position = positions.next().unwrap_or(Position { line: 1, column: 1 });
             if let Some(column) = finding.column_in_value {
                 position.column += column;
             }
@@ -95,7 +103,8 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
         if finding.line_text.is_none() {
             finding.line_text = finding
                 .position
-                .and_then(|position| line_of(text, position.line));
+                .and_then(|position| lines.line(text, position.line))
+                .map(str::to_owned);
         }
     }
     report.findings.sort_by_key(|finding| finding.position);

@@ -425,3 +425,34 @@ fn json_syntax_and_duplicate_keys() {
         Some((1, 7))
     );
 }
+
+#[test]
+fn many_findings_in_one_file_each_get_their_own_line() {
+    let mut message = confirmed();
+    let contract = message
+        .pointer_mut(CONTRACT)
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
+    for i in 0..2000 {
+        contract.insert(format!("extra{i:04}"), json!(i));
+    }
+    let text = serde_json::to_string_pretty(&message).unwrap();
+    let report = check_bytes(text.as_bytes());
+    let unknown: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.id() == "schema/unknown-property")
+        .collect();
+    assert_eq!(unknown.len(), 2000);
+    for finding in unknown {
+        let key = finding.pointer.rsplit('/').next().unwrap();
+        let line = finding.line_text.as_deref().unwrap();
+        assert!(
+            line.trim_start().starts_with(&format!("\"{key}\": ")),
+            "{key} at {line:?}"
+        );
+        let position = finding.position.unwrap();
+        assert_eq!(text.lines().nth(position.line - 1).unwrap(), line);
+    }
+}
