@@ -7,7 +7,7 @@ use deg_contracts_schema::RoleSpec;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::schema::runtime::is_verbose_role_input;
+use deg_contracts_runtime::is_verbose_role_input;
 
 /// The seller, buyer and grid operator, as the P2P rules name them.
 pub const SELLER: &[&str] = &["SELLER", "PROSUMER"];

@@ -55,15 +55,15 @@ impl EnergyContractP2PTradeRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -82,25 +82,25 @@ impl EnergyContractP2PTradeRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.get("role").and_then(::serde_json::Value::as_str) {
             ::std::option::Option::Some("SELLER" | "PROSUMER") => {
@@ -154,7 +154,7 @@ pub struct EnergyContractP2PTrade {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt`
     #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
+    pub created_at: ::deg_contracts_runtime::DateTime,
     /// Contract-wide parameters that belong to no single role, such as a validity window.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters`
@@ -221,7 +221,7 @@ pub struct EnergyContractP2PTrade {
         rename = "@context",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub context: ::std::option::Option<::serde_json::Value>,
     ///The JSON-LD type, as written.
@@ -229,7 +229,7 @@ pub struct EnergyContractP2PTrade {
         rename = "@type",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
 }
@@ -284,15 +284,15 @@ impl EnergyContractP2PTrade {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -311,31 +311,31 @@ impl EnergyContractP2PTrade {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -348,7 +348,7 @@ impl EnergyContractP2PTrade {
                 "contractId" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_length(
+                            ::deg_contracts_runtime::check_length(
                                 text,
                                 ::std::option::Option::Some(1u64),
                                 ::std::option::Option::None,
@@ -361,7 +361,7 @@ impl EnergyContractP2PTrade {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -376,7 +376,7 @@ impl EnergyContractP2PTrade {
                                 out.push(
                                     location,
                                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles/minItems",
-                                    || crate::runtime::ErrorKind::MinItems {
+                                    || ::deg_contracts_runtime::ErrorKind::MinItems {
                                         min: 1u64,
                                         actual: items.len(),
                                     },
@@ -398,7 +398,7 @@ impl EnergyContractP2PTrade {
                             out.push(
                                 location,
                                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -417,7 +417,7 @@ impl EnergyContractP2PTrade {
                 "createdAt" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -429,7 +429,7 @@ impl EnergyContractP2PTrade {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -463,7 +463,7 @@ impl EnergyContractP2PTrade {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -489,7 +489,7 @@ impl EnergyContractP2PTrade {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -526,7 +526,7 @@ impl EnergyContractP2PTrade {
                 }
                 "@context" => {}
                 "@type" => {
-                    crate::runtime::check_jsonld_type(
+                    ::deg_contracts_runtime::check_jsonld_type(
                         value,
                         "EnergyContractP2PTrade",
                         location,
@@ -538,7 +538,7 @@ impl EnergyContractP2PTrade {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -552,7 +552,7 @@ impl EnergyContractP2PTrade {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "contractId",
                 },
             );
@@ -561,7 +561,7 @@ impl EnergyContractP2PTrade {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "roles",
                 },
             );
@@ -570,7 +570,7 @@ impl EnergyContractP2PTrade {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "status",
                 },
             );
@@ -579,7 +579,7 @@ impl EnergyContractP2PTrade {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "createdAt",
                 },
             );
@@ -624,15 +624,15 @@ impl P2PTradeSellerRoleRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -651,25 +651,25 @@ impl P2PTradeSellerRoleRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("SELLER" | "PROSUMER") => {}
@@ -677,7 +677,7 @@ impl P2PTradeSellerRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -687,7 +687,7 @@ impl P2PTradeSellerRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -707,10 +707,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "sourceMeterId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub source_meter_id: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// How the energy is produced, such as SOLAR, WIND, BATTERY, HYDRO or BIOMASS.
     ///
@@ -719,10 +719,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "sourceType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub source_type: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// The seller's price for one kilowatt-hour, in `currency`.
     ///
@@ -731,10 +731,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "pricePerKWh",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub price_per_kwh: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// ISO 4217 code of the currency prices are quoted in, such as USD or INR.
     ///
@@ -743,10 +743,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "currency",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub currency: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// The inverter behind the source meter.
     ///
@@ -755,10 +755,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "inverterId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub inverter_id: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// Certification of the source, as {status, certificates[]}.
     ///
@@ -767,10 +767,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "certification",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub certification: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Value>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Value>,
     >,
     /// How the price applies, such as PER_KWH, FIXED or TIME_OF_DAY.
     ///
@@ -779,10 +779,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "pricingModel",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub pricing_model: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// How often the trade is settled, such as DAILY, HOURLY or REAL_TIME.
     ///
@@ -791,10 +791,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "settlementType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub settlement_type: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// The smallest quantity the seller will trade, in kWh.
     ///
@@ -803,10 +803,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "minimumQuantity",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub minimum_quantity: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// The largest quantity the seller will trade, in kWh.
     ///
@@ -815,10 +815,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "maximumQuantity",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub maximum_quantity: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// When the offer stands, as {start, end} times.
     ///
@@ -827,10 +827,10 @@ pub struct P2PTradeSellerRoleRoleInputs {
         rename = "validityWindow",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub validity_window: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Value>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Value>,
     >,
 }
 impl P2PTradeSellerRoleRoleInputs {
@@ -839,15 +839,15 @@ impl P2PTradeSellerRoleRoleInputs {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -866,25 +866,25 @@ impl P2PTradeSellerRoleRoleInputs {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let _ = Self::check_inputs(value, location, out);
     }
@@ -893,15 +893,15 @@ impl P2PTradeSellerRoleRoleInputs {
     #[doc(hidden)]
     pub fn check_inputs(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) -> [bool; 11usize] {
         let mut provided = [false; 11usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -911,99 +911,99 @@ impl P2PTradeSellerRoleRoleInputs {
             let location = &location.key(key);
             match key.as_str() {
                 "sourceMeterId" => {
-                    provided[0usize] = crate::runtime::check_role_input(
+                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId",
                         out,
                     );
                 }
                 "sourceType" => {
-                    provided[1usize] = crate::runtime::check_role_input(
+                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceType",
                         out,
                     );
                 }
                 "pricePerKWh" => {
-                    provided[2usize] = crate::runtime::check_role_input(
+                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricePerKWh",
                         out,
                     );
                 }
                 "currency" => {
-                    provided[3usize] = crate::runtime::check_role_input(
+                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/currency",
                         out,
                     );
                 }
                 "inverterId" => {
-                    provided[4usize] = crate::runtime::check_role_input(
+                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/inverterId",
                         out,
                     );
                 }
                 "certification" => {
-                    provided[5usize] = crate::runtime::check_role_input(
+                    provided[5usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Object,
+                        ::deg_contracts_runtime::InputType::Object,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/certification",
                         out,
                     );
                 }
                 "pricingModel" => {
-                    provided[6usize] = crate::runtime::check_role_input(
+                    provided[6usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricingModel",
                         out,
                     );
                 }
                 "settlementType" => {
-                    provided[7usize] = crate::runtime::check_role_input(
+                    provided[7usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/settlementType",
                         out,
                     );
                 }
                 "minimumQuantity" => {
-                    provided[8usize] = crate::runtime::check_role_input(
+                    provided[8usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/minimumQuantity",
                         out,
                     );
                 }
                 "maximumQuantity" => {
-                    provided[9usize] = crate::runtime::check_role_input(
+                    provided[9usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/maximumQuantity",
                         out,
                     );
                 }
                 "validityWindow" => {
-                    provided[10usize] = crate::runtime::check_role_input(
+                    provided[10usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Object,
+                        ::deg_contracts_runtime::InputType::Object,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/validityWindow",
                         out,
@@ -1013,7 +1013,7 @@ impl P2PTradeSellerRoleRoleInputs {
                     out.push(
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1043,10 +1043,10 @@ pub struct P2PTradeSellerRole {
         rename = "filledBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub filled_by: ::std::option::Option<
-        crate::runtime::Nullable<::std::string::String>,
+        ::deg_contracts_runtime::Nullable<::std::string::String>,
     >,
     /// True once a party has taken the role.
     ///
@@ -1067,15 +1067,15 @@ impl P2PTradeSellerRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1094,25 +1094,25 @@ impl P2PTradeSellerRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let mut filled = false;
         let mut inputs_object = false;
@@ -1121,7 +1121,7 @@ impl P2PTradeSellerRole {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1140,7 +1140,7 @@ impl P2PTradeSellerRole {
                     seen[0usize] = true;
                 }
                 "filledBy" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_null() || value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
@@ -1149,7 +1149,7 @@ impl P2PTradeSellerRole {
                     );
                 }
                 "filled" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
@@ -1171,7 +1171,7 @@ impl P2PTradeSellerRole {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1185,7 +1185,7 @@ impl P2PTradeSellerRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "role",
                 },
             );
@@ -1194,7 +1194,7 @@ impl P2PTradeSellerRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "filled",
                 },
             );
@@ -1206,7 +1206,7 @@ impl P2PTradeSellerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "sourceMeterId",
                     },
                 );
@@ -1215,7 +1215,7 @@ impl P2PTradeSellerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "sourceType",
                     },
                 );
@@ -1224,7 +1224,7 @@ impl P2PTradeSellerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "pricePerKWh",
                     },
                 );
@@ -1233,7 +1233,7 @@ impl P2PTradeSellerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "currency",
                     },
                 );
@@ -1279,15 +1279,15 @@ impl P2PTradeBuyerRoleRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1306,25 +1306,25 @@ impl P2PTradeBuyerRoleRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("BUYER" | "CONSUMER") => {}
@@ -1332,7 +1332,7 @@ impl P2PTradeBuyerRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1342,7 +1342,7 @@ impl P2PTradeBuyerRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1362,10 +1362,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "targetMeterId",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub target_meter_id: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// The energy bought, in kWh; what is delivered may differ.
     ///
@@ -1374,10 +1374,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "contractedQuantity",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub contracted_quantity: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// Start of the trade window (RFC 3339).
     ///
@@ -1386,10 +1386,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "tradeStartTime",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub trade_start_time: ::std::option::Option<
-        crate::runtime::RoleInputSlot<crate::runtime::DateTime>,
+        ::deg_contracts_runtime::RoleInputSlot<::deg_contracts_runtime::DateTime>,
     >,
     /// End of the trade window (RFC 3339), after its start.
     ///
@@ -1398,10 +1398,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "tradeEndTime",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub trade_end_time: ::std::option::Option<
-        crate::runtime::RoleInputSlot<crate::runtime::DateTime>,
+        ::deg_contracts_runtime::RoleInputSlot<::deg_contracts_runtime::DateTime>,
     >,
     /// The source the buyer would rather have, such as SOLAR.
     ///
@@ -1410,10 +1410,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "preferredSourceType",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub preferred_source_type: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::std::string::String>,
+        ::deg_contracts_runtime::RoleInputSlot<::std::string::String>,
     >,
     /// The certification the buyer asks for.
     ///
@@ -1422,10 +1422,10 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         rename = "preferredCertification",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub preferred_certification: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Value>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Value>,
     >,
 }
 impl P2PTradeBuyerRoleRoleInputs {
@@ -1434,15 +1434,15 @@ impl P2PTradeBuyerRoleRoleInputs {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1461,25 +1461,25 @@ impl P2PTradeBuyerRoleRoleInputs {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let _ = Self::check_inputs(value, location, out);
     }
@@ -1488,15 +1488,15 @@ impl P2PTradeBuyerRoleRoleInputs {
     #[doc(hidden)]
     pub fn check_inputs(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) -> [bool; 6usize] {
         let mut provided = [false; 6usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1506,54 +1506,54 @@ impl P2PTradeBuyerRoleRoleInputs {
             let location = &location.key(key);
             match key.as_str() {
                 "targetMeterId" => {
-                    provided[0usize] = crate::runtime::check_role_input(
+                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId",
                         out,
                     );
                 }
                 "contractedQuantity" => {
-                    provided[1usize] = crate::runtime::check_role_input(
+                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/contractedQuantity",
                         out,
                     );
                 }
                 "tradeStartTime" => {
-                    provided[2usize] = crate::runtime::check_role_input(
+                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::DateTime,
+                        ::deg_contracts_runtime::InputType::DateTime,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeStartTime",
                         out,
                     );
                 }
                 "tradeEndTime" => {
-                    provided[3usize] = crate::runtime::check_role_input(
+                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::DateTime,
+                        ::deg_contracts_runtime::InputType::DateTime,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeEndTime",
                         out,
                     );
                 }
                 "preferredSourceType" => {
-                    provided[4usize] = crate::runtime::check_role_input(
+                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::String,
+                        ::deg_contracts_runtime::InputType::String,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredSourceType",
                         out,
                     );
                 }
                 "preferredCertification" => {
-                    provided[5usize] = crate::runtime::check_role_input(
+                    provided[5usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Object,
+                        ::deg_contracts_runtime::InputType::Object,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredCertification",
                         out,
@@ -1563,7 +1563,7 @@ impl P2PTradeBuyerRoleRoleInputs {
                     out.push(
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1593,10 +1593,10 @@ pub struct P2PTradeBuyerRole {
         rename = "filledBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub filled_by: ::std::option::Option<
-        crate::runtime::Nullable<::std::string::String>,
+        ::deg_contracts_runtime::Nullable<::std::string::String>,
     >,
     /// True once a party has taken the role.
     ///
@@ -1617,15 +1617,15 @@ impl P2PTradeBuyerRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1644,25 +1644,25 @@ impl P2PTradeBuyerRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let mut filled = false;
         let mut inputs_object = false;
@@ -1671,7 +1671,7 @@ impl P2PTradeBuyerRole {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1690,7 +1690,7 @@ impl P2PTradeBuyerRole {
                     seen[0usize] = true;
                 }
                 "filledBy" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_null() || value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
@@ -1699,7 +1699,7 @@ impl P2PTradeBuyerRole {
                     );
                 }
                 "filled" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
@@ -1721,7 +1721,7 @@ impl P2PTradeBuyerRole {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1735,7 +1735,7 @@ impl P2PTradeBuyerRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "role",
                 },
             );
@@ -1744,7 +1744,7 @@ impl P2PTradeBuyerRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "filled",
                 },
             );
@@ -1756,7 +1756,7 @@ impl P2PTradeBuyerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "targetMeterId",
                     },
                 );
@@ -1765,7 +1765,7 @@ impl P2PTradeBuyerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "contractedQuantity",
                     },
                 );
@@ -1774,7 +1774,7 @@ impl P2PTradeBuyerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "tradeStartTime",
                     },
                 );
@@ -1783,7 +1783,7 @@ impl P2PTradeBuyerRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "tradeEndTime",
                     },
                 );
@@ -1825,15 +1825,15 @@ impl P2PTradeGridOperatorRoleRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1852,25 +1852,25 @@ impl P2PTradeGridOperatorRoleRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("GRID_OPERATOR") => {}
@@ -1878,7 +1878,7 @@ impl P2PTradeGridOperatorRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1888,7 +1888,7 @@ impl P2PTradeGridOperatorRoleRole {
                 out.push(
                     location,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1908,10 +1908,10 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         rename = "wheelingCharges",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub wheeling_charges: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// kWh already traded by the buyer's meter in active trades.
     ///
@@ -1920,10 +1920,10 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         rename = "current_buyer_trades_total",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub current_buyer_trades_total: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// kWh already traded by the seller's meter in active trades.
     ///
@@ -1932,10 +1932,10 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         rename = "current_seller_trade_total",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub current_seller_trade_total: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// Most kWh the buyer's meter may trade, from its sanctioned load.
     ///
@@ -1944,10 +1944,10 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         rename = "buyer_trade_cap",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub buyer_trade_cap: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
     /// Most kWh the seller's meter may trade, from its generation capacity.
     ///
@@ -1956,10 +1956,10 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         rename = "seller_trade_cap",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub seller_trade_cap: ::std::option::Option<
-        crate::runtime::RoleInputSlot<::serde_json::Number>,
+        ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
 }
 impl P2PTradeGridOperatorRoleRoleInputs {
@@ -1968,15 +1968,15 @@ impl P2PTradeGridOperatorRoleRoleInputs {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1995,25 +1995,25 @@ impl P2PTradeGridOperatorRoleRoleInputs {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let _ = Self::check_inputs(value, location, out);
     }
@@ -2022,15 +2022,15 @@ impl P2PTradeGridOperatorRoleRoleInputs {
     #[doc(hidden)]
     pub fn check_inputs(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) -> [bool; 5usize] {
         let mut provided = [false; 5usize];
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -2040,45 +2040,45 @@ impl P2PTradeGridOperatorRoleRoleInputs {
             let location = &location.key(key);
             match key.as_str() {
                 "wheelingCharges" => {
-                    provided[0usize] = crate::runtime::check_role_input(
+                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges",
                         out,
                     );
                 }
                 "current_buyer_trades_total" => {
-                    provided[1usize] = crate::runtime::check_role_input(
+                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_buyer_trades_total",
                         out,
                     );
                 }
                 "current_seller_trade_total" => {
-                    provided[2usize] = crate::runtime::check_role_input(
+                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_seller_trade_total",
                         out,
                     );
                 }
                 "buyer_trade_cap" => {
-                    provided[3usize] = crate::runtime::check_role_input(
+                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/buyer_trade_cap",
                         out,
                     );
                 }
                 "seller_trade_cap" => {
-                    provided[4usize] = crate::runtime::check_role_input(
+                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
                         value,
-                        crate::runtime::InputType::Number,
+                        ::deg_contracts_runtime::InputType::Number,
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/seller_trade_cap",
                         out,
@@ -2088,7 +2088,7 @@ impl P2PTradeGridOperatorRoleRoleInputs {
                     out.push(
                         location,
                         "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -2118,10 +2118,10 @@ pub struct P2PTradeGridOperatorRole {
         rename = "filledBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub filled_by: ::std::option::Option<
-        crate::runtime::Nullable<::std::string::String>,
+        ::deg_contracts_runtime::Nullable<::std::string::String>,
     >,
     /// True once a party has taken the role.
     ///
@@ -2142,15 +2142,15 @@ impl P2PTradeGridOperatorRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2169,25 +2169,25 @@ impl P2PTradeGridOperatorRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let mut filled = false;
         let mut inputs_object = false;
@@ -2196,7 +2196,7 @@ impl P2PTradeGridOperatorRole {
             out.push(
                 location,
                 "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -2215,7 +2215,7 @@ impl P2PTradeGridOperatorRole {
                     seen[0usize] = true;
                 }
                 "filledBy" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_null() || value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
@@ -2224,7 +2224,7 @@ impl P2PTradeGridOperatorRole {
                     );
                 }
                 "filled" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
@@ -2246,7 +2246,7 @@ impl P2PTradeGridOperatorRole {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -2260,7 +2260,7 @@ impl P2PTradeGridOperatorRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "role",
                 },
             );
@@ -2269,7 +2269,7 @@ impl P2PTradeGridOperatorRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "filled",
                 },
             );
@@ -2281,7 +2281,7 @@ impl P2PTradeGridOperatorRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "wheelingCharges",
                     },
                 );
@@ -2290,7 +2290,7 @@ impl P2PTradeGridOperatorRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "current_buyer_trades_total",
                     },
                 );
@@ -2299,7 +2299,7 @@ impl P2PTradeGridOperatorRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "current_seller_trade_total",
                     },
                 );
@@ -2308,7 +2308,7 @@ impl P2PTradeGridOperatorRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "buyer_trade_cap",
                     },
                 );
@@ -2317,7 +2317,7 @@ impl P2PTradeGridOperatorRole {
                 out.push(
                     reported_at,
                     "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || crate::runtime::ErrorKind::MissingRoleInput {
+                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
                         input: "seller_trade_cap",
                     },
                 );
@@ -2325,7 +2325,7 @@ impl P2PTradeGridOperatorRole {
         }
     }
 }
-/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+/// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
 #[doc(hidden)]
 pub mod seeds {
     #[derive(Clone, Copy)]
@@ -2352,25 +2352,25 @@ pub mod seeds {
             mut map: A,
         ) -> ::std::result::Result<(), A::Error> {
             let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()? else {
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()? else {
                 let empty = ::serde_json::Value::Object(::serde_json::Map::new());
-                return if crate::runtime::fast::passes(
+                return if ::deg_contracts_runtime::fast::passes(
                     super::EnergyContractP2PTradeRole::check,
                     &empty,
                 ) {
                     ::std::result::Result::Ok(())
                 } else {
-                    ::std::result::Result::Err(crate::runtime::fast::reject())
+                    ::std::result::Result::Err(::deg_contracts_runtime::fast::reject())
                 };
             };
             let first = if key.as_str() == "role" {
-                let role = map.next_value::<crate::runtime::fast::Key<'de>>()?;
+                let role = map.next_value::<::deg_contracts_runtime::fast::Key<'de>>()?;
                 match role.as_str() {
                     "SELLER" | "PROSUMER" => {
                         let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleState::new();
                         state.mark_seen("role");
                         while let ::std::option::Option::Some(key) = map
-                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                            .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
                         {
                             state.entry(key.as_str(), &mut map)?;
                         }
@@ -2380,7 +2380,7 @@ pub mod seeds {
                         let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleState::new();
                         state.mark_seen("role");
                         while let ::std::option::Option::Some(key) = map
-                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                            .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
                         {
                             state.entry(key.as_str(), &mut map)?;
                         }
@@ -2390,7 +2390,7 @@ pub mod seeds {
                         let mut state = crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleState::new();
                         state.mark_seen("role");
                         while let ::std::option::Option::Some(key) = map
-                            .next_key::<crate::runtime::fast::Key<'de>>()?
+                            .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
                         {
                             state.entry(key.as_str(), &mut map)?;
                         }
@@ -2402,17 +2402,17 @@ pub mod seeds {
             } else {
                 map.next_value::<::serde_json::Value>()?
             };
-            let value = crate::runtime::fast::rest_of_map(
+            let value = ::deg_contracts_runtime::fast::rest_of_map(
                 (key.0.into_owned(), first),
                 &mut map,
             )?;
-            if crate::runtime::fast::passes(
+            if ::deg_contracts_runtime::fast::passes(
                 super::EnergyContractP2PTradeRole::check,
                 &value,
             ) {
                 ::std::result::Result::Ok(())
             } else {
-                ::std::result::Result::Err(crate::runtime::fast::reject())
+                ::std::result::Result::Err(::deg_contracts_runtime::fast::reject())
             }
         }
     }
@@ -2457,7 +2457,7 @@ pub mod seeds {
             match key {
                 "contractId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
@@ -2465,7 +2465,7 @@ pub mod seeds {
                 }
                 "roles" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_p2p_trade_v1::seeds::EnergyContractP2PTradeRole,
                         min_items: ::std::option::Option::Some(1u64),
                         max_items: ::std::option::Option::None,
@@ -2479,7 +2479,7 @@ pub mod seeds {
                 }
                 "createdAt" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2493,7 +2493,7 @@ pub mod seeds {
                 }
                 "inputSignals" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::InputSignal,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -2501,7 +2501,7 @@ pub mod seeds {
                 }
                 "telemetrySources" => {
                     self.seen[6usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::TelemetrySource,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -2532,15 +2532,19 @@ pub mod seeds {
                     )?;
                 }
                 "@context" => {
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
                 "@type" => {
                     map.next_value_seed(
-                        crate::runtime::fast::JsonLdTypeSeed("EnergyContractP2PTrade"),
+                        ::deg_contracts_runtime::fast::JsonLdTypeSeed(
+                            "EnergyContractP2PTrade",
+                        ),
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2549,7 +2553,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2582,7 +2588,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = EnergyContractP2PTradeState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2597,7 +2603,9 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::P2PTradeSellerRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(
+                    super::P2PTradeSellerRoleRole::VALUES,
+                )
                 .deserialize(deserializer)
         }
     }
@@ -2648,8 +2656,8 @@ pub mod seeds {
                     self.seen[0usize] = true;
                     self.provided[0usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2657,8 +2665,8 @@ pub mod seeds {
                     self.seen[1usize] = true;
                     self.provided[1usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2666,8 +2674,8 @@ pub mod seeds {
                     self.seen[2usize] = true;
                     self.provided[2usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -2675,8 +2683,8 @@ pub mod seeds {
                     self.seen[3usize] = true;
                     self.provided[3usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2684,8 +2692,8 @@ pub mod seeds {
                     self.seen[4usize] = true;
                     self.provided[4usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2693,8 +2701,8 @@ pub mod seeds {
                     self.seen[5usize] = true;
                     self.provided[5usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Object,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Object,
                             ),
                         )?;
                 }
@@ -2702,8 +2710,8 @@ pub mod seeds {
                     self.seen[6usize] = true;
                     self.provided[6usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2711,8 +2719,8 @@ pub mod seeds {
                     self.seen[7usize] = true;
                     self.provided[7usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2720,8 +2728,8 @@ pub mod seeds {
                     self.seen[8usize] = true;
                     self.provided[8usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -2729,8 +2737,8 @@ pub mod seeds {
                     self.seen[9usize] = true;
                     self.provided[9usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -2738,13 +2746,15 @@ pub mod seeds {
                     self.seen[10usize] = true;
                     self.provided[10usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Object,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Object,
                             ),
                         )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2755,7 +2765,9 @@ pub mod seeds {
         ) -> ::std::result::Result<[bool; 11usize], E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(self.provided)
         }
@@ -2788,7 +2800,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeSellerRoleRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2837,7 +2849,7 @@ pub mod seeds {
                 "filledBy" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                        ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -2858,7 +2870,9 @@ pub mod seeds {
                     );
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2867,13 +2881,17 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             if self.filled {
                 let provided = self.inputs.unwrap_or([false; 11usize]);
                 const REQUIRED_INPUTS: &[usize] = &[0usize, 1usize, 2usize, 3usize];
                 if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2907,7 +2925,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeSellerRoleState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2922,7 +2940,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::P2PTradeBuyerRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::P2PTradeBuyerRoleRole::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -2968,8 +2986,8 @@ pub mod seeds {
                     self.seen[0usize] = true;
                     self.provided[0usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -2977,8 +2995,8 @@ pub mod seeds {
                     self.seen[1usize] = true;
                     self.provided[1usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -2986,8 +3004,8 @@ pub mod seeds {
                     self.seen[2usize] = true;
                     self.provided[2usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::DateTime,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::DateTime,
                             ),
                         )?;
                 }
@@ -2995,8 +3013,8 @@ pub mod seeds {
                     self.seen[3usize] = true;
                     self.provided[3usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::DateTime,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::DateTime,
                             ),
                         )?;
                 }
@@ -3004,8 +3022,8 @@ pub mod seeds {
                     self.seen[4usize] = true;
                     self.provided[4usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::String,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::String,
                             ),
                         )?;
                 }
@@ -3013,13 +3031,15 @@ pub mod seeds {
                     self.seen[5usize] = true;
                     self.provided[5usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Object,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Object,
                             ),
                         )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3030,7 +3050,9 @@ pub mod seeds {
         ) -> ::std::result::Result<[bool; 6usize], E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(self.provided)
         }
@@ -3063,7 +3085,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeBuyerRoleRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -3112,7 +3134,7 @@ pub mod seeds {
                 "filledBy" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                        ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -3133,7 +3155,9 @@ pub mod seeds {
                     );
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3142,13 +3166,17 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             if self.filled {
                 let provided = self.inputs.unwrap_or([false; 6usize]);
                 const REQUIRED_INPUTS: &[usize] = &[0usize, 1usize, 2usize, 3usize];
                 if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3182,7 +3210,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeBuyerRoleState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -3197,7 +3225,9 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::P2PTradeGridOperatorRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(
+                    super::P2PTradeGridOperatorRoleRole::VALUES,
+                )
                 .deserialize(deserializer)
         }
     }
@@ -3242,8 +3272,8 @@ pub mod seeds {
                     self.seen[0usize] = true;
                     self.provided[0usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -3251,8 +3281,8 @@ pub mod seeds {
                     self.seen[1usize] = true;
                     self.provided[1usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -3260,8 +3290,8 @@ pub mod seeds {
                     self.seen[2usize] = true;
                     self.provided[2usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -3269,8 +3299,8 @@ pub mod seeds {
                     self.seen[3usize] = true;
                     self.provided[3usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
@@ -3278,13 +3308,15 @@ pub mod seeds {
                     self.seen[4usize] = true;
                     self.provided[4usize] = map
                         .next_value_seed(
-                            crate::runtime::fast::RoleInputSeed(
-                                crate::runtime::InputType::Number,
+                            ::deg_contracts_runtime::fast::RoleInputSeed(
+                                ::deg_contracts_runtime::InputType::Number,
                             ),
                         )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3295,7 +3327,9 @@ pub mod seeds {
         ) -> ::std::result::Result<[bool; 5usize], E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(self.provided)
         }
@@ -3328,7 +3362,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeGridOperatorRoleRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -3377,7 +3411,7 @@ pub mod seeds {
                 "filledBy" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                        ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -3398,7 +3432,9 @@ pub mod seeds {
                     );
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3407,7 +3443,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             if self.filled {
                 let provided = self.inputs.unwrap_or([false; 5usize]);
@@ -3415,7 +3453,9 @@ pub mod seeds {
                     0usize, 1usize, 2usize, 3usize, 4usize,
                 ];
                 if REQUIRED_INPUTS.iter().any(|&index| !provided[index]) {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -3449,7 +3489,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = P2PTradeGridOperatorRoleState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }

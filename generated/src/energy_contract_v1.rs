@@ -52,15 +52,15 @@ impl EnergyContractStatus {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -79,25 +79,25 @@ impl EnergyContractStatus {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -107,7 +107,7 @@ impl EnergyContractStatus {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -117,7 +117,7 @@ impl EnergyContractStatus {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -143,15 +143,15 @@ impl EnergyContractInputParameters {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -170,27 +170,27 @@ impl EnergyContractInputParameters {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
-        crate::runtime::expect_type(
+        ::deg_contracts_runtime::expect_type(
             value.is_object(),
             location,
             "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters",
@@ -223,7 +223,7 @@ pub struct EnergyContract {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt`
     #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
+    pub created_at: ::deg_contracts_runtime::DateTime,
     /// Contract-wide parameters that belong to no single role, such as a validity window.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters`
@@ -290,7 +290,7 @@ pub struct EnergyContract {
         rename = "@context",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub context: ::std::option::Option<::serde_json::Value>,
     ///The JSON-LD type, as written.
@@ -298,7 +298,7 @@ pub struct EnergyContract {
         rename = "@type",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
 }
@@ -308,15 +308,15 @@ impl EnergyContract {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -335,31 +335,31 @@ impl EnergyContract {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -372,7 +372,7 @@ impl EnergyContract {
                 "contractId" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_length(
+                            ::deg_contracts_runtime::check_length(
                                 text,
                                 ::std::option::Option::Some(1u64),
                                 ::std::option::Option::None,
@@ -385,7 +385,7 @@ impl EnergyContract {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -400,7 +400,7 @@ impl EnergyContract {
                                 out.push(
                                     location,
                                     "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles/minItems",
-                                    || crate::runtime::ErrorKind::MinItems {
+                                    || ::deg_contracts_runtime::ErrorKind::MinItems {
                                         min: 1u64,
                                         actual: items.len(),
                                     },
@@ -422,7 +422,7 @@ impl EnergyContract {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -441,7 +441,7 @@ impl EnergyContract {
                 "createdAt" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -453,7 +453,7 @@ impl EnergyContract {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -487,7 +487,7 @@ impl EnergyContract {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -513,7 +513,7 @@ impl EnergyContract {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -550,7 +550,7 @@ impl EnergyContract {
                 }
                 "@context" => {}
                 "@type" => {
-                    crate::runtime::check_jsonld_type(
+                    ::deg_contracts_runtime::check_jsonld_type(
                         value,
                         "EnergyContract",
                         location,
@@ -562,7 +562,7 @@ impl EnergyContract {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -576,7 +576,7 @@ impl EnergyContract {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "contractId",
                 },
             );
@@ -585,7 +585,7 @@ impl EnergyContract {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "roles",
                 },
             );
@@ -594,7 +594,7 @@ impl EnergyContract {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "status",
                 },
             );
@@ -603,7 +603,7 @@ impl EnergyContract {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "createdAt",
                 },
             );
@@ -676,15 +676,15 @@ impl ContractRoleRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -703,25 +703,25 @@ impl ContractRoleRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -732,7 +732,7 @@ impl ContractRoleRole {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -742,7 +742,7 @@ impl ContractRoleRole {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -768,15 +768,15 @@ impl ContractRoleRoleInputs {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -795,27 +795,27 @@ impl ContractRoleRoleInputs {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
-        crate::runtime::expect_type(
+        ::deg_contracts_runtime::expect_type(
             value.is_object(),
             location,
             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs",
@@ -841,10 +841,10 @@ pub struct ContractRole {
         rename = "filledBy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub filled_by: ::std::option::Option<
-        crate::runtime::Nullable<::std::string::String>,
+        ::deg_contracts_runtime::Nullable<::std::string::String>,
     >,
     /// True once a party has taken the role.
     ///
@@ -865,15 +865,15 @@ impl ContractRole {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -889,31 +889,31 @@ impl ContractRole {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -932,7 +932,7 @@ impl ContractRole {
                     seen[0usize] = true;
                 }
                 "filledBy" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_null() || value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
@@ -941,7 +941,7 @@ impl ContractRole {
                     );
                 }
                 "filled" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
@@ -961,7 +961,7 @@ impl ContractRole {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -975,7 +975,7 @@ impl ContractRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "role",
                 },
             );
@@ -984,7 +984,7 @@ impl ContractRole {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "filled",
                 },
             );
@@ -1062,15 +1062,15 @@ impl RoleInputType {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1089,25 +1089,25 @@ impl RoleInputType {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -1118,7 +1118,7 @@ impl RoleInputType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1128,7 +1128,7 @@ impl RoleInputType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1163,7 +1163,7 @@ pub struct RoleInput {
         rename = "value",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
@@ -1173,15 +1173,15 @@ impl RoleInput {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1197,31 +1197,31 @@ impl RoleInput {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1240,7 +1240,7 @@ impl RoleInput {
                     seen[0usize] = true;
                 }
                 "required" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/required",
@@ -1250,7 +1250,7 @@ impl RoleInput {
                     seen[1usize] = true;
                 }
                 "description" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/description",
@@ -1263,7 +1263,7 @@ impl RoleInput {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1277,7 +1277,7 @@ impl RoleInput {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "type",
                 },
             );
@@ -1286,7 +1286,7 @@ impl RoleInput {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "required",
                 },
             );
@@ -1349,15 +1349,15 @@ impl InputSignalSignalType {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1376,25 +1376,25 @@ impl InputSignalSignalType {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -1404,7 +1404,7 @@ impl InputSignalSignalType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1414,7 +1414,7 @@ impl InputSignalSignalType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1450,15 +1450,15 @@ impl InputSignalSource {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1477,31 +1477,31 @@ impl InputSignalSource {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1511,7 +1511,7 @@ impl InputSignalSource {
             let location = &location.key(key);
             match key.as_str() {
                 "era" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/era",
@@ -1522,7 +1522,7 @@ impl InputSignalSource {
                 "endpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -1534,7 +1534,7 @@ impl InputSignalSource {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -1591,15 +1591,15 @@ impl InputSignalFormat {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1618,25 +1618,25 @@ impl InputSignalFormat {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
@@ -1644,7 +1644,7 @@ impl InputSignalFormat {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1654,7 +1654,7 @@ impl InputSignalFormat {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1708,15 +1708,15 @@ impl InputSignal {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1732,31 +1732,31 @@ impl InputSignal {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1767,7 +1767,7 @@ impl InputSignal {
             let location = &location.key(key);
             match key.as_str() {
                 "signalId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalId",
@@ -1800,7 +1800,7 @@ impl InputSignal {
                     );
                 }
                 "refreshInterval" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/refreshInterval",
@@ -1809,7 +1809,7 @@ impl InputSignal {
                     );
                 }
                 "description" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/description",
@@ -1821,7 +1821,7 @@ impl InputSignal {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1835,7 +1835,7 @@ impl InputSignal {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "signalId",
                 },
             );
@@ -1844,7 +1844,7 @@ impl InputSignal {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "signalType",
                 },
             );
@@ -1853,7 +1853,7 @@ impl InputSignal {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "source",
                 },
             );
@@ -1911,15 +1911,15 @@ impl TelemetrySourceSourceType {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1938,25 +1938,25 @@ impl TelemetrySourceSourceType {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -1967,7 +1967,7 @@ impl TelemetrySourceSourceType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1977,7 +1977,7 @@ impl TelemetrySourceSourceType {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -2018,15 +2018,15 @@ impl TelemetrySourceSource {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2045,31 +2045,31 @@ impl TelemetrySourceSource {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -2079,7 +2079,7 @@ impl TelemetrySourceSource {
             let location = &location.key(key);
             match key.as_str() {
                 "era" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/era",
@@ -2088,7 +2088,7 @@ impl TelemetrySourceSource {
                     );
                 }
                 "meterId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/meterId",
@@ -2099,7 +2099,7 @@ impl TelemetrySourceSource {
                 "endpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -2111,7 +2111,7 @@ impl TelemetrySourceSource {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -2168,15 +2168,15 @@ impl TelemetrySourceFormat {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2195,25 +2195,25 @@ impl TelemetrySourceFormat {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
@@ -2221,7 +2221,7 @@ impl TelemetrySourceFormat {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -2231,7 +2231,7 @@ impl TelemetrySourceFormat {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -2290,15 +2290,15 @@ impl TelemetrySource {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2317,31 +2317,31 @@ impl TelemetrySource {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -2352,7 +2352,7 @@ impl TelemetrySource {
             let location = &location.key(key);
             match key.as_str() {
                 "sourceId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceId",
@@ -2379,7 +2379,7 @@ impl TelemetrySource {
                 "endpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -2391,7 +2391,7 @@ impl TelemetrySource {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -2406,7 +2406,7 @@ impl TelemetrySource {
                     );
                 }
                 "refreshInterval" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/refreshInterval",
@@ -2419,7 +2419,7 @@ impl TelemetrySource {
                         ::std::option::Option::Some(items) => {
                             for (index, value) in items.iter().enumerate() {
                                 let location = &location.index(index);
-                                crate::runtime::expect_type(
+                                ::deg_contracts_runtime::expect_type(
                                     value.is_string(),
                                     location,
                                     "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields/items",
@@ -2435,7 +2435,7 @@ impl TelemetrySource {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -2446,7 +2446,7 @@ impl TelemetrySource {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -2460,7 +2460,7 @@ impl TelemetrySource {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "sourceId",
                 },
             );
@@ -2469,7 +2469,7 @@ impl TelemetrySource {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "sourceType",
                 },
             );
@@ -2500,15 +2500,15 @@ impl RevenueFlowLogic {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2527,31 +2527,31 @@ impl RevenueFlowLogic {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -2579,7 +2579,7 @@ impl RevenueFlowLogic {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/flows",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -2587,7 +2587,7 @@ impl RevenueFlowLogic {
                     }
                 }
                 "netZero" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_boolean(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/netZero",
@@ -2599,7 +2599,7 @@ impl RevenueFlowLogic {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -2677,15 +2677,15 @@ impl RevenueFlowFrom {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2704,25 +2704,25 @@ impl RevenueFlowFrom {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -2733,7 +2733,7 @@ impl RevenueFlowFrom {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -2743,7 +2743,7 @@ impl RevenueFlowFrom {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -2817,15 +2817,15 @@ impl RevenueFlowTo {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2844,25 +2844,25 @@ impl RevenueFlowTo {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -2873,7 +2873,7 @@ impl RevenueFlowTo {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -2883,7 +2883,7 @@ impl RevenueFlowTo {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -2923,15 +2923,15 @@ impl RevenueFlow {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -2947,31 +2947,31 @@ impl RevenueFlow {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -3000,7 +3000,7 @@ impl RevenueFlow {
                 "formula" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_length(
+                            ::deg_contracts_runtime::check_length(
                                 text,
                                 ::std::option::Option::Some(1u64),
                                 ::std::option::Option::None,
@@ -3013,7 +3013,7 @@ impl RevenueFlow {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/formula",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -3022,7 +3022,7 @@ impl RevenueFlow {
                     seen[2usize] = true;
                 }
                 "description" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/description",
@@ -3034,7 +3034,7 @@ impl RevenueFlow {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -3048,7 +3048,7 @@ impl RevenueFlow {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "from",
                 },
             );
@@ -3057,7 +3057,7 @@ impl RevenueFlow {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "to",
                 },
             );
@@ -3066,7 +3066,7 @@ impl RevenueFlow {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "formula",
                 },
             );
@@ -3092,15 +3092,15 @@ impl QualityMetricLogic {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3119,31 +3119,31 @@ impl QualityMetricLogic {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -3171,7 +3171,7 @@ impl QualityMetricLogic {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/properties/metrics",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -3182,7 +3182,7 @@ impl QualityMetricLogic {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -3260,15 +3260,15 @@ impl QualityMetricPenaltyAppliedTo {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3287,25 +3287,25 @@ impl QualityMetricPenaltyAppliedTo {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -3316,7 +3316,7 @@ impl QualityMetricPenaltyAppliedTo {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -3326,7 +3326,7 @@ impl QualityMetricPenaltyAppliedTo {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -3358,15 +3358,15 @@ impl QualityMetricPenalty {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3385,31 +3385,31 @@ impl QualityMetricPenalty {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -3419,7 +3419,7 @@ impl QualityMetricPenalty {
             let location = &location.key(key);
             match key.as_str() {
                 "formula" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/formula",
@@ -3438,7 +3438,7 @@ impl QualityMetricPenalty {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -3487,15 +3487,15 @@ impl QualityMetric {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3514,31 +3514,31 @@ impl QualityMetric {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -3549,7 +3549,7 @@ impl QualityMetric {
             let location = &location.key(key);
             match key.as_str() {
                 "metricId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/metricId",
@@ -3559,7 +3559,7 @@ impl QualityMetric {
                     seen[0usize] = true;
                 }
                 "formula" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/formula",
@@ -3569,7 +3569,7 @@ impl QualityMetric {
                     seen[1usize] = true;
                 }
                 "unit" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/unit",
@@ -3578,7 +3578,7 @@ impl QualityMetric {
                     );
                 }
                 "target" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/target",
@@ -3597,7 +3597,7 @@ impl QualityMetric {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -3611,7 +3611,7 @@ impl QualityMetric {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "metricId",
                 },
             );
@@ -3620,7 +3620,7 @@ impl QualityMetric {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "formula",
                 },
             );
@@ -3669,15 +3669,15 @@ impl ContractVerificationIntegrityAlgorithm {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3696,25 +3696,25 @@ impl ContractVerificationIntegrityAlgorithm {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some("SHA256" | "SHA512" | "BLAKE2B") => {}
@@ -3722,7 +3722,7 @@ impl ContractVerificationIntegrityAlgorithm {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -3732,7 +3732,7 @@ impl ContractVerificationIntegrityAlgorithm {
                 out.push(
                     location,
                     "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -3783,15 +3783,15 @@ impl ContractVerificationIntegrity {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3810,31 +3810,31 @@ impl ContractVerificationIntegrity {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -3844,7 +3844,7 @@ impl ContractVerificationIntegrity {
             let location = &location.key(key);
             match key.as_str() {
                 "hash" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/hash",
@@ -3860,7 +3860,7 @@ impl ContractVerificationIntegrity {
                     );
                 }
                 "signedBy" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signedBy",
@@ -3869,7 +3869,7 @@ impl ContractVerificationIntegrity {
                     );
                 }
                 "signature" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signature",
@@ -3880,7 +3880,7 @@ impl ContractVerificationIntegrity {
                 "publicKeyEndpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -3892,7 +3892,7 @@ impl ContractVerificationIntegrity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -3903,7 +3903,7 @@ impl ContractVerificationIntegrity {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -3933,12 +3933,12 @@ pub struct ContractVerificationValidity {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime`
     #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
-    pub expiration_time: ::std::option::Option<crate::runtime::DateTime>,
+    pub expiration_time: ::std::option::Option<::deg_contracts_runtime::DateTime>,
     /// When validity was last checked.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt`
     #[serde(rename = "lastVerifiedAt", default, skip_serializing_if = "Option::is_none")]
-    pub last_verified_at: ::std::option::Option<crate::runtime::DateTime>,
+    pub last_verified_at: ::std::option::Option<::deg_contracts_runtime::DateTime>,
 }
 impl ContractVerificationValidity {
     /// Where the schema of this type is written, as `file#pointer`.
@@ -3946,15 +3946,15 @@ impl ContractVerificationValidity {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -3973,31 +3973,31 @@ impl ContractVerificationValidity {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -4009,7 +4009,7 @@ impl ContractVerificationValidity {
                 "revocationCheckEndpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -4021,7 +4021,7 @@ impl ContractVerificationValidity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -4031,7 +4031,7 @@ impl ContractVerificationValidity {
                 "expirationTime" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -4043,7 +4043,7 @@ impl ContractVerificationValidity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -4053,7 +4053,7 @@ impl ContractVerificationValidity {
                 "lastVerifiedAt" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -4065,7 +4065,7 @@ impl ContractVerificationValidity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -4076,7 +4076,7 @@ impl ContractVerificationValidity {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -4122,15 +4122,15 @@ impl ContractVerificationAuthenticity {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -4149,31 +4149,31 @@ impl ContractVerificationAuthenticity {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -4201,7 +4201,7 @@ impl ContractVerificationAuthenticity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/participantVerifications",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -4215,7 +4215,7 @@ impl ContractVerificationAuthenticity {
                                 let location = &location.index(index);
                                 match value.as_str() {
                                     ::std::option::Option::Some(text) => {
-                                        crate::runtime::check_format(
+                                        ::deg_contracts_runtime::check_format(
                                             text,
                                             "uri",
                                             location,
@@ -4227,7 +4227,7 @@ impl ContractVerificationAuthenticity {
                                         out.push(
                                             location,
                                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items",
-                                            || crate::runtime::ErrorKind::Type {
+                                            || ::deg_contracts_runtime::ErrorKind::Type {
                                                 expected: "a string",
                                             },
                                         )
@@ -4242,7 +4242,7 @@ impl ContractVerificationAuthenticity {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -4253,7 +4253,7 @@ impl ContractVerificationAuthenticity {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -4298,15 +4298,15 @@ impl ContractVerification {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -4325,31 +4325,31 @@ impl ContractVerification {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -4383,7 +4383,7 @@ impl ContractVerification {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -4424,7 +4424,7 @@ pub struct ParticipantVerification {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt`
     #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
-    pub verified_at: ::std::option::Option<crate::runtime::DateTime>,
+    pub verified_at: ::std::option::Option<::deg_contracts_runtime::DateTime>,
 }
 impl ParticipantVerification {
     /// Where the schema of this type is written, as `file#pointer`.
@@ -4432,15 +4432,15 @@ impl ParticipantVerification {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -4459,31 +4459,31 @@ impl ParticipantVerification {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -4494,7 +4494,7 @@ impl ParticipantVerification {
             let location = &location.key(key);
             match key.as_str() {
                 "era" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/era",
@@ -4504,7 +4504,7 @@ impl ParticipantVerification {
                     seen[0usize] = true;
                 }
                 "publicKeyId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/publicKeyId",
@@ -4513,7 +4513,7 @@ impl ParticipantVerification {
                     );
                 }
                 "namespace" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/namespace",
@@ -4525,7 +4525,7 @@ impl ParticipantVerification {
                 "verificationEndpoint" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "uri",
                                 location,
@@ -4537,7 +4537,7 @@ impl ParticipantVerification {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -4548,7 +4548,7 @@ impl ParticipantVerification {
                 "verifiedAt" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -4560,7 +4560,7 @@ impl ParticipantVerification {
                             out.push(
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -4571,7 +4571,7 @@ impl ParticipantVerification {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -4585,7 +4585,7 @@ impl ParticipantVerification {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "era",
                 },
             );
@@ -4594,7 +4594,7 @@ impl ParticipantVerification {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "namespace",
                 },
             );
@@ -4603,7 +4603,7 @@ impl ParticipantVerification {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "verificationEndpoint",
                 },
             );
@@ -4677,15 +4677,15 @@ impl RicardianContract {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -4704,31 +4704,31 @@ impl RicardianContract {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -4738,7 +4738,7 @@ impl RicardianContract {
             let location = &location.key(key);
             match key.as_str() {
                 "humanReadableText" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableText",
@@ -4747,7 +4747,7 @@ impl RicardianContract {
                     );
                 }
                 "humanReadableTextHash" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableTextHash",
@@ -4756,7 +4756,7 @@ impl RicardianContract {
                     );
                 }
                 "machineReadableHash" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/machineReadableHash",
@@ -4765,7 +4765,7 @@ impl RicardianContract {
                     );
                 }
                 "combinedHash" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/combinedHash",
@@ -4774,7 +4774,7 @@ impl RicardianContract {
                     );
                 }
                 "legalJurisdiction" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/legalJurisdiction",
@@ -4783,7 +4783,7 @@ impl RicardianContract {
                     );
                 }
                 "contractVersion" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/contractVersion",
@@ -4792,7 +4792,7 @@ impl RicardianContract {
                     );
                 }
                 "templateId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/templateId",
@@ -4804,7 +4804,7 @@ impl RicardianContract {
                     out.push(
                         location,
                         "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -4816,7 +4816,7 @@ impl RicardianContract {
         }
     }
 }
-/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+/// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
 #[doc(hidden)]
 pub mod seeds {
     #[derive(Clone, Copy)]
@@ -4827,7 +4827,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::EnergyContractStatus::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::EnergyContractStatus::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -4858,14 +4858,16 @@ pub mod seeds {
             map: &mut A,
         ) -> ::std::result::Result<(), A::Error> {
             let _ = key;
-            map.next_value_seed(crate::runtime::fast::ANY)?;
+            map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
             ::std::result::Result::Ok(())
         }
         /// Checks what the members together must satisfy.
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -4898,7 +4900,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = EnergyContractInputParametersState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -4946,7 +4948,7 @@ pub mod seeds {
             match key {
                 "contractId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
@@ -4954,7 +4956,7 @@ pub mod seeds {
                 }
                 "roles" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::ContractRole,
                         min_items: ::std::option::Option::Some(1u64),
                         max_items: ::std::option::Option::None,
@@ -4968,7 +4970,7 @@ pub mod seeds {
                 }
                 "createdAt" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -4982,7 +4984,7 @@ pub mod seeds {
                 }
                 "inputSignals" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::InputSignal,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -4990,7 +4992,7 @@ pub mod seeds {
                 }
                 "telemetrySources" => {
                     self.seen[6usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::TelemetrySource,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -5021,15 +5023,17 @@ pub mod seeds {
                     )?;
                 }
                 "@context" => {
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
                 "@type" => {
                     map.next_value_seed(
-                        crate::runtime::fast::JsonLdTypeSeed("EnergyContract"),
+                        ::deg_contracts_runtime::fast::JsonLdTypeSeed("EnergyContract"),
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5038,7 +5042,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5071,7 +5077,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = EnergyContractState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5086,7 +5092,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::ContractRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::ContractRoleRole::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5117,14 +5123,16 @@ pub mod seeds {
             map: &mut A,
         ) -> ::std::result::Result<(), A::Error> {
             let _ = key;
-            map.next_value_seed(crate::runtime::fast::ANY)?;
+            map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
             ::std::result::Result::Ok(())
         }
         /// Checks what the members together must satisfy.
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5157,7 +5165,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractRoleRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5200,7 +5208,7 @@ pub mod seeds {
                 "filledBy" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                        ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -5209,7 +5217,7 @@ pub mod seeds {
                 }
                 "filled" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::BoolSeed)?;
                 }
                 "roleInputs" => {
                     self.seen[3usize] = true;
@@ -5218,7 +5226,9 @@ pub mod seeds {
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5227,7 +5237,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5260,7 +5272,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractRoleState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5275,7 +5287,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::RoleInputType::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::RoleInputType::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5314,11 +5326,11 @@ pub mod seeds {
                 }
                 "required" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::BoolSeed)?;
                 }
                 "description" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5326,10 +5338,12 @@ pub mod seeds {
                 }
                 "value" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5338,7 +5352,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5371,7 +5387,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = RoleInputState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5386,7 +5402,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::InputSignalSignalType::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::InputSignalSignalType::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5419,7 +5435,7 @@ pub mod seeds {
             match key {
                 "era" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5427,14 +5443,14 @@ pub mod seeds {
                 }
                 "endpoint" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
             }
             ::std::result::Result::Ok(())
@@ -5443,7 +5459,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5476,7 +5494,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = InputSignalSourceState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5491,7 +5509,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::InputSignalFormat::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::InputSignalFormat::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5531,7 +5549,7 @@ pub mod seeds {
             match key {
                 "signalId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5557,7 +5575,7 @@ pub mod seeds {
                 }
                 "refreshInterval" => {
                     self.seen[4usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5565,14 +5583,16 @@ pub mod seeds {
                 }
                 "description" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5581,7 +5601,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5614,7 +5636,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = InputSignalState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5629,7 +5651,9 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::TelemetrySourceSourceType::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(
+                    super::TelemetrySourceSourceType::VALUES,
+                )
                 .deserialize(deserializer)
         }
     }
@@ -5662,7 +5686,7 @@ pub mod seeds {
             match key {
                 "era" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5670,7 +5694,7 @@ pub mod seeds {
                 }
                 "meterId" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5678,14 +5702,14 @@ pub mod seeds {
                 }
                 "endpoint" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
             }
             ::std::result::Result::Ok(())
@@ -5694,7 +5718,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5727,7 +5753,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = TelemetrySourceSourceState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5742,7 +5768,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::TelemetrySourceFormat::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::TelemetrySourceFormat::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5783,7 +5809,7 @@ pub mod seeds {
             match key {
                 "sourceId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5803,7 +5829,7 @@ pub mod seeds {
                 }
                 "endpoint" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5817,7 +5843,7 @@ pub mod seeds {
                 }
                 "refreshInterval" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -5825,8 +5851,8 @@ pub mod seeds {
                 }
                 "fields" => {
                     self.seen[6usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
-                        items: crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
+                        items: ::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -5836,7 +5862,9 @@ pub mod seeds {
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5845,7 +5873,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5878,7 +5908,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = TelemetrySourceState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5914,7 +5944,7 @@ pub mod seeds {
             match key {
                 "flows" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::RevenueFlow,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -5922,10 +5952,12 @@ pub mod seeds {
                 }
                 "netZero" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::BoolSeed)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::BoolSeed)?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -5934,7 +5966,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -5967,7 +6001,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = RevenueFlowLogicState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -5982,7 +6016,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::RevenueFlowFrom::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::RevenueFlowFrom::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5994,7 +6028,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::RevenueFlowTo::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::RevenueFlowTo::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -6039,7 +6073,7 @@ pub mod seeds {
                 }
                 "formula" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
@@ -6047,14 +6081,16 @@ pub mod seeds {
                 }
                 "description" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6063,7 +6099,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6096,7 +6134,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = RevenueFlowState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6132,14 +6170,16 @@ pub mod seeds {
             match key {
                 "metrics" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::QualityMetric,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6148,7 +6188,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6181,7 +6223,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = QualityMetricLogicState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6196,7 +6238,9 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::QualityMetricPenaltyAppliedTo::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(
+                    super::QualityMetricPenaltyAppliedTo::VALUES,
+                )
                 .deserialize(deserializer)
         }
     }
@@ -6229,7 +6273,7 @@ pub mod seeds {
             match key {
                 "formula" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6242,7 +6286,9 @@ pub mod seeds {
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6251,7 +6297,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6284,7 +6332,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = QualityMetricPenaltyState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6326,7 +6374,7 @@ pub mod seeds {
             match key {
                 "metricId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6334,7 +6382,7 @@ pub mod seeds {
                 }
                 "formula" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6342,7 +6390,7 @@ pub mod seeds {
                 }
                 "unit" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6350,7 +6398,7 @@ pub mod seeds {
                 }
                 "target" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6363,7 +6411,9 @@ pub mod seeds {
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6372,7 +6422,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6405,7 +6457,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = QualityMetricState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6421,7 +6473,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(
+            ::deg_contracts_runtime::fast::EnumSeed(
                     super::ContractVerificationIntegrityAlgorithm::VALUES,
                 )
                 .deserialize(deserializer)
@@ -6462,7 +6514,7 @@ pub mod seeds {
             match key {
                 "hash" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6476,7 +6528,7 @@ pub mod seeds {
                 }
                 "signedBy" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6484,7 +6536,7 @@ pub mod seeds {
                 }
                 "signature" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6492,14 +6544,16 @@ pub mod seeds {
                 }
                 "publicKeyEndpoint" => {
                     self.seen[4usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6508,7 +6562,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6541,7 +6597,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractVerificationIntegrityState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6581,7 +6637,7 @@ pub mod seeds {
             match key {
                 "revocationCheckEndpoint" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6589,7 +6645,7 @@ pub mod seeds {
                 }
                 "expirationTime" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6597,14 +6653,16 @@ pub mod seeds {
                 }
                 "lastVerifiedAt" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6613,7 +6671,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6646,7 +6706,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractVerificationValidityState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6685,7 +6745,7 @@ pub mod seeds {
             match key {
                 "participantVerifications" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_contract_v1::seeds::ParticipantVerification,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -6693,8 +6753,8 @@ pub mod seeds {
                 }
                 "membershipCheckEndpoints" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
-                        items: crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
+                        items: ::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::Some("uri"),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -6704,7 +6764,9 @@ pub mod seeds {
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6713,7 +6775,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6746,7 +6810,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractVerificationAuthenticityState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6799,7 +6863,9 @@ pub mod seeds {
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6808,7 +6874,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6841,7 +6909,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ContractVerificationState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -6883,7 +6951,7 @@ pub mod seeds {
             match key {
                 "era" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6891,7 +6959,7 @@ pub mod seeds {
                 }
                 "publicKeyId" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6899,7 +6967,7 @@ pub mod seeds {
                 }
                 "namespace" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6907,7 +6975,7 @@ pub mod seeds {
                 }
                 "verificationEndpoint" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("uri"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -6915,14 +6983,16 @@ pub mod seeds {
                 }
                 "verifiedAt" => {
                     self.seen[4usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -6931,7 +7001,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 2usize, 3usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -6964,7 +7036,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = ParticipantVerificationState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -7008,7 +7080,7 @@ pub mod seeds {
             match key {
                 "humanReadableText" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7016,7 +7088,7 @@ pub mod seeds {
                 }
                 "humanReadableTextHash" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7024,7 +7096,7 @@ pub mod seeds {
                 }
                 "machineReadableHash" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7032,7 +7104,7 @@ pub mod seeds {
                 }
                 "combinedHash" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7040,7 +7112,7 @@ pub mod seeds {
                 }
                 "legalJurisdiction" => {
                     self.seen[4usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7048,7 +7120,7 @@ pub mod seeds {
                 }
                 "contractVersion" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -7056,14 +7128,16 @@ pub mod seeds {
                 }
                 "templateId" => {
                     self.seen[6usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -7072,7 +7146,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -7105,7 +7181,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = RicardianContractState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }

@@ -52,15 +52,15 @@ impl EnergyTradeDeliveryDeliveryStatus {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -79,25 +79,25 @@ impl EnergyTradeDeliveryDeliveryStatus {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -107,7 +107,7 @@ impl EnergyTradeDeliveryDeliveryStatus {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -117,7 +117,7 @@ impl EnergyTradeDeliveryDeliveryStatus {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -176,15 +176,15 @@ impl EnergyTradeDeliveryDeliveryMode {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -203,25 +203,25 @@ impl EnergyTradeDeliveryDeliveryMode {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -231,7 +231,7 @@ impl EnergyTradeDeliveryDeliveryMode {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -241,7 +241,7 @@ impl EnergyTradeDeliveryDeliveryMode {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -285,7 +285,7 @@ pub struct EnergyTradeDelivery {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delivery_start_time: ::std::option::Option<crate::runtime::DateTime>,
+    pub delivery_start_time: ::std::option::Option<::deg_contracts_runtime::DateTime>,
     /// When delivery ended; null while it goes on.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime`
@@ -293,10 +293,10 @@ pub struct EnergyTradeDelivery {
         rename = "deliveryEndTime",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub delivery_end_time: ::std::option::Option<
-        crate::runtime::Nullable<crate::runtime::DateTime>,
+        ::deg_contracts_runtime::Nullable<::deg_contracts_runtime::DateTime>,
     >,
     /// Readings of the source and target meters during delivery.
     ///
@@ -336,13 +336,13 @@ pub struct EnergyTradeDelivery {
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated`
     #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
-    pub last_updated: ::std::option::Option<crate::runtime::DateTime>,
+    pub last_updated: ::std::option::Option<::deg_contracts_runtime::DateTime>,
     ///The JSON-LD context, as written.
     #[serde(
         rename = "@context",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub context: ::std::option::Option<::serde_json::Value>,
     ///The JSON-LD type, as written.
@@ -350,7 +350,7 @@ pub struct EnergyTradeDelivery {
         rename = "@type",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::present"
+        deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
 }
@@ -360,15 +360,15 @@ impl EnergyTradeDelivery {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -387,31 +387,31 @@ impl EnergyTradeDelivery {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -441,7 +441,7 @@ impl EnergyTradeDelivery {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -451,7 +451,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -461,7 +461,7 @@ impl EnergyTradeDelivery {
                 "deliveryStartTime" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -473,7 +473,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -486,7 +486,7 @@ impl EnergyTradeDelivery {
                         value => {
                             match value.as_str() {
                                 ::std::option::Option::Some(text) => {
-                                    crate::runtime::check_format(
+                                    ::deg_contracts_runtime::check_format(
                                         text,
                                         "date-time",
                                         location,
@@ -498,7 +498,7 @@ impl EnergyTradeDelivery {
                                     out.push(
                                         location,
                                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime",
-                                        || crate::runtime::ErrorKind::Type {
+                                        || ::deg_contracts_runtime::ErrorKind::Type {
                                             expected: "a string",
                                         },
                                     )
@@ -526,7 +526,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/meterReadings",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -552,7 +552,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/telemetry",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -560,7 +560,7 @@ impl EnergyTradeDelivery {
                     }
                 }
                 "settlementCycleId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycleId",
@@ -587,7 +587,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycles",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -597,7 +597,7 @@ impl EnergyTradeDelivery {
                 "lastUpdated" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -609,7 +609,7 @@ impl EnergyTradeDelivery {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -618,7 +618,7 @@ impl EnergyTradeDelivery {
                 }
                 "@context" => {}
                 "@type" => {
-                    crate::runtime::check_jsonld_type(
+                    ::deg_contracts_runtime::check_jsonld_type(
                         value,
                         "EnergyTradeDelivery",
                         location,
@@ -630,7 +630,7 @@ impl EnergyTradeDelivery {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -651,7 +651,7 @@ pub struct MeterReading {
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp`
     #[serde(rename = "timestamp")]
-    pub timestamp: crate::runtime::DateTime,
+    pub timestamp: ::deg_contracts_runtime::DateTime,
     /// The seller's meter, in kWh.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading`
@@ -674,15 +674,15 @@ impl MeterReading {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -698,31 +698,31 @@ impl MeterReading {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -735,7 +735,7 @@ impl MeterReading {
                 "timestamp" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -747,7 +747,7 @@ impl MeterReading {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -762,7 +762,7 @@ impl MeterReading {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -772,7 +772,7 @@ impl MeterReading {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -786,7 +786,7 @@ impl MeterReading {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -796,7 +796,7 @@ impl MeterReading {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -804,7 +804,7 @@ impl MeterReading {
                     }
                 }
                 "energyFlow" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_number(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/energyFlow",
@@ -816,7 +816,7 @@ impl MeterReading {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -830,7 +830,7 @@ impl MeterReading {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "timestamp",
                 },
             );
@@ -846,7 +846,7 @@ pub struct TelemetryEvent {
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime`
     #[serde(rename = "eventTime")]
-    pub event_time: crate::runtime::DateTime,
+    pub event_time: ::deg_contracts_runtime::DateTime,
     /// The measurements, as schema.org quantitative values.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/metrics`
@@ -859,15 +859,15 @@ impl TelemetryEvent {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -886,31 +886,31 @@ impl TelemetryEvent {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -923,7 +923,7 @@ impl TelemetryEvent {
                 "eventTime" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -935,7 +935,7 @@ impl TelemetryEvent {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -962,7 +962,7 @@ impl TelemetryEvent {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/metrics",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "an array",
                                 },
                             )
@@ -974,7 +974,7 @@ impl TelemetryEvent {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -988,7 +988,7 @@ impl TelemetryEvent {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "eventTime",
                 },
             );
@@ -997,7 +997,7 @@ impl TelemetryEvent {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "metrics",
                 },
             );
@@ -1070,15 +1070,15 @@ impl TelemetryMetricName {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1097,25 +1097,25 @@ impl TelemetryMetricName {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -1126,7 +1126,7 @@ impl TelemetryMetricName {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1136,7 +1136,7 @@ impl TelemetryMetricName {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1171,15 +1171,15 @@ impl TelemetryMetric {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1198,31 +1198,31 @@ impl TelemetryMetric {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1241,7 +1241,7 @@ impl TelemetryMetric {
                     seen[0usize] = true;
                 }
                 "value" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_number(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/value",
@@ -1251,7 +1251,7 @@ impl TelemetryMetric {
                     seen[1usize] = true;
                 }
                 "unitCode" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/unitCode",
@@ -1264,7 +1264,7 @@ impl TelemetryMetric {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1278,7 +1278,7 @@ impl TelemetryMetric {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "name",
                 },
             );
@@ -1287,7 +1287,7 @@ impl TelemetryMetric {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "value",
                 },
             );
@@ -1296,7 +1296,7 @@ impl TelemetryMetric {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "unitCode",
                 },
             );
@@ -1354,15 +1354,15 @@ impl SettlementCycleStatus {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1381,25 +1381,25 @@ impl SettlementCycleStatus {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         match value.as_str() {
             ::std::option::Option::Some(
@@ -1409,7 +1409,7 @@ impl SettlementCycleStatus {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status/enum",
-                    || crate::runtime::ErrorKind::Enum {
+                    || ::deg_contracts_runtime::ErrorKind::Enum {
                         found: found.to_owned(),
                         allowed: Self::VALUES,
                     },
@@ -1419,7 +1419,7 @@ impl SettlementCycleStatus {
                 out.push(
                     location,
                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status",
-                    || crate::runtime::ErrorKind::Type {
+                    || ::deg_contracts_runtime::ErrorKind::Type {
                         expected: "a string",
                     },
                 )
@@ -1441,12 +1441,12 @@ pub struct SettlementCycle {
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime`
     #[serde(rename = "startTime")]
-    pub start_time: crate::runtime::DateTime,
+    pub start_time: ::deg_contracts_runtime::DateTime,
     /// End of the billed period.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime`
     #[serde(rename = "endTime")]
-    pub end_time: crate::runtime::DateTime,
+    pub end_time: ::deg_contracts_runtime::DateTime,
     /// Whether the cycle has been paid.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status`
@@ -1476,15 +1476,15 @@ impl SettlementCycle {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1503,31 +1503,31 @@ impl SettlementCycle {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1538,7 +1538,7 @@ impl SettlementCycle {
             let location = &location.key(key);
             match key.as_str() {
                 "cycleId" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/cycleId",
@@ -1550,7 +1550,7 @@ impl SettlementCycle {
                 "startTime" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -1562,7 +1562,7 @@ impl SettlementCycle {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -1573,7 +1573,7 @@ impl SettlementCycle {
                 "endTime" => {
                     match value.as_str() {
                         ::std::option::Option::Some(text) => {
-                            crate::runtime::check_format(
+                            ::deg_contracts_runtime::check_format(
                                 text,
                                 "date-time",
                                 location,
@@ -1585,7 +1585,7 @@ impl SettlementCycle {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a string",
                                 },
                             )
@@ -1608,7 +1608,7 @@ impl SettlementCycle {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -1618,7 +1618,7 @@ impl SettlementCycle {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -1626,7 +1626,7 @@ impl SettlementCycle {
                     }
                 }
                 "currency" => {
-                    crate::runtime::expect_type(
+                    ::deg_contracts_runtime::expect_type(
                         value.is_string(),
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/currency",
@@ -1645,7 +1645,7 @@ impl SettlementCycle {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1659,7 +1659,7 @@ impl SettlementCycle {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "cycleId",
                 },
             );
@@ -1668,7 +1668,7 @@ impl SettlementCycle {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "startTime",
                 },
             );
@@ -1677,7 +1677,7 @@ impl SettlementCycle {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "endTime",
                 },
             );
@@ -1686,7 +1686,7 @@ impl SettlementCycle {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || crate::runtime::ErrorKind::Required {
+                || ::deg_contracts_runtime::ErrorKind::Required {
                     property: "status",
                 },
             );
@@ -1719,15 +1719,15 @@ impl SettlementBreakdown {
     /// Validates a JSON value against the schema, collecting every error.
     pub fn validate(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-        let mut out = crate::runtime::Collector::all();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+        let mut out = ::deg_contracts_runtime::Collector::all();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         out.finish()
     }
     /// Whether a JSON value satisfies the schema; stops at the first error.
     pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = crate::runtime::Collector::fail_fast();
-        Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
         !out.failed()
     }
     /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
@@ -1746,31 +1746,31 @@ impl SettlementBreakdown {
     /// Validates a JSON value, then reads it into this type.
     pub fn parse(
         value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-        Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
         <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(crate::runtime::ParseError::Json)
+            .map_err(::deg_contracts_runtime::ParseError::Json)
     }
     /// Parses JSON bytes, validates them, and reads them into this type.
     pub fn from_slice(
         bytes: &[u8],
-    ) -> ::std::result::Result<Self, crate::runtime::ParseError> {
+    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
         let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(crate::runtime::ParseError::Json)?;
+            .map_err(::deg_contracts_runtime::ParseError::Json)?;
         Self::parse(&value)
     }
     /// Reports every violation in `value` at `location` into `out`.
     #[doc(hidden)]
     pub fn check(
         value: &::serde_json::Value,
-        location: &crate::runtime::Location<'_>,
-        out: &mut crate::runtime::Collector,
+        location: &::deg_contracts_runtime::Location<'_>,
+        out: &mut ::deg_contracts_runtime::Collector,
     ) {
         let ::std::option::Option::Some(object) = value.as_object() else {
             out.push(
                 location,
                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown",
-                || crate::runtime::ErrorKind::Type {
+                || ::deg_contracts_runtime::ErrorKind::Type {
                     expected: "an object",
                 },
             );
@@ -1786,7 +1786,7 @@ impl SettlementBreakdown {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -1796,7 +1796,7 @@ impl SettlementBreakdown {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -1810,7 +1810,7 @@ impl SettlementBreakdown {
                                 out.push(
                                     location,
                                     "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges/minimum",
-                                    || crate::runtime::ErrorKind::Minimum {
+                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
                                         limit: 0.0,
                                     },
                                 );
@@ -1820,7 +1820,7 @@ impl SettlementBreakdown {
                             out.push(
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges",
-                                || crate::runtime::ErrorKind::Type {
+                                || ::deg_contracts_runtime::ErrorKind::Type {
                                     expected: "a number",
                                 },
                             )
@@ -1831,7 +1831,7 @@ impl SettlementBreakdown {
                     out.push(
                         location,
                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/additionalProperties",
-                        || crate::runtime::ErrorKind::UnknownProperty {
+                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                             property: key.clone(),
                         },
                     )
@@ -1843,7 +1843,7 @@ impl SettlementBreakdown {
         }
     }
 }
-/// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+/// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
 #[doc(hidden)]
 pub mod seeds {
     #[derive(Clone, Copy)]
@@ -1854,7 +1854,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(
+            ::deg_contracts_runtime::fast::EnumSeed(
                     super::EnergyTradeDeliveryDeliveryStatus::VALUES,
                 )
                 .deserialize(deserializer)
@@ -1868,7 +1868,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(
+            ::deg_contracts_runtime::fast::EnumSeed(
                     super::EnergyTradeDeliveryDeliveryMode::VALUES,
                 )
                 .deserialize(deserializer)
@@ -1926,7 +1926,7 @@ pub mod seeds {
                 }
                 "deliveredQuantity" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -1934,7 +1934,7 @@ pub mod seeds {
                 }
                 "deliveryStartTime" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -1943,7 +1943,7 @@ pub mod seeds {
                 "deliveryEndTime" => {
                     self.seen[4usize] = true;
                     map.next_value_seed(
-                        crate::runtime::fast::NullableSeed(crate::runtime::fast::StrSeed {
+                        ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
                             format: ::std::option::Option::Some("date-time"),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
@@ -1952,7 +1952,7 @@ pub mod seeds {
                 }
                 "meterReadings" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_trade_delivery_v1::seeds::MeterReading,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -1960,7 +1960,7 @@ pub mod seeds {
                 }
                 "telemetry" => {
                     self.seen[6usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_trade_delivery_v1::seeds::TelemetryEvent,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -1968,7 +1968,7 @@ pub mod seeds {
                 }
                 "settlementCycleId" => {
                     self.seen[7usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -1976,7 +1976,7 @@ pub mod seeds {
                 }
                 "settlementCycles" => {
                     self.seen[8usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_trade_delivery_v1::seeds::SettlementCycle,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -1984,22 +1984,26 @@ pub mod seeds {
                 }
                 "lastUpdated" => {
                     self.seen[9usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 "@context" => {
-                    map.next_value_seed(crate::runtime::fast::ANY)?;
+                    map.next_value_seed(::deg_contracts_runtime::fast::ANY)?;
                 }
                 "@type" => {
                     map.next_value_seed(
-                        crate::runtime::fast::JsonLdTypeSeed("EnergyTradeDelivery"),
+                        ::deg_contracts_runtime::fast::JsonLdTypeSeed(
+                            "EnergyTradeDelivery",
+                        ),
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2008,7 +2012,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2041,7 +2047,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = EnergyTradeDeliveryState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2082,7 +2088,7 @@ pub mod seeds {
             match key {
                 "timestamp" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2090,7 +2096,7 @@ pub mod seeds {
                 }
                 "sourceReading" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -2098,7 +2104,7 @@ pub mod seeds {
                 }
                 "targetReading" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -2106,14 +2112,16 @@ pub mod seeds {
                 }
                 "energyFlow" => {
                     self.seen[3usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::None,
                         maximum: ::std::option::Option::None,
                         integer: false,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2122,7 +2130,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2155,7 +2165,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = MeterReadingState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2191,7 +2201,7 @@ pub mod seeds {
             match key {
                 "eventTime" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2199,14 +2209,16 @@ pub mod seeds {
                 }
                 "metrics" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::ArraySeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: crate::energy_trade_delivery_v1::seeds::TelemetryMetric,
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2215,7 +2227,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2248,7 +2262,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = TelemetryEventState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2263,7 +2277,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::TelemetryMetricName::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::TelemetryMetricName::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -2302,7 +2316,7 @@ pub mod seeds {
                 }
                 "value" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::None,
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -2310,14 +2324,16 @@ pub mod seeds {
                 }
                 "unitCode" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2326,7 +2342,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2359,7 +2377,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = TelemetryMetricState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2374,7 +2392,7 @@ pub mod seeds {
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            crate::runtime::fast::EnumSeed(super::SettlementCycleStatus::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::SettlementCycleStatus::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -2415,7 +2433,7 @@ pub mod seeds {
             match key {
                 "cycleId" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2423,7 +2441,7 @@ pub mod seeds {
                 }
                 "startTime" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2431,7 +2449,7 @@ pub mod seeds {
                 }
                 "endTime" => {
                     self.seen[2usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::Some("date-time"),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2445,7 +2463,7 @@ pub mod seeds {
                 }
                 "amount" => {
                     self.seen[4usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -2453,7 +2471,7 @@ pub mod seeds {
                 }
                 "currency" => {
                     self.seen[5usize] = true;
-                    map.next_value_seed(crate::runtime::fast::StrSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
@@ -2466,7 +2484,9 @@ pub mod seeds {
                     )?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2475,7 +2495,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[0usize, 1usize, 2usize, 3usize];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2508,7 +2530,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = SettlementCycleState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }
@@ -2544,7 +2566,7 @@ pub mod seeds {
             match key {
                 "energyCost" => {
                     self.seen[0usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
@@ -2552,14 +2574,16 @@ pub mod seeds {
                 }
                 "wheelingCharges" => {
                     self.seen[1usize] = true;
-                    map.next_value_seed(crate::runtime::fast::NumberSeed {
+                    map.next_value_seed(::deg_contracts_runtime::fast::NumberSeed {
                         minimum: ::std::option::Option::Some(0.0),
                         maximum: ::std::option::Option::None,
                         integer: false,
                     })?;
                 }
                 _ => {
-                    return ::std::result::Result::Err(crate::runtime::fast::reject());
+                    return ::std::result::Result::Err(
+                        ::deg_contracts_runtime::fast::reject(),
+                    );
                 }
             }
             ::std::result::Result::Ok(())
@@ -2568,7 +2592,9 @@ pub mod seeds {
         pub fn finish<E: ::serde::de::Error>(self) -> ::std::result::Result<(), E> {
             const REQUIRED: &[usize] = &[];
             if REQUIRED.iter().any(|&index| !self.seen[index]) {
-                return ::std::result::Result::Err(crate::runtime::fast::reject());
+                return ::std::result::Result::Err(
+                    ::deg_contracts_runtime::fast::reject(),
+                );
             }
             ::std::result::Result::Ok(())
         }
@@ -2601,7 +2627,7 @@ pub mod seeds {
         ) -> ::std::result::Result<Self::Value, A::Error> {
             let mut state = SettlementBreakdownState::new();
             while let ::std::option::Option::Some(key) = map
-                .next_key::<crate::runtime::fast::Key<'de>>()?
+                .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
                 state.entry(key.as_str(), &mut map)?;
             }

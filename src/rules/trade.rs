@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::contract::{BUYER, Contract, GRID_OPERATOR, Role, SELLER};
 use crate::finding::{Finding, Rule};
-use crate::schema::runtime::DateTime;
+use deg_contracts_runtime::DateTime;
 
 pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     let buyer = contract.role(BUYER);

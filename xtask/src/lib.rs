@@ -16,7 +16,7 @@ pub mod resolve;
 pub mod synth;
 pub mod write;
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use error::{CodegenError, CodegenErrors, Warning};
 use write::Report;
@@ -32,6 +32,13 @@ pub struct Options {
     pub entries: Vec<String>,
     /// Compare only; write nothing.
     pub check: bool,
+    /// The `deg-contracts-runtime` crate the generated crate depends on.
+    pub runtime: PathBuf,
+}
+
+/// This workspace's runtime crate, the default dependency of generated crates.
+pub fn workspace_runtime() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/runtime")
 }
 
 /// A successful run.
@@ -91,7 +98,8 @@ pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
         errors: error.into(),
         warnings: warnings.clone(),
     };
-    let mut files = emit::emit(&lowered.krate).map_err(|error| fail(error, &warnings))?;
+    let runtime = relative_path(&options.out, &options.runtime);
+    let mut files = emit::emit(&lowered.krate, &runtime).map_err(|error| fail(error, &warnings))?;
     files.extend(bundle::bundle(&lowered.krate, &loaded.set));
     let report = write::write(&options.out, &files, options.check)
         .map_err(|error| fail(error, &warnings))?;
@@ -109,4 +117,64 @@ pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
         report,
         types,
     })
+}
+
+/// `target` as a path relative to `base`, with `/` separators, so a manifest written under
+/// `base` names it the same way on every machine. Falls back to the absolute path when the two
+/// share no root (another drive).
+fn relative_path(base: &Path, target: &Path) -> String {
+    let (Ok(base), Ok(target)) = (std::path::absolute(base), std::path::absolute(target)) else {
+        return target.to_string_lossy().replace('\\', "/");
+    };
+    let (base, target) = (normalise(&base), normalise(&target));
+    if base.first() != target.first() {
+        return target
+            .iter()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".into(), base.len() - common);
+    let downs = target[common..]
+        .iter()
+        .map(|part| part.as_os_str().to_string_lossy());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
+}
+
+/// The path's components with `.` dropped and `..` applied.
+fn normalise(path: &Path) -> Vec<Component<'_>> {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        assert_eq!(
+            relative_path(
+                Path::new("/w/generated"),
+                Path::new("/w/xtask/../core/runtime")
+            ),
+            "../core/runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/tmp/a/b"), Path::new("/w/core")),
+            "../../../w/core"
+        );
+        assert_eq!(relative_path(Path::new("/w"), Path::new("/w/core")), "core");
+    }
 }

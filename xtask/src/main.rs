@@ -88,6 +88,7 @@ fn codegen(
         out: out.unwrap_or_else(|| root.join("generated")),
         entries,
         check,
+        runtime: xtask::workspace_runtime(),
     };
     match xtask::codegen(&options) {
         Ok(outcome) => {

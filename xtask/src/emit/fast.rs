@@ -68,12 +68,12 @@ fn option_f64(value: Option<f64>) -> TokenStream {
 
 /// The seed expression for a node.
 fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
-    let fast = quote! { crate::runtime::fast };
+    let fast = quote! { ::deg_contracts_runtime::fast };
     let inner = match &node.shape {
         Shape::Any => return quote! { #fast::ANY },
         Shape::RoleInput(declared) => {
             let variant = format_ident!("{}", naming::camel(declared));
-            return quote! { #fast::RoleInputSeed(crate::runtime::InputType::#variant) };
+            return quote! { #fast::RoleInputSeed(::deg_contracts_runtime::InputType::#variant) };
         }
         Shape::Boolean => quote! { #fast::BoolSeed },
         Shape::Number(bounds) | Shape::Integer(bounds) => {
@@ -105,7 +105,7 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
                 ..node.clone()
             });
             quote! {
-                #fast::ValueSeed(|value: &::serde_json::Value, location: &crate::runtime::Location<'_>, out: &mut crate::runtime::Collector| { #body })
+                #fast::ValueSeed(|value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #body })
             }
         }
     };
@@ -131,7 +131,7 @@ pub fn emit(
         emit_type(def, &ty, kinds, role_inputs, check)
     });
     quote! {
-        /// Verdict-only validators that check while parsing; see `crate::runtime::fast`.
+        /// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
         #[doc(hidden)]
         pub mod seeds {
             #(#items)*
@@ -147,7 +147,7 @@ fn emit_type(
     check: &dyn Fn(&Node) -> TokenStream,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let fast = quote! { crate::runtime::fast };
+    let fast = quote! { ::deg_contracts_runtime::fast };
     let unit_seed = |body: TokenStream| {
         quote! {
             #[derive(Clone, Copy)]
@@ -191,7 +191,7 @@ fn emit_struct(
     kinds: &Kinds<'_>,
     check: &dyn Fn(&Node) -> TokenStream,
 ) -> Option<TokenStream> {
-    let fast = quote! { crate::runtime::fast };
+    let fast = quote! { ::deg_contracts_runtime::fast };
     let state = format_ident!("{}State", name);
     let count = object.fields.len();
     let mut arms = Vec::new();
@@ -385,7 +385,7 @@ fn emit_struct(
 
 /// A role union streams the variant its first member names; anything else is buffered.
 fn emit_union(name: &proc_macro2::Ident, union: &RoleUnion) -> TokenStream {
-    let fast = quote! { crate::runtime::fast };
+    let fast = quote! { ::deg_contracts_runtime::fast };
     let discriminator = &union.discriminator;
     let arms = union.variants.iter().map(|variant| {
         let values = &variant.values;

@@ -24,9 +24,9 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         #![doc = " `cargo xtask codegen`. Look types up by their JSON-LD `@type` with [`validate`],"]
         #![doc = " or use the typed modules directly."]
 
-        /// Errors, locations, formats and role-input support shared by every module.
-        #[rustfmt::skip]
-        pub mod runtime;
+        /// Errors, locations, formats and role-input support shared by every module: the
+        /// `deg-contracts-runtime` crate, re-exported so users need one dependency.
+        pub use ::deg_contracts_runtime as runtime;
         /// Validation by `@type` name.
         #[rustfmt::skip]
         pub mod registry;
@@ -49,7 +49,7 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
     quote! {
         #![doc = " Lookups by JSON-LD `@type`, so callers need not know the generated types."]
 
-        use crate::runtime::ValidationErrors;
+        use ::deg_contracts_runtime::ValidationErrors;
 
         /// The `@type` names of every JSON-LD typed schema, sorted.
         pub const TYPE_NAMES: &[&str] = &[#(#names),*];
@@ -77,7 +77,7 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
 
         /// The kinds of role the contract schema whose `@type` is `type_name` declares, with
         /// their inputs; `None` for unknown names and schemas without roles.
-        pub fn roles(type_name: &str) -> ::std::option::Option<&'static [crate::runtime::RoleSpec]> {
+        pub fn roles(type_name: &str) -> ::std::option::Option<&'static [::deg_contracts_runtime::RoleSpec]> {
             match type_name {
                 #(#role_arms)*
                 _ => ::std::option::Option::None,
@@ -176,9 +176,9 @@ fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStrea
                 let declared = format_ident!("{}", crate::naming::camel(declared));
                 let required = required.contains(name);
                 Some(quote! {
-                    crate::runtime::InputSpec {
+                    ::deg_contracts_runtime::InputSpec {
                         name: #name,
-                        declared: crate::runtime::InputType::#declared,
+                        declared: ::deg_contracts_runtime::InputType::#declared,
                         required: #required,
                     }
                 })
@@ -188,7 +188,7 @@ fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStrea
         None => quote! { ::std::option::Option::None },
     };
     quote! {
-        crate::runtime::RoleSpec {
+        ::deg_contracts_runtime::RoleSpec {
             values: &[#(#values),*],
             inputs: #inputs,
         }

@@ -19,7 +19,7 @@ pub fn value_type(node: &Node) -> TokenStream {
         Shape::Boolean => quote! { bool },
         Shape::Integer(_) | Shape::Number(_) => quote! { ::serde_json::Number },
         Shape::String(rules) if rules.format.as_deref() == Some("date-time") => {
-            quote! { crate::runtime::DateTime }
+            quote! { ::deg_contracts_runtime::DateTime }
         }
         Shape::String(_) => quote! { ::std::string::String },
         Shape::Named(ty) => path(ty),
@@ -31,11 +31,11 @@ pub fn value_type(node: &Node) -> TokenStream {
             let inner = match declared.as_str() {
                 "NUMBER" => quote! { ::serde_json::Number },
                 "STRING" => quote! { ::std::string::String },
-                "DATE_TIME" => quote! { crate::runtime::DateTime },
+                "DATE_TIME" => quote! { ::deg_contracts_runtime::DateTime },
                 "BOOLEAN" => quote! { bool },
                 _ => quote! { ::serde_json::Value },
             };
-            quote! { crate::runtime::RoleInputSlot<#inner> }
+            quote! { ::deg_contracts_runtime::RoleInputSlot<#inner> }
         }
     }
 }
@@ -52,7 +52,7 @@ pub fn holds_null(node: &Node) -> bool {
 pub fn field_type(node: &Node) -> TokenStream {
     let value = value_type(node);
     if node.nullable && !holds_null(node) {
-        quote! { crate::runtime::Nullable<#value> }
+        quote! { ::deg_contracts_runtime::Nullable<#value> }
     } else {
         value
     }

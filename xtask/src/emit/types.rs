@@ -93,7 +93,7 @@ fn emit_struct(
                     rename = #json,
                     default,
                     skip_serializing_if = "Option::is_none",
-                    deserialize_with = "crate::runtime::present"
+                    deserialize_with = "::deg_contracts_runtime::present"
                 )]
                 pub #ident: ::std::option::Option<#ty>,
             }
@@ -123,7 +123,7 @@ fn emit_struct(
                     rename = #json,
                     default,
                     skip_serializing_if = "Option::is_none",
-                    deserialize_with = "crate::runtime::present"
+                    deserialize_with = "::deg_contracts_runtime::present"
                 )]
                 pub #ident: ::std::option::Option<::serde_json::Value>,
             });

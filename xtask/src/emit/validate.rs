@@ -28,8 +28,8 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
                 #[doc(hidden)]
                 pub fn check(
                     value: &::serde_json::Value,
-                    location: &crate::runtime::Location<'_>,
-                    out: &mut crate::runtime::Collector,
+                    location: &::deg_contracts_runtime::Location<'_>,
+                    out: &mut ::deg_contracts_runtime::Collector,
                 ) {
                     let _ = Self::check_inputs(value, location, out);
                 }
@@ -39,8 +39,8 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
                 #[doc(hidden)]
                 pub fn check_inputs(
                     value: &::serde_json::Value,
-                    location: &crate::runtime::Location<'_>,
-                    out: &mut crate::runtime::Collector,
+                    location: &::deg_contracts_runtime::Location<'_>,
+                    out: &mut ::deg_contracts_runtime::Collector,
                 ) -> [bool; #count] {
                     #body
                 }
@@ -51,8 +51,8 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
             #[doc(hidden)]
             pub fn check(
                 value: &::serde_json::Value,
-                location: &crate::runtime::Location<'_>,
-                out: &mut crate::runtime::Collector,
+                location: &::deg_contracts_runtime::Location<'_>,
+                out: &mut ::deg_contracts_runtime::Collector,
             ) {
                 #body
             }
@@ -64,16 +64,16 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
             pub const SCHEMA: &'static str = #location;
 
             /// Validates a JSON value against the schema, collecting every error.
-            pub fn validate(value: &::serde_json::Value) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
-                let mut out = crate::runtime::Collector::all();
-                Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+            pub fn validate(value: &::serde_json::Value) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+                let mut out = ::deg_contracts_runtime::Collector::all();
+                Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
                 out.finish()
             }
 
             /// Whether a JSON value satisfies the schema; stops at the first error.
             pub fn is_valid(value: &::serde_json::Value) -> bool {
-                let mut out = crate::runtime::Collector::fail_fast();
-                Self::check(value, &crate::runtime::Location::ROOT, &mut out);
+                let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+                Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
                 !out.failed()
             }
 
@@ -90,14 +90,14 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
             }
 
             /// Validates a JSON value, then reads it into this type.
-            pub fn parse(value: &::serde_json::Value) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-                Self::validate(value).map_err(crate::runtime::ParseError::Invalid)?;
-                <Self as ::serde::Deserialize>::deserialize(value).map_err(crate::runtime::ParseError::Json)
+            pub fn parse(value: &::serde_json::Value) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+                Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+                <Self as ::serde::Deserialize>::deserialize(value).map_err(::deg_contracts_runtime::ParseError::Json)
             }
 
             /// Parses JSON bytes, validates them, and reads them into this type.
-            pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, crate::runtime::ParseError> {
-                let value: ::serde_json::Value = ::serde_json::from_slice(bytes).map_err(crate::runtime::ParseError::Json)?;
+            pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+                let value: ::serde_json::Value = ::serde_json::from_slice(bytes).map_err(::deg_contracts_runtime::ParseError::Json)?;
                 Self::parse(&value)
             }
 
@@ -108,7 +108,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
 fn type_error(location: &str, expected: &str) -> TokenStream {
     quote! {
-        out.push(location, #location, || crate::runtime::ErrorKind::Type { expected: #expected })
+        out.push(location, #location, || ::deg_contracts_runtime::ErrorKind::Type { expected: #expected })
     }
 }
 
@@ -216,7 +216,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
                     let variant = format_ident!("{}", crate::naming::camel(declared));
                     let at = field.node.location.as_str();
                     check = quote! {
-                        provided[#index] = crate::runtime::check_role_input(value, crate::runtime::InputType::#variant, location, #at, out);
+                        provided[#index] = ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #at, out);
                     };
                 }
             }
@@ -239,14 +239,14 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         if !object.fields.iter().any(|field| field.json_name == "@type") {
             uses_value = true;
             arms.push(quote! {
-                "@type" => crate::runtime::check_jsonld_type(value, #jsonld_type, location, #location, out),
+                "@type" => ::deg_contracts_runtime::check_jsonld_type(value, #jsonld_type, location, #location, out),
             });
         }
     }
     let additional_location = &object.additional_location;
     let otherwise = match &object.additional {
         AdditionalRule::Forbidden => Some(quote! {
-            out.push(location, #additional_location, || crate::runtime::ErrorKind::UnknownProperty {
+            out.push(location, #additional_location, || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
                 property: key.clone(),
             })
         }),
@@ -295,7 +295,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
     let required_checks = required.iter().map(|(slot, at, name)| {
         quote! {
             if !seen[#slot] {
-                out.push(location, #at, || crate::runtime::ErrorKind::Required { property: #name });
+                out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Required { property: #name });
             }
         }
     });
@@ -310,7 +310,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             let checks = required.iter().map(|(index, name)| {
                 quote! {
                     if !provided[#index] {
-                        out.push(reported_at, #at, || crate::runtime::ErrorKind::MissingRoleInput { input: #name });
+                        out.push(reported_at, #at, || ::deg_contracts_runtime::ErrorKind::MissingRoleInput { input: #name });
                     }
                 }
             });
@@ -344,7 +344,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         && !matches!(rule, RoleRule::Role { .. })
     {
         quote! {
-            crate::runtime::expect_type(value.is_object(), location, #location, "an object", out);
+            ::deg_contracts_runtime::expect_type(value.is_object(), location, #location, "an object", out);
         }
     } else {
         quote! {
@@ -371,7 +371,7 @@ fn check_enum(values: &[String], location: &str) -> TokenStream {
     quote! {
         match value.as_str() {
             ::std::option::Option::Some(#(#values)|*) => {}
-            ::std::option::Option::Some(found) => out.push(location, #enum_location, || crate::runtime::ErrorKind::Enum {
+            ::std::option::Option::Some(found) => out.push(location, #enum_location, || ::deg_contracts_runtime::ErrorKind::Enum {
                 found: found.to_owned(),
                 allowed: Self::VALUES,
             }),
@@ -395,7 +395,7 @@ fn check_union(union: &RoleUnion) -> TokenStream {
         None => {
             let allowed: Vec<&String> = union.variants.iter().flat_map(|v| &v.values).collect();
             quote! {
-                _ => out.push(location, Self::SCHEMA, || crate::runtime::ErrorKind::Enum {
+                _ => out.push(location, Self::SCHEMA, || ::deg_contracts_runtime::ErrorKind::Enum {
                     found: value.get(#discriminator).map(::std::string::ToString::to_string).unwrap_or_default(),
                     allowed: &[#(#allowed),*],
                 }),
@@ -416,10 +416,10 @@ pub(super) fn check_node(node: &Node) -> TokenStream {
     match (shape_check(node), node.nullable) {
         (Check::Nothing, _) => quote! {},
         (Check::Test(test, expected), false) => quote! {
-            crate::runtime::expect_type(#test, location, #location, #expected, out);
+            ::deg_contracts_runtime::expect_type(#test, location, #location, #expected, out);
         },
         (Check::Test(test, expected), true) => quote! {
-            crate::runtime::expect_type(value.is_null() || #test, location, #location, #expected, out);
+            ::deg_contracts_runtime::expect_type(value.is_null() || #test, location, #location, #expected, out);
         },
         (Check::Code(code), false) => code,
         (Check::Code(code), true) => quote! {
@@ -452,7 +452,7 @@ fn shape_check(node: &Node) -> Check {
                 let at = format!("{location}/minimum");
                 limits.push(quote! {
                     if number < #limit {
-                        out.push(location, #at, || crate::runtime::ErrorKind::Minimum { limit: #limit });
+                        out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Minimum { limit: #limit });
                     }
                 });
             }
@@ -461,7 +461,7 @@ fn shape_check(node: &Node) -> Check {
                 let at = format!("{location}/maximum");
                 limits.push(quote! {
                     if number > #limit {
-                        out.push(location, #at, || crate::runtime::ErrorKind::Maximum { limit: #limit });
+                        out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Maximum { limit: #limit });
                     }
                 });
             }
@@ -482,14 +482,14 @@ fn shape_check(node: &Node) -> Check {
             if let Some(format) = &rules.format {
                 let at = format!("{location}/format");
                 checks.push(quote! {
-                    crate::runtime::check_format(text, #format, location, #at, out);
+                    ::deg_contracts_runtime::check_format(text, #format, location, #at, out);
                 });
             }
             if rules.min_length.is_some() || rules.max_length.is_some() {
                 let min = option_literal(rules.min_length);
                 let max = option_literal(rules.max_length);
                 checks.push(quote! {
-                    crate::runtime::check_length(text, #min, #max, location, #location, out);
+                    ::deg_contracts_runtime::check_length(text, #min, #max, location, #location, out);
                 });
             }
             if checks.is_empty() {
@@ -517,7 +517,7 @@ fn shape_check(node: &Node) -> Check {
                 let at = format!("{location}/minItems");
                 counts.push(quote! {
                     if (items.len() as u64) < #min {
-                        out.push(location, #at, || crate::runtime::ErrorKind::MinItems { min: #min, actual: items.len() });
+                        out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MinItems { min: #min, actual: items.len() });
                     }
                 });
             }
@@ -525,7 +525,7 @@ fn shape_check(node: &Node) -> Check {
                 let at = format!("{location}/maxItems");
                 counts.push(quote! {
                     if (items.len() as u64) > #max {
-                        out.push(location, #at, || crate::runtime::ErrorKind::MaxItems { max: #max, actual: items.len() });
+                        out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MaxItems { max: #max, actual: items.len() });
                     }
                 });
             }
@@ -557,9 +557,9 @@ fn shape_check(node: &Node) -> Check {
         }
         Shape::AnyOf(branches) | Shape::OneOf(branches) => {
             let rule = if matches!(node.shape, Shape::AnyOf(_)) {
-                quote! { crate::runtime::any_of }
+                quote! { ::deg_contracts_runtime::any_of }
             } else {
-                quote! { crate::runtime::one_of }
+                quote! { ::deg_contracts_runtime::one_of }
             };
             let count = branches.len();
             let closures = branches.iter().map(|branch| {
@@ -568,20 +568,20 @@ fn shape_check(node: &Node) -> Check {
                     return quote! { |_, _, _| {} };
                 }
                 quote! {
-                    |value: &::serde_json::Value, location: &crate::runtime::Location<'_>, out: &mut crate::runtime::Collector| {
+                    |value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| {
                         #check
                     }
                 }
             });
             Check::Code(quote! {
-                let branches: [crate::runtime::Check; #count] = [#(#closures),*];
+                let branches: [::deg_contracts_runtime::Check; #count] = [#(#closures),*];
                 #rule(value, location, #location, &branches, out);
             })
         }
         Shape::RoleInput(declared) => {
             let variant = format_ident!("{}", crate::naming::camel(declared));
             Check::Code(quote! {
-                crate::runtime::check_role_input(value, crate::runtime::InputType::#variant, location, #location, out);
+                ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #location, out);
             })
         }
     }

@@ -1,5 +1,9 @@
-//! Support shared by every generated module: validation errors and their locations, the
-//! collector that validators report into, string formats, and the two forms of a role input.
+//! What code generated from the DEG schemas calls at run time: validation errors and their
+//! locations, the collector that validators report into, string formats, and the two forms of a
+//! role input. It is an ordinary crate, compiled and tested where it is edited; generated crates
+//! depend on it rather than carrying a copy.
+
+#![deny(missing_docs)]
 
 use std::fmt;
 
@@ -302,7 +306,11 @@ impl fmt::Display for ErrorKind {
                 write!(f, "input is declared {declared} but states type `{stated}`")
             }
             ErrorKind::RoleInputValue { declared } => {
-                write!(f, "expected {} for a {declared} input", declared.expectation())
+                write!(
+                    f,
+                    "expected {} for a {declared} input",
+                    declared.expectation()
+                )
             }
             ErrorKind::MissingRoleInput { input } => {
                 write!(f, "filled role must provide input `{input}`")
@@ -476,7 +484,10 @@ pub fn any_of(
     branches: &[Check],
     out: &mut Collector,
 ) {
-    if branches.iter().any(|branch| accepts(*branch, value, location)) {
+    if branches
+        .iter()
+        .any(|branch| accepts(*branch, value, location))
+    {
         return;
     }
     report_branches(value, location, schema_location, branches, out);
@@ -560,7 +571,10 @@ pub fn check_format(
         _ => Ok(()),
     };
     if let Err(reason) = verdict {
-        out.push(location, schema_location, || ErrorKind::Format { format, reason });
+        out.push(location, schema_location, || ErrorKind::Format {
+            format,
+            reason,
+        });
     }
 }
 
@@ -719,7 +733,9 @@ fn check_input_value(
         },
     };
     if !ok {
-        out.push(location, schema_location, || ErrorKind::RoleInputValue { declared });
+        out.push(location, schema_location, || ErrorKind::RoleInputValue {
+            declared,
+        });
     }
 }
 
@@ -778,7 +794,9 @@ pub fn check_jsonld_type(
         }
     };
     if !names {
-        out.push(location, schema_location, || ErrorKind::JsonLdType { expected });
+        out.push(location, schema_location, || ErrorKind::JsonLdType {
+            expected,
+        });
     }
 }
 

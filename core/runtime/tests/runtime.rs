@@ -1,6 +1,6 @@
 //! The generated runtime's building blocks: pointers, formats, role-input forms, collectors.
 
-use deg_contracts::schema::runtime::{
+use deg_contracts_runtime::{
     Collector, DateTime, ErrorKind, InputType, Location, check_format, check_role_input,
     is_iso8601_duration, is_verbose_role_input, role_input_is_provided,
 };
@@ -67,14 +67,7 @@ fn formats_are_checked_by_their_rfcs() {
 fn lengths_count_characters_not_bytes() {
     let length = |text: &str, min, max| {
         let mut out = Collector::all();
-        deg_contracts::schema::runtime::check_length(
-            text,
-            min,
-            max,
-            &Location::ROOT,
-            "test#",
-            &mut out,
-        );
+        deg_contracts_runtime::check_length(text, min, max, &Location::ROOT, "test#", &mut out);
         out.finish().err().map(|errors| errors.0[0].kind.code())
     };
     assert_eq!(
