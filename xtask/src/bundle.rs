@@ -5,12 +5,12 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{
+use crate::write::OutputFile;
+use deg_contracts_ir::ir::{
     AdditionalRule, Crate, INPUT_TYPES, Node, RoleUnion, Shape, Struct, TypeKind, TypeRef,
 };
-use crate::load::SchemaSet;
-use crate::naming;
-use crate::write::OutputFile;
+use deg_contracts_ir::load::SchemaSet;
+use deg_contracts_ir::naming;
 
 /// One bundled schema per entry file, under `bundled/`.
 pub fn bundle(krate: &Crate, set: &SchemaSet) -> Vec<OutputFile> {

@@ -1,24 +1,16 @@
-//! `cargo xtask codegen`: reads the OpenAPI schemas, resolves references, merges allOf,
-//! dispatches role unions, and writes Rust role types and validators.
+//! `cargo xtask codegen`: lowers the OpenAPI schemas to the IR with `deg-contracts-ir`, then
+//! emits Rust role types and validators and the bundled JSON Schemas, and writes them.
 
 pub mod bundle;
-pub mod dispatch;
 pub mod emit;
 pub mod error;
-pub mod ir;
-pub mod load;
-pub mod locate;
-pub mod lower;
-pub mod merge;
-pub mod model;
-pub mod naming;
-pub mod resolve;
 pub mod synth;
 pub mod write;
 
 use std::path::{Component, Path, PathBuf};
 
-use error::{CodegenError, CodegenErrors, Warning};
+use deg_contracts_ir::error::Warning;
+use error::{CodegenError, CodegenErrors};
 use write::Report;
 
 /// What `cargo xtask codegen` is asked to do.
@@ -69,38 +61,21 @@ impl From<CodegenError> for Failure {
 /// load → resolve → lower → emit → format → write. Nothing is written unless every step
 /// succeeds for every file.
 pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
-    let entries = if options.entries.is_empty() {
-        load::discover_entries(&options.schema)?
-    } else {
-        options
-            .entries
-            .iter()
-            .map(|entry| load::entry_file(&options.schema, entry))
-            .collect::<Result<_, _>>()?
-    };
-    let loaded = load::load(&options.schema, entries);
-    let mut warnings = loaded.warnings;
-    if !loaded.errors.is_empty() {
-        return Err(Failure {
-            errors: CodegenErrors(loaded.errors),
-            warnings,
-        });
-    }
-    let lowered = lower::lower(&loaded.set);
-    warnings.extend(lowered.warnings);
-    if !lowered.errors.is_empty() {
-        return Err(Failure {
-            errors: CodegenErrors(lowered.errors),
-            warnings,
-        });
-    }
+    let lowered =
+        deg_contracts_ir::lower_schemas(&options.schema, &options.entries).map_err(|failure| {
+            Failure {
+                errors: CodegenErrors(failure.errors.0.into_iter().map(Into::into).collect()),
+                warnings: failure.warnings,
+            }
+        })?;
+    let warnings = lowered.warnings;
     let fail = |error: CodegenError, warnings: &Vec<Warning>| Failure {
         errors: error.into(),
         warnings: warnings.clone(),
     };
     let runtime = relative_path(&options.out, &options.runtime);
     let mut files = emit::emit(&lowered.krate, &runtime).map_err(|error| fail(error, &warnings))?;
-    files.extend(bundle::bundle(&lowered.krate, &loaded.set));
+    files.extend(bundle::bundle(&lowered.krate, &lowered.set));
     let report = write::write(&options.out, &files, options.check)
         .map_err(|error| fail(error, &warnings))?;
     let types = lowered

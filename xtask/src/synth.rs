@@ -6,13 +6,34 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::CodegenError;
+/// Why synthesis stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    /// A template or output file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template message is not JSON.
+    #[error("{}: not a JSON message: {source}", path.display())]
+    Template {
+        /// The template.
+        path: PathBuf,
+        /// Where and why serde_json stopped.
+        #[source]
+        source: serde_json::Error,
+    },
+}
 
 /// The template messages: every example under `examples`, sorted.
-fn templates(examples: &Path) -> Result<Vec<Value>, CodegenError> {
+fn templates(examples: &Path) -> Result<Vec<Value>, SynthError> {
     let io = |path: &Path| {
         let path = path.to_owned();
-        move |source| CodegenError::Io { path, source }
+        move |source| SynthError::Io { path, source }
     };
     let mut files = Vec::new();
     let mut pending = vec![examples.to_owned()];
@@ -31,13 +52,9 @@ fn templates(examples: &Path) -> Result<Vec<Value>, CodegenError> {
         .iter()
         .map(|file| {
             let text = std::fs::read_to_string(file).map_err(io(file))?;
-            serde_json::from_str(&text).map_err(|error| CodegenError::Invalid {
-                location: crate::error::SourceLocation {
-                    file: file.display().to_string(),
-                    pointer: String::new(),
-                    line_column: Some((error.line(), error.column())),
-                },
-                message: error.to_string(),
+            serde_json::from_str(&text).map_err(|source| SynthError::Template {
+                path: file.clone(),
+                source,
             })
         })
         .collect()
@@ -72,9 +89,9 @@ pub fn synth(
     out: &Path,
     count: usize,
     broken_every: usize,
-) -> Result<Vec<PathBuf>, CodegenError> {
+) -> Result<Vec<PathBuf>, SynthError> {
     let templates = templates(examples)?;
-    std::fs::create_dir_all(out).map_err(|source| CodegenError::Io {
+    std::fs::create_dir_all(out).map_err(|source| SynthError::Io {
         path: out.to_owned(),
         source,
     })?;
@@ -108,7 +125,7 @@ pub fn synth(
             }
         }
         let path = out.join(format!("msg-{i:05}.json"));
-        std::fs::write(&path, text).map_err(|source| CodegenError::Io {
+        std::fs::write(&path, text).map_err(|source| SynthError::Io {
             path: path.clone(),
             source,
         })?;

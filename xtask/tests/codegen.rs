@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::error::CodegenError;
+use xtask::error::{CodegenError, SchemaError};
 use xtask::{Options, codegen};
 
 fn workspace() -> PathBuf {
@@ -296,7 +296,7 @@ fn an_unknown_entry_is_an_error() {
     let failure = codegen(&asked).unwrap_err();
     assert!(matches!(
         failure.errors.0[0],
-        CodegenError::UnknownEntry { .. }
+        CodegenError::Schema(SchemaError::UnknownEntry { .. })
     ));
     assert!(
         failure

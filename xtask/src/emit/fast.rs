@@ -9,10 +9,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Kinds;
-use crate::ir::{
+use deg_contracts_ir::ir::{
     AdditionalRule, Module, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
-use crate::naming;
+use deg_contracts_ir::naming;
 
 /// The struct types that are some role's `roleInputs`: their seeds report which inputs are
 /// provided, for the filled-role rule.

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use super::rust_types::path;
-use crate::ir::{Crate, Shape, Struct, TypeKind, TypeRef};
+use deg_contracts_ir::ir::{Crate, Shape, Struct, TypeKind, TypeRef};
 
 /// The crate root. Every module is marked `rustfmt::skip`: prettyplease formats them, and
 /// `cargo fmt` in the workspace must not reformat what codegen compares against.
@@ -173,7 +173,7 @@ fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStrea
                     return None;
                 };
                 let name = &field.json_name;
-                let declared = format_ident!("{}", crate::naming::camel(declared));
+                let declared = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
                 let required = required.contains(name);
                 Some(quote! {
                     ::deg_contracts_runtime::InputSpec {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Node, Shape, TypeRef};
+use deg_contracts_ir::ir::{Node, Shape, TypeRef};
 
 /// The path of a generated type.
 pub fn path(ty: &TypeRef) -> TokenStream {

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use super::rust_types::{field_type, holds_null, path};
-use crate::ir::{AdditionalRule, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
-use crate::naming;
+use deg_contracts_ir::ir::{AdditionalRule, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
+use deg_contracts_ir::naming;
 
 /// The definition of one type.
 pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {

@@ -8,7 +8,9 @@ use super::rust_types::path;
 use std::collections::BTreeSet;
 
 use super::Kinds;
-use crate::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
+use deg_contracts_ir::ir::{
+    AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+};
 
 /// The validation impl of one type.
 pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
@@ -213,7 +215,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             }
             RoleRule::Inputs => {
                 if let Shape::RoleInput(declared) = &field.node.shape {
-                    let variant = format_ident!("{}", crate::naming::camel(declared));
+                    let variant = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
                     let at = field.node.location.as_str();
                     check = quote! {
                         provided[#index] = ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #at, out);
@@ -579,7 +581,7 @@ fn shape_check(node: &Node) -> Check {
             })
         }
         Shape::RoleInput(declared) => {
-            let variant = format_ident!("{}", crate::naming::camel(declared));
+            let variant = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
             Check::Code(quote! {
                 ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #location, out);
             })

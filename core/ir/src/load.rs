@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use crate::error::{CodegenError, SourceLocation};
+use crate::error::{SchemaError, SourceLocation};
 use crate::locate::locate;
 use crate::model::{self, ReadProblem, Schema};
 use crate::resolve::{self, Resolution};
@@ -42,8 +42,8 @@ pub struct SchemaSet {
 }
 
 /// The relative path of every `<Name>/<version>/attributes.yaml` under `root`, sorted.
-pub fn discover_entries(root: &Path) -> Result<Vec<String>, CodegenError> {
-    let io = |source| CodegenError::Io {
+pub fn discover_entries(root: &Path) -> Result<Vec<String>, SchemaError> {
+    let io = |source| SchemaError::Io {
         path: root.to_owned(),
         source,
     };
@@ -66,13 +66,13 @@ pub fn discover_entries(root: &Path) -> Result<Vec<String>, CodegenError> {
 }
 
 /// The relative file of an entry given as `<Name>/<version>`.
-pub fn entry_file(root: &Path, entry: &str) -> Result<String, CodegenError> {
+pub fn entry_file(root: &Path, entry: &str) -> Result<String, SchemaError> {
     let relative = format!("{}/attributes.yaml", entry.trim_end_matches('/'));
     let path = root.join(&relative);
     if path.is_file() {
         Ok(relative)
     } else {
-        Err(CodegenError::UnknownEntry {
+        Err(SchemaError::UnknownEntry {
             entry: entry.to_owned(),
             path,
         })
@@ -82,7 +82,7 @@ pub fn entry_file(root: &Path, entry: &str) -> Result<String, CodegenError> {
 /// What loading produced: the files that parsed, and every problem on the way.
 pub struct Loaded {
     pub set: SchemaSet,
-    pub errors: Vec<CodegenError>,
+    pub errors: Vec<SchemaError>,
     pub warnings: Vec<crate::error::Warning>,
 }
 
@@ -120,7 +120,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
                         pending.insert(0, target.file);
                     }
                 }
-                Err(reason) => errors.push(CodegenError::DanglingRef {
+                Err(reason) => errors.push(SchemaError::DanglingRef {
                     location: file.location(&format!("{pointer}/$ref")),
                     reference,
                     reason,
@@ -154,7 +154,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
                 .get(&target.file)
                 .is_none_or(|other| other.components.contains_key(&target.name));
             if !exists {
-                errors.push(CodegenError::DanglingRef {
+                errors.push(SchemaError::DanglingRef {
                     location: file.location(&format!("{pointer}/$ref")),
                     reference,
                     reason: format!("{} has no component schema `{}`", target.file, target.name),
@@ -169,19 +169,19 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
     }
 }
 
-fn read_file(root: &Path, path: &str, errors: &mut Vec<CodegenError>) -> Option<SchemaFile> {
+fn read_file(root: &Path, path: &str, errors: &mut Vec<SchemaError>) -> Option<SchemaFile> {
     let full = root.join(path);
     let text = match std::fs::read_to_string(&full) {
         Ok(text) => text,
         Err(source) => {
-            errors.push(CodegenError::Io { path: full, source });
+            errors.push(SchemaError::Io { path: full, source });
             return None;
         }
     };
     let document: yaml_serde::Value = match yaml_serde::from_str(&text) {
         Ok(document) => document,
         Err(error) => {
-            errors.push(CodegenError::Yaml {
+            errors.push(SchemaError::Yaml {
                 location: SourceLocation {
                     file: path.to_owned(),
                     pointer: String::new(),
@@ -200,11 +200,11 @@ fn read_file(root: &Path, path: &str, errors: &mut Vec<CodegenError>) -> Option<
     };
     for problem in problems {
         errors.push(match problem {
-            ReadProblem::Unsupported { pointer, keyword } => CodegenError::Unsupported {
+            ReadProblem::Unsupported { pointer, keyword } => SchemaError::Unsupported {
                 location: file.location(&pointer),
                 keyword,
             },
-            ReadProblem::Invalid { pointer, message } => CodegenError::Invalid {
+            ReadProblem::Invalid { pointer, message } => SchemaError::Invalid {
                 location: file.location(&pointer),
                 message,
             },

@@ -2,7 +2,7 @@
 //! lists, with `additionalProperties: false` applying to that union. A property defined in
 //! several branches must satisfy each, and takes the most specific definition.
 
-use crate::error::CodegenError;
+use crate::error::SchemaError;
 use crate::load::SchemaSet;
 use crate::model::{Additional, JsonType, Schema};
 use crate::resolve::{self, Target};
@@ -52,7 +52,7 @@ impl<'a> Resolver<'a> {
 
     /// The schema with its `$ref` followed and its allOf merged, so that what remains
     /// constrains the value directly. Keywords next to a `$ref` are merged in as well.
-    pub fn flatten(&self, schema: &Schema) -> Result<Schema, CodegenError> {
+    pub fn flatten(&self, schema: &Schema) -> Result<Schema, SchemaError> {
         self.flatten_along(schema, &mut Vec::new())
     }
 
@@ -61,12 +61,12 @@ impl<'a> Resolver<'a> {
         &self,
         schema: &Schema,
         chain: &mut Vec<Target>,
-    ) -> Result<Schema, CodegenError> {
+    ) -> Result<Schema, SchemaError> {
         let mut own = schema.clone();
         own.all_of.clear();
         let mut merged = match own.reference.take() {
             Some(reference) => {
-                let dangling = || CodegenError::DanglingRef {
+                let dangling = || SchemaError::DanglingRef {
                     location: self.error_location(schema),
                     reference: reference.clone(),
                     reason: "does not resolve".to_owned(),
@@ -78,7 +78,7 @@ impl<'a> Resolver<'a> {
                         .chain([&target])
                         .map(|target| target.name.as_str())
                         .collect();
-                    return Err(CodegenError::Cycle {
+                    return Err(SchemaError::Cycle {
                         location: self.error_location(schema),
                         chain: names.join(" → "),
                     });
@@ -104,8 +104,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// Merges two flattened schemas; `at` is the allOf being merged, for errors.
-    fn merge(&self, a: &Schema, b: &Schema, at: &Schema) -> Result<Schema, CodegenError> {
-        let conflict = |message: String| CodegenError::Conflict {
+    fn merge(&self, a: &Schema, b: &Schema, at: &Schema) -> Result<Schema, SchemaError> {
+        let conflict = |message: String| SchemaError::Conflict {
             location: self.error_location(at),
             message,
         };
@@ -212,7 +212,7 @@ impl<'a> Resolver<'a> {
 
     /// A property defined by two branches: the narrower one when one narrows the other,
     /// otherwise the structural merge of both.
-    fn merge_property(&self, a: &Schema, b: &Schema, at: &Schema) -> Result<Schema, CodegenError> {
+    fn merge_property(&self, a: &Schema, b: &Schema, at: &Schema) -> Result<Schema, SchemaError> {
         if self.narrows(b, a, 0) {
             return Ok(b.clone());
         }

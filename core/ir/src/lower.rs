@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use crate::dispatch;
-use crate::error::{CodegenError, SourceLocation, Warning};
+use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
     AdditionalRule, Bounds, Crate, Field, INPUT_TYPES, Module, Node, Shape, StringRules, Struct,
     TypeDef, TypeKind, TypeRef,
@@ -22,7 +22,7 @@ const ROLE_INPUT: &str = "RoleInput";
 /// The lowered crate with what went wrong on the way.
 pub struct Lowered {
     pub krate: Crate,
-    pub errors: Vec<CodegenError>,
+    pub errors: Vec<SchemaError>,
     pub warnings: Vec<Warning>,
 }
 
@@ -87,7 +87,7 @@ struct Lowerer<'a> {
     /// base's nested types instead of generating copies.
     inline: BTreeMap<String, Vec<(Schema, TypeRef)>>,
     registry: BTreeMap<String, (TypeRef, String)>,
-    errors: Vec<CodegenError>,
+    errors: Vec<SchemaError>,
     warnings: Vec<Warning>,
 }
 
@@ -141,7 +141,7 @@ impl Lowerer<'_> {
             let here = schema.location();
             if let Some((_, other)) = self.registry.get(jsonld_type) {
                 let other = other.clone();
-                self.errors.push(CodegenError::DuplicateName {
+                self.errors.push(SchemaError::DuplicateName {
                     location: self.source(schema),
                     name: format!("@type {jsonld_type}"),
                     other: Box::new(self.parse_location(&other)),
@@ -209,7 +209,7 @@ impl Lowerer<'_> {
             .push((schema.clone(), ty.clone()));
         if let Some(other) = self.defined.get(&ty) {
             let other = self.parse_location(&other.clone());
-            self.errors.push(CodegenError::DuplicateName {
+            self.errors.push(SchemaError::DuplicateName {
                 location: self.source(schema),
                 name: ty.name.clone(),
                 other: Box::new(other),
@@ -357,7 +357,7 @@ impl Lowerer<'_> {
             None => self.declared_by_example(name, property, owner),
         };
         let Some(declared) = declared else {
-            self.errors.push(CodegenError::Invalid {
+            self.errors.push(SchemaError::Invalid {
                 location: self.source(property),
                 message: format!(
                     "role input `{name}` has no declared type: add `x-role-input-type`, or a \
@@ -367,7 +367,7 @@ impl Lowerer<'_> {
             return any_node(property);
         };
         if !INPUT_TYPES.contains(&declared.as_str()) {
-            self.errors.push(CodegenError::Invalid {
+            self.errors.push(SchemaError::Invalid {
                 location: self.source(property),
                 message: format!(
                     "role input `{name}` declares type `{declared}`, not one of {}",
@@ -450,7 +450,7 @@ impl Lowerer<'_> {
             return node(Shape::OneOf(branches));
         }
         if schema.types.len() > 1 {
-            self.errors.push(CodegenError::Unsupported {
+            self.errors.push(SchemaError::Unsupported {
                 location: self.source(schema),
                 keyword: "type with several non-null types".to_owned(),
             });

@@ -1,0 +1,84 @@
+//! The DEG schema pipeline as a library: load `<Name>/<version>/attributes.yaml` files and the
+//! closure of their `$ref`s, resolve, merge `allOf`, dispatch role unions, and lower everything
+//! into the IR that every backend reads (the Rust emitter and the JSON Schema bundler in xtask,
+//! and run-time validation in the CLI). It works in memory once the files are read, and never
+//! looks at generated code.
+
+pub mod dispatch;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod locate;
+pub mod lower;
+pub mod merge;
+pub mod model;
+pub mod naming;
+pub mod resolve;
+
+use std::path::Path;
+
+use error::{SchemaError, SchemaErrors, Warning};
+use ir::Crate;
+use load::SchemaSet;
+
+/// A schema set lowered to the IR, with what was worked around on the way.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The files read, for backends that need the source (the bundler, error positions).
+    pub set: SchemaSet,
+    /// The IR.
+    pub krate: Crate,
+    /// What the schema author should know about.
+    pub warnings: Vec<Warning>,
+}
+
+/// Every error found, and the warnings seen on the way.
+#[derive(Debug)]
+pub struct Failure {
+    /// Each problem, with its place.
+    pub errors: SchemaErrors,
+    /// What was worked around before the errors stopped the run.
+    pub warnings: Vec<Warning>,
+}
+
+impl From<SchemaError> for Failure {
+    fn from(error: SchemaError) -> Self {
+        Failure {
+            errors: error.into(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Loads `entries` (`<Name>/<version>`; every file under `root` when empty) and lowers them.
+pub fn lower_schemas(root: &Path, entries: &[String]) -> Result<Lowered, Failure> {
+    let entries = if entries.is_empty() {
+        load::discover_entries(root)?
+    } else {
+        entries
+            .iter()
+            .map(|entry| load::entry_file(root, entry))
+            .collect::<Result<_, _>>()?
+    };
+    let loaded = load::load(root, entries);
+    let mut warnings = loaded.warnings;
+    if !loaded.errors.is_empty() {
+        return Err(Failure {
+            errors: SchemaErrors(loaded.errors),
+            warnings,
+        });
+    }
+    let lowered = lower::lower(&loaded.set);
+    warnings.extend(lowered.warnings);
+    if !lowered.errors.is_empty() {
+        return Err(Failure {
+            errors: SchemaErrors(lowered.errors),
+            warnings,
+        });
+    }
+    Ok(Lowered {
+        set: loaded.set,
+        krate: lowered.krate,
+        warnings,
+    })
+}
