@@ -193,6 +193,22 @@ fn a_dangling_ref_names_file_pointer_line_and_target() {
 }
 
 #[test]
+fn errors_in_flow_style_yaml_point_at_the_node_itself() {
+    let text = format!(
+        "{HEAD}    Thing:\n      type: object\n      properties: {{code: {{type: string, pattern: '^A$'}}, n: {{type: integer, minimum: x}}}}\n      required: [code, {{a: 1}}]\n"
+    );
+    let errors = errors_for(&[("Thing/v1/attributes.yaml", &text)]);
+    assert_eq!(
+        errors,
+        [
+            "Thing/v1/attributes.yaml:7:41 #/components/schemas/Thing/properties/code/pattern: unsupported keyword `pattern`",
+            "Thing/v1/attributes.yaml:7:77 #/components/schemas/Thing/properties/n/minimum: invalid schema: expected a number",
+            "Thing/v1/attributes.yaml:8:24 #/components/schemas/Thing/required/1: invalid schema: required must list strings",
+        ]
+    );
+}
+
+#[test]
 fn an_unsupported_keyword_is_an_error_not_ignored() {
     let text = format!(
         "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          pattern: '^[A-Z]{{3}}$'\n      patternProperties: {{}}\n"
@@ -268,7 +284,7 @@ fn a_reference_cycle_without_a_type_between_is_an_error() {
     assert_eq!(
         errors,
         [
-            "Loop/v1/attributes.yaml:7:9 #/components/schemas/Loop/allOf/0: reference cycle that cannot be represented: Loop → Loop"
+            "Loop/v1/attributes.yaml:7:11 #/components/schemas/Loop/allOf/0: reference cycle that cannot be represented: Loop → Loop"
         ]
     );
 }
@@ -494,7 +510,7 @@ fn a_file_without_component_schemas_is_an_error() {
     )]);
     assert_eq!(
         errors,
-        ["Empty/v1/attributes.yaml: invalid schema: no components.schemas in this file"]
+        ["Empty/v1/attributes.yaml:1:1: invalid schema: no components.schemas in this file"]
     );
 }
 

@@ -42,12 +42,13 @@ pub enum SchemaError {
         source: std::io::Error,
     },
     /// A file is not valid YAML.
-    #[error("{location}: invalid YAML: {message}")]
+    #[error("{location}: invalid YAML: {source}")]
     Yaml {
         /// Where the parser stopped.
         location: SourceLocation,
         /// What the parser said.
-        message: String,
+        #[source]
+        source: Box<crate::yaml::YamlError>,
     },
     /// A `$ref` names a file or pointer that does not exist.
     #[error("{location}: dangling $ref `{reference}`: {reason}")]

@@ -8,12 +8,12 @@ pub mod dispatch;
 pub mod error;
 pub mod ir;
 pub mod load;
-pub mod locate;
 pub mod lower;
 pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod yaml;
 
 use std::path::Path;
 

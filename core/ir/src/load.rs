@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use crate::error::{SchemaError, SourceLocation};
-use crate::locate::locate;
 use crate::model::{self, ReadProblem, Schema};
 use crate::resolve::{self, Resolution};
+use crate::yaml::Document;
 
 /// One parsed schema file.
 #[derive(Debug)]
 pub struct SchemaFile {
     /// Path relative to the schema root, with `/` separators.
     pub path: String,
-    /// The source, for locating errors.
-    pub text: String,
+    /// The parsed document, with every node's position, for locating errors.
+    pub document: Document,
     /// Its component schemas, in file order.
     pub components: IndexMap<String, Schema>,
 }
@@ -27,7 +27,7 @@ impl SchemaFile {
         SourceLocation {
             file: self.path.clone(),
             pointer: pointer.to_owned(),
-            line_column: locate(&self.text, pointer),
+            line_column: self.document.position(pointer),
         }
     }
 }
@@ -178,24 +178,24 @@ fn read_file(root: &Path, path: &str, errors: &mut Vec<SchemaError>) -> Option<S
             return None;
         }
     };
-    let document: yaml_serde::Value = match yaml_serde::from_str(&text) {
+    let document = match Document::parse(&text) {
         Ok(document) => document,
         Err(error) => {
             errors.push(SchemaError::Yaml {
                 location: SourceLocation {
                     file: path.to_owned(),
                     pointer: String::new(),
-                    line_column: error.location().map(|at| (at.line(), at.column())),
+                    line_column: error.line_column,
                 },
-                message: strip_position(&error.to_string()),
+                source: Box::new(error),
             });
             return None;
         }
     };
-    let (components, problems) = model::read_components(&document, path);
+    let (components, problems) = model::read_components(&document.value, path);
     let file = SchemaFile {
         path: path.to_owned(),
-        text,
+        document,
         components,
     };
     for problem in problems {
@@ -211,15 +211,6 @@ fn read_file(root: &Path, path: &str, errors: &mut Vec<SchemaError>) -> Option<S
         });
     }
     Some(file)
-}
-
-/// The YAML parser's message without its own " at line L column C" suffix, which the
-/// location already carries.
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 /// Every `$ref` in a file, as (pointer of the schema holding it, reference).

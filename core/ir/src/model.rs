@@ -1,8 +1,9 @@
 //! The subset of OpenAPI 3.1 schema objects we support, read from parsed YAML. Anything
 //! outside the subset is reported with its location rather than ignored.
 
+use crate::yaml::Value as Yaml;
+use deg_contracts_runtime::pointer::escape;
 use indexmap::IndexMap;
-use yaml_serde::Value as Yaml;
 
 /// A JSON type named by `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,15 +144,8 @@ pub fn read_components(
         .get("components")
         .and_then(|components| components.get("schemas"));
     match schemas {
-        Some(Yaml::Mapping(mapping)) => {
+        Some(Yaml::Object(mapping)) => {
             for (name, value) in mapping {
-                let Some(name) = name.as_str() else {
-                    problems.push(invalid(
-                        "/components/schemas",
-                        "schema names must be strings",
-                    ));
-                    continue;
-                };
                 let pointer = format!("/components/schemas/{}", escape(name));
                 components.insert(name.to_owned(), read(value, file, &pointer, &mut problems));
             }
@@ -160,11 +154,6 @@ pub fn read_components(
         None => problems.push(invalid("", "no components.schemas in this file")),
     }
     (components, problems)
-}
-
-/// Escapes one JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 fn invalid(pointer: &str, message: &str) -> ReadProblem {
@@ -181,15 +170,12 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
         pointer: pointer.to_owned(),
         ..Schema::default()
     };
-    let Yaml::Mapping(mapping) = value else {
+    let Yaml::Object(mapping) = value else {
         problems.push(invalid(pointer, "a schema must be a mapping"));
         return schema;
     };
     for (key, value) in mapping {
-        let Some(key) = key.as_str() else {
-            problems.push(invalid(pointer, "schema keywords must be strings"));
-            continue;
-        };
+        let key = key.as_str();
         let here = format!("{pointer}/{}", escape(key));
         let mut messages: Vec<String> = Vec::new();
         let mut bad = |message: &str| messages.push(message.to_owned());
@@ -205,27 +191,26 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             },
             "format" => schema.format = string(value, &mut bad),
             "description" => schema.description = string(value, &mut bad),
-            "required" => match value.as_sequence() {
+            "required" => match value.as_array() {
                 Some(names) => {
-                    for name in names {
+                    for (index, name) in names.iter().enumerate() {
                         match name.as_str() {
                             Some(name) => {
                                 schema.required.push(name.to_owned());
                                 schema.required_from.push(format!("{file}#{here}"));
                             }
-                            None => bad("required must list strings"),
+                            None => problems.push(invalid(
+                                &format!("{here}/{index}"),
+                                "required must list strings",
+                            )),
                         }
                     }
                 }
                 None => bad("required must be a list"),
             },
-            "properties" => match value.as_mapping() {
+            "properties" => match value.as_object() {
                 Some(properties) => {
                     for (name, property) in properties {
-                        let Some(name) = name.as_str() else {
-                            bad("property names must be strings");
-                            continue;
-                        };
                         let property_pointer = format!("{here}/{}", escape(name));
                         let property = read(property, file, &property_pointer, problems);
                         schema.properties.insert(name.to_owned(), property);
@@ -242,7 +227,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             }
             "items" => schema.items = Some(Box::new(read(value, file, &here, problems))),
             "allOf" | "anyOf" | "oneOf" => {
-                let branches = match value.as_sequence() {
+                let branches = match value.as_array() {
                     Some(branches) if !branches.is_empty() => branches
                         .iter()
                         .enumerate()
@@ -259,7 +244,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                     _ => schema.one_of = branches,
                 }
             }
-            "enum" => match value.as_sequence() {
+            "enum" => match value.as_array() {
                 Some(values) => {
                     let strings: Option<Vec<String>> = values
                         .iter()
@@ -292,7 +277,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 schema.jsonld_type = value.get("@type").and_then(Yaml::as_str).map(str::to_owned)
             }
             "x-role-input-type" => schema.role_input_type = string(value, &mut bad),
-            "example" => schema.example = serde_json::to_value(value).ok(),
+            "example" => schema.example = Some(value.to_json()),
             _ if key.starts_with("x-") || ANNOTATIONS.contains(&key) => {}
             _ => problems.push(ReadProblem::Unsupported {
                 pointer: here.clone(),
@@ -307,7 +292,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
 fn read_type(value: &Yaml, schema: &mut Schema, bad: &mut impl FnMut(&str)) {
     let names: Vec<&str> = match value {
         Yaml::String(name) => vec![name.as_str()],
-        Yaml::Sequence(names) => names.iter().filter_map(Yaml::as_str).collect(),
+        Yaml::Array(names) => names.iter().filter_map(Yaml::as_str).collect(),
         _ => {
             bad("type must be a string or a list of strings");
             return;

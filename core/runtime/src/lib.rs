@@ -64,7 +64,7 @@ impl<'a> Location<'a> {
         for segment in segments.iter().rev() {
             pointer.push('/');
             match segment {
-                Segment::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Segment::Key(key) => pointer.push_str(&crate::pointer::escape(key)),
                 Segment::Index(index) => pointer.push_str(&index.to_string()),
             }
         }
@@ -990,3 +990,4 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> 
 
 /// Verdict-only validation while parsing, for `verdict(&[u8])`.
 pub mod fast;
+pub mod pointer;
