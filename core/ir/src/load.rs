@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::error::{SchemaError, SourceLocation};
 use crate::model::{self, ReadProblem, Schema};
-use crate::resolve::{self, Resolution};
+use crate::resolve::{self, Resolution, Target};
 use crate::yaml::Document;
 
 /// One parsed schema file.
@@ -35,10 +35,22 @@ impl SchemaFile {
 /// Every file reachable from the entries, keyed by relative path, in load order.
 #[derive(Debug)]
 pub struct SchemaSet {
+    /// The schema root the files are relative to.
     pub root: PathBuf,
+    /// The files, by relative path, in load order.
     pub files: IndexMap<String, SchemaFile>,
     /// The entries' relative paths.
     pub entries: Vec<String>,
+    /// Where each `$ref` leads, by referring file and then the reference as written: resolved
+    /// once while loading, so merging and lowering never look at the disk.
+    pub references: BTreeMap<String, BTreeMap<String, Target>>,
+}
+
+impl SchemaSet {
+    /// The component a `$ref` written in `file` names, when it resolved.
+    pub fn target(&self, file: &str, reference: &str) -> Option<&Target> {
+        self.references.get(file)?.get(reference)
+    }
 }
 
 /// The relative path of every `<Name>/<version>/attributes.yaml` under `root`, sorted.
@@ -92,6 +104,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
         root: root.to_owned(),
         files: IndexMap::new(),
         entries: entries.clone(),
+        references: BTreeMap::new(),
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -117,8 +130,12 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
                             .1 += 1;
                     }
                     if seen.insert(target.file.clone()) {
-                        pending.insert(0, target.file);
+                        pending.insert(0, target.file.clone());
                     }
+                    set.references
+                        .entry(file.path.clone())
+                        .or_default()
+                        .insert(reference, target);
                 }
                 Err(reason) => errors.push(SchemaError::DanglingRef {
                     location: file.location(&format!("{pointer}/$ref")),
@@ -145,8 +162,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
     // Components must exist too; checked once every file is in.
     for file in set.files.values() {
         for (pointer, reference) in references(file) {
-            let Ok(Resolution { target, .. }) = resolve::resolve(root, &file.path, &reference)
-            else {
+            let Some(target) = set.target(&file.path, &reference) else {
                 continue;
             };
             let exists = set

@@ -5,7 +5,7 @@
 use crate::error::SchemaError;
 use crate::load::SchemaSet;
 use crate::model::{Additional, JsonType, Schema};
-use crate::resolve::{self, Target};
+use crate::resolve::Target;
 
 /// How deep references and merges may nest before we call it a cycle.
 const MAX_DEPTH: usize = 32;
@@ -17,12 +17,10 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    /// The component a schema's `$ref` names, if it has one that resolves.
+    /// The component a schema's `$ref` names, if it has one that resolved while loading.
     pub fn target(&self, schema: &Schema) -> Option<Target> {
         let reference = schema.reference.as_ref()?;
-        resolve::resolve(&self.set.root, &schema.file, reference)
-            .ok()
-            .map(|resolution| resolution.target)
+        self.set.target(&schema.file, reference).cloned()
     }
 
     /// A component schema.
@@ -103,35 +101,16 @@ impl<'a> Resolver<'a> {
         Ok(merged)
     }
 
-    /// Merges two flattened schemas; `at` is the allOf being merged, for errors.
+    /// Merges two flattened schemas, one keyword group at a time; `at` is the allOf being
+    /// merged, for errors.
     fn merge(&self, a: &Schema, b: &Schema, at: &Schema) -> Result<Schema, SchemaError> {
         let conflict = |message: String| SchemaError::Conflict {
             location: self.error_location(at),
             message,
         };
         let mut merged = a.clone();
-        merged.types = match (a.types.is_empty(), b.types.is_empty()) {
-            (true, _) => b.types.clone(),
-            (_, true) => a.types.clone(),
-            _ => {
-                let common = common_types(&a.types, &b.types);
-                if common.is_empty() {
-                    return Err(conflict(format!(
-                        "type {:?} at {} against {:?} at {}",
-                        a.types,
-                        a.location(),
-                        b.types,
-                        b.location()
-                    )));
-                }
-                common
-            }
-        };
-        merged.nullable = match (a.types.is_empty(), b.types.is_empty()) {
-            (true, _) => b.nullable || (b.types.is_empty() && a.nullable),
-            (_, true) => a.nullable,
-            _ => a.nullable && b.nullable,
-        };
+        (merged.types, merged.types_from) = types(a, b).map_err(conflict)?;
+        merged.nullable = nullable(a, b);
         for (name, property) in &b.properties {
             let combined = match a.properties.get(name) {
                 Some(existing) => self.merge_property(existing, property, at)?,
@@ -139,74 +118,18 @@ impl<'a> Resolver<'a> {
             };
             merged.properties.insert(name.clone(), combined);
         }
-        for (name, from) in b.required.iter().zip(&b.required_from) {
-            if !merged.required.contains(name) {
-                merged.required.push(name.clone());
-                merged.required_from.push(from.clone());
-            }
-        }
-        let (additional, from_b) = merge_additional(&a.additional, &b.additional);
-        merged.additional = additional;
-        if from_b {
-            merged.additional_from = b.additional_from.clone();
-        }
-        merged.enum_values = match (&a.enum_values, &b.enum_values) {
-            (Some(a_values), Some(b_values)) => {
-                let common: Vec<String> = b_values
-                    .iter()
-                    .filter(|value| a_values.contains(value))
-                    .cloned()
-                    .collect();
-                if common.is_empty() {
-                    return Err(conflict(format!(
-                        "enums at {} and {} have no value in common",
-                        a.location(),
-                        b.location()
-                    )));
-                }
-                Some(common)
-            }
-            (a_values, b_values) => b_values.clone().or_else(|| a_values.clone()),
-        };
-        merged.format = match (&a.format, &b.format) {
-            (Some(x), Some(y)) if x != y => {
-                return Err(conflict(format!(
-                    "format `{x}` at {} against `{y}` at {}",
-                    a.location(),
-                    b.location()
-                )));
-            }
-            (x, y) => y.clone().or_else(|| x.clone()),
-        };
+        (merged.required, merged.required_from) = required(a, b);
+        (merged.additional, merged.additional_from) =
+            additional(a, b, |x, y| self.merge_property(x, y, at))?;
+        merged.enum_values = enum_values(a, b).map_err(conflict)?;
+        merged.format = format(a, b).map_err(conflict)?;
         merged.items = match (&a.items, &b.items) {
             (Some(x), Some(y)) => Some(Box::new(self.merge_property(x, y, at)?)),
             (x, y) => y.clone().or_else(|| x.clone()),
         };
-        merged.minimum = stricter(a.minimum, b.minimum, f64::max);
-        merged.maximum = stricter(a.maximum, b.maximum, f64::min);
-        merged.min_items = stricter(a.min_items, b.min_items, u64::max);
-        merged.max_items = stricter(a.max_items, b.max_items, u64::min);
-        merged.min_length = stricter(a.min_length, b.min_length, u64::max);
-        merged.max_length = stricter(a.max_length, b.max_length, u64::min);
-        if !b.any_of.is_empty() {
-            if !a.any_of.is_empty() {
-                return Err(conflict("two branches each have an anyOf".to_owned()));
-            }
-            merged.any_of = b.any_of.clone();
-        }
-        if !b.one_of.is_empty() {
-            if !a.one_of.is_empty() {
-                return Err(conflict("two branches each have a oneOf".to_owned()));
-            }
-            merged.one_of = b.one_of.clone();
-        }
-        merged.jsonld_type = b.jsonld_type.clone().or_else(|| a.jsonld_type.clone());
-        merged.role_input_type = b
-            .role_input_type
-            .clone()
-            .or_else(|| a.role_input_type.clone());
-        merged.example = b.example.clone().or_else(|| a.example.clone());
-        merged.description = a.description.clone().or_else(|| b.description.clone());
+        bounds(&mut merged, a, b);
+        (merged.any_of, merged.one_of) = unions(a, b).map_err(conflict)?;
+        annotations(&mut merged, a, b);
         Ok(merged)
     }
 
@@ -263,10 +186,18 @@ impl<'a> Resolver<'a> {
     }
 }
 
-fn common_types(a: &[JsonType], b: &[JsonType]) -> Vec<JsonType> {
+/// `type`: the types both branches allow (an integer is a number), with where the narrower
+/// `type` is written; none in common is a conflict. A branch without `type` allows every type.
+pub fn types(a: &Schema, b: &Schema) -> Result<(Vec<JsonType>, Option<String>), String> {
+    if a.types.is_empty() {
+        return Ok((b.types.clone(), b.types_from.clone()));
+    }
+    if b.types.is_empty() {
+        return Ok((a.types.clone(), a.types_from.clone()));
+    }
     let mut common = Vec::new();
-    for x in a {
-        for y in b {
+    for x in &a.types {
+        for y in &b.types {
             let meet = match (x, y) {
                 _ if x == y => Some(*x),
                 (JsonType::Integer, JsonType::Number) | (JsonType::Number, JsonType::Integer) => {
@@ -279,32 +210,363 @@ fn common_types(a: &[JsonType], b: &[JsonType]) -> Vec<JsonType> {
             }
         }
     }
-    common
+    let written = |schema: &Schema| {
+        schema
+            .types_from
+            .clone()
+            .unwrap_or_else(|| schema.location())
+    };
+    if common.is_empty() {
+        return Err(format!(
+            "type {:?} at {} against {:?} at {}",
+            a.types,
+            written(a),
+            b.types,
+            written(b)
+        ));
+    }
+    let from = if common == b.types { b } else { a };
+    Ok((common, from.types_from.clone()))
 }
 
-/// The stricter `additionalProperties`, and whether it is `b`'s.
-fn merge_additional(a: &Option<Additional>, b: &Option<Additional>) -> (Option<Additional>, bool) {
-    let forbids = |x: &Option<Additional>| matches!(x, Some(Additional::Allowed(false)));
-    let typed = |x: &Option<Additional>| matches!(x, Some(Additional::Schema(_)));
-    let take_b = if forbids(a) {
-        false
-    } else if forbids(b) || typed(b) {
-        true
-    } else if typed(a) {
-        false
-    } else {
-        b.is_some()
-    };
-    if take_b {
-        (b.clone(), true)
-    } else {
-        (a.clone(), false)
+/// `null` is allowed when both branches allow it; a branch without `type` allows it.
+pub fn nullable(a: &Schema, b: &Schema) -> bool {
+    match (a.types.is_empty(), b.types.is_empty()) {
+        (true, true) => a.nullable || b.nullable,
+        (true, false) => b.nullable,
+        (false, true) => a.nullable,
+        (false, false) => a.nullable && b.nullable,
     }
+}
+
+/// `required`: the union, in order of first mention, each name with where it was required.
+pub fn required(a: &Schema, b: &Schema) -> (Vec<String>, Vec<String>) {
+    let mut names = a.required.clone();
+    let mut from = a.required_from.clone();
+    for (name, at) in b.required.iter().zip(&b.required_from) {
+        if !names.contains(name) {
+            names.push(name.clone());
+            from.push(at.clone());
+        }
+    }
+    (names, from)
+}
+
+/// `additionalProperties`, with where the rule that wins is written: `false` on either side
+/// wins; two schemas are merged with `merge_schemas`, so an undeclared member must satisfy
+/// both; otherwise the more specific side.
+pub fn additional<E>(
+    a: &Schema,
+    b: &Schema,
+    merge_schemas: impl FnOnce(&Schema, &Schema) -> Result<Schema, E>,
+) -> Result<(Option<Additional>, Option<String>), E> {
+    let a_side = || (a.additional.clone(), a.additional_from.clone());
+    let b_side = || (b.additional.clone(), b.additional_from.clone());
+    Ok(match (&a.additional, &b.additional) {
+        (Some(Additional::Allowed(false)), _) => a_side(),
+        (_, Some(Additional::Allowed(false))) => b_side(),
+        (Some(Additional::Schema(x)), Some(Additional::Schema(y))) => (
+            Some(Additional::Schema(Box::new(merge_schemas(x, y)?))),
+            b.additional_from.clone(),
+        ),
+        (_, Some(Additional::Schema(_))) => b_side(),
+        (Some(Additional::Schema(_)), _) => a_side(),
+        (_, Some(_)) => b_side(),
+        (_, None) => a_side(),
+    })
+}
+
+/// `enum` (and `const`): the values both allow, in `b`'s order; none in common is a conflict.
+pub fn enum_values(a: &Schema, b: &Schema) -> Result<Option<Vec<String>>, String> {
+    match (&a.enum_values, &b.enum_values) {
+        (Some(a_values), Some(b_values)) => {
+            let common: Vec<String> = b_values
+                .iter()
+                .filter(|value| a_values.contains(value))
+                .cloned()
+                .collect();
+            if common.is_empty() {
+                return Err(format!(
+                    "enums at {} and {} have no value in common",
+                    a.location(),
+                    b.location()
+                ));
+            }
+            Ok(Some(common))
+        }
+        (a_values, b_values) => Ok(b_values.clone().or_else(|| a_values.clone())),
+    }
+}
+
+/// `format`: one format, or the same on both sides.
+pub fn format(a: &Schema, b: &Schema) -> Result<Option<String>, String> {
+    match (&a.format, &b.format) {
+        (Some(x), Some(y)) if x != y => Err(format!(
+            "format `{x}` at {} against `{y}` at {}",
+            a.location(),
+            b.location()
+        )),
+        (x, y) => Ok(y.clone().or_else(|| x.clone())),
+    }
+}
+
+/// Numeric, length and size bounds: the stricter of each.
+pub fn bounds(merged: &mut Schema, a: &Schema, b: &Schema) {
+    merged.minimum = stricter(a.minimum, b.minimum, f64::max);
+    merged.maximum = stricter(a.maximum, b.maximum, f64::min);
+    merged.min_items = stricter(a.min_items, b.min_items, u64::max);
+    merged.max_items = stricter(a.max_items, b.max_items, u64::min);
+    merged.min_length = stricter(a.min_length, b.min_length, u64::max);
+    merged.max_length = stricter(a.max_length, b.max_length, u64::min);
+}
+
+/// `anyOf` and `oneOf`: at most one branch may bring each.
+pub fn unions(a: &Schema, b: &Schema) -> Result<(Vec<Schema>, Vec<Schema>), String> {
+    let pick = |x: &Vec<Schema>, y: &Vec<Schema>, keyword: &str| match (x.is_empty(), y.is_empty())
+    {
+        (false, false) => Err(format!("two branches each have an {keyword}")),
+        (true, _) => Ok(y.clone()),
+        (false, true) => Ok(x.clone()),
+    };
+    Ok((
+        pick(&a.any_of, &b.any_of, "anyOf")?,
+        pick(&a.one_of, &b.one_of, "oneOf")?,
+    ))
+}
+
+/// Annotations and extensions: `b`'s where it has one (the later branch is the more specific),
+/// except the description, which stays the first one written.
+pub fn annotations(merged: &mut Schema, a: &Schema, b: &Schema) {
+    merged.jsonld_type = b.jsonld_type.clone().or_else(|| a.jsonld_type.clone());
+    merged.role_input_type = b
+        .role_input_type
+        .clone()
+        .or_else(|| a.role_input_type.clone());
+    merged.example = b.example.clone().or_else(|| a.example.clone());
+    merged.description = a.description.clone().or_else(|| b.description.clone());
 }
 
 fn stricter<T: Copy>(a: Option<T>, b: Option<T>, pick: fn(T, T) -> T) -> Option<T> {
     match (a, b) {
         (Some(x), Some(y)) => Some(pick(x, y)),
         (x, y) => x.or(y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use indexmap::IndexMap;
+
+    use super::*;
+    use crate::load::{SchemaFile, SchemaSet};
+    use crate::model::read;
+    use crate::yaml::Document;
+
+    /// A schema read from YAML, as written at `t.yaml#/s`.
+    fn schema(yaml: &str) -> Schema {
+        let mut problems = Vec::new();
+        let document = Document::parse(yaml).unwrap();
+        let schema = read(&document.value, "t.yaml", "/s", &mut problems);
+        assert_eq!(problems, []);
+        schema
+    }
+
+    /// A one-file set whose components are given as YAML.
+    fn set(components: &[(&str, &str)]) -> SchemaSet {
+        let mut problems = Vec::new();
+        let components: IndexMap<String, Schema> = components
+            .iter()
+            .map(|(name, yaml)| {
+                let document = Document::parse(yaml).unwrap();
+                let pointer = format!("/components/schemas/{name}");
+                let schema = read(&document.value, "t.yaml", &pointer, &mut problems);
+                (name.to_string(), schema)
+            })
+            .collect();
+        let references = components
+            .keys()
+            .map(|name| {
+                let target = Target {
+                    file: "t.yaml".to_owned(),
+                    name: name.clone(),
+                };
+                (format!("#/components/schemas/{name}"), target)
+            })
+            .collect();
+        let file = SchemaFile {
+            path: "t.yaml".to_owned(),
+            document: Document::default(),
+            components,
+        };
+        SchemaSet {
+            root: PathBuf::new(),
+            files: IndexMap::from([("t.yaml".to_owned(), file)]),
+            entries: vec!["t.yaml".to_owned()],
+            references: BTreeMap::from([("t.yaml".to_owned(), references)]),
+        }
+    }
+
+    fn flatten(yaml: &str) -> Result<Schema, SchemaError> {
+        let set = set(&[]);
+        Resolver { set: &set }.flatten(&schema(yaml))
+    }
+
+    #[test]
+    fn stricter_bounds_win() {
+        let merged = flatten(
+            "allOf: [{minimum: 1, maximum: 10, maxLength: 8}, {minimum: 3, maximum: 20, minLength: 2, maxLength: 5}]",
+        )
+        .unwrap();
+        assert_eq!((merged.minimum, merged.maximum), (Some(3.0), Some(10.0)));
+        assert_eq!((merged.min_length, merged.max_length), (Some(2), Some(5)));
+    }
+
+    #[test]
+    fn required_is_the_union_in_order_of_first_mention() {
+        let a = schema("required: [a, b]");
+        let b = schema("required: [b, c]");
+        let (names, from) = required(&a, &b);
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(from, ["t.yaml#/s/required"; 3]);
+    }
+
+    #[test]
+    fn enums_intersect_and_disjoint_enums_conflict() {
+        let a = schema("enum: [SELLER, BUYER, GRID_OPERATOR]");
+        let b = schema("enum: [GRID_OPERATOR, SELLER, PROSUMER]");
+        assert_eq!(
+            enum_values(&a, &b).unwrap(),
+            Some(vec!["GRID_OPERATOR".to_owned(), "SELLER".to_owned()])
+        );
+        let c = schema("const: BUYER");
+        let error = enum_values(&b, &c).unwrap_err();
+        assert_eq!(
+            error,
+            "enums at t.yaml#/s and t.yaml#/s have no value in common"
+        );
+    }
+
+    #[test]
+    fn two_typed_additional_properties_are_merged_recursively() {
+        let merged = flatten(
+            "allOf: [{additionalProperties: {type: number, minimum: 0}}, {additionalProperties: {maximum: 100}}]",
+        )
+        .unwrap();
+        let Some(Additional::Schema(rule)) = merged.additional else {
+            panic!("{:?}", merged.additional);
+        };
+        assert_eq!(rule.types, [JsonType::Number]);
+        assert_eq!((rule.minimum, rule.maximum), (Some(0.0), Some(100.0)));
+    }
+
+    #[test]
+    fn forbidden_additional_properties_win_over_a_typed_rule() {
+        let a = schema("additionalProperties: {type: string}");
+        let b = schema("additionalProperties: false");
+        let never = |_: &Schema, _: &Schema| -> Result<Schema, ()> { unreachable!() };
+        for (x, y) in [(&a, &b), (&b, &a)] {
+            let (rule, _) = additional(x, y, never).unwrap();
+            assert_eq!(rule, Some(Additional::Allowed(false)));
+        }
+    }
+
+    #[test]
+    fn null_is_allowed_only_when_both_typed_branches_allow_it() {
+        let nullable_string = schema("type: [string, 'null']");
+        let string = schema("type: string");
+        let untyped = schema("description: anything");
+        assert!(nullable(
+            &nullable_string,
+            &schema("type: string\nnullable: true")
+        ));
+        assert!(!nullable(&nullable_string, &string));
+        assert!(nullable(&untyped, &nullable_string));
+        assert!(!nullable(&untyped, &string));
+    }
+
+    #[test]
+    fn an_integer_is_a_number_and_a_branch_without_type_allows_any() {
+        let integer = schema("type: integer");
+        let number = schema("type: [number, string]");
+        assert_eq!(types(&integer, &number).unwrap().0, [JsonType::Integer]);
+        assert_eq!(
+            types(&schema("minimum: 1"), &number).unwrap(),
+            (
+                vec![JsonType::Number, JsonType::String],
+                Some("t.yaml#/s/type".to_owned())
+            )
+        );
+    }
+
+    #[test]
+    fn conflicting_types_are_an_error_naming_both_locations() {
+        let set = set(&[("Text", "type: string"), ("Count", "type: integer")]);
+        let both = schema(
+            "allOf: [{$ref: '#/components/schemas/Text'}, {$ref: '#/components/schemas/Count'}]",
+        );
+        let error = Resolver { set: &set }.flatten(&both).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "t.yaml #/s: conflicting allOf branches: type [String] at t.yaml#/components/schemas/Text/type against [Integer] at t.yaml#/components/schemas/Count/type"
+        );
+    }
+
+    #[test]
+    fn different_formats_conflict_and_one_format_is_kept() {
+        let uri = schema("format: uri");
+        assert_eq!(
+            format(&uri, &schema("type: string")).unwrap().as_deref(),
+            Some("uri")
+        );
+        assert_eq!(
+            format(&uri, &schema("format: email")).unwrap_err(),
+            "format `uri` at t.yaml#/s against `email` at t.yaml#/s"
+        );
+    }
+
+    #[test]
+    fn only_one_branch_may_bring_an_any_of() {
+        let a = schema("anyOf: [{type: string}]");
+        let b = schema("anyOf: [{type: number}]");
+        assert_eq!(
+            unions(&a, &b).unwrap_err(),
+            "two branches each have an anyOf"
+        );
+        let (any_of, one_of) = unions(&a, &schema("type: string")).unwrap();
+        assert_eq!((any_of.len(), one_of.len()), (1, 0));
+    }
+
+    #[test]
+    fn properties_union_and_a_property_in_both_satisfies_both() {
+        let merged = flatten(
+            "allOf: [{properties: {a: {type: number, minimum: 0}, b: {type: string}}}, {properties: {a: {maximum: 9}, c: {type: boolean}}}]",
+        )
+        .unwrap();
+        let names: Vec<&String> = merged.properties.keys().collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        let a = &merged.properties["a"];
+        assert_eq!((a.minimum, a.maximum), (Some(0.0), Some(9.0)));
+    }
+
+    #[test]
+    fn a_reference_back_into_itself_is_a_cycle() {
+        let set = set(&[("Loop", "allOf: [{$ref: '#/components/schemas/Loop'}]")]);
+        let component = &set.files["t.yaml"].components["Loop"];
+        let error = Resolver { set: &set }.flatten(component).unwrap_err();
+        assert!(error.to_string().contains("Loop → Loop"), "{error}");
+    }
+
+    #[test]
+    fn the_first_description_is_kept_and_the_later_extension_wins() {
+        let mut merged = schema("description: first");
+        let a = merged.clone();
+        let mut b = schema("description: second");
+        b.jsonld_type = Some("Later".to_owned());
+        annotations(&mut merged, &a, &b);
+        assert_eq!(merged.description.as_deref(), Some("first"));
+        assert_eq!(merged.jsonld_type.as_deref(), Some("Later"));
     }
 }

@@ -84,6 +84,8 @@ pub struct Schema {
     pub reference: Option<String>,
     /// Non-null types named by `type`; empty means any.
     pub types: Vec<JsonType>,
+    /// Where `type` is written (`file#pointer`), for conflicts.
+    pub types_from: Option<String>,
     /// `nullable: true`, or `null` among the `type` names.
     pub nullable: bool,
     pub format: Option<String>,
@@ -184,7 +186,10 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 Some(reference) => schema.reference = Some(reference.to_owned()),
                 None => bad("$ref must be a string"),
             },
-            "type" => read_type(value, &mut schema, &mut bad),
+            "type" => {
+                schema.types_from = Some(format!("{file}#{here}"));
+                read_type(value, &mut schema, &mut bad);
+            }
             "nullable" => match value.as_bool() {
                 Some(nullable) => schema.nullable |= nullable,
                 None => bad("nullable must be a boolean"),
