@@ -419,7 +419,7 @@ impl EnergyContractP2PTrade {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
                                 out,
@@ -2480,7 +2480,9 @@ pub mod seeds {
                 "createdAt" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;

@@ -443,7 +443,7 @@ impl EnergyContract {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
                                 out,
@@ -1524,7 +1524,7 @@ impl InputSignalSource {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint/format",
                                 out,
@@ -2101,7 +2101,7 @@ impl TelemetrySourceSource {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint/format",
                                 out,
@@ -2381,7 +2381,7 @@ impl TelemetrySource {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint/format",
                                 out,
@@ -3882,7 +3882,7 @@ impl ContractVerificationIntegrity {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint/format",
                                 out,
@@ -4011,7 +4011,7 @@ impl ContractVerificationValidity {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint/format",
                                 out,
@@ -4033,7 +4033,7 @@ impl ContractVerificationValidity {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime/format",
                                 out,
@@ -4055,7 +4055,7 @@ impl ContractVerificationValidity {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt/format",
                                 out,
@@ -4217,7 +4217,7 @@ impl ContractVerificationAuthenticity {
                                     ::std::option::Option::Some(text) => {
                                         ::deg_contracts_runtime::check_format(
                                             text,
-                                            "uri",
+                                            ::deg_contracts_runtime::Format::Uri,
                                             location,
                                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items/format",
                                             out,
@@ -4527,7 +4527,7 @@ impl ParticipantVerification {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "uri",
+                                ::deg_contracts_runtime::Format::Uri,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint/format",
                                 out,
@@ -4550,7 +4550,7 @@ impl ParticipantVerification {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt/format",
                                 out,
@@ -4971,7 +4971,9 @@ pub mod seeds {
                 "createdAt" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -5444,7 +5446,9 @@ pub mod seeds {
                 "endpoint" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -5703,7 +5707,9 @@ pub mod seeds {
                 "endpoint" => {
                     self.seen[2usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -5830,7 +5836,9 @@ pub mod seeds {
                 "endpoint" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6545,7 +6553,9 @@ pub mod seeds {
                 "publicKeyEndpoint" => {
                     self.seen[4usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6638,7 +6648,9 @@ pub mod seeds {
                 "revocationCheckEndpoint" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6646,7 +6658,9 @@ pub mod seeds {
                 "expirationTime" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6654,7 +6668,9 @@ pub mod seeds {
                 "lastVerifiedAt" => {
                     self.seen[2usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6755,7 +6771,9 @@ pub mod seeds {
                     self.seen[1usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::ArraySeed {
                         items: ::deg_contracts_runtime::fast::StrSeed {
-                            format: ::std::option::Option::Some("uri"),
+                            format: ::std::option::Option::Some(
+                                ::deg_contracts_runtime::Format::Uri,
+                            ),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
                         },
@@ -6976,7 +6994,9 @@ pub mod seeds {
                 "verificationEndpoint" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("uri"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::Uri,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -6984,7 +7004,9 @@ pub mod seeds {
                 "verifiedAt" => {
                     self.seen[4usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;

@@ -463,7 +463,7 @@ impl EnergyTradeDelivery {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime/format",
                                 out,
@@ -488,7 +488,7 @@ impl EnergyTradeDelivery {
                                 ::std::option::Option::Some(text) => {
                                     ::deg_contracts_runtime::check_format(
                                         text,
-                                        "date-time",
+                                        ::deg_contracts_runtime::Format::DateTime,
                                         location,
                                         "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime/format",
                                         out,
@@ -599,7 +599,7 @@ impl EnergyTradeDelivery {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated/format",
                                 out,
@@ -737,7 +737,7 @@ impl MeterReading {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp/format",
                                 out,
@@ -925,7 +925,7 @@ impl TelemetryEvent {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime/format",
                                 out,
@@ -1552,7 +1552,7 @@ impl SettlementCycle {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime/format",
                                 out,
@@ -1575,7 +1575,7 @@ impl SettlementCycle {
                         ::std::option::Option::Some(text) => {
                             ::deg_contracts_runtime::check_format(
                                 text,
-                                "date-time",
+                                ::deg_contracts_runtime::Format::DateTime,
                                 location,
                                 "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime/format",
                                 out,
@@ -1935,7 +1935,9 @@ pub mod seeds {
                 "deliveryStartTime" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -1944,7 +1946,9 @@ pub mod seeds {
                     self.seen[4usize] = true;
                     map.next_value_seed(
                         ::deg_contracts_runtime::fast::NullableSeed(::deg_contracts_runtime::fast::StrSeed {
-                            format: ::std::option::Option::Some("date-time"),
+                            format: ::std::option::Option::Some(
+                                ::deg_contracts_runtime::Format::DateTime,
+                            ),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
                         }),
@@ -1985,7 +1989,9 @@ pub mod seeds {
                 "lastUpdated" => {
                     self.seen[9usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -2089,7 +2095,9 @@ pub mod seeds {
                 "timestamp" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -2202,7 +2210,9 @@ pub mod seeds {
                 "eventTime" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -2442,7 +2452,9 @@ pub mod seeds {
                 "startTime" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;
@@ -2450,7 +2462,9 @@ pub mod seeds {
                 "endTime" => {
                     self.seen[2usize] = true;
                     map.next_value_seed(::deg_contracts_runtime::fast::StrSeed {
-                        format: ::std::option::Option::Some("date-time"),
+                        format: ::std::option::Option::Some(
+                            ::deg_contracts_runtime::Format::DateTime,
+                        ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
                     })?;

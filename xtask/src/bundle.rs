@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::write::OutputFile;
 use deg_contracts_ir::ir::{
-    AdditionalRule, Crate, INPUT_TYPES, Node, RoleUnion, Shape, Struct, TypeKind, TypeRef,
+    AdditionalRule, Crate, InputType, Node, RoleUnion, Shape, Struct, TypeKind, TypeRef,
 };
 use deg_contracts_ir::load::SchemaSet;
 use deg_contracts_ir::naming;
@@ -36,7 +36,7 @@ pub fn bundle(krate: &Crate, set: &SchemaSet) -> Vec<OutputFile> {
             defs.insert(key, schema);
         }
     }
-    for input_type in INPUT_TYPES {
+    for input_type in InputType::ALL {
         defs.insert(
             format!("roleInput.{input_type}"),
             role_input_schema(input_type),
@@ -110,8 +110,8 @@ fn shape_schema(shape: &Shape) -> Value {
         }
         Shape::String(rules) => {
             put("type", json!("string"));
-            if let Some(format) = &rules.format {
-                put("format", json!(format));
+            if let Some(format) = rules.format {
+                put("format", json!(format.as_str()));
             }
             if let Some(min) = rules.min_length {
                 put("minLength", json!(min));
@@ -216,29 +216,32 @@ fn verbose_shape() -> Value {
     json!({
         "type": "object",
         "required": ["type", "required"],
-        "properties": { "type": { "enum": INPUT_TYPES }, "required": { "type": "boolean" } }
+        "properties": {
+            "type": { "enum": InputType::ALL.map(InputType::as_str) },
+            "required": { "type": "boolean" }
+        }
     })
 }
 
-fn input_value(declared: &str) -> Value {
+fn input_value(declared: InputType) -> Value {
     match declared {
-        "BOOLEAN" => json!({ "type": "boolean" }),
-        "NUMBER" => json!({ "type": "number" }),
-        "STRING" => json!({ "type": "string" }),
-        "DATE_TIME" => json!({ "type": "string", "format": "date-time" }),
-        "DURATION" => json!({ "type": "string", "format": "duration" }),
-        "OBJECT" => json!({ "type": "object" }),
-        _ => json!({ "type": ["object", "array"] }),
+        InputType::Boolean => json!({ "type": "boolean" }),
+        InputType::Number => json!({ "type": "number" }),
+        InputType::String => json!({ "type": "string" }),
+        InputType::DateTime => json!({ "type": "string", "format": "date-time" }),
+        InputType::Duration => json!({ "type": "string", "format": "duration" }),
+        InputType::Object => json!({ "type": "object" }),
+        InputType::OfferCurve | InputType::Route => json!({ "type": ["object", "array"] }),
     }
 }
 
-fn role_input_schema(declared: &str) -> Value {
+fn role_input_schema(declared: InputType) -> Value {
     let value = json!({ "anyOf": [{ "type": "null" }, input_value(declared)] });
     json!({
         "if": verbose_shape(),
         "then": {
             "properties": {
-                "type": { "const": declared },
+                "type": { "const": declared.as_str() },
                 "required": { "type": "boolean" },
                 "description": { "type": "string" },
                 "value": value

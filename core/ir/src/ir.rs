@@ -1,17 +1,41 @@
 //! The Rust-facing shapes codegen lowers schemas into and emits from. Ordered collections
 //! only, so output never depends on hashing.
 
-/// The declared types a role input may have, as the RoleInput `type` enum lists them.
-pub const INPUT_TYPES: [&str; 8] = [
-    "BOOLEAN",
-    "NUMBER",
-    "DATE_TIME",
-    "DURATION",
-    "OFFER_CURVE",
-    "STRING",
-    "ROUTE",
-    "OBJECT",
-];
+pub use deg_contracts_runtime::{Format, InputType};
+
+/// A place in a schema file: the file, relative to the schema root, and an RFC 6901 pointer
+/// into its document. Displayed as `file#pointer`, the form validators report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    /// The file, relative to the schema root, with `/` separators.
+    pub file: String,
+    /// The pointer into the file's document.
+    pub pointer: String,
+}
+
+impl Location {
+    /// The place at `pointer` in `file`.
+    pub fn new(file: &str, pointer: &str) -> Location {
+        Location {
+            file: file.to_owned(),
+            pointer: pointer.to_owned(),
+        }
+    }
+
+    /// The member `segment` below this place.
+    pub fn join(&self, segment: &str) -> Location {
+        Location {
+            file: self.file.clone(),
+            pointer: deg_contracts_runtime::pointer::join(&self.pointer, segment),
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
 
 /// A generated type, named by its module and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,8 +66,8 @@ pub struct Module {
 pub struct TypeDef {
     pub name: String,
     pub doc: Option<String>,
-    /// `file#pointer` of the schema.
-    pub location: String,
+    /// Where the schema is written.
+    pub location: Location,
     pub kind: TypeKind,
 }
 
@@ -62,21 +86,21 @@ pub enum TypeKind {
 pub struct Struct {
     pub fields: Vec<Field>,
     pub additional: AdditionalRule,
-    /// `file#pointer` of the rule on undeclared members.
-    pub additional_location: String,
+    /// Where the rule on undeclared members is written (or would be).
+    pub additional_location: Location,
 
     /// `@type` name, when the object is JSON-LD typed.
     pub jsonld_type: Option<String>,
     /// Role inputs required once the role is filled, and where that list is written.
-    pub filled_inputs: Option<(Vec<String>, String)>,
+    pub filled_inputs: Option<(Vec<String>, Location)>,
 }
 
 #[derive(Debug)]
 pub struct Field {
     pub json_name: String,
     pub doc: Option<String>,
-    /// `file#pointer` of the `required` that lists the field, when one does.
-    pub required: Option<String>,
+    /// Where the `required` that lists the field is written, when one does.
+    pub required: Option<Location>,
     pub node: Node,
 }
 
@@ -90,7 +114,7 @@ pub enum AdditionalRule {
 /// A value's shape and where its schema is written.
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub location: String,
+    pub location: Location,
     pub nullable: bool,
     pub shape: Shape,
 }
@@ -110,8 +134,8 @@ pub enum Shape {
     },
     AnyOf(Vec<Node>),
     OneOf(Vec<Node>),
-    /// A role input of the named declared type (`NUMBER`, `DATE_TIME`, ...).
-    RoleInput(String),
+    /// A role input of its declared type.
+    RoleInput(InputType),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -122,7 +146,7 @@ pub struct Bounds {
 
 #[derive(Debug, Clone, Default)]
 pub struct StringRules {
-    pub format: Option<String>,
+    pub format: Option<Format>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
 }

@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use crate::dispatch;
 use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, INPUT_TYPES, Module, Node, Shape, StringRules, Struct,
-    TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, Shape, StringRules,
+    Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -82,11 +82,11 @@ struct Lowerer<'a> {
     set: &'a SchemaSet,
     modules: IndexMap<String, Module>,
     /// Every type defined so far, with its location, to catch duplicates.
-    defined: BTreeMap<TypeRef, String>,
+    defined: BTreeMap<TypeRef, Location>,
     /// Inline schemas already given a type, by location, so a merged allOf reuses the
     /// base's nested types instead of generating copies.
-    inline: BTreeMap<String, Vec<(Schema, TypeRef)>>,
-    registry: BTreeMap<String, (TypeRef, String)>,
+    inline: BTreeMap<Location, Vec<(Schema, TypeRef)>>,
+    registry: BTreeMap<String, (TypeRef, Location)>,
     errors: Vec<SchemaError>,
     warnings: Vec<Warning>,
 }
@@ -144,7 +144,7 @@ impl Lowerer<'_> {
                 self.errors.push(SchemaError::DuplicateName {
                     location: self.source(schema),
                     name: format!("@type {jsonld_type}"),
-                    other: Box::new(self.parse_location(&other)),
+                    other: Box::new(self.source_location(&other)),
                 });
             } else {
                 self.registry.insert(jsonld_type.clone(), (ty, here));
@@ -158,13 +158,13 @@ impl Lowerer<'_> {
         self.define(&context, schema, kind);
     }
 
-    fn parse_location(&self, location: &str) -> SourceLocation {
-        let (file, pointer) = location.split_once('#').unwrap_or((location, ""));
-        match self.set.files.get(file) {
-            Some(loaded) => loaded.location(pointer),
+    /// A location with its line and column, when its file was read.
+    fn source_location(&self, location: &Location) -> SourceLocation {
+        match self.set.files.get(&location.file) {
+            Some(loaded) => loaded.location(&location.pointer),
             None => SourceLocation {
-                file: file.to_owned(),
-                pointer: pointer.to_owned(),
+                file: location.file.clone(),
+                pointer: location.pointer.clone(),
                 line_column: None,
             },
         }
@@ -208,7 +208,7 @@ impl Lowerer<'_> {
             .or_default()
             .push((schema.clone(), ty.clone()));
         if let Some(other) = self.defined.get(&ty) {
-            let other = self.parse_location(&other.clone());
+            let other = self.source_location(&other.clone());
             self.errors.push(SchemaError::DuplicateName {
                 location: self.source(schema),
                 name: ty.name.clone(),
@@ -284,7 +284,7 @@ impl Lowerer<'_> {
             additional_location: flat
                 .additional_from
                 .clone()
-                .unwrap_or_else(|| format!("{}/additionalProperties", flat.location())),
+                .unwrap_or_else(|| flat.location().join("additionalProperties")),
             jsonld_type: flat.jsonld_type.clone(),
             filled_inputs,
         }
@@ -292,7 +292,7 @@ impl Lowerer<'_> {
 
     /// A role object (with `filled` and typed `roleInputs`) requires its inputs only once
     /// filled: the list moves from the inputs object to the role.
-    fn filled_inputs(&mut self, flat: &Schema) -> Option<(Vec<String>, String)> {
+    fn filled_inputs(&mut self, flat: &Schema) -> Option<(Vec<String>, Location)> {
         flat.properties.get("filled")?;
         let inputs = flat.properties.get("roleInputs")?;
         let inputs = self.resolver.flatten(inputs).ok()?;
@@ -303,7 +303,7 @@ impl Lowerer<'_> {
                 .all(|input| self.is_role_input_reference(input));
         all_role_inputs.then(|| {
             let at = inputs.required_from.first().cloned();
-            let at = at.unwrap_or_else(|| format!("{}/required", inputs.location()));
+            let at = at.unwrap_or_else(|| inputs.location().join("required"));
             (inputs.required.clone(), at)
         })
     }
@@ -366,20 +366,21 @@ impl Lowerer<'_> {
             });
             return any_node(property);
         };
-        if !INPUT_TYPES.contains(&declared.as_str()) {
+        let Some(declared_type) = InputType::from_name(&declared) else {
+            let known: Vec<&str> = InputType::ALL.iter().map(|t| t.as_str()).collect();
             self.errors.push(SchemaError::Invalid {
                 location: self.source(property),
                 message: format!(
                     "role input `{name}` declares type `{declared}`, not one of {}",
-                    INPUT_TYPES.join(", ")
+                    known.join(", ")
                 ),
             });
             return any_node(property);
-        }
+        };
         Node {
             location: property.location(),
             nullable: true,
-            shape: Shape::RoleInput(declared),
+            shape: Shape::RoleInput(declared_type),
         }
     }
 
@@ -398,7 +399,7 @@ impl Lowerer<'_> {
                     "role input `{name}` is typed `DATETIME` in the example; read as `DATE_TIME`"
                 ),
             });
-            return Some("DATE_TIME".to_owned());
+            return Some(InputType::DateTime.as_str().to_owned());
         }
         Some(stated.to_owned())
     }
@@ -477,7 +478,7 @@ impl Lowerer<'_> {
         };
         match schema.types.first() {
             Some(JsonType::String) => node(Shape::String(StringRules {
-                format: schema.format.clone(),
+                format: schema.format,
                 min_length: schema.min_length,
                 max_length: schema.max_length,
             })),
@@ -523,7 +524,7 @@ impl Lowerer<'_> {
             additional_location: schema
                 .additional_from
                 .clone()
-                .unwrap_or_else(|| format!("{}/additionalProperties", schema.location())),
+                .unwrap_or_else(|| schema.location().join("additionalProperties")),
             jsonld_type: schema.jsonld_type.clone(),
             filled_inputs: None,
         }
@@ -545,7 +546,7 @@ impl Lowerer<'_> {
 }
 
 /// Where `required` lists `name`, if it does.
-fn required_at(schema: &Schema, name: &str) -> Option<String> {
+fn required_at(schema: &Schema, name: &str) -> Option<Location> {
     let index = schema
         .required
         .iter()

@@ -3,6 +3,7 @@
 //! several branches must satisfy each, and takes the most specific definition.
 
 use crate::error::SchemaError;
+use crate::ir::{Format, Location};
 use crate::load::SchemaSet;
 use crate::model::{Additional, JsonType, Schema};
 use crate::resolve::Target;
@@ -188,7 +189,7 @@ impl<'a> Resolver<'a> {
 
 /// `type`: the types both branches allow (an integer is a number), with where the narrower
 /// `type` is written; none in common is a conflict. A branch without `type` allows every type.
-pub fn types(a: &Schema, b: &Schema) -> Result<(Vec<JsonType>, Option<String>), String> {
+pub fn types(a: &Schema, b: &Schema) -> Result<(Vec<JsonType>, Option<Location>), String> {
     if a.types.is_empty() {
         return Ok((b.types.clone(), b.types_from.clone()));
     }
@@ -240,7 +241,7 @@ pub fn nullable(a: &Schema, b: &Schema) -> bool {
 }
 
 /// `required`: the union, in order of first mention, each name with where it was required.
-pub fn required(a: &Schema, b: &Schema) -> (Vec<String>, Vec<String>) {
+pub fn required(a: &Schema, b: &Schema) -> (Vec<String>, Vec<Location>) {
     let mut names = a.required.clone();
     let mut from = a.required_from.clone();
     for (name, at) in b.required.iter().zip(&b.required_from) {
@@ -259,7 +260,7 @@ pub fn additional<E>(
     a: &Schema,
     b: &Schema,
     merge_schemas: impl FnOnce(&Schema, &Schema) -> Result<Schema, E>,
-) -> Result<(Option<Additional>, Option<String>), E> {
+) -> Result<(Option<Additional>, Option<Location>), E> {
     let a_side = || (a.additional.clone(), a.additional_from.clone());
     let b_side = || (b.additional.clone(), b.additional_from.clone());
     Ok(match (&a.additional, &b.additional) {
@@ -299,14 +300,14 @@ pub fn enum_values(a: &Schema, b: &Schema) -> Result<Option<Vec<String>>, String
 }
 
 /// `format`: one format, or the same on both sides.
-pub fn format(a: &Schema, b: &Schema) -> Result<Option<String>, String> {
+pub fn format(a: &Schema, b: &Schema) -> Result<Option<Format>, String> {
     match (&a.format, &b.format) {
         (Some(x), Some(y)) if x != y => Err(format!(
             "format `{x}` at {} against `{y}` at {}",
             a.location(),
             b.location()
         )),
-        (x, y) => Ok(y.clone().or_else(|| x.clone())),
+        (x, y) => Ok(y.or(*x)),
     }
 }
 
@@ -430,7 +431,14 @@ mod tests {
         let b = schema("required: [b, c]");
         let (names, from) = required(&a, &b);
         assert_eq!(names, ["a", "b", "c"]);
-        assert_eq!(from, ["t.yaml#/s/required"; 3]);
+        assert_eq!(
+            from,
+            [
+                Location::new("t.yaml", "/s/required"),
+                Location::new("t.yaml", "/s/required"),
+                Location::new("t.yaml", "/s/required")
+            ]
+        );
     }
 
     #[test]
@@ -496,7 +504,7 @@ mod tests {
             types(&schema("minimum: 1"), &number).unwrap(),
             (
                 vec![JsonType::Number, JsonType::String],
-                Some("t.yaml#/s/type".to_owned())
+                Some(Location::new("t.yaml", "/s/type"))
             )
         );
     }
@@ -518,8 +526,8 @@ mod tests {
     fn different_formats_conflict_and_one_format_is_kept() {
         let uri = schema("format: uri");
         assert_eq!(
-            format(&uri, &schema("type: string")).unwrap().as_deref(),
-            Some("uri")
+            format(&uri, &schema("type: string")).unwrap(),
+            Some(Format::Uri)
         );
         assert_eq!(
             format(&uri, &schema("format: email")).unwrap_err(),

@@ -1,6 +1,7 @@
 //! The subset of OpenAPI 3.1 schema objects we support, read from parsed YAML. Anything
 //! outside the subset is reported with its location rather than ignored.
 
+use crate::ir::{Format, Location};
 use crate::yaml::Value as Yaml;
 use deg_contracts_runtime::pointer::escape;
 use indexmap::IndexMap;
@@ -45,9 +46,9 @@ impl Schema {
         self.enum_values.clone().filter(|_| string_typed)
     }
 
-    /// `file#pointer`, as validators report it.
-    pub fn location(&self) -> String {
-        format!("{}#{}", self.file, self.pointer)
+    /// Where the schema is written.
+    pub fn location(&self) -> Location {
+        Location::new(&self.file, &self.pointer)
     }
 }
 
@@ -84,19 +85,19 @@ pub struct Schema {
     pub reference: Option<String>,
     /// Non-null types named by `type`; empty means any.
     pub types: Vec<JsonType>,
-    /// Where `type` is written (`file#pointer`), for conflicts.
-    pub types_from: Option<String>,
+    /// Where `type` is written, for conflicts.
+    pub types_from: Option<Location>,
     /// `nullable: true`, or `null` among the `type` names.
     pub nullable: bool,
-    pub format: Option<String>,
+    pub format: Option<Format>,
     pub description: Option<String>,
     pub properties: IndexMap<String, Schema>,
     pub required: Vec<String>,
-    /// Where each `required` name is written (`file#pointer`), parallel to `required`.
-    pub required_from: Vec<String>,
+    /// Where each `required` name is written, parallel to `required`.
+    pub required_from: Vec<Location>,
     pub additional: Option<Additional>,
-    /// Where `additionalProperties` is written (`file#pointer`).
-    pub additional_from: Option<String>,
+    /// Where `additionalProperties` is written.
+    pub additional_from: Option<Location>,
     pub items: Option<Box<Schema>>,
     pub all_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
@@ -187,14 +188,26 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 None => bad("$ref must be a string"),
             },
             "type" => {
-                schema.types_from = Some(format!("{file}#{here}"));
+                schema.types_from = Some(Location::new(file, &here));
                 read_type(value, &mut schema, &mut bad);
             }
             "nullable" => match value.as_bool() {
                 Some(nullable) => schema.nullable |= nullable,
                 None => bad("nullable must be a boolean"),
             },
-            "format" => schema.format = string(value, &mut bad),
+            "format" => {
+                schema.format = string(value, &mut bad).and_then(|name| {
+                    let format = Format::from_name(&name);
+                    if format.is_none() {
+                        let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                        bad(&format!(
+                            "format `{name}` is not one we check ({})",
+                            known.join(", ")
+                        ));
+                    }
+                    format
+                })
+            }
             "description" => schema.description = string(value, &mut bad),
             "required" => match value.as_array() {
                 Some(names) => {
@@ -202,7 +215,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                         match name.as_str() {
                             Some(name) => {
                                 schema.required.push(name.to_owned());
-                                schema.required_from.push(format!("{file}#{here}"));
+                                schema.required_from.push(Location::new(file, &here));
                             }
                             None => problems.push(invalid(
                                 &format!("{here}/{index}"),
@@ -224,7 +237,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 None => bad("properties must be a mapping"),
             },
             "additionalProperties" => {
-                schema.additional_from = Some(format!("{file}#{here}"));
+                schema.additional_from = Some(Location::new(file, &here));
                 schema.additional = Some(match value {
                     Yaml::Bool(allowed) => Additional::Allowed(*allowed),
                     _ => Additional::Schema(Box::new(read(value, file, &here, problems))),

@@ -119,7 +119,7 @@ impl<'de> Visitor<'de> for NumberSeed {
 #[derive(Clone, Copy)]
 pub struct StrSeed {
     /// The format the string must have.
-    pub format: Option<&'static str>,
+    pub format: Option<super::Format>,
     /// The least number of characters.
     pub min_length: Option<u64>,
     /// The most characters.
@@ -334,7 +334,7 @@ impl<'de> Visitor<'de> for RoleInputSeed {
     fn visit_str<E: Error>(self, value: &str) -> Result<bool, E> {
         match self.0 {
             InputType::String => Ok(true),
-            InputType::DateTime => self.expect(super::date_time_error(value).is_ok()),
+            InputType::DateTime => self.expect(super::format::date_time(value).is_ok()),
             InputType::Duration => self.expect(super::is_iso8601_duration(value)),
             _ => Err(reject()),
         }
@@ -401,7 +401,7 @@ impl<'de> DeserializeSeed<'de> for DirectValueSeed {
             InputType::Duration => value.as_str().is_some_and(super::is_iso8601_duration),
             InputType::DateTime => value
                 .as_str()
-                .is_some_and(|text| super::date_time_error(text).is_ok()),
+                .is_some_and(|text| super::format::date_time(text).is_ok()),
         };
         Ok((value.is_null(), typed))
     }

@@ -209,7 +209,7 @@ pub enum ErrorKind {
     /// A string that does not have its declared format.
     Format {
         /// The format, such as `date-time`.
-        format: &'static str,
+        format: Format,
         /// Why the string is not of that format.
         reason: String,
     },
@@ -551,42 +551,20 @@ pub fn expect_type(
     }
 }
 
-/// Checks a string against a named format.
+/// Checks a string's `format`, reporting why it does not match.
 pub fn check_format(
     value: &str,
-    format: &'static str,
+    format: Format,
     location: &Location<'_>,
     schema_location: &'static str,
     out: &mut Collector,
 ) {
-    let verdict = match format {
-        "date-time" => date_time_error(value),
-        "uri" => fluent_uri::Uri::parse(value)
-            .map(|_| ())
-            .map_err(|error| error.to_string()),
-        "email" => value
-            .parse::<email_address::EmailAddress>()
-            .map(|_| ())
-            .map_err(|error| error.to_string()),
-        _ => Ok(()),
-    };
-    if let Err(reason) = verdict {
+    if let Err(reason) = format.check(value) {
         out.push(location, schema_location, || ErrorKind::Format {
             format,
             reason,
         });
     }
-}
-
-/// RFC 3339's `date-time` production: the `time` parser also takes the space its prose allows
-/// in place of `T`, which the grammar (and JSON Schema) does not.
-fn date_time_error(value: &str) -> Result<(), String> {
-    if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
-        return Err("date and time must be separated by `T`".to_owned());
-    }
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(|_| ())
-        .map_err(|error| error.to_string())
 }
 
 /// Whether `value` is an ISO 8601 duration such as `P1DT2H` or `PT15M` (or `P2W`).
@@ -721,9 +699,9 @@ fn check_input_value(
         InputType::Duration => value.as_str().is_some_and(is_iso8601_duration),
         InputType::DateTime => match value.as_str() {
             Some(text) => {
-                if let Err(reason) = date_time_error(text) {
+                if let Err(reason) = format::date_time(text) {
                     out.push(location, schema_location, || ErrorKind::Format {
-                        format: "date-time",
+                        format: Format::DateTime,
                         reason,
                     });
                 }
@@ -836,7 +814,7 @@ pub struct DateTime {
 impl DateTime {
     /// Parses RFC 3339 text, which must carry an offset.
     pub fn parse(text: &str) -> Result<DateTime, String> {
-        date_time_error(text)?;
+        format::date_time(text)?;
         let instant =
             time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .map_err(|error| error.to_string())?;
@@ -990,4 +968,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> 
 
 /// Verdict-only validation while parsing, for `verdict(&[u8])`.
 pub mod fast;
+mod format;
 pub mod pointer;
+
+pub use format::Format;

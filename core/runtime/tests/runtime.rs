@@ -1,7 +1,7 @@
 //! The generated runtime's building blocks: pointers, formats, role-input forms, collectors.
 
 use deg_contracts_runtime::{
-    Collector, DateTime, ErrorKind, InputType, Location, check_format, check_role_input,
+    Collector, DateTime, ErrorKind, Format, InputType, Location, check_format, check_role_input,
     is_iso8601_duration, is_verbose_role_input, role_input_is_provided,
 };
 use serde_json::json;
@@ -29,7 +29,8 @@ fn durations_follow_iso_8601() {
     }
 }
 
-fn format_error(value: &str, format: &'static str) -> Option<ErrorKind> {
+fn format_error(value: &str, format: &str) -> Option<ErrorKind> {
+    let format = Format::from_name(format).unwrap();
     let mut out = Collector::all();
     check_format(value, format, &Location::ROOT, "test#", &mut out);
     out.finish().err().map(|errors| errors.0[0].kind.clone())
@@ -49,7 +50,7 @@ fn formats_are_checked_by_their_rfcs() {
             matches!(
                 format_error(bad, "date-time"),
                 Some(ErrorKind::Format {
-                    format: "date-time",
+                    format: Format::DateTime,
                     ..
                 })
             ),

@@ -12,7 +12,6 @@ use super::Kinds;
 use deg_contracts_ir::ir::{
     AdditionalRule, Module, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
-use deg_contracts_ir::naming;
 
 /// The struct types that are some role's `roleInputs`: their seeds report which inputs are
 /// provided, for the filled-role rule.
@@ -72,8 +71,8 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
     let inner = match &node.shape {
         Shape::Any => return quote! { #fast::ANY },
         Shape::RoleInput(declared) => {
-            let variant = format_ident!("{}", naming::camel(declared));
-            return quote! { #fast::RoleInputSeed(::deg_contracts_runtime::InputType::#variant) };
+            let declared = super::input_type_path(*declared);
+            return quote! { #fast::RoleInputSeed(#declared) };
         }
         Shape::Boolean => quote! { #fast::BoolSeed },
         Shape::Number(bounds) | Shape::Integer(bounds) => {
@@ -83,7 +82,10 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
         }
         Shape::String(rules) => {
             let format = match &rules.format {
-                Some(format) => quote! { ::std::option::Option::Some(#format) },
+                Some(format) => {
+                    let format = super::format_path(*format);
+                    quote! { ::std::option::Option::Some(#format) }
+                }
                 None => quote! { ::std::option::Option::None },
             };
             let (min, max) = (option(rules.min_length), option(rules.max_length));

@@ -14,7 +14,7 @@ use quote::quote;
 
 use crate::error::CodegenError;
 use crate::write::OutputFile;
-use deg_contracts_ir::ir::{Crate, TypeKind, TypeRef};
+use deg_contracts_ir::ir::{Crate, Format, InputType, TypeKind, TypeRef};
 
 /// The generated crate's package name.
 pub const PACKAGE: &str = "deg-contracts-schema";
@@ -67,6 +67,34 @@ pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenErro
         ));
     }
     Ok(files)
+}
+
+/// `::deg_contracts_runtime::Format::<variant>`; a new format fails to compile here first.
+pub(crate) fn format_path(format: Format) -> TokenStream {
+    let variant = match format {
+        Format::DateTime => quote! { DateTime },
+        Format::Date => quote! { Date },
+        Format::Time => quote! { Time },
+        Format::Uri => quote! { Uri },
+        Format::Email => quote! { Email },
+        Format::Uuid => quote! { Uuid },
+    };
+    quote! { ::deg_contracts_runtime::Format::#variant }
+}
+
+/// `::deg_contracts_runtime::InputType::<variant>`.
+pub(crate) fn input_type_path(declared: InputType) -> TokenStream {
+    let variant = match declared {
+        InputType::Boolean => quote! { Boolean },
+        InputType::Number => quote! { Number },
+        InputType::DateTime => quote! { DateTime },
+        InputType::Duration => quote! { Duration },
+        InputType::OfferCurve => quote! { OfferCurve },
+        InputType::String => quote! { String },
+        InputType::Route => quote! { Route },
+        InputType::Object => quote! { Object },
+    };
+    quote! { ::deg_contracts_runtime::InputType::#variant }
 }
 
 /// What kind of type each reference names, for code that depends on it (role accessors).

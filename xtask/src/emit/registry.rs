@@ -173,12 +173,12 @@ fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStrea
                     return None;
                 };
                 let name = &field.json_name;
-                let declared = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
+                let declared = super::input_type_path(*declared);
                 let required = required.contains(name);
                 Some(quote! {
                     ::deg_contracts_runtime::InputSpec {
                         name: #name,
-                        declared: ::deg_contracts_runtime::InputType::#declared,
+                        declared: #declared,
                         required: #required,
                     }
                 })

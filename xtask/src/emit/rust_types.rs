@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use deg_contracts_ir::ir::{Node, Shape, TypeRef};
+use deg_contracts_ir::ir::{Format, InputType, Node, Shape, TypeRef};
 
 /// The path of a generated type.
 pub fn path(ty: &TypeRef) -> TokenStream {
@@ -18,7 +18,7 @@ pub fn value_type(node: &Node) -> TokenStream {
         Shape::Any | Shape::AnyOf(_) | Shape::OneOf(_) => quote! { ::serde_json::Value },
         Shape::Boolean => quote! { bool },
         Shape::Integer(_) | Shape::Number(_) => quote! { ::serde_json::Number },
-        Shape::String(rules) if rules.format.as_deref() == Some("date-time") => {
+        Shape::String(rules) if rules.format == Some(Format::DateTime) => {
             quote! { ::deg_contracts_runtime::DateTime }
         }
         Shape::String(_) => quote! { ::std::string::String },
@@ -28,12 +28,15 @@ pub fn value_type(node: &Node) -> TokenStream {
             quote! { ::std::vec::Vec<#item> }
         }
         Shape::RoleInput(declared) => {
-            let inner = match declared.as_str() {
-                "NUMBER" => quote! { ::serde_json::Number },
-                "STRING" => quote! { ::std::string::String },
-                "DATE_TIME" => quote! { ::deg_contracts_runtime::DateTime },
-                "BOOLEAN" => quote! { bool },
-                _ => quote! { ::serde_json::Value },
+            let inner = match declared {
+                InputType::Number => quote! { ::serde_json::Number },
+                InputType::String => quote! { ::std::string::String },
+                InputType::DateTime => quote! { ::deg_contracts_runtime::DateTime },
+                InputType::Boolean => quote! { bool },
+                InputType::Duration
+                | InputType::OfferCurve
+                | InputType::Route
+                | InputType::Object => quote! { ::serde_json::Value },
             };
             quote! { ::deg_contracts_runtime::RoleInputSlot<#inner> }
         }

@@ -13,7 +13,7 @@ use deg_contracts_ir::naming;
 /// The definition of one type.
 pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let doc = doc_attrs(def.doc.as_deref(), &def.location);
+    let doc = doc_attrs(def.doc.as_deref(), &def.location.to_string());
     match &def.kind {
         TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds),
         TypeKind::Enum(values) => emit_enum(&name, &doc, values),
@@ -77,7 +77,7 @@ fn emit_struct(
     for field in &def.fields {
         let ident = names.take(&naming::field_name(&field.json_name));
         let json = &field.json_name;
-        let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location);
+        let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
         let ty = field_type(&field.node);
         let can_be_null = field.node.nullable || holds_null(&field.node);
         fields.push(if field.required.is_some() {

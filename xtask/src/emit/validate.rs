@@ -9,13 +9,13 @@ use std::collections::BTreeSet;
 
 use super::Kinds;
 use deg_contracts_ir::ir::{
-    AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Location, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
 
 /// The validation impl of one type.
 pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let location = &def.location;
+    let location = &def.location.to_string();
     let body = match &def.kind {
         TypeKind::Struct(object) => check_struct(object, location, rule),
         TypeKind::Enum(values) => check_enum(values, location),
@@ -122,7 +122,7 @@ pub(super) enum RoleRule<'a> {
     Role {
         inputs: &'a Struct,
         required: Vec<(usize, &'a String)>,
-        at: &'a str,
+        at: &'a Location,
     },
     /// A role's inputs: the check reports which fields carry a value.
     Inputs,
@@ -179,12 +179,12 @@ pub(super) fn role_rule<'a>(
 
 fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenStream {
     let not_object = type_error(location, "an object");
-    let required: Vec<(usize, &String, &String)> = object
+    let required: Vec<(usize, String, &String)> = object
         .fields
         .iter()
         .filter_map(|field| Some((field.required.as_ref()?, &field.json_name)))
         .enumerate()
-        .map(|(slot, (at, name))| (slot, at, name))
+        .map(|(slot, (at, name))| (slot, at.to_string(), name))
         .collect();
     let slot_of = |name: &String| {
         required
@@ -215,10 +215,10 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             }
             RoleRule::Inputs => {
                 if let Shape::RoleInput(declared) = &field.node.shape {
-                    let variant = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
-                    let at = field.node.location.as_str();
+                    let declared = super::input_type_path(*declared);
+                    let at = field.node.location.to_string();
                     check = quote! {
-                        provided[#index] = ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #at, out);
+                        provided[#index] = ::deg_contracts_runtime::check_role_input(value, #declared, location, #at, out);
                     };
                 }
             }
@@ -245,7 +245,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             });
         }
     }
-    let additional_location = &object.additional_location;
+    let additional_location = object.additional_location.to_string();
     let otherwise = match &object.additional {
         AdditionalRule::Forbidden => Some(quote! {
             out.push(location, #additional_location, || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
@@ -309,6 +309,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             at,
         } => {
             let count = inputs.fields.len();
+            let at = at.to_string();
             let checks = required.iter().map(|(index, name)| {
                 quote! {
                     if !provided[#index] {
@@ -414,7 +415,7 @@ fn check_union(union: &RoleUnion) -> TokenStream {
 
 /// The checks of one node, over `value` at `location`; empty when anything goes.
 pub(super) fn check_node(node: &Node) -> TokenStream {
-    let location = node.location.as_str();
+    let location = &node.location.to_string();
     match (shape_check(node), node.nullable) {
         (Check::Nothing, _) => quote! {},
         (Check::Test(test, expected), false) => quote! {
@@ -441,7 +442,7 @@ enum Check {
 }
 
 fn shape_check(node: &Node) -> Check {
-    let location = node.location.as_str();
+    let location = &node.location.to_string();
     match &node.shape {
         Shape::Any => Check::Nothing,
         Shape::Boolean => Check::Test(quote! { value.is_boolean() }, "a boolean"),
@@ -451,7 +452,7 @@ fn shape_check(node: &Node) -> Check {
             let mut limits = Vec::new();
             if let Some(minimum) = bounds.minimum {
                 let limit = Literal::f64_unsuffixed(minimum);
-                let at = format!("{location}/minimum");
+                let at = node.location.join("minimum").to_string();
                 limits.push(quote! {
                     if number < #limit {
                         out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Minimum { limit: #limit });
@@ -460,7 +461,7 @@ fn shape_check(node: &Node) -> Check {
             }
             if let Some(maximum) = bounds.maximum {
                 let limit = Literal::f64_unsuffixed(maximum);
-                let at = format!("{location}/maximum");
+                let at = node.location.join("maximum").to_string();
                 limits.push(quote! {
                     if number > #limit {
                         out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Maximum { limit: #limit });
@@ -481,8 +482,9 @@ fn shape_check(node: &Node) -> Check {
         }
         Shape::String(rules) => {
             let mut checks = Vec::new();
-            if let Some(format) = &rules.format {
-                let at = format!("{location}/format");
+            if let Some(format) = rules.format {
+                let at = node.location.join("format").to_string();
+                let format = super::format_path(format);
                 checks.push(quote! {
                     ::deg_contracts_runtime::check_format(text, #format, location, #at, out);
                 });
@@ -516,7 +518,7 @@ fn shape_check(node: &Node) -> Check {
         } => {
             let mut counts = Vec::new();
             if let Some(min) = min_items {
-                let at = format!("{location}/minItems");
+                let at = node.location.join("minItems").to_string();
                 counts.push(quote! {
                     if (items.len() as u64) < #min {
                         out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MinItems { min: #min, actual: items.len() });
@@ -524,7 +526,7 @@ fn shape_check(node: &Node) -> Check {
                 });
             }
             if let Some(max) = max_items {
-                let at = format!("{location}/maxItems");
+                let at = node.location.join("maxItems").to_string();
                 counts.push(quote! {
                     if (items.len() as u64) > #max {
                         out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MaxItems { max: #max, actual: items.len() });
@@ -581,9 +583,9 @@ fn shape_check(node: &Node) -> Check {
             })
         }
         Shape::RoleInput(declared) => {
-            let variant = format_ident!("{}", deg_contracts_ir::naming::camel(declared));
+            let declared = super::input_type_path(*declared);
             Check::Code(quote! {
-                ::deg_contracts_runtime::check_role_input(value, ::deg_contracts_runtime::InputType::#variant, location, #location, out);
+                ::deg_contracts_runtime::check_role_input(value, #declared, location, #location, out);
             })
         }
     }

@@ -1,0 +1,143 @@
+//! The string formats validators check, as an enum: codegen refuses a format that is not here,
+//! so no `format` keyword passes silently at run time.
+
+use std::fmt;
+
+/// A `format` the validators check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// RFC 3339 `date-time`, with `T` between date and time and an offset.
+    DateTime,
+    /// RFC 3339 `full-date`.
+    Date,
+    /// RFC 3339 `full-time`, with an offset.
+    Time,
+    /// An RFC 3986 URI, with a scheme.
+    Uri,
+    /// An RFC 5321 mailbox address.
+    Email,
+    /// An RFC 4122 UUID in its hyphenated form.
+    Uuid,
+}
+
+impl Format {
+    /// Every format, in the order the names are documented.
+    pub const ALL: [Format; 6] = [
+        Format::DateTime,
+        Format::Date,
+        Format::Time,
+        Format::Uri,
+        Format::Email,
+        Format::Uuid,
+    ];
+
+    /// The name JSON Schema gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::DateTime => "date-time",
+            Format::Date => "date",
+            Format::Time => "time",
+            Format::Uri => "uri",
+            Format::Email => "email",
+            Format::Uuid => "uuid",
+        }
+    }
+
+    /// The format JSON Schema names `name`, if we check it.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.as_str() == name)
+    }
+
+    /// Why `value` is not of this format, if it is not.
+    pub fn check(self, value: &str) -> Result<(), String> {
+        match self {
+            Format::DateTime => date_time(value),
+            Format::Date => date(value),
+            Format::Time => full_time(value),
+            Format::Uri => fluent_uri::Uri::parse(value)
+                .map(drop)
+                .map_err(|error| error.to_string()),
+            Format::Email => value
+                .parse::<email_address::EmailAddress>()
+                .map(drop)
+                .map_err(|error| error.to_string()),
+            Format::Uuid => uuid(value),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// RFC 3339's `date-time` production: the `time` parser also takes the space its prose allows
+/// in place of `T`, which the grammar (and JSON Schema) does not.
+pub(crate) fn date_time(value: &str) -> Result<(), String> {
+    if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
+        return Err("date and time must be separated by `T`".to_owned());
+    }
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(drop)
+        .map_err(|error| error.to_string())
+}
+
+/// `full-date`: checked as the date part of a date-time, so leap years and month lengths hold.
+fn date(value: &str) -> Result<(), String> {
+    if value.len() != 10 {
+        return Err("expected YYYY-MM-DD".to_owned());
+    }
+    date_time(&format!("{value}T00:00:00Z"))
+}
+
+/// `full-time`: checked as the time part of a date-time, offset included.
+fn full_time(value: &str) -> Result<(), String> {
+    if value.contains(['T', 't']) {
+        return Err("expected HH:MM:SS with an offset".to_owned());
+    }
+    date_time(&format!("2000-01-01T{value}"))
+}
+
+fn uuid(value: &str) -> Result<(), String> {
+    let groups: Vec<&str> = value.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|group| group.len()).collect();
+    let hex = groups
+        .iter()
+        .all(|group| group.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    if lengths == [8, 4, 4, 4, 12] && hex {
+        Ok(())
+    } else {
+        Err("expected 8-4-4-4-12 hexadecimal digits".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn every_format_round_trips_its_name() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.as_str()), Some(format));
+        }
+        assert_eq!(Format::from_name("ipv4"), None);
+    }
+
+    #[test]
+    fn dates_times_and_uuids_follow_their_rfcs() {
+        let ok = |format: Format, value: &str| format.check(value).is_ok();
+        assert!(ok(Format::Date, "2024-02-29"));
+        assert!(!ok(Format::Date, "2023-02-29"));
+        assert!(!ok(Format::Date, "2024-02-29T00:00:00Z"));
+        assert!(ok(Format::Time, "10:00:00+05:30"));
+        assert!(ok(Format::Time, "23:59:59.5Z"));
+        assert!(!ok(Format::Time, "10:00:00"));
+        assert!(!ok(Format::Time, "25:00:00Z"));
+        assert!(ok(Format::Uuid, "123e4567-e89b-12d3-a456-426614174000"));
+        assert!(!ok(Format::Uuid, "123e4567e89b12d3a456426614174000"));
+        assert!(!ok(Format::Uuid, "123e4567-e89b-12d3-a456-42661417400g"));
+    }
+}
