@@ -178,16 +178,18 @@ fn struct_schema(object: &Struct) -> Value {
     if !required.is_empty() {
         schema["required"] = json!(required);
     }
-    if let Some((inputs, _)) = &object.filled_inputs {
+    if let Some(role) = &object.role
+        && let Some((inputs, _)) = &role.required_inputs
+    {
         let provided: Map<String, Value> = inputs
             .iter()
             .map(|input| (input.clone(), provided_input()))
             .collect();
-        schema["if"] =
-            json!({ "properties": { "filled": { "const": true } }, "required": ["filled"] });
+        let (filled, members) = (&role.filled, &role.inputs);
+        schema["if"] = json!({ "properties": { filled: { "const": true } }, "required": [filled] });
         schema["then"] = json!({
-            "required": ["roleInputs"],
-            "properties": { "roleInputs": { "required": inputs, "properties": provided } }
+            "required": [members],
+            "properties": { members: { "required": inputs, "properties": provided } }
         });
     }
     schema

@@ -91,8 +91,62 @@ pub struct Struct {
 
     /// `@type` name, when the object is JSON-LD typed.
     pub jsonld_type: Option<String>,
-    /// Role inputs required once the role is filled, and where that list is written.
-    pub filled_inputs: Option<(Vec<String>, Location)>,
+    /// The role structure, when this struct is a role object.
+    pub role: Option<Box<RoleObject>>,
+    /// Where the roles are listed and what kinds they are, when this struct is a contract.
+    pub roles: Option<Box<Roles>>,
+}
+
+/// A role object: a party fills it, and once filled its declared inputs must be given.
+/// Emitters read the members' names from here, never from the schema's spelling.
+#[derive(Debug, Clone)]
+pub struct RoleObject {
+    /// The string-enum member naming the kind of role, when there is one.
+    pub discriminator: Option<String>,
+    /// The boolean member that says the role is filled.
+    pub filled: String,
+    /// The member naming the subscriber that filled the role, when declared.
+    pub filled_by: Option<String>,
+    /// The member that holds the inputs.
+    pub inputs: String,
+    /// The inputs' struct, when they have one.
+    pub inputs_type: Option<TypeRef>,
+    /// When every input is a declared role input: those required once the role is filled,
+    /// and where that list is written.
+    pub required_inputs: Option<(Vec<String>, Location)>,
+}
+
+/// Where a contract lists its roles, and each kind of role it declares.
+#[derive(Debug, Clone)]
+pub struct Roles {
+    /// The array member holding the roles.
+    pub field: String,
+    /// The member of each role that names its kind.
+    pub discriminator: String,
+    /// The kinds, specialised ones first, then the generic kind if any.
+    pub kinds: Vec<RoleKind>,
+}
+
+/// One kind of role a contract declares.
+#[derive(Debug, Clone)]
+pub struct RoleKind {
+    /// The discriminator values it claims (`SELLER`, `PROSUMER`).
+    pub values: Vec<String>,
+    /// Its generated type.
+    pub ty: TypeRef,
+    /// Its declared inputs; `None` for a generic kind, which takes any input.
+    pub inputs: Option<Vec<RoleInputDecl>>,
+}
+
+/// An input a kind of role declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleInputDecl {
+    /// Its member name under the role's inputs.
+    pub name: String,
+    /// Its declared type.
+    pub declared: InputType,
+    /// Whether it must be given once the role is filled.
+    pub required: bool,
 }
 
 #[derive(Debug)]

@@ -13,6 +13,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod roles;
 pub mod yaml;
 
 use std::path::Path;

@@ -8,16 +8,14 @@ use indexmap::IndexMap;
 use crate::dispatch;
 use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, Shape, StringRules,
-    Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, RoleObject, Shape,
+    StringRules, Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
 use crate::model::{Additional, JsonType, Schema};
 use crate::naming;
-
-/// The name of the component whose references are role inputs.
-const ROLE_INPUT: &str = "RoleInput";
+use crate::roles::{self, FILLED, FILLED_BY, INPUTS, ROLE_INPUT};
 
 /// The lowered crate with what went wrong on the way.
 pub struct Lowered {
@@ -63,15 +61,17 @@ pub fn lower(set: &SchemaSet) -> Lowered {
     }
     let mut modules: Vec<Module> = lowerer.modules.into_values().collect();
     modules.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut krate = Crate {
+        modules,
+        registry: lowerer
+            .registry
+            .into_iter()
+            .map(|(name, (ty, _))| (name, ty))
+            .collect(),
+    };
+    roles::annotate(&mut krate);
     Lowered {
-        krate: Crate {
-            modules,
-            registry: lowerer
-                .registry
-                .into_iter()
-                .map(|(name, (ty, _))| (name, ty))
-                .collect(),
-        },
+        krate,
         errors: lowerer.errors,
         warnings: lowerer.warnings,
     }
@@ -240,7 +240,7 @@ impl Lowerer<'_> {
                 owner: owner.clone(),
                 hint: format!("{owner}{}", naming::camel(name)),
             };
-            let node = if filled_inputs.is_some() && name == "roleInputs" {
+            let node = if filled_inputs.is_some() && name == INPUTS {
                 self.lower_role_inputs(&child, property)
             } else {
                 self.lower_property(&child, name, property, flat)
@@ -279,22 +279,63 @@ impl Lowerer<'_> {
             _ => AdditionalRule::Allowed,
         };
         Struct {
-            fields,
             additional,
             additional_location: flat
                 .additional_from
                 .clone()
                 .unwrap_or_else(|| flat.location().join("additionalProperties")),
             jsonld_type: flat.jsonld_type.clone(),
-            filled_inputs,
+            role: self.role_object(flat, &fields, filled_inputs).map(Box::new),
+            roles: None,
+            fields,
         }
+    }
+
+    /// The role structure of an object with `filled` and `roleInputs` members.
+    fn role_object(
+        &self,
+        flat: &Schema,
+        fields: &[Field],
+        required_inputs: Option<(Vec<String>, Location)>,
+    ) -> Option<RoleObject> {
+        flat.properties.get(FILLED)?;
+        flat.properties.get(INPUTS)?;
+        let inputs_type = fields
+            .iter()
+            .find(|field| field.json_name == INPUTS)
+            .and_then(|field| match &field.node.shape {
+                Shape::Named(ty) => Some(ty.clone()),
+                _ => None,
+            });
+        let discriminator = flat
+            .properties
+            .iter()
+            .find(|(_, property)| {
+                self.resolver
+                    .flatten(property)
+                    .ok()
+                    .and_then(|flat| flat.string_enum())
+                    .is_some()
+            })
+            .map(|(name, _)| name.clone());
+        Some(RoleObject {
+            discriminator,
+            filled: FILLED.to_owned(),
+            filled_by: flat
+                .properties
+                .contains_key(FILLED_BY)
+                .then(|| FILLED_BY.to_owned()),
+            inputs: INPUTS.to_owned(),
+            inputs_type,
+            required_inputs,
+        })
     }
 
     /// A role object (with `filled` and typed `roleInputs`) requires its inputs only once
     /// filled: the list moves from the inputs object to the role.
     fn filled_inputs(&mut self, flat: &Schema) -> Option<(Vec<String>, Location)> {
-        flat.properties.get("filled")?;
-        let inputs = flat.properties.get("roleInputs")?;
+        flat.properties.get(FILLED)?;
+        let inputs = flat.properties.get(INPUTS)?;
         let inputs = self.resolver.flatten(inputs).ok()?;
         let all_role_inputs = !inputs.properties.is_empty()
             && inputs
@@ -526,7 +567,8 @@ impl Lowerer<'_> {
                 .clone()
                 .unwrap_or_else(|| schema.location().join("additionalProperties")),
             jsonld_type: schema.jsonld_type.clone(),
-            filled_inputs: None,
+            role: None,
+            roles: None,
         }
     }
 

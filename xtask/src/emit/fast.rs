@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use deg_contracts_ir::ir::{
-    AdditionalRule, Module, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Module, Node, RoleObject, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
 
 /// The struct types that are some role's `roleInputs`: their seeds report which inputs are
@@ -19,21 +19,18 @@ pub fn role_input_structs(kinds: &Kinds<'_>) -> BTreeSet<TypeRef> {
     kinds
         .values()
         .filter_map(|kind| match kind {
-            TypeKind::Struct(object) if object.filled_inputs.is_some() => role_inputs_field(object),
+            TypeKind::Struct(object) => declared_inputs(object).map(|(ty, ..)| ty.clone()),
             _ => None,
         })
         .collect()
 }
 
-fn role_inputs_field(object: &Struct) -> Option<TypeRef> {
-    let field = object
-        .fields
-        .iter()
-        .find(|field| field.json_name == "roleInputs")?;
-    match &field.node.shape {
-        Shape::Named(ty) => Some(ty.clone()),
-        _ => None,
-    }
+/// A role object's inputs struct and the inputs required once filled, when every input is a
+/// declared role input.
+fn declared_inputs(object: &Struct) -> Option<(&TypeRef, &[String], &RoleObject)> {
+    let role = object.role.as_ref()?;
+    let (required, _) = role.required_inputs.as_ref()?;
+    Some((role.inputs_type.as_ref()?, required, role))
 }
 
 fn seed_path(ty: &TypeRef) -> TokenStream {
@@ -198,10 +195,9 @@ fn emit_struct(
     let count = object.fields.len();
     let mut arms = Vec::new();
     // The filled-role rule: which of the inputs struct's fields must be provided.
-    let filled_rule = match &object.filled_inputs {
-        Some((required, _)) => {
-            let inputs_ty = role_inputs_field(object)?;
-            let Some(TypeKind::Struct(inputs)) = kinds.get(&inputs_ty) else {
+    let filled_rule = match declared_inputs(object) {
+        Some((inputs_ty, required, role)) => {
+            let Some(TypeKind::Struct(inputs)) = kinds.get(inputs_ty) else {
                 return None;
             };
             let indices: Option<Vec<usize>> = required
@@ -213,13 +209,16 @@ fn emit_struct(
                         .position(|field| &field.json_name == input)
                 })
                 .collect();
-            Some((indices?, inputs.fields.len()))
+            Some((indices?, inputs.fields.len(), role))
         }
         None => None,
     };
     for (index, field) in object.fields.iter().enumerate() {
         let json = &field.json_name;
-        let read = if filled_rule.is_some() && json == "roleInputs" {
+        let read = if filled_rule
+            .as_ref()
+            .is_some_and(|(.., role)| *json == role.inputs)
+        {
             let seed = seed(
                 &Node {
                     nullable: false,
@@ -232,7 +231,10 @@ fn emit_struct(
             } else {
                 quote! { self.inputs = ::std::option::Option::Some(map.next_value_seed(#seed)?); }
             }
-        } else if filled_rule.is_some() && json == "filled" {
+        } else if filled_rule
+            .as_ref()
+            .is_some_and(|(.., role)| *json == role.filled)
+        {
             if !matches!(field.node.shape, Shape::Boolean) || field.node.nullable {
                 return None;
             }
@@ -290,7 +292,7 @@ fn emit_struct(
         .map(|(index, _)| index)
         .collect();
     let (inputs_field, inputs_init, filled_check) = match &filled_rule {
-        Some((indices, inputs)) => (
+        Some((indices, inputs, _)) => (
             quote! { inputs: ::std::option::Option<[bool; #inputs]>, filled: bool, },
             quote! { inputs: ::std::option::Option::None, filled: false, },
             quote! {

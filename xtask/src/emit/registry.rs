@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use super::rust_types::path;
-use deg_contracts_ir::ir::{Crate, Shape, Struct, TypeKind, TypeRef};
+use deg_contracts_ir::ir::{Crate, RoleKind, Struct, TypeKind, TypeRef};
 
 /// The crate root. Every module is marked `rustfmt::skip`: prettyplease formats them, and
 /// `cargo fmt` in the workspace must not reformat what codegen compares against.
@@ -101,87 +101,27 @@ fn structure<'k>(ty: &TypeRef, kinds: &Kinds<'k>) -> Option<&'k Struct> {
     }
 }
 
-fn named_field<'k>(object: &'k Struct, json_name: &str) -> Option<&'k Shape> {
-    let field = object
-        .fields
-        .iter()
-        .find(|field| field.json_name == json_name)?;
-    Some(&field.node.shape)
-}
-
-/// The role specs of a contract type: one per role union variant plus the generic roles, or
-/// the single free-form kind of a plain role array.
+/// The role specs of a contract type, from the role structure the IR records.
 fn role_specs(contract: &TypeRef, kinds: &Kinds<'_>) -> Option<Vec<TokenStream>> {
-    let Shape::Array { items, .. } = named_field(structure(contract, kinds)?, "roles")? else {
-        return None;
-    };
-    let Shape::Named(item) = &items.shape else {
-        return None;
-    };
-    match kinds.get(item)? {
-        TypeKind::RoleUnion(union) => {
-            let mut claimed: Vec<String> = Vec::new();
-            let mut specs = Vec::new();
-            for variant in &union.variants {
-                claimed.extend(variant.values.iter().cloned());
-                specs.push(role_spec(&variant.values, &variant.ty, kinds));
-            }
-            if let Some(fallback) = &union.fallback {
-                let rest: Vec<String> = role_values(fallback, kinds)
-                    .into_iter()
-                    .filter(|value| !claimed.contains(value))
-                    .collect();
-                specs.push(role_spec(&rest, fallback, kinds));
-            }
-            Some(specs)
-        }
-        TypeKind::Struct(_) => Some(vec![role_spec(&role_values(item, kinds), item, kinds)]),
-        _ => None,
-    }
+    let roles = structure(contract, kinds)?.roles.as_ref()?;
+    Some(roles.kinds.iter().map(role_spec).collect())
 }
 
-fn role_values(role: &TypeRef, kinds: &Kinds<'_>) -> Vec<String> {
-    let values = structure(role, kinds)
-        .and_then(|object| named_field(object, "role"))
-        .and_then(|shape| match shape {
-            Shape::Named(ty) => match kinds.get(ty) {
-                Some(TypeKind::Enum(values)) => Some(values.clone()),
-                _ => None,
-            },
-            _ => None,
-        });
-    values.unwrap_or_default()
-}
-
-fn role_spec(values: &[String], role: &TypeRef, kinds: &Kinds<'_>) -> TokenStream {
-    let role_struct = structure(role, kinds);
-    let required: Vec<String> = role_struct
-        .and_then(|object| object.filled_inputs.as_ref())
-        .map(|(inputs, _)| inputs.clone())
-        .unwrap_or_default();
-    let inputs = role_struct
-        .and_then(|object| named_field(object, "roleInputs"))
-        .and_then(|shape| match shape {
-            Shape::Named(ty) => structure(ty, kinds),
-            _ => None,
-        })
-        .filter(|inputs| !inputs.fields.is_empty());
-    let inputs = match inputs {
+fn role_spec(kind: &RoleKind) -> TokenStream {
+    let values = &kind.values;
+    let inputs = match &kind.inputs {
         Some(inputs) => {
-            let specs = inputs.fields.iter().filter_map(|field| {
-                let Shape::RoleInput(declared) = &field.node.shape else {
-                    return None;
-                };
-                let name = &field.json_name;
-                let declared = super::input_type_path(*declared);
-                let required = required.contains(name);
-                Some(quote! {
+            let specs = inputs.iter().map(|input| {
+                let name = &input.name;
+                let declared = super::input_type_path(input.declared);
+                let required = input.required;
+                quote! {
                     ::deg_contracts_runtime::InputSpec {
                         name: #name,
                         declared: #declared,
                         required: #required,
                     }
-                })
+                }
             });
             quote! { ::std::option::Option::Some(&[#(#specs),*]) }
         }

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 
 use super::Kinds;
 use deg_contracts_ir::ir::{
-    AdditionalRule, Location, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Location, Node, RoleObject, RoleUnion, Shape, Struct, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// The validation impl of one type.
@@ -120,6 +121,7 @@ pub(super) enum RoleRule<'a> {
     None,
     /// A role: once `filled`, these inputs (by index in the inputs struct) must be provided.
     Role {
+        role: &'a RoleObject,
         inputs: &'a Struct,
         required: Vec<(usize, &'a String)>,
         at: &'a Location,
@@ -138,18 +140,17 @@ pub(super) fn role_rule<'a>(
     if role_inputs.contains(ty) {
         return RoleRule::Inputs;
     }
-    let Some((names, at)) = &object.filled_inputs else {
+    let Some(role) = &object.role else {
         return RoleRule::None;
     };
-    let inputs = object
-        .fields
-        .iter()
-        .find(|field| field.json_name == "roleInputs")
-        .and_then(|field| match &field.node.shape {
-            Shape::Named(ty) => match kinds.get(ty) {
-                Some(TypeKind::Struct(inputs)) => Some(inputs),
-                _ => None,
-            },
+    let Some((names, at)) = &role.required_inputs else {
+        return RoleRule::None;
+    };
+    let inputs = role
+        .inputs_type
+        .as_ref()
+        .and_then(|ty| match kinds.get(ty) {
+            Some(TypeKind::Struct(inputs)) => Some(inputs),
             _ => None,
         });
     let Some(inputs) = inputs else {
@@ -169,6 +170,7 @@ pub(super) fn role_rule<'a>(
         .collect();
     match required {
         Some(required) => RoleRule::Role {
+            role,
             inputs,
             required,
             at,
@@ -198,12 +200,12 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         let json = &field.json_name;
         let mut check = check_node(&field.node);
         match rule {
-            RoleRule::Role { .. } if json == "filled" => {
+            RoleRule::Role { role, .. } if *json == role.filled => {
                 check.extend(
                     quote! { filled = value.as_bool() == ::std::option::Option::Some(true); },
                 );
             }
-            RoleRule::Role { .. } if json == "roleInputs" => {
+            RoleRule::Role { role, .. } if *json == role.inputs => {
                 let Shape::Named(ty) = &field.node.shape else {
                     unreachable!("role inputs are a named struct")
                 };
@@ -304,12 +306,14 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
     let seen = (required_count > 0).then(|| quote! { let mut seen = [false; #required_count]; });
     let (state, filled_check) = match rule {
         RoleRule::Role {
+            role,
             inputs,
             required,
             at,
         } => {
             let count = inputs.fields.len();
             let at = at.to_string();
+            let inputs_member = &role.inputs;
             let checks = required.iter().map(|(index, name)| {
                 quote! {
                     if !provided[#index] {
@@ -325,7 +329,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
                 },
                 quote! {
                     if filled {
-                        let inputs_location = location.key("roleInputs");
+                        let inputs_location = location.key(#inputs_member);
                         let reported_at = if inputs_object { &inputs_location } else { location };
                         #(#checks)*
                     }
