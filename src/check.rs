@@ -1,6 +1,8 @@
 //! Checks one Beckn message: JSON syntax and duplicate keys, every object a generated schema
 //! describes (found by `@type`), and the business rules; then maps findings onto the source.
 
+use deg_contracts_runtime::view::Node;
+use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use serde_json::Value;
 
 use crate::contract::Contract;
@@ -20,9 +22,6 @@ pub struct MessageReport {
     /// Objects whose `@type` no schema describes: (pointer, type).
     pub skipped: Vec<(String, String)>,
 }
-
-/// The type whose objects are fulfillment deliveries, checked against the contract.
-const DELIVERY: &str = "EnergyTradeDelivery";
 
 /// Checks a message's raw bytes; findings carry line, column and source line.
 pub fn check_bytes(bytes: &[u8]) -> MessageReport {
@@ -135,23 +134,23 @@ pub fn check_message(message: &Value) -> MessageReport {
     let contracts: Vec<Contract<'_>> = objects
         .iter()
         .filter_map(|object| {
-            Some(Contract {
-                value: object.value,
-                pointer: &object.pointer,
-                specs: schema::roles(object.type_name)?,
-            })
+            Some(Contract::new(
+                object.value,
+                &object.pointer,
+                object.type_name,
+                schema::roles(object.type_name)?,
+            ))
         })
         .collect();
     for contract in &contracts {
         rules::check_contract(contract, action, &mut report.findings);
     }
-    for delivery in objects.iter().filter(|object| object.type_name == DELIVERY) {
-        rules::check_delivery(
-            delivery.value,
-            &delivery.pointer,
-            contracts.first(),
-            &mut report.findings,
-        );
+    let deliveries = objects
+        .iter()
+        .filter(|object| object.type_name == EnergyTradeDelivery::TYPE_NAME);
+    for delivery in deliveries {
+        let view = Node::new(delivery.value, delivery.pointer.as_str()).into();
+        rules::check_delivery(&view, contracts.first(), &mut report.findings);
     }
     report
 }

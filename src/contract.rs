@@ -1,22 +1,22 @@
-//! A read-only view of a contract object for the business rules: its roles by kind and their
-//! inputs in either form, tolerant of whatever the schema check already reported.
+//! A contract within a message, as the business rules read it: through the generated views,
+//! which tolerate whatever the schema check already reported, plus the registry's role specs
+//! for what kinds of role its schema declares. No member name is spelled here: a member
+//! renamed in the schema renames the accessor the rules call.
 
-use std::str::FromStr;
-
+use deg_contracts_runtime::view::{Input, Node};
 use deg_contracts_schema::RoleSpec;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeView;
+use deg_contracts_schema::energy_contract_v1::views::{ContractRoleView, EnergyContractView};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use deg_contracts_runtime::is_verbose_role_input;
-
-/// The seller, buyer and grid operator, as the P2P rules name them.
-pub const SELLER: &[&str] = &["SELLER", "PROSUMER"];
-pub const BUYER: &[&str] = &["BUYER", "CONSUMER"];
-pub const GRID_OPERATOR: &[&str] = &["GRID_OPERATOR"];
-
 /// A contract within a message.
 pub struct Contract<'a> {
-    pub value: &'a Value,
+    /// The contract as the base schema sees it: roles, status, flows.
+    pub base: EnergyContractView<'a>,
+    /// The contract as the P2P trade schema sees it, when it is one.
+    pub p2p: Option<EnergyContractP2PTradeView<'a>>,
     /// Where the contract sits in the message.
     pub pointer: &'a str,
     /// The role kinds its schema declares.
@@ -25,27 +25,37 @@ pub struct Contract<'a> {
 
 /// A role listed in the contract.
 pub struct Role<'a> {
+    /// Its position in the role list.
     pub index: usize,
-    pub value: &'a Value,
+    /// Its kind, as the role names it.
     pub name: &'a str,
+    /// The role itself.
+    pub view: ContractRoleView<'a>,
 }
 
 impl<'a> Contract<'a> {
-    pub fn roles(&self) -> impl Iterator<Item = Role<'a>> + 'a {
-        let roles = self.value.get("roles").and_then(Value::as_array);
-        roles
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .filter_map(|(index, value)| {
-                let name = value.get("role")?.as_str()?;
-                Some(Role { index, value, name })
-            })
+    /// The contract `value` at `pointer`, of JSON-LD type `type_name`.
+    pub fn new(
+        value: &'a Value,
+        pointer: &'a str,
+        type_name: &str,
+        specs: &'static [RoleSpec],
+    ) -> Contract<'a> {
+        let node = || Node::new(value, pointer);
+        Contract {
+            base: node().into(),
+            p2p: (type_name == EnergyContractP2PTrade::TYPE_NAME).then(|| node().into()),
+            pointer,
+            specs,
+        }
     }
 
-    /// The first listed role whose name is one of `names`.
-    pub fn role(&self, names: &[&str]) -> Option<Role<'a>> {
-        self.roles().find(|role| names.contains(&role.name))
+    /// The listed roles that name their kind, in order.
+    pub fn roles(&self) -> impl Iterator<Item = Role<'a>> + use<'a> {
+        self.base.roles().enumerate().filter_map(|(index, view)| {
+            let name = view.role()?.as_str()?;
+            Some(Role { index, name, view })
+        })
     }
 
     /// The spec a role name belongs to.
@@ -66,55 +76,41 @@ impl<'a> Contract<'a> {
         self.roles().any(|role| self.same_kind(role.name, name))
     }
 
+    /// The first listed role of `name`'s kind.
+    pub fn role_of_kind(&self, name: &str) -> Option<Role<'a>> {
+        self.roles().find(|role| self.same_kind(role.name, name))
+    }
+
+    /// The contract's status, as written.
+    pub fn status(&self) -> Option<&'a str> {
+        self.base.status()?.as_str()
+    }
+
+    /// A pointer below the contract, from one relative to it.
     pub fn pointer(&self, suffix: &str) -> String {
         format!("{}{suffix}", self.pointer)
     }
 
-    pub fn status(&self) -> Option<&'a str> {
-        self.value.get("status")?.as_str()
+    /// A pointer relative to the contract, from one in the message.
+    pub fn relative<'p>(&self, pointer: &'p str) -> &'p str {
+        pointer.strip_prefix(self.pointer).unwrap_or(pointer)
     }
 }
 
 impl<'a> Role<'a> {
+    /// Whether a party has taken the role.
     pub fn filled(&self) -> bool {
-        self.value.get("filled") == Some(&Value::Bool(true))
+        self.view.filled().and_then(|filled| filled.as_bool()) == Some(true)
     }
 
-    /// An input's value, in either form; None when absent or null.
-    pub fn input(&self, name: &str) -> Option<&'a Value> {
-        let raw = self.value.get("roleInputs")?.get(name)?;
-        let value = if is_verbose_role_input(raw) {
-            raw.get("value")?
-        } else {
-            raw
-        };
-        (!value.is_null()).then_some(value)
+    /// An input by name, in either form, as formulas name them.
+    pub fn input(&self, name: &str) -> Option<Input<'a>> {
+        let inputs = self.view.role_inputs()?;
+        inputs.node().member(name).map(Input::new)
     }
 
-    /// A numeric input as an exact decimal.
+    /// A numeric input by name, as an exact decimal.
     pub fn decimal(&self, name: &str) -> Option<Decimal> {
-        decimal(self.input(name)?)
+        self.input(name)?.decimal()
     }
-
-    /// The pointer of an input's value, relative to the contract.
-    pub fn input_pointer(&self, name: &str) -> String {
-        let raw = self
-            .value
-            .get("roleInputs")
-            .and_then(|inputs| inputs.get(name));
-        let verbose = raw.is_some_and(is_verbose_role_input);
-        format!(
-            "/roles/{}/roleInputs/{name}{}",
-            self.index,
-            if verbose { "/value" } else { "" }
-        )
-    }
-}
-
-/// A JSON number as an exact decimal, from its text, never through f64.
-pub fn decimal(value: &Value) -> Option<Decimal> {
-    let text = value.as_number()?.to_string();
-    Decimal::from_str(&text)
-        .or_else(|_| Decimal::from_scientific(&text))
-        .ok()
 }

@@ -4,10 +4,14 @@
 
 use std::fmt::Write as _;
 
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
+    EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
+    P2PTradeGridOperatorRoleRoleInputsView as GridInputs,
+};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::contract::{Contract, GRID_OPERATOR, SELLER};
+use crate::contract::Contract;
 use crate::discover::typed_objects;
 use crate::rules::flows::{flows, lookup};
 use crate::schema;
@@ -20,11 +24,7 @@ pub fn describe(message: &Value) -> String {
         let Some(specs) = schema::roles(object.type_name) else {
             continue;
         };
-        let contract = Contract {
-            value: object.value,
-            pointer: &object.pointer,
-            specs,
-        };
+        let contract = Contract::new(object.value, &object.pointer, object.type_name, specs);
         describe_contract(&contract, &mut text);
     }
     if text.is_empty() {
@@ -34,13 +34,8 @@ pub fn describe(message: &Value) -> String {
 }
 
 fn describe_contract(contract: &Contract<'_>, text: &mut String) {
-    let field = |name: &str| {
-        contract
-            .value
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-    };
+    let id = contract.base.contract_id();
+    let id = id.as_ref().and_then(|id| id.as_str()).unwrap_or("?");
     let at = if contract.pointer.is_empty() {
         "the root"
     } else {
@@ -48,20 +43,20 @@ fn describe_contract(contract: &Contract<'_>, text: &mut String) {
     };
     let _ = writeln!(
         text,
-        "contract {} ({}) at {at}",
-        field("contractId"),
-        field("status")
+        "contract {id} ({}) at {at}",
+        contract.status().unwrap_or("?")
     );
     let currency = contract
-        .role(SELLER)
-        .and_then(|seller| seller.input("currency")?.as_str().map(str::to_owned));
+        .p2p
+        .as_ref()
+        .and_then(|p2p| p2p.seller()?.role_inputs()?.currency()?.as_str());
     let flows = flows(contract);
     if flows.is_empty() {
         let _ = writeln!(text, "  no revenue flows");
     }
     for flow in flows {
-        let payer = flow.from.unwrap_or("?");
-        let payee = flow.to.unwrap_or("?");
+        let payer = flow.payer().unwrap_or("?");
+        let payee = flow.payee().unwrap_or("?");
         let _ = write!(text, "  {payer} → {payee}: ");
         match &flow.parsed {
             Err(error) => {
@@ -70,24 +65,26 @@ fn describe_contract(contract: &Contract<'_>, text: &mut String) {
                     "formula does not parse at column {}: {}",
                     error.column, error.message
                 );
-                let _ = writeln!(text, "      {}", flow.formula);
+                let _ = writeln!(text, "      {}", flow.text());
             }
             Ok(expr) => {
                 let values = |reference: &_| lookup(contract, reference);
                 match expr.evaluate(&values) {
                     Ok(amount) => {
-                        let _ = writeln!(text, "{}", money(amount, currency.as_deref()));
+                        let _ = writeln!(text, "{}", money(amount, currency));
                     }
                     Err(error) => {
                         let _ = writeln!(text, "not computable: {error}");
                     }
                 }
-                let _ = writeln!(text, "      {}", flow.formula);
+                let _ = writeln!(text, "      {}", flow.text());
                 let _ = writeln!(text, "    = {}", expr.substitute(&values));
             }
         }
     }
-    let _ = writeln!(text, "  max trade volume: {}", max_trade_volume(contract));
+    if let Some(p2p) = &contract.p2p {
+        let _ = writeln!(text, "  max trade volume: {}", max_trade_volume(p2p));
+    }
 }
 
 /// An amount in its currency's minor units when that loses nothing, such as `80.00 INR`.
@@ -108,28 +105,55 @@ fn money(amount: Decimal, currency: Option<&str>) -> String {
 }
 
 /// min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total).
-fn max_trade_volume(contract: &Contract<'_>) -> String {
-    let Some(grid) = contract.role(GRID_OPERATOR) else {
-        return "unknown: the contract lists no GRID_OPERATOR yet".to_owned();
+fn max_trade_volume(contract: &EnergyContractP2PTradeView<'_>) -> String {
+    let Some(grid) = contract.grid_operator() else {
+        return format!(
+            "unknown: the contract lists no {} yet",
+            Kinds::GRID_OPERATOR.join(" or ")
+        );
     };
-    let names = [
-        "buyer_trade_cap",
-        "current_buyer_trades_total",
-        "seller_trade_cap",
-        "current_seller_trade_total",
+    let inputs = grid.role_inputs();
+    let read = |input: Option<deg_contracts_runtime::view::Input<'_>>| input?.decimal();
+    let terms = [
+        (
+            GridInputs::BUYER_TRADE_CAP,
+            read(inputs.as_ref().and_then(GridInputs::buyer_trade_cap)),
+        ),
+        (
+            GridInputs::CURRENT_BUYER_TRADES_TOTAL,
+            read(
+                inputs
+                    .as_ref()
+                    .and_then(GridInputs::current_buyer_trades_total),
+            ),
+        ),
+        (
+            GridInputs::SELLER_TRADE_CAP,
+            read(inputs.as_ref().and_then(GridInputs::seller_trade_cap)),
+        ),
+        (
+            GridInputs::CURRENT_SELLER_TRADE_TOTAL,
+            read(
+                inputs
+                    .as_ref()
+                    .and_then(GridInputs::current_seller_trade_total),
+            ),
+        ),
     ];
-    let values: Vec<Option<Decimal>> = names.iter().map(|name| grid.decimal(name)).collect();
-    let missing: Vec<&str> = names
+    let missing: Vec<&str> = terms
         .iter()
-        .zip(&values)
         .filter(|(_, value)| value.is_none())
         .map(|(name, _)| *name)
         .collect();
     if !missing.is_empty() {
-        return format!("unknown: missing GRID_OPERATOR {}", missing.join(", "));
+        return format!(
+            "unknown: missing {} {}",
+            grid.role().and_then(|role| role.as_str()).unwrap_or("?"),
+            missing.join(", ")
+        );
     }
     let [buyer_cap, buyer_total, seller_cap, seller_total] =
-        [values[0], values[1], values[2], values[3]].map(Option::unwrap_or_default);
+        terms.map(|(_, value)| value.unwrap_or_default());
     let volume = (buyer_cap - buyer_total).min(seller_cap - seller_total);
     format!(
         "{} kWh = min({} − {}, {} − {})",

@@ -3,7 +3,20 @@
 
 use std::fmt;
 
+use deg_contracts_schema::energy_contract_v1::views::{
+    ContractRoleView, EnergyContractView, RoleInputView,
+};
 use rust_decimal::Decimal;
+
+/// The names a reference walks through are the contract's own members, so a member renamed
+/// in the schema renames them here.
+const ROLES: &str = EnergyContractView::ROLES;
+const ROLE_INPUTS: &str = ContractRoleView::ROLE_INPUTS;
+const INPUT_PARAMETERS: &str = EnergyContractView::INPUT_PARAMETERS;
+const TELEMETRY_SOURCES: &str = EnergyContractView::TELEMETRY_SOURCES;
+const INPUT_SIGNALS: &str = EnergyContractView::INPUT_SIGNALS;
+/// The suffix a reference may add to read a verbose value.
+const VALUE: &str = RoleInputView::VALUE;
 
 /// What a formula reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +34,16 @@ pub enum Reference {
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reference::RoleInput { role, input } => write!(f, "roles.{role}.roleInputs.{input}"),
-            Reference::InputParameter { path } => write!(f, "inputParameters.{}", path.join(".")),
-            Reference::Telemetry { source, field } => {
-                write!(f, "telemetrySources.{source}.{field}")
+            Reference::RoleInput { role, input } => {
+                write!(f, "{ROLES}.{role}.{ROLE_INPUTS}.{input}")
             }
-            Reference::Signal { id } => write!(f, "inputSignals.{id}"),
+            Reference::InputParameter { path } => {
+                write!(f, "{INPUT_PARAMETERS}.{}", path.join("."))
+            }
+            Reference::Telemetry { source, field } => {
+                write!(f, "{TELEMETRY_SOURCES}.{source}.{field}")
+            }
+            Reference::Signal { id } => write!(f, "{INPUT_SIGNALS}.{id}"),
         }
     }
 }
@@ -277,7 +294,7 @@ fn read_path(chars: &[char], start: usize) -> Result<(Vec<String>, usize), Synta
     let mut i = start;
     loop {
         let allow_dash = segments.len() == 1
-            && matches!(segments[0].as_str(), "telemetrySources" | "inputSignals");
+            && matches!(segments[0].as_str(), TELEMETRY_SOURCES | INPUT_SIGNALS);
         let begin = i;
         while chars
             .get(i)
@@ -442,27 +459,28 @@ impl Parser {
 fn reference(path: Vec<String>, column: usize) -> Result<Reference, SyntaxError> {
     let segments: Vec<&str> = path.iter().map(String::as_str).collect();
     let reference = match segments.as_slice() {
-        ["roles", role, "roleInputs", input] | ["roles", role, "roleInputs", input, "value"] => {
+        [ROLES, role, ROLE_INPUTS, input] | [ROLES, role, ROLE_INPUTS, input, VALUE] => {
             Reference::RoleInput {
                 role: (*role).to_owned(),
                 input: (*input).to_owned(),
             }
         }
-        ["inputParameters", rest @ ..] if !rest.is_empty() => Reference::InputParameter {
+        [INPUT_PARAMETERS, rest @ ..] if !rest.is_empty() => Reference::InputParameter {
             path: rest.iter().map(|s| (*s).to_owned()).collect(),
         },
-        ["telemetrySources", source, field] => Reference::Telemetry {
+        [TELEMETRY_SOURCES, source, field] => Reference::Telemetry {
             source: (*source).to_owned(),
             field: (*field).to_owned(),
         },
-        ["inputSignals", id] | ["inputSignals", id, "value"] => Reference::Signal {
+        [INPUT_SIGNALS, id] | [INPUT_SIGNALS, id, VALUE] => Reference::Signal {
             id: (*id).to_owned(),
         },
         _ => {
             return Err(SyntaxError {
                 column,
                 message: format!(
-                    "`{}` is not a reference: expected roles.ROLE.roleInputs.INPUT, inputParameters.NAME, telemetrySources.SOURCE.FIELD or inputSignals.ID",
+                    "`{}` is not a reference: expected {ROLES}.ROLE.{ROLE_INPUTS}.INPUT, \
+                     {INPUT_PARAMETERS}.NAME, {TELEMETRY_SOURCES}.SOURCE.FIELD or {INPUT_SIGNALS}.ID",
                     path.join(".")
                 ),
             });

@@ -234,6 +234,8 @@ pub struct EnergyContractP2PTrade {
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
 }
 impl EnergyContractP2PTrade {
+    /// The JSON-LD `@type` that selects this schema.
+    pub const TYPE_NAME: &'static str = "EnergyContractP2PTrade";
     /// The first role of kind SELLER or PROSUMER, if the contract lists one.
     pub fn seller(
         &self,
@@ -615,6 +617,26 @@ impl P2PTradeSellerRoleRole {
         match self {
             Self::Seller => "SELLER",
             Self::Prosumer => "PROSUMER",
+        }
+    }
+}
+impl ::std::fmt::Display for P2PTradeSellerRoleRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for P2PTradeSellerRoleRole {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "SELLER" => ::std::result::Result::Ok(Self::Seller),
+            "PROSUMER" => ::std::result::Result::Ok(Self::Prosumer),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -1273,6 +1295,26 @@ impl P2PTradeBuyerRoleRole {
         }
     }
 }
+impl ::std::fmt::Display for P2PTradeBuyerRoleRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for P2PTradeBuyerRoleRole {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BUYER" => ::std::result::Result::Ok(Self::Buyer),
+            "CONSUMER" => ::std::result::Result::Ok(Self::Consumer),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl P2PTradeBuyerRoleRole {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role";
@@ -1816,6 +1858,25 @@ impl P2PTradeGridOperatorRoleRole {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::GridOperator => "GRID_OPERATOR",
+        }
+    }
+}
+impl ::std::fmt::Display for P2PTradeGridOperatorRoleRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for P2PTradeGridOperatorRoleRole {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "GRID_OPERATOR" => ::std::result::Result::Ok(Self::GridOperator),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -3496,6 +3557,671 @@ pub mod seeds {
                 state.entry(key.as_str(), &mut map)?;
             }
             state.finish()
+        }
+    }
+}
+/// Read-only views that tolerate invalid data, for rules over validated or
+/// unvalidated objects alike.
+pub mod views {
+    /// A read-only view of a [`EnergyContractP2PTradeRole`](super::EnergyContractP2PTradeRole).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnergyContractP2PTradeRoleView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for EnergyContractP2PTradeRoleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            EnergyContractP2PTradeRoleView(node)
+        }
+    }
+    impl<'a> EnergyContractP2PTradeRoleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The role's kind: its `role` member.
+        pub fn kind(&self) -> ::std::option::Option<&'a str> {
+            self.0.member("role")?.as_str()
+        }
+        /// The names of this kind of role: SELLER, PROSUMER.
+        pub const SELLER: &'static [&'static str] = &["SELLER", "PROSUMER"];
+        /// The role as a SELLER or PROSUMER, when it is one.
+        pub fn seller(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleView<'a>,
+        > {
+            matches!(self.kind(), ::std::option::Option::Some("SELLER" | "PROSUMER"))
+                .then(|| ::std::convert::Into::<
+                    crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleView<
+                        'a,
+                    >,
+                >::into(self.0.clone()))
+        }
+        /// The names of this kind of role: BUYER, CONSUMER.
+        pub const BUYER: &'static [&'static str] = &["BUYER", "CONSUMER"];
+        /// The role as a BUYER or CONSUMER, when it is one.
+        pub fn buyer(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleView<'a>,
+        > {
+            matches!(self.kind(), ::std::option::Option::Some("BUYER" | "CONSUMER"))
+                .then(|| ::std::convert::Into::<
+                    crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleView<'a>,
+                >::into(self.0.clone()))
+        }
+        /// The names of this kind of role: GRID_OPERATOR.
+        pub const GRID_OPERATOR: &'static [&'static str] = &["GRID_OPERATOR"];
+        /// The role as a GRID_OPERATOR, when it is one.
+        pub fn grid_operator(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleView<'a>,
+        > {
+            matches!(self.kind(), ::std::option::Option::Some("GRID_OPERATOR"))
+                .then(|| ::std::convert::Into::<
+                    crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleView<
+                        'a,
+                    >,
+                >::into(self.0.clone()))
+        }
+        /// The role as the generic kind, when no specialised kind claims its name.
+        pub fn generic(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractRoleView<'a>,
+        > {
+            match self.kind() {
+                ::std::option::Option::Some(
+                    "SELLER" | "PROSUMER" | "BUYER" | "CONSUMER" | "GRID_OPERATOR",
+                ) => ::std::option::Option::None,
+                _ => {
+                    ::std::option::Option::Some(
+                        ::std::convert::Into::<
+                            crate::energy_contract_v1::views::ContractRoleView<'a>,
+                        >::into(self.0.clone()),
+                    )
+                }
+            }
+        }
+    }
+    /// A read-only view of a [`EnergyContractP2PTrade`](super::EnergyContractP2PTrade).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnergyContractP2PTradeView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for EnergyContractP2PTradeView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            EnergyContractP2PTradeView(node)
+        }
+    }
+    impl<'a> EnergyContractP2PTradeView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `contractId` member's name.
+        pub const CONTRACT_ID: &'static str = "contractId";
+        /// The `contractId` member.
+        pub fn contract_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("contractId")
+        }
+        /// The `roles` member's name.
+        pub const ROLES: &'static str = "roles";
+        /// The `roles` member.
+        pub fn roles(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView<
+                'a,
+            >,
+        > + use<'a> {
+            self.0.items_of("roles").map(::std::convert::Into::into)
+        }
+        /// The `status` member's name.
+        pub const STATUS: &'static str = "status";
+        /// The `status` member.
+        pub fn status(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("status")
+        }
+        /// The `createdAt` member's name.
+        pub const CREATED_AT: &'static str = "createdAt";
+        /// The `createdAt` member.
+        pub fn created_at(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("createdAt")
+        }
+        /// The `inputParameters` member's name.
+        pub const INPUT_PARAMETERS: &'static str = "inputParameters";
+        /// The `inputParameters` member.
+        pub fn input_parameters(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::EnergyContractInputParametersView<'a>,
+        > {
+            self.0.member("inputParameters").map(::std::convert::Into::into)
+        }
+        /// The `inputSignals` member's name.
+        pub const INPUT_SIGNALS: &'static str = "inputSignals";
+        /// The `inputSignals` member.
+        pub fn input_signals(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::InputSignalView<'a>,
+        > + use<'a> {
+            self.0.items_of("inputSignals").map(::std::convert::Into::into)
+        }
+        /// The `telemetrySources` member's name.
+        pub const TELEMETRY_SOURCES: &'static str = "telemetrySources";
+        /// The `telemetrySources` member.
+        pub fn telemetry_sources(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::TelemetrySourceView<'a>,
+        > + use<'a> {
+            self.0.items_of("telemetrySources").map(::std::convert::Into::into)
+        }
+        /// The `revenueFlows` member's name.
+        pub const REVENUE_FLOWS: &'static str = "revenueFlows";
+        /// The `revenueFlows` member.
+        pub fn revenue_flows(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::RevenueFlowLogicView<'a>,
+        > {
+            self.0.member("revenueFlows").map(::std::convert::Into::into)
+        }
+        /// The `qualityMetrics` member's name.
+        pub const QUALITY_METRICS: &'static str = "qualityMetrics";
+        /// The `qualityMetrics` member.
+        pub fn quality_metrics(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::QualityMetricLogicView<'a>,
+        > {
+            self.0.member("qualityMetrics").map(::std::convert::Into::into)
+        }
+        /// The `verification` member's name.
+        pub const VERIFICATION: &'static str = "verification";
+        /// The `verification` member.
+        pub fn verification(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractVerificationView<'a>,
+        > {
+            self.0.member("verification").map(::std::convert::Into::into)
+        }
+        /// The `ricardianContract` member's name.
+        pub const RICARDIAN_CONTRACT: &'static str = "ricardianContract";
+        /// The `ricardianContract` member.
+        pub fn ricardian_contract(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::RicardianContractView<'a>,
+        > {
+            self.0.member("ricardianContract").map(::std::convert::Into::into)
+        }
+        /// The first listed role that is a SELLER or PROSUMER, if any.
+        pub fn seller(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleView<'a>,
+        > {
+            self.0
+                .items_of("roles")
+                .find_map(|role| {
+                    ::std::convert::Into::<
+                        crate::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView<
+                            'a,
+                        >,
+                    >::into(role)
+                        .seller()
+                })
+        }
+        /// The first listed role that is a BUYER or CONSUMER, if any.
+        pub fn buyer(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleView<'a>,
+        > {
+            self.0
+                .items_of("roles")
+                .find_map(|role| {
+                    ::std::convert::Into::<
+                        crate::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView<
+                            'a,
+                        >,
+                    >::into(role)
+                        .buyer()
+                })
+        }
+        /// The first listed role that is a GRID_OPERATOR, if any.
+        pub fn grid_operator(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleView<'a>,
+        > {
+            self.0
+                .items_of("roles")
+                .find_map(|role| {
+                    ::std::convert::Into::<
+                        crate::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView<
+                            'a,
+                        >,
+                    >::into(role)
+                        .grid_operator()
+                })
+        }
+    }
+    /// A read-only view of a [`P2PTradeSellerRoleRoleInputs`](super::P2PTradeSellerRoleRoleInputs).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeSellerRoleRoleInputsView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeSellerRoleRoleInputsView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeSellerRoleRoleInputsView(node)
+        }
+    }
+    impl<'a> P2PTradeSellerRoleRoleInputsView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `sourceMeterId` member's name.
+        pub const SOURCE_METER_ID: &'static str = "sourceMeterId";
+        /// The `sourceMeterId` member.
+        pub fn source_meter_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("sourceMeterId").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `sourceType` member's name.
+        pub const SOURCE_TYPE: &'static str = "sourceType";
+        /// The `sourceType` member.
+        pub fn source_type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("sourceType").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `pricePerKWh` member's name.
+        pub const PRICE_PER_KWH: &'static str = "pricePerKWh";
+        /// The `pricePerKWh` member.
+        pub fn price_per_kwh(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("pricePerKWh").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `currency` member's name.
+        pub const CURRENCY: &'static str = "currency";
+        /// The `currency` member.
+        pub fn currency(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("currency").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `inverterId` member's name.
+        pub const INVERTER_ID: &'static str = "inverterId";
+        /// The `inverterId` member.
+        pub fn inverter_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("inverterId").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `certification` member's name.
+        pub const CERTIFICATION: &'static str = "certification";
+        /// The `certification` member.
+        pub fn certification(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("certification").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `pricingModel` member's name.
+        pub const PRICING_MODEL: &'static str = "pricingModel";
+        /// The `pricingModel` member.
+        pub fn pricing_model(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("pricingModel").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `settlementType` member's name.
+        pub const SETTLEMENT_TYPE: &'static str = "settlementType";
+        /// The `settlementType` member.
+        pub fn settlement_type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("settlementType")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `minimumQuantity` member's name.
+        pub const MINIMUM_QUANTITY: &'static str = "minimumQuantity";
+        /// The `minimumQuantity` member.
+        pub fn minimum_quantity(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("minimumQuantity")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `maximumQuantity` member's name.
+        pub const MAXIMUM_QUANTITY: &'static str = "maximumQuantity";
+        /// The `maximumQuantity` member.
+        pub fn maximum_quantity(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("maximumQuantity")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `validityWindow` member's name.
+        pub const VALIDITY_WINDOW: &'static str = "validityWindow";
+        /// The `validityWindow` member.
+        pub fn validity_window(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("validityWindow")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+    }
+    /// A read-only view of a [`P2PTradeSellerRole`](super::P2PTradeSellerRole).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeSellerRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeSellerRoleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeSellerRoleView(node)
+        }
+    }
+    impl<'a> P2PTradeSellerRoleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `role` member's name.
+        pub const ROLE: &'static str = "role";
+        /// The `role` member.
+        pub fn role(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("role")
+        }
+        /// The `filledBy` member's name.
+        pub const FILLED_BY: &'static str = "filledBy";
+        /// The `filledBy` member.
+        pub fn filled_by(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filledBy")
+        }
+        /// The `filled` member's name.
+        pub const FILLED: &'static str = "filled";
+        /// The `filled` member.
+        pub fn filled(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filled")
+        }
+        /// The `roleInputs` member's name.
+        pub const ROLE_INPUTS: &'static str = "roleInputs";
+        /// The `roleInputs` member.
+        pub fn role_inputs(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleRoleInputsView<
+                'a,
+            >,
+        > {
+            self.0.member("roleInputs").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`P2PTradeBuyerRoleRoleInputs`](super::P2PTradeBuyerRoleRoleInputs).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeBuyerRoleRoleInputsView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeBuyerRoleRoleInputsView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeBuyerRoleRoleInputsView(node)
+        }
+    }
+    impl<'a> P2PTradeBuyerRoleRoleInputsView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `targetMeterId` member's name.
+        pub const TARGET_METER_ID: &'static str = "targetMeterId";
+        /// The `targetMeterId` member.
+        pub fn target_meter_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("targetMeterId").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `contractedQuantity` member's name.
+        pub const CONTRACTED_QUANTITY: &'static str = "contractedQuantity";
+        /// The `contractedQuantity` member.
+        pub fn contracted_quantity(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("contractedQuantity")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `tradeStartTime` member's name.
+        pub const TRADE_START_TIME: &'static str = "tradeStartTime";
+        /// The `tradeStartTime` member.
+        pub fn trade_start_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("tradeStartTime")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `tradeEndTime` member's name.
+        pub const TRADE_END_TIME: &'static str = "tradeEndTime";
+        /// The `tradeEndTime` member.
+        pub fn trade_end_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0.member("tradeEndTime").map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `preferredSourceType` member's name.
+        pub const PREFERRED_SOURCE_TYPE: &'static str = "preferredSourceType";
+        /// The `preferredSourceType` member.
+        pub fn preferred_source_type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("preferredSourceType")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `preferredCertification` member's name.
+        pub const PREFERRED_CERTIFICATION: &'static str = "preferredCertification";
+        /// The `preferredCertification` member.
+        pub fn preferred_certification(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("preferredCertification")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+    }
+    /// A read-only view of a [`P2PTradeBuyerRole`](super::P2PTradeBuyerRole).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeBuyerRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeBuyerRoleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeBuyerRoleView(node)
+        }
+    }
+    impl<'a> P2PTradeBuyerRoleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `role` member's name.
+        pub const ROLE: &'static str = "role";
+        /// The `role` member.
+        pub fn role(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("role")
+        }
+        /// The `filledBy` member's name.
+        pub const FILLED_BY: &'static str = "filledBy";
+        /// The `filledBy` member.
+        pub fn filled_by(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filledBy")
+        }
+        /// The `filled` member's name.
+        pub const FILLED: &'static str = "filled";
+        /// The `filled` member.
+        pub fn filled(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filled")
+        }
+        /// The `roleInputs` member's name.
+        pub const ROLE_INPUTS: &'static str = "roleInputs";
+        /// The `roleInputs` member.
+        pub fn role_inputs(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleRoleInputsView<
+                'a,
+            >,
+        > {
+            self.0.member("roleInputs").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`P2PTradeGridOperatorRoleRoleInputs`](super::P2PTradeGridOperatorRoleRoleInputs).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeGridOperatorRoleRoleInputsView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeGridOperatorRoleRoleInputsView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeGridOperatorRoleRoleInputsView(node)
+        }
+    }
+    impl<'a> P2PTradeGridOperatorRoleRoleInputsView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `wheelingCharges` member's name.
+        pub const WHEELING_CHARGES: &'static str = "wheelingCharges";
+        /// The `wheelingCharges` member.
+        pub fn wheeling_charges(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("wheelingCharges")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `current_buyer_trades_total` member's name.
+        pub const CURRENT_BUYER_TRADES_TOTAL: &'static str = "current_buyer_trades_total";
+        /// The `current_buyer_trades_total` member.
+        pub fn current_buyer_trades_total(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("current_buyer_trades_total")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `current_seller_trade_total` member's name.
+        pub const CURRENT_SELLER_TRADE_TOTAL: &'static str = "current_seller_trade_total";
+        /// The `current_seller_trade_total` member.
+        pub fn current_seller_trade_total(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("current_seller_trade_total")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `buyer_trade_cap` member's name.
+        pub const BUYER_TRADE_CAP: &'static str = "buyer_trade_cap";
+        /// The `buyer_trade_cap` member.
+        pub fn buyer_trade_cap(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("buyer_trade_cap")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+        /// The `seller_trade_cap` member's name.
+        pub const SELLER_TRADE_CAP: &'static str = "seller_trade_cap";
+        /// The `seller_trade_cap` member.
+        pub fn seller_trade_cap(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Input<'a>> {
+            self.0
+                .member("seller_trade_cap")
+                .map(::deg_contracts_runtime::view::Input::new)
+        }
+    }
+    /// A read-only view of a [`P2PTradeGridOperatorRole`](super::P2PTradeGridOperatorRole).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct P2PTradeGridOperatorRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for P2PTradeGridOperatorRoleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            P2PTradeGridOperatorRoleView(node)
+        }
+    }
+    impl<'a> P2PTradeGridOperatorRoleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `role` member's name.
+        pub const ROLE: &'static str = "role";
+        /// The `role` member.
+        pub fn role(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("role")
+        }
+        /// The `filledBy` member's name.
+        pub const FILLED_BY: &'static str = "filledBy";
+        /// The `filledBy` member.
+        pub fn filled_by(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filledBy")
+        }
+        /// The `filled` member's name.
+        pub const FILLED: &'static str = "filled";
+        /// The `filled` member.
+        pub fn filled(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filled")
+        }
+        /// The `roleInputs` member's name.
+        pub const ROLE_INPUTS: &'static str = "roleInputs";
+        /// The `roleInputs` member.
+        pub fn role_inputs(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleRoleInputsView<
+                'a,
+            >,
+        > {
+            self.0.member("roleInputs").map(::std::convert::Into::into)
         }
     }
 }

@@ -46,6 +46,28 @@ impl EnergyContractStatus {
         }
     }
 }
+impl ::std::fmt::Display for EnergyContractStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for EnergyContractStatus {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "PENDING" => ::std::result::Result::Ok(Self::Pending),
+            "ACTIVE" => ::std::result::Result::Ok(Self::Active),
+            "COMPLETED" => ::std::result::Result::Ok(Self::Completed),
+            "TERMINATED" => ::std::result::Result::Ok(Self::Terminated),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl EnergyContractStatus {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status";
@@ -301,6 +323,10 @@ pub struct EnergyContract {
         deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
+}
+impl EnergyContract {
+    /// The JSON-LD `@type` that selects this schema.
+    pub const TYPE_NAME: &'static str = "EnergyContract";
 }
 impl EnergyContract {
     /// Where the schema of this type is written, as `file#pointer`.
@@ -667,6 +693,33 @@ impl ContractRoleRole {
             Self::MarketClearingAgent => "MARKET_CLEARING_AGENT",
             Self::Aggregator => "AGGREGATOR",
             Self::GridOperator => "GRID_OPERATOR",
+        }
+    }
+}
+impl ::std::fmt::Display for ContractRoleRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for ContractRoleRole {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BUYER" => ::std::result::Result::Ok(Self::Buyer),
+            "SELLER" => ::std::result::Result::Ok(Self::Seller),
+            "PROSUMER" => ::std::result::Result::Ok(Self::Prosumer),
+            "CONSUMER" => ::std::result::Result::Ok(Self::Consumer),
+            "MARKET_CLEARING_AGENT" => {
+                ::std::result::Result::Ok(Self::MarketClearingAgent)
+            }
+            "AGGREGATOR" => ::std::result::Result::Ok(Self::Aggregator),
+            "GRID_OPERATOR" => ::std::result::Result::Ok(Self::GridOperator),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -1056,6 +1109,32 @@ impl RoleInputType {
         }
     }
 }
+impl ::std::fmt::Display for RoleInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for RoleInputType {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BOOLEAN" => ::std::result::Result::Ok(Self::Boolean),
+            "NUMBER" => ::std::result::Result::Ok(Self::Number),
+            "DATE_TIME" => ::std::result::Result::Ok(Self::DateTime),
+            "DURATION" => ::std::result::Result::Ok(Self::Duration),
+            "OFFER_CURVE" => ::std::result::Result::Ok(Self::OfferCurve),
+            "STRING" => ::std::result::Result::Ok(Self::String),
+            "ROUTE" => ::std::result::Result::Ok(Self::Route),
+            "OBJECT" => ::std::result::Result::Ok(Self::Object),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl RoleInputType {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type";
@@ -1343,6 +1422,29 @@ impl InputSignalSignalType {
         }
     }
 }
+impl ::std::fmt::Display for InputSignalSignalType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for InputSignalSignalType {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "PRICE" => ::std::result::Result::Ok(Self::Price),
+            "STATE" => ::std::result::Result::Ok(Self::State),
+            "COMMAND" => ::std::result::Result::Ok(Self::Command),
+            "FREQUENCY" => ::std::result::Result::Ok(Self::Frequency),
+            "AGC_SETPOINT" => ::std::result::Result::Ok(Self::AgcSetpoint),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl InputSignalSignalType {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType";
@@ -1582,6 +1684,27 @@ impl InputSignalFormat {
             Self::Json => "JSON",
             Self::Ieee20305 => "IEEE_2030_5",
             Self::Xml => "XML",
+        }
+    }
+}
+impl ::std::fmt::Display for InputSignalFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for InputSignalFormat {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "JSON" => ::std::result::Result::Ok(Self::Json),
+            "IEEE_2030_5" => ::std::result::Result::Ok(Self::Ieee20305),
+            "XML" => ::std::result::Result::Ok(Self::Xml),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -1905,6 +2028,28 @@ impl TelemetrySourceSourceType {
         }
     }
 }
+impl ::std::fmt::Display for TelemetrySourceSourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for TelemetrySourceSourceType {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "METER_READING" => ::std::result::Result::Ok(Self::MeterReading),
+            "CHARGE_DATA_RECORD" => ::std::result::Result::Ok(Self::ChargeDataRecord),
+            "INVERTER_DATA" => ::std::result::Result::Ok(Self::InverterData),
+            "BATTERY_STATE" => ::std::result::Result::Ok(Self::BatteryState),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl TelemetrySourceSourceType {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType";
@@ -2159,6 +2304,27 @@ impl TelemetrySourceFormat {
             Self::Json => "JSON",
             Self::Ieee20305 => "IEEE_2030_5",
             Self::Xml => "XML",
+        }
+    }
+}
+impl ::std::fmt::Display for TelemetrySourceFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for TelemetrySourceFormat {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "JSON" => ::std::result::Result::Ok(Self::Json),
+            "IEEE_2030_5" => ::std::result::Result::Ok(Self::Ieee20305),
+            "XML" => ::std::result::Result::Ok(Self::Xml),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -2671,6 +2837,33 @@ impl RevenueFlowFrom {
         }
     }
 }
+impl ::std::fmt::Display for RevenueFlowFrom {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for RevenueFlowFrom {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BUYER" => ::std::result::Result::Ok(Self::Buyer),
+            "SELLER" => ::std::result::Result::Ok(Self::Seller),
+            "PROSUMER" => ::std::result::Result::Ok(Self::Prosumer),
+            "CONSUMER" => ::std::result::Result::Ok(Self::Consumer),
+            "MARKET_CLEARING_AGENT" => {
+                ::std::result::Result::Ok(Self::MarketClearingAgent)
+            }
+            "AGGREGATOR" => ::std::result::Result::Ok(Self::Aggregator),
+            "GRID_OPERATOR" => ::std::result::Result::Ok(Self::GridOperator),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl RevenueFlowFrom {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from";
@@ -2808,6 +3001,33 @@ impl RevenueFlowTo {
             Self::MarketClearingAgent => "MARKET_CLEARING_AGENT",
             Self::Aggregator => "AGGREGATOR",
             Self::GridOperator => "GRID_OPERATOR",
+        }
+    }
+}
+impl ::std::fmt::Display for RevenueFlowTo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for RevenueFlowTo {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BUYER" => ::std::result::Result::Ok(Self::Buyer),
+            "SELLER" => ::std::result::Result::Ok(Self::Seller),
+            "PROSUMER" => ::std::result::Result::Ok(Self::Prosumer),
+            "CONSUMER" => ::std::result::Result::Ok(Self::Consumer),
+            "MARKET_CLEARING_AGENT" => {
+                ::std::result::Result::Ok(Self::MarketClearingAgent)
+            }
+            "AGGREGATOR" => ::std::result::Result::Ok(Self::Aggregator),
+            "GRID_OPERATOR" => ::std::result::Result::Ok(Self::GridOperator),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -3254,6 +3474,33 @@ impl QualityMetricPenaltyAppliedTo {
         }
     }
 }
+impl ::std::fmt::Display for QualityMetricPenaltyAppliedTo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for QualityMetricPenaltyAppliedTo {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "BUYER" => ::std::result::Result::Ok(Self::Buyer),
+            "SELLER" => ::std::result::Result::Ok(Self::Seller),
+            "PROSUMER" => ::std::result::Result::Ok(Self::Prosumer),
+            "CONSUMER" => ::std::result::Result::Ok(Self::Consumer),
+            "MARKET_CLEARING_AGENT" => {
+                ::std::result::Result::Ok(Self::MarketClearingAgent)
+            }
+            "AGGREGATOR" => ::std::result::Result::Ok(Self::Aggregator),
+            "GRID_OPERATOR" => ::std::result::Result::Ok(Self::GridOperator),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl QualityMetricPenaltyAppliedTo {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo";
@@ -3660,6 +3907,27 @@ impl ContractVerificationIntegrityAlgorithm {
             Self::Sha256 => "SHA256",
             Self::Sha512 => "SHA512",
             Self::Blake2b => "BLAKE2B",
+        }
+    }
+}
+impl ::std::fmt::Display for ContractVerificationIntegrityAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for ContractVerificationIntegrityAlgorithm {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "SHA256" => ::std::result::Result::Ok(Self::Sha256),
+            "SHA512" => ::std::result::Result::Ok(Self::Sha512),
+            "BLAKE2B" => ::std::result::Result::Ok(Self::Blake2b),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -7208,6 +7476,966 @@ pub mod seeds {
                 state.entry(key.as_str(), &mut map)?;
             }
             state.finish()
+        }
+    }
+}
+/// Read-only views that tolerate invalid data, for rules over validated or
+/// unvalidated objects alike.
+pub mod views {
+    /// A read-only view of a [`EnergyContractInputParameters`](super::EnergyContractInputParameters).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnergyContractInputParametersView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for EnergyContractInputParametersView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            EnergyContractInputParametersView(node)
+        }
+    }
+    impl<'a> EnergyContractInputParametersView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+    }
+    /// A read-only view of a [`EnergyContract`](super::EnergyContract).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnergyContractView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for EnergyContractView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            EnergyContractView(node)
+        }
+    }
+    impl<'a> EnergyContractView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `contractId` member's name.
+        pub const CONTRACT_ID: &'static str = "contractId";
+        /// The `contractId` member.
+        pub fn contract_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("contractId")
+        }
+        /// The `roles` member's name.
+        pub const ROLES: &'static str = "roles";
+        /// The `roles` member.
+        pub fn roles(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::ContractRoleView<'a>,
+        > + use<'a> {
+            self.0.items_of("roles").map(::std::convert::Into::into)
+        }
+        /// The `status` member's name.
+        pub const STATUS: &'static str = "status";
+        /// The `status` member.
+        pub fn status(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("status")
+        }
+        /// The `createdAt` member's name.
+        pub const CREATED_AT: &'static str = "createdAt";
+        /// The `createdAt` member.
+        pub fn created_at(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("createdAt")
+        }
+        /// The `inputParameters` member's name.
+        pub const INPUT_PARAMETERS: &'static str = "inputParameters";
+        /// The `inputParameters` member.
+        pub fn input_parameters(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::EnergyContractInputParametersView<'a>,
+        > {
+            self.0.member("inputParameters").map(::std::convert::Into::into)
+        }
+        /// The `inputSignals` member's name.
+        pub const INPUT_SIGNALS: &'static str = "inputSignals";
+        /// The `inputSignals` member.
+        pub fn input_signals(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::InputSignalView<'a>,
+        > + use<'a> {
+            self.0.items_of("inputSignals").map(::std::convert::Into::into)
+        }
+        /// The `telemetrySources` member's name.
+        pub const TELEMETRY_SOURCES: &'static str = "telemetrySources";
+        /// The `telemetrySources` member.
+        pub fn telemetry_sources(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::TelemetrySourceView<'a>,
+        > + use<'a> {
+            self.0.items_of("telemetrySources").map(::std::convert::Into::into)
+        }
+        /// The `revenueFlows` member's name.
+        pub const REVENUE_FLOWS: &'static str = "revenueFlows";
+        /// The `revenueFlows` member.
+        pub fn revenue_flows(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::RevenueFlowLogicView<'a>,
+        > {
+            self.0.member("revenueFlows").map(::std::convert::Into::into)
+        }
+        /// The `qualityMetrics` member's name.
+        pub const QUALITY_METRICS: &'static str = "qualityMetrics";
+        /// The `qualityMetrics` member.
+        pub fn quality_metrics(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::QualityMetricLogicView<'a>,
+        > {
+            self.0.member("qualityMetrics").map(::std::convert::Into::into)
+        }
+        /// The `verification` member's name.
+        pub const VERIFICATION: &'static str = "verification";
+        /// The `verification` member.
+        pub fn verification(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractVerificationView<'a>,
+        > {
+            self.0.member("verification").map(::std::convert::Into::into)
+        }
+        /// The `ricardianContract` member's name.
+        pub const RICARDIAN_CONTRACT: &'static str = "ricardianContract";
+        /// The `ricardianContract` member.
+        pub fn ricardian_contract(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::RicardianContractView<'a>,
+        > {
+            self.0.member("ricardianContract").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`ContractRoleRoleInputs`](super::ContractRoleRoleInputs).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractRoleRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractRoleRoleInputsView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractRoleRoleInputsView(node)
+        }
+    }
+    impl<'a> ContractRoleRoleInputsView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+    }
+    /// A read-only view of a [`ContractRole`](super::ContractRole).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractRoleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractRoleView(node)
+        }
+    }
+    impl<'a> ContractRoleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `role` member's name.
+        pub const ROLE: &'static str = "role";
+        /// The `role` member.
+        pub fn role(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("role")
+        }
+        /// The `filledBy` member's name.
+        pub const FILLED_BY: &'static str = "filledBy";
+        /// The `filledBy` member.
+        pub fn filled_by(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filledBy")
+        }
+        /// The `filled` member's name.
+        pub const FILLED: &'static str = "filled";
+        /// The `filled` member.
+        pub fn filled(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("filled")
+        }
+        /// The `roleInputs` member's name.
+        pub const ROLE_INPUTS: &'static str = "roleInputs";
+        /// The `roleInputs` member.
+        pub fn role_inputs(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractRoleRoleInputsView<'a>,
+        > {
+            self.0.member("roleInputs").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`RoleInput`](super::RoleInput).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RoleInputView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for RoleInputView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            RoleInputView(node)
+        }
+    }
+    impl<'a> RoleInputView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `type` member's name.
+        pub const TYPE: &'static str = "type";
+        /// The `type` member.
+        pub fn r#type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("type")
+        }
+        /// The `required` member's name.
+        pub const REQUIRED: &'static str = "required";
+        /// The `required` member.
+        pub fn required(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("required")
+        }
+        /// The `description` member's name.
+        pub const DESCRIPTION: &'static str = "description";
+        /// The `description` member.
+        pub fn description(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("description")
+        }
+        /// The `value` member's name.
+        pub const VALUE: &'static str = "value";
+        /// The `value` member.
+        pub fn value(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("value")
+        }
+    }
+    /// A read-only view of a [`InputSignalSource`](super::InputSignalSource).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InputSignalSourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for InputSignalSourceView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            InputSignalSourceView(node)
+        }
+    }
+    impl<'a> InputSignalSourceView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `era` member's name.
+        pub const ERA: &'static str = "era";
+        /// The `era` member.
+        pub fn era(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("era")
+        }
+        /// The `endpoint` member's name.
+        pub const ENDPOINT: &'static str = "endpoint";
+        /// The `endpoint` member.
+        pub fn endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("endpoint")
+        }
+    }
+    /// A read-only view of a [`InputSignal`](super::InputSignal).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InputSignalView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for InputSignalView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            InputSignalView(node)
+        }
+    }
+    impl<'a> InputSignalView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `signalId` member's name.
+        pub const SIGNAL_ID: &'static str = "signalId";
+        /// The `signalId` member.
+        pub fn signal_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("signalId")
+        }
+        /// The `signalType` member's name.
+        pub const SIGNAL_TYPE: &'static str = "signalType";
+        /// The `signalType` member.
+        pub fn signal_type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("signalType")
+        }
+        /// The `source` member's name.
+        pub const SOURCE: &'static str = "source";
+        /// The `source` member.
+        pub fn source(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::InputSignalSourceView<'a>,
+        > {
+            self.0.member("source").map(::std::convert::Into::into)
+        }
+        /// The `format` member's name.
+        pub const FORMAT: &'static str = "format";
+        /// The `format` member.
+        pub fn format(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("format")
+        }
+        /// The `refreshInterval` member's name.
+        pub const REFRESH_INTERVAL: &'static str = "refreshInterval";
+        /// The `refreshInterval` member.
+        pub fn refresh_interval(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("refreshInterval")
+        }
+        /// The `description` member's name.
+        pub const DESCRIPTION: &'static str = "description";
+        /// The `description` member.
+        pub fn description(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("description")
+        }
+    }
+    /// A read-only view of a [`TelemetrySourceSource`](super::TelemetrySourceSource).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TelemetrySourceSourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for TelemetrySourceSourceView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            TelemetrySourceSourceView(node)
+        }
+    }
+    impl<'a> TelemetrySourceSourceView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `era` member's name.
+        pub const ERA: &'static str = "era";
+        /// The `era` member.
+        pub fn era(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("era")
+        }
+        /// The `meterId` member's name.
+        pub const METER_ID: &'static str = "meterId";
+        /// The `meterId` member.
+        pub fn meter_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("meterId")
+        }
+        /// The `endpoint` member's name.
+        pub const ENDPOINT: &'static str = "endpoint";
+        /// The `endpoint` member.
+        pub fn endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("endpoint")
+        }
+    }
+    /// A read-only view of a [`TelemetrySource`](super::TelemetrySource).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TelemetrySourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for TelemetrySourceView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            TelemetrySourceView(node)
+        }
+    }
+    impl<'a> TelemetrySourceView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `sourceId` member's name.
+        pub const SOURCE_ID: &'static str = "sourceId";
+        /// The `sourceId` member.
+        pub fn source_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("sourceId")
+        }
+        /// The `sourceType` member's name.
+        pub const SOURCE_TYPE: &'static str = "sourceType";
+        /// The `sourceType` member.
+        pub fn source_type(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("sourceType")
+        }
+        /// The `source` member's name.
+        pub const SOURCE: &'static str = "source";
+        /// The `source` member.
+        pub fn source(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::TelemetrySourceSourceView<'a>,
+        > {
+            self.0.member("source").map(::std::convert::Into::into)
+        }
+        /// The `endpoint` member's name.
+        pub const ENDPOINT: &'static str = "endpoint";
+        /// The `endpoint` member.
+        pub fn endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("endpoint")
+        }
+        /// The `format` member's name.
+        pub const FORMAT: &'static str = "format";
+        /// The `format` member.
+        pub fn format(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("format")
+        }
+        /// The `refreshInterval` member's name.
+        pub const REFRESH_INTERVAL: &'static str = "refreshInterval";
+        /// The `refreshInterval` member.
+        pub fn refresh_interval(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("refreshInterval")
+        }
+        /// The `fields` member's name.
+        pub const FIELDS: &'static str = "fields";
+        /// The `fields` member.
+        pub fn fields(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = ::deg_contracts_runtime::view::Node<'a>,
+        > + use<'a> {
+            self.0.items_of("fields")
+        }
+    }
+    /// A read-only view of a [`RevenueFlowLogic`](super::RevenueFlowLogic).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RevenueFlowLogicView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for RevenueFlowLogicView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            RevenueFlowLogicView(node)
+        }
+    }
+    impl<'a> RevenueFlowLogicView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `flows` member's name.
+        pub const FLOWS: &'static str = "flows";
+        /// The `flows` member.
+        pub fn flows(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::RevenueFlowView<'a>,
+        > + use<'a> {
+            self.0.items_of("flows").map(::std::convert::Into::into)
+        }
+        /// The `netZero` member's name.
+        pub const NET_ZERO: &'static str = "netZero";
+        /// The `netZero` member.
+        pub fn net_zero(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("netZero")
+        }
+    }
+    /// A read-only view of a [`RevenueFlow`](super::RevenueFlow).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RevenueFlowView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for RevenueFlowView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            RevenueFlowView(node)
+        }
+    }
+    impl<'a> RevenueFlowView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `from` member's name.
+        pub const FROM: &'static str = "from";
+        /// The `from` member.
+        pub fn from(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("from")
+        }
+        /// The `to` member's name.
+        pub const TO: &'static str = "to";
+        /// The `to` member.
+        pub fn to(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("to")
+        }
+        /// The `formula` member's name.
+        pub const FORMULA: &'static str = "formula";
+        /// The `formula` member.
+        pub fn formula(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("formula")
+        }
+        /// The `description` member's name.
+        pub const DESCRIPTION: &'static str = "description";
+        /// The `description` member.
+        pub fn description(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("description")
+        }
+    }
+    /// A read-only view of a [`QualityMetricLogic`](super::QualityMetricLogic).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct QualityMetricLogicView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for QualityMetricLogicView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            QualityMetricLogicView(node)
+        }
+    }
+    impl<'a> QualityMetricLogicView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `metrics` member's name.
+        pub const METRICS: &'static str = "metrics";
+        /// The `metrics` member.
+        pub fn metrics(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::QualityMetricView<'a>,
+        > + use<'a> {
+            self.0.items_of("metrics").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`QualityMetricPenalty`](super::QualityMetricPenalty).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct QualityMetricPenaltyView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for QualityMetricPenaltyView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            QualityMetricPenaltyView(node)
+        }
+    }
+    impl<'a> QualityMetricPenaltyView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `formula` member's name.
+        pub const FORMULA: &'static str = "formula";
+        /// The `formula` member.
+        pub fn formula(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("formula")
+        }
+        /// The `appliedTo` member's name.
+        pub const APPLIED_TO: &'static str = "appliedTo";
+        /// The `appliedTo` member.
+        pub fn applied_to(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("appliedTo")
+        }
+    }
+    /// A read-only view of a [`QualityMetric`](super::QualityMetric).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct QualityMetricView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for QualityMetricView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            QualityMetricView(node)
+        }
+    }
+    impl<'a> QualityMetricView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `metricId` member's name.
+        pub const METRIC_ID: &'static str = "metricId";
+        /// The `metricId` member.
+        pub fn metric_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("metricId")
+        }
+        /// The `formula` member's name.
+        pub const FORMULA: &'static str = "formula";
+        /// The `formula` member.
+        pub fn formula(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("formula")
+        }
+        /// The `unit` member's name.
+        pub const UNIT: &'static str = "unit";
+        /// The `unit` member.
+        pub fn unit(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("unit")
+        }
+        /// The `target` member's name.
+        pub const TARGET: &'static str = "target";
+        /// The `target` member.
+        pub fn target(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("target")
+        }
+        /// The `penalty` member's name.
+        pub const PENALTY: &'static str = "penalty";
+        /// The `penalty` member.
+        pub fn penalty(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::QualityMetricPenaltyView<'a>,
+        > {
+            self.0.member("penalty").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`ContractVerificationIntegrity`](super::ContractVerificationIntegrity).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractVerificationIntegrityView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractVerificationIntegrityView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractVerificationIntegrityView(node)
+        }
+    }
+    impl<'a> ContractVerificationIntegrityView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `hash` member's name.
+        pub const HASH: &'static str = "hash";
+        /// The `hash` member.
+        pub fn hash(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("hash")
+        }
+        /// The `algorithm` member's name.
+        pub const ALGORITHM: &'static str = "algorithm";
+        /// The `algorithm` member.
+        pub fn algorithm(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("algorithm")
+        }
+        /// The `signedBy` member's name.
+        pub const SIGNED_BY: &'static str = "signedBy";
+        /// The `signedBy` member.
+        pub fn signed_by(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("signedBy")
+        }
+        /// The `signature` member's name.
+        pub const SIGNATURE: &'static str = "signature";
+        /// The `signature` member.
+        pub fn signature(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("signature")
+        }
+        /// The `publicKeyEndpoint` member's name.
+        pub const PUBLIC_KEY_ENDPOINT: &'static str = "publicKeyEndpoint";
+        /// The `publicKeyEndpoint` member.
+        pub fn public_key_endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("publicKeyEndpoint")
+        }
+    }
+    /// A read-only view of a [`ContractVerificationValidity`](super::ContractVerificationValidity).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractVerificationValidityView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractVerificationValidityView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractVerificationValidityView(node)
+        }
+    }
+    impl<'a> ContractVerificationValidityView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `revocationCheckEndpoint` member's name.
+        pub const REVOCATION_CHECK_ENDPOINT: &'static str = "revocationCheckEndpoint";
+        /// The `revocationCheckEndpoint` member.
+        pub fn revocation_check_endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("revocationCheckEndpoint")
+        }
+        /// The `expirationTime` member's name.
+        pub const EXPIRATION_TIME: &'static str = "expirationTime";
+        /// The `expirationTime` member.
+        pub fn expiration_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("expirationTime")
+        }
+        /// The `lastVerifiedAt` member's name.
+        pub const LAST_VERIFIED_AT: &'static str = "lastVerifiedAt";
+        /// The `lastVerifiedAt` member.
+        pub fn last_verified_at(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("lastVerifiedAt")
+        }
+    }
+    /// A read-only view of a [`ContractVerificationAuthenticity`](super::ContractVerificationAuthenticity).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractVerificationAuthenticityView<'a>(
+        ::deg_contracts_runtime::view::Node<'a>,
+    );
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractVerificationAuthenticityView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractVerificationAuthenticityView(node)
+        }
+    }
+    impl<'a> ContractVerificationAuthenticityView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `participantVerifications` member's name.
+        pub const PARTICIPANT_VERIFICATIONS: &'static str = "participantVerifications";
+        /// The `participantVerifications` member.
+        pub fn participant_verifications(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_contract_v1::views::ParticipantVerificationView<'a>,
+        > + use<'a> {
+            self.0.items_of("participantVerifications").map(::std::convert::Into::into)
+        }
+        /// The `membershipCheckEndpoints` member's name.
+        pub const MEMBERSHIP_CHECK_ENDPOINTS: &'static str = "membershipCheckEndpoints";
+        /// The `membershipCheckEndpoints` member.
+        pub fn membership_check_endpoints(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = ::deg_contracts_runtime::view::Node<'a>,
+        > + use<'a> {
+            self.0.items_of("membershipCheckEndpoints")
+        }
+    }
+    /// A read-only view of a [`ContractVerification`](super::ContractVerification).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ContractVerificationView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ContractVerificationView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ContractVerificationView(node)
+        }
+    }
+    impl<'a> ContractVerificationView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `integrity` member's name.
+        pub const INTEGRITY: &'static str = "integrity";
+        /// The `integrity` member.
+        pub fn integrity(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractVerificationIntegrityView<'a>,
+        > {
+            self.0.member("integrity").map(::std::convert::Into::into)
+        }
+        /// The `validity` member's name.
+        pub const VALIDITY: &'static str = "validity";
+        /// The `validity` member.
+        pub fn validity(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractVerificationValidityView<'a>,
+        > {
+            self.0.member("validity").map(::std::convert::Into::into)
+        }
+        /// The `authenticity` member's name.
+        pub const AUTHENTICITY: &'static str = "authenticity";
+        /// The `authenticity` member.
+        pub fn authenticity(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_contract_v1::views::ContractVerificationAuthenticityView<'a>,
+        > {
+            self.0.member("authenticity").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`ParticipantVerification`](super::ParticipantVerification).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ParticipantVerificationView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for ParticipantVerificationView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            ParticipantVerificationView(node)
+        }
+    }
+    impl<'a> ParticipantVerificationView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `era` member's name.
+        pub const ERA: &'static str = "era";
+        /// The `era` member.
+        pub fn era(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("era")
+        }
+        /// The `publicKeyId` member's name.
+        pub const PUBLIC_KEY_ID: &'static str = "publicKeyId";
+        /// The `publicKeyId` member.
+        pub fn public_key_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("publicKeyId")
+        }
+        /// The `namespace` member's name.
+        pub const NAMESPACE: &'static str = "namespace";
+        /// The `namespace` member.
+        pub fn namespace(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("namespace")
+        }
+        /// The `verificationEndpoint` member's name.
+        pub const VERIFICATION_ENDPOINT: &'static str = "verificationEndpoint";
+        /// The `verificationEndpoint` member.
+        pub fn verification_endpoint(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("verificationEndpoint")
+        }
+        /// The `verifiedAt` member's name.
+        pub const VERIFIED_AT: &'static str = "verifiedAt";
+        /// The `verifiedAt` member.
+        pub fn verified_at(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("verifiedAt")
+        }
+    }
+    /// A read-only view of a [`RicardianContract`](super::RicardianContract).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RicardianContractView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for RicardianContractView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            RicardianContractView(node)
+        }
+    }
+    impl<'a> RicardianContractView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `humanReadableText` member's name.
+        pub const HUMAN_READABLE_TEXT: &'static str = "humanReadableText";
+        /// The `humanReadableText` member.
+        pub fn human_readable_text(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("humanReadableText")
+        }
+        /// The `humanReadableTextHash` member's name.
+        pub const HUMAN_READABLE_TEXT_HASH: &'static str = "humanReadableTextHash";
+        /// The `humanReadableTextHash` member.
+        pub fn human_readable_text_hash(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("humanReadableTextHash")
+        }
+        /// The `machineReadableHash` member's name.
+        pub const MACHINE_READABLE_HASH: &'static str = "machineReadableHash";
+        /// The `machineReadableHash` member.
+        pub fn machine_readable_hash(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("machineReadableHash")
+        }
+        /// The `combinedHash` member's name.
+        pub const COMBINED_HASH: &'static str = "combinedHash";
+        /// The `combinedHash` member.
+        pub fn combined_hash(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("combinedHash")
+        }
+        /// The `legalJurisdiction` member's name.
+        pub const LEGAL_JURISDICTION: &'static str = "legalJurisdiction";
+        /// The `legalJurisdiction` member.
+        pub fn legal_jurisdiction(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("legalJurisdiction")
+        }
+        /// The `contractVersion` member's name.
+        pub const CONTRACT_VERSION: &'static str = "contractVersion";
+        /// The `contractVersion` member.
+        pub fn contract_version(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("contractVersion")
+        }
+        /// The `templateId` member's name.
+        pub const TEMPLATE_ID: &'static str = "templateId";
+        /// The `templateId` member.
+        pub fn template_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("templateId")
         }
     }
 }

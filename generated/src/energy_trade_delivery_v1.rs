@@ -46,6 +46,28 @@ impl EnergyTradeDeliveryDeliveryStatus {
         }
     }
 }
+impl ::std::fmt::Display for EnergyTradeDeliveryDeliveryStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryStatus {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "PENDING" => ::std::result::Result::Ok(Self::Pending),
+            "IN_PROGRESS" => ::std::result::Result::Ok(Self::InProgress),
+            "COMPLETED" => ::std::result::Result::Ok(Self::Completed),
+            "FAILED" => ::std::result::Result::Ok(Self::Failed),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl EnergyTradeDeliveryDeliveryStatus {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus";
@@ -167,6 +189,28 @@ impl EnergyTradeDeliveryDeliveryMode {
             Self::BatterySwap => "BATTERY_SWAP",
             Self::V2g => "V2G",
             Self::GridInjection => "GRID_INJECTION",
+        }
+    }
+}
+impl ::std::fmt::Display for EnergyTradeDeliveryDeliveryMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryMode {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "EV_CHARGING" => ::std::result::Result::Ok(Self::EvCharging),
+            "BATTERY_SWAP" => ::std::result::Result::Ok(Self::BatterySwap),
+            "V2G" => ::std::result::Result::Ok(Self::V2g),
+            "GRID_INJECTION" => ::std::result::Result::Ok(Self::GridInjection),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -353,6 +397,10 @@ pub struct EnergyTradeDelivery {
         deserialize_with = "::deg_contracts_runtime::present"
     )]
     pub jsonld_type: ::std::option::Option<::serde_json::Value>,
+}
+impl EnergyTradeDelivery {
+    /// The JSON-LD `@type` that selects this schema.
+    pub const TYPE_NAME: &'static str = "EnergyTradeDelivery";
 }
 impl EnergyTradeDelivery {
     /// Where the schema of this type is written, as `file#pointer`.
@@ -1064,6 +1112,31 @@ impl TelemetryMetricName {
         }
     }
 }
+impl ::std::fmt::Display for TelemetryMetricName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for TelemetryMetricName {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "ENERGY" => ::std::result::Result::Ok(Self::Energy),
+            "POWER" => ::std::result::Result::Ok(Self::Power),
+            "FLOW_RATE" => ::std::result::Result::Ok(Self::FlowRate),
+            "VOLTAGE" => ::std::result::Result::Ok(Self::Voltage),
+            "CURRENT" => ::std::result::Result::Ok(Self::Current),
+            "FREQUENCY" => ::std::result::Result::Ok(Self::Frequency),
+            "POWER_QUALITY" => ::std::result::Result::Ok(Self::PowerQuality),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+    }
+}
 impl TelemetryMetricName {
     /// Where the schema of this type is written, as `file#pointer`.
     pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name";
@@ -1345,6 +1418,28 @@ impl SettlementCycleStatus {
             Self::Settled => "SETTLED",
             Self::Disputed => "DISPUTED",
             Self::Failed => "FAILED",
+        }
+    }
+}
+impl ::std::fmt::Display for SettlementCycleStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for SettlementCycleStatus {
+    type Err = ::deg_contracts_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "PENDING" => ::std::result::Result::Ok(Self::Pending),
+            "SETTLED" => ::std::result::Result::Ok(Self::Settled),
+            "DISPUTED" => ::std::result::Result::Ok(Self::Disputed),
+            "FAILED" => ::std::result::Result::Ok(Self::Failed),
+            _ => {
+                ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                    value: text.to_owned(),
+                    expected: Self::VALUES,
+                })
+            }
         }
     }
 }
@@ -2646,6 +2741,334 @@ pub mod seeds {
                 state.entry(key.as_str(), &mut map)?;
             }
             state.finish()
+        }
+    }
+}
+/// Read-only views that tolerate invalid data, for rules over validated or
+/// unvalidated objects alike.
+pub mod views {
+    /// A read-only view of a [`EnergyTradeDelivery`](super::EnergyTradeDelivery).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EnergyTradeDeliveryView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for EnergyTradeDeliveryView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            EnergyTradeDeliveryView(node)
+        }
+    }
+    impl<'a> EnergyTradeDeliveryView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `deliveryStatus` member's name.
+        pub const DELIVERY_STATUS: &'static str = "deliveryStatus";
+        /// The `deliveryStatus` member.
+        pub fn delivery_status(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("deliveryStatus")
+        }
+        /// The `deliveryMode` member's name.
+        pub const DELIVERY_MODE: &'static str = "deliveryMode";
+        /// The `deliveryMode` member.
+        pub fn delivery_mode(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("deliveryMode")
+        }
+        /// The `deliveredQuantity` member's name.
+        pub const DELIVERED_QUANTITY: &'static str = "deliveredQuantity";
+        /// The `deliveredQuantity` member.
+        pub fn delivered_quantity(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("deliveredQuantity")
+        }
+        /// The `deliveryStartTime` member's name.
+        pub const DELIVERY_START_TIME: &'static str = "deliveryStartTime";
+        /// The `deliveryStartTime` member.
+        pub fn delivery_start_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("deliveryStartTime")
+        }
+        /// The `deliveryEndTime` member's name.
+        pub const DELIVERY_END_TIME: &'static str = "deliveryEndTime";
+        /// The `deliveryEndTime` member.
+        pub fn delivery_end_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("deliveryEndTime")
+        }
+        /// The `meterReadings` member's name.
+        pub const METER_READINGS: &'static str = "meterReadings";
+        /// The `meterReadings` member.
+        pub fn meter_readings(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_trade_delivery_v1::views::MeterReadingView<'a>,
+        > + use<'a> {
+            self.0.items_of("meterReadings").map(::std::convert::Into::into)
+        }
+        /// The `telemetry` member's name.
+        pub const TELEMETRY: &'static str = "telemetry";
+        /// The `telemetry` member.
+        pub fn telemetry(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_trade_delivery_v1::views::TelemetryEventView<'a>,
+        > + use<'a> {
+            self.0.items_of("telemetry").map(::std::convert::Into::into)
+        }
+        /// The `settlementCycleId` member's name.
+        pub const SETTLEMENT_CYCLE_ID: &'static str = "settlementCycleId";
+        /// The `settlementCycleId` member.
+        pub fn settlement_cycle_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("settlementCycleId")
+        }
+        /// The `settlementCycles` member's name.
+        pub const SETTLEMENT_CYCLES: &'static str = "settlementCycles";
+        /// The `settlementCycles` member.
+        pub fn settlement_cycles(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_trade_delivery_v1::views::SettlementCycleView<'a>,
+        > + use<'a> {
+            self.0.items_of("settlementCycles").map(::std::convert::Into::into)
+        }
+        /// The `lastUpdated` member's name.
+        pub const LAST_UPDATED: &'static str = "lastUpdated";
+        /// The `lastUpdated` member.
+        pub fn last_updated(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("lastUpdated")
+        }
+    }
+    /// A read-only view of a [`MeterReading`](super::MeterReading).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MeterReadingView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for MeterReadingView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            MeterReadingView(node)
+        }
+    }
+    impl<'a> MeterReadingView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `timestamp` member's name.
+        pub const TIMESTAMP: &'static str = "timestamp";
+        /// The `timestamp` member.
+        pub fn timestamp(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("timestamp")
+        }
+        /// The `sourceReading` member's name.
+        pub const SOURCE_READING: &'static str = "sourceReading";
+        /// The `sourceReading` member.
+        pub fn source_reading(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("sourceReading")
+        }
+        /// The `targetReading` member's name.
+        pub const TARGET_READING: &'static str = "targetReading";
+        /// The `targetReading` member.
+        pub fn target_reading(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("targetReading")
+        }
+        /// The `energyFlow` member's name.
+        pub const ENERGY_FLOW: &'static str = "energyFlow";
+        /// The `energyFlow` member.
+        pub fn energy_flow(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("energyFlow")
+        }
+    }
+    /// A read-only view of a [`TelemetryEvent`](super::TelemetryEvent).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TelemetryEventView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for TelemetryEventView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            TelemetryEventView(node)
+        }
+    }
+    impl<'a> TelemetryEventView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `eventTime` member's name.
+        pub const EVENT_TIME: &'static str = "eventTime";
+        /// The `eventTime` member.
+        pub fn event_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("eventTime")
+        }
+        /// The `metrics` member's name.
+        pub const METRICS: &'static str = "metrics";
+        /// The `metrics` member.
+        pub fn metrics(
+            &self,
+        ) -> impl ::std::iter::Iterator<
+            Item = crate::energy_trade_delivery_v1::views::TelemetryMetricView<'a>,
+        > + use<'a> {
+            self.0.items_of("metrics").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`TelemetryMetric`](super::TelemetryMetric).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TelemetryMetricView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for TelemetryMetricView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            TelemetryMetricView(node)
+        }
+    }
+    impl<'a> TelemetryMetricView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `name` member's name.
+        pub const NAME: &'static str = "name";
+        /// The `name` member.
+        pub fn name(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("name")
+        }
+        /// The `value` member's name.
+        pub const VALUE: &'static str = "value";
+        /// The `value` member.
+        pub fn value(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("value")
+        }
+        /// The `unitCode` member's name.
+        pub const UNIT_CODE: &'static str = "unitCode";
+        /// The `unitCode` member.
+        pub fn unit_code(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("unitCode")
+        }
+    }
+    /// A read-only view of a [`SettlementCycle`](super::SettlementCycle).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SettlementCycleView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for SettlementCycleView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            SettlementCycleView(node)
+        }
+    }
+    impl<'a> SettlementCycleView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `cycleId` member's name.
+        pub const CYCLE_ID: &'static str = "cycleId";
+        /// The `cycleId` member.
+        pub fn cycle_id(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("cycleId")
+        }
+        /// The `startTime` member's name.
+        pub const START_TIME: &'static str = "startTime";
+        /// The `startTime` member.
+        pub fn start_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("startTime")
+        }
+        /// The `endTime` member's name.
+        pub const END_TIME: &'static str = "endTime";
+        /// The `endTime` member.
+        pub fn end_time(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("endTime")
+        }
+        /// The `status` member's name.
+        pub const STATUS: &'static str = "status";
+        /// The `status` member.
+        pub fn status(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("status")
+        }
+        /// The `amount` member's name.
+        pub const AMOUNT: &'static str = "amount";
+        /// The `amount` member.
+        pub fn amount(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("amount")
+        }
+        /// The `currency` member's name.
+        pub const CURRENCY: &'static str = "currency";
+        /// The `currency` member.
+        pub fn currency(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("currency")
+        }
+        /// The `breakdown` member's name.
+        pub const BREAKDOWN: &'static str = "breakdown";
+        /// The `breakdown` member.
+        pub fn breakdown(
+            &self,
+        ) -> ::std::option::Option<
+            crate::energy_trade_delivery_v1::views::SettlementBreakdownView<'a>,
+        > {
+            self.0.member("breakdown").map(::std::convert::Into::into)
+        }
+    }
+    /// A read-only view of a [`SettlementBreakdown`](super::SettlementBreakdown).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SettlementBreakdownView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
+    for SettlementBreakdownView<'a> {
+        fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
+            SettlementBreakdownView(node)
+        }
+    }
+    impl<'a> SettlementBreakdownView<'a> {
+        /// The viewed value and where it sits.
+        pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
+            &self.0
+        }
+        /// The `energyCost` member's name.
+        pub const ENERGY_COST: &'static str = "energyCost";
+        /// The `energyCost` member.
+        pub fn energy_cost(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("energyCost")
+        }
+        /// The `wheelingCharges` member's name.
+        pub const WHEELING_CHARGES: &'static str = "wheelingCharges";
+        /// The `wheelingCharges` member.
+        pub fn wheeling_charges(
+            &self,
+        ) -> ::std::option::Option<::deg_contracts_runtime::view::Node<'a>> {
+            self.0.member("wheelingCharges")
         }
     }
 }

@@ -1,12 +1,17 @@
-//! Currencies must be active ISO 4217 codes.
+//! Currencies must be active ISO 4217 codes: every role input named as the P2P seller's
+//! currency is (on whichever role carries one), and every settlement cycle's.
 
+use deg_contracts_runtime::view::Node;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeSellerRoleRoleInputsView as SellerInputs,
+};
+use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 use iso_currency::Currency;
-use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 
-fn check_code(value: &Value, pointer: String, out: &mut Vec<Finding>) {
+fn check_code(value: &Node<'_>, pointer: String, out: &mut Vec<Finding>) {
     let Some(code) = value.as_str() else { return };
     if Currency::from_code(code).is_none() {
         out.push(Finding::new(
@@ -17,29 +22,25 @@ fn check_code(value: &Value, pointer: String, out: &mut Vec<Finding>) {
     }
 }
 
-/// Every role input named `currency`.
+/// The input this rule reads, by the P2P kind that declares it.
+pub const READS: &[(&[&str], &str)] = &[(Kinds::SELLER, SellerInputs::CURRENCY)];
+
+/// Every role's currency input.
 pub fn check_contract(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     for role in contract.roles() {
-        if let Some(value) = role.input("currency") {
-            check_code(
-                value,
-                contract.pointer(&role.input_pointer("currency")),
-                out,
-            );
+        if let Some(input) = role.input(SellerInputs::CURRENCY)
+            && let Some(value) = input.value()
+        {
+            check_code(&value, input.pointer(), out);
         }
     }
 }
 
 /// Every settlement cycle's currency.
-pub fn check_delivery(delivery: &Value, pointer: &str, out: &mut Vec<Finding>) {
-    let cycles = delivery.get("settlementCycles").and_then(Value::as_array);
-    for (index, cycle) in cycles.into_iter().flatten().enumerate() {
-        if let Some(value) = cycle.get("currency") {
-            check_code(
-                value,
-                format!("{pointer}/settlementCycles/{index}/currency"),
-                out,
-            );
+pub fn check_delivery(delivery: &EnergyTradeDeliveryView<'_>, out: &mut Vec<Finding>) {
+    for cycle in delivery.settlement_cycles() {
+        if let Some(currency) = cycle.currency() {
+            check_code(&currency, currency.pointer().to_owned(), out);
         }
     }
 }

@@ -5,40 +5,58 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use deg_contracts_runtime::view::Node;
 use rust_decimal::Decimal;
-use serde_json::Value;
 
-use crate::contract::{Contract, decimal};
+use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 use crate::formula::{self, Expr, Reference, SyntaxError};
 
 /// One revenue flow as written, with its parsed formula.
 pub struct Flow<'a> {
     pub index: usize,
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
-    pub formula: &'a str,
+    /// The payer's role, and where it is written.
+    pub from: Option<Node<'a>>,
+    /// The payee's role, and where it is written.
+    pub to: Option<Node<'a>>,
+    /// The formula, and where it is written.
+    pub formula: Node<'a>,
     pub parsed: Result<Expr, SyntaxError>,
+}
+
+impl<'a> Flow<'a> {
+    /// The payer's role name.
+    pub fn payer(&self) -> Option<&'a str> {
+        self.from.as_ref()?.as_str()
+    }
+
+    /// The payee's role name.
+    pub fn payee(&self) -> Option<&'a str> {
+        self.to.as_ref()?.as_str()
+    }
+
+    /// The formula's text.
+    pub fn text(&self) -> &'a str {
+        self.formula.as_str().unwrap_or_default()
+    }
 }
 
 /// The contract's revenue flows, in order.
 pub fn flows<'a>(contract: &Contract<'a>) -> Vec<Flow<'a>> {
-    let flows = contract
-        .value
-        .pointer("/revenueFlows/flows")
-        .and_then(Value::as_array);
-    flows
-        .into_iter()
-        .flatten()
+    let logic = contract.base.revenue_flows();
+    logic
+        .iter()
+        .flat_map(|logic| logic.flows())
         .enumerate()
         .filter_map(|(index, flow)| {
-            let formula = flow.get("formula")?.as_str()?;
+            let formula = flow.formula()?;
+            let parsed = parse_cached(formula.as_str()?);
             Some(Flow {
                 index,
-                from: flow.get("from").and_then(Value::as_str),
-                to: flow.get("to").and_then(Value::as_str),
+                from: flow.from(),
+                to: flow.to(),
                 formula,
-                parsed: parse_cached(formula),
+                parsed,
             })
         })
         .collect()
@@ -72,11 +90,11 @@ pub fn lookup(contract: &Contract<'_>, reference: &Reference) -> Option<Decimal>
             .find(|listed| contract.same_kind(listed.name, role))?
             .decimal(input),
         Reference::InputParameter { path } => {
-            let mut value = contract.value.get("inputParameters")?;
+            let mut node = contract.base.input_parameters()?.node().clone();
             for segment in path {
-                value = value.get(segment)?;
+                node = node.member(segment)?;
             }
-            decimal(value)
+            node.decimal()
         }
         Reference::Telemetry { .. } | Reference::Signal { .. } => None,
     }
@@ -84,14 +102,12 @@ pub fn lookup(contract: &Contract<'_>, reference: &Reference) -> Option<Decimal>
 
 pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     for flow in flows(contract) {
-        let at = |member: &str| {
-            contract.pointer(&format!("/revenueFlows/flows/{}/{member}", flow.index))
-        };
-        for (member, role) in [("from", flow.from), ("to", flow.to)] {
-            if let Some(role) = role.filter(|role| !contract.lists(role)) {
+        let formula_at = flow.formula.pointer();
+        for party in [&flow.from, &flow.to].into_iter().flatten() {
+            if let Some(role) = party.as_str().filter(|role| !contract.lists(role)) {
                 out.push(Finding::new(
                     Rule::RoleNotListed,
-                    at(member),
+                    party.pointer(),
                     format!("{role} is not listed in the contract yet"),
                 ));
             }
@@ -101,7 +117,7 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
             Err(error) => {
                 let mut finding = Finding::new(
                     Rule::FormulaSyntax,
-                    at("formula"),
+                    formula_at,
                     format!(
                         "formula does not parse at column {}: {}",
                         error.column, error.message
@@ -127,16 +143,16 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
                 Some(_) => None,
             };
             let finding = match problem {
-                Some(message) => Finding::new(Rule::FormulaReference, at("formula"), message),
+                Some(message) => Finding::new(Rule::FormulaReference, formula_at, message),
                 None if !contract.lists(role)
                     && !warned.contains(role)
-                    && flow.from != Some(role)
-                    && flow.to != Some(role) =>
+                    && flow.payer() != Some(role.as_str())
+                    && flow.payee() != Some(role.as_str()) =>
                 {
                     warned.push(role.clone());
                     Finding::new(
                         Rule::RoleNotListed,
-                        at("formula"),
+                        formula_at,
                         format!(
                             "the formula reads {role}, which is not listed in the contract yet"
                         ),

@@ -5,30 +5,39 @@ mod currency;
 pub mod flows;
 mod roles;
 mod settlement;
-mod trade;
+pub mod trade;
 
-use serde_json::Value;
+use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 
 use crate::contract::Contract;
 use crate::finding::Finding;
 
+/// Every role input the rules read by its generated name, as (the role kind's names, the
+/// input), so a test can hold them against the schema the rules apply to.
+pub fn role_inputs_read() -> Vec<(&'static [&'static str], &'static str)> {
+    let mut reads = trade::READS.to_vec();
+    reads.extend(currency::READS);
+    reads
+}
+
 /// Every rule that looks at one contract.
 pub fn check_contract(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Finding>) {
     roles::check(contract, action, out);
-    trade::check(contract, out);
+    if let Some(p2p) = &contract.p2p {
+        trade::check(p2p, out);
+    }
     flows::check(contract, out);
     currency::check_contract(contract, out);
 }
 
 /// Every rule that looks at one delivery, with the message's contract when it has one.
 pub fn check_delivery(
-    delivery: &Value,
-    pointer: &str,
+    delivery: &EnergyTradeDeliveryView<'_>,
     contract: Option<&Contract<'_>>,
     out: &mut Vec<Finding>,
 ) {
-    currency::check_delivery(delivery, pointer, out);
+    currency::check_delivery(delivery, out);
     if let Some(contract) = contract {
-        settlement::check(contract, delivery, pointer, out);
+        settlement::check(contract, delivery, out);
     }
 }

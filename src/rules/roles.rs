@@ -1,7 +1,8 @@
 //! Role bookkeeping: filled agrees with filledBy, one role per kind, every role filled once the
 //! contract is ACTIVE or COMPLETED, and a status that fits the message's action.
 
-use serde_json::Value;
+use deg_contracts_schema::energy_contract_v1::EnergyContractStatus as Status;
+use deg_contracts_schema::energy_contract_v1::views::ContractRoleView;
 
 use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
@@ -9,22 +10,30 @@ use crate::finding::{Finding, Rule};
 pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Finding>) {
     let roles: Vec<_> = contract.roles().collect();
     for role in &roles {
-        let here = contract.pointer(&format!("/roles/{}", role.index));
+        let here = role.view.node().pointer();
         let filled_by = role
-            .value
-            .get("filledBy")
-            .and_then(Value::as_str)
-            .filter(|by| !by.is_empty());
+            .view
+            .filled_by()
+            .filter(|by| by.as_str().is_some_and(|by| !by.is_empty()));
         match (role.filled(), filled_by) {
             (true, None) => out.push(Finding::new(
                 Rule::FilledBy,
-                &here,
-                format!("{} is filled but names no filledBy", role.name),
+                here,
+                format!(
+                    "{} is filled but names no {}",
+                    role.name,
+                    ContractRoleView::FILLED_BY
+                ),
             )),
             (false, Some(by)) => out.push(Finding::new(
                 Rule::FilledBy,
-                format!("{here}/filledBy"),
-                format!("{} is open but filledBy names `{by}`", role.name),
+                by.pointer(),
+                format!(
+                    "{} is open but {} names `{}`",
+                    role.name,
+                    ContractRoleView::FILLED_BY,
+                    by.as_str().unwrap_or_default()
+                ),
             )),
             _ => {}
         }
@@ -34,39 +43,42 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
             .iter()
             .find(|earlier| contract.same_kind(earlier.name, role.name))
         {
+            let at = role.view.role().map(|name| name.pointer().to_owned());
             out.push(Finding::new(
                 Rule::DuplicateRole,
-                contract.pointer(&format!("/roles/{}/role", role.index)),
+                at.unwrap_or_else(|| role.view.node().pointer().to_owned()),
                 format!(
-                    "a second {} role: /roles/{} ({}) is already that kind",
-                    role.name, first.index, first.name
+                    "a second {} role: {} ({}) is already that kind",
+                    role.name,
+                    contract.relative(first.view.node().pointer()),
+                    first.name
                 ),
             ));
         }
     }
     let status = contract.status();
-    if matches!(status, Some("ACTIVE" | "COMPLETED")) {
+    let parsed = status.and_then(|status| status.parse::<Status>().ok());
+    if let Some(status @ (Status::Active | Status::Completed)) = parsed {
         for role in roles.iter().filter(|role| !role.filled()) {
+            let at = role.view.filled().map(|filled| filled.pointer().to_owned());
             out.push(Finding::new(
                 Rule::OpenRole,
-                contract.pointer(&format!("/roles/{}/filled", role.index)),
-                format!(
-                    "{} is still open in a contract that is {}",
-                    role.name,
-                    status.unwrap_or_default()
-                ),
+                at.unwrap_or_else(|| role.view.node().pointer().to_owned()),
+                format!("{} is still open in a contract that is {status}", role.name),
             ));
         }
     }
-    if let (Some(action), Some(status)) = (action, status)
+    if let (Some(action), Some(status)) = (action, contract.base.status())
+        && let Some(written) = status.as_str()
         && let Some(expected) = statuses_for(action)
-        && !expected.contains(&status)
+        && !expected.iter().any(|allowed| allowed.as_str() == written)
     {
+        let expected: Vec<&str> = expected.iter().map(|allowed| allowed.as_str()).collect();
         out.push(Finding::new(
             Rule::StatusAction,
-            contract.pointer("/status"),
+            status.pointer(),
             format!(
-                "a contract in `{action}` must be {}, not {status}",
+                "a contract in `{action}` must be {}, not {written}",
                 expected.join(" or ")
             ),
         ));
@@ -74,12 +86,14 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
 }
 
 /// The contract statuses each Beckn action allows; None where the action says nothing.
-fn statuses_for(action: &str) -> Option<&'static [&'static str]> {
+fn statuses_for(action: &str) -> Option<&'static [Status]> {
     Some(match action {
-        "on_discover" | "select" | "on_select" | "init" | "on_init" | "confirm" => &["PENDING"],
-        "on_confirm" => &["ACTIVE"],
-        "on_status" => &["ACTIVE", "COMPLETED", "TERMINATED"],
-        "on_cancel" => &["TERMINATED"],
+        "on_discover" | "select" | "on_select" | "init" | "on_init" | "confirm" => {
+            &[Status::Pending]
+        }
+        "on_confirm" => &[Status::Active],
+        "on_status" => &[Status::Active, Status::Completed, Status::Terminated],
+        "on_cancel" => &[Status::Terminated],
         _ => return None,
     })
 }

@@ -2,26 +2,56 @@
 //! of its breakdown the flow it names, in exact decimal arithmetic. Pending cycles carry
 //! provisional amounts and are not checked.
 
+use deg_contracts_runtime::view::Node;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView as Kinds;
+use deg_contracts_schema::energy_trade_delivery_v1::SettlementCycleStatus;
+use deg_contracts_schema::energy_trade_delivery_v1::views::{
+    EnergyTradeDeliveryView, SettlementBreakdownView as Breakdown,
+};
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use super::flows::{flows, lookup};
-use crate::contract::{Contract, GRID_OPERATOR, SELLER, decimal};
+use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 
 /// Which flow each breakdown member accounts for, by the kind of role it pays.
-const BREAKDOWN: &[(&str, &[&str])] = &[("energyCost", SELLER), ("wheelingCharges", GRID_OPERATOR)];
+fn breakdown_parts<'a>(
+    breakdown: &Breakdown<'a>,
+) -> [(&'static str, Option<Node<'a>>, &'static [&'static str]); 2] {
+    [
+        (
+            Breakdown::ENERGY_COST,
+            breakdown.energy_cost(),
+            Kinds::SELLER,
+        ),
+        (
+            Breakdown::WHEELING_CHARGES,
+            breakdown.wheeling_charges(),
+            Kinds::GRID_OPERATOR,
+        ),
+    ]
+}
 
-pub fn check(contract: &Contract<'_>, delivery: &Value, pointer: &str, out: &mut Vec<Finding>) {
-    let cycles = delivery.get("settlementCycles").and_then(Value::as_array);
-    let settled: Vec<(usize, &Value, Decimal)> = cycles
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter(|(_, cycle)| cycle.get("status").and_then(Value::as_str) == Some("SETTLED"))
-        .filter_map(|(index, cycle)| Some((index, cycle, cycle.get("amount").and_then(decimal)?)))
+pub fn check(
+    contract: &Contract<'_>,
+    delivery: &EnergyTradeDeliveryView<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let settled_status = SettlementCycleStatus::Settled.as_str();
+    let settled: Vec<_> = delivery
+        .settlement_cycles()
+        .filter(|cycle| {
+            cycle
+                .status()
+                .is_some_and(|status| status.is(settled_status))
+        })
+        .filter_map(|cycle| {
+            let amount = cycle.amount()?;
+            let value = amount.decimal()?;
+            Some((cycle, amount, value))
+        })
         .collect();
-    let Some((first, ..)) = settled.first() else {
+    let Some((_, first, _)) = settled.first() else {
         return;
     };
     let values = match evaluate(contract) {
@@ -29,31 +59,32 @@ pub fn check(contract: &Contract<'_>, delivery: &Value, pointer: &str, out: &mut
         Err(reason) => {
             out.push(Finding::new(
                 Rule::Settlement,
-                format!("{pointer}/settlementCycles/{first}/amount"),
+                first.pointer(),
                 format!("cannot check the settled amount: {reason}"),
             ));
             return;
         }
     };
-    for (index, cycle, amount) in settled {
-        let at = |member: &str| format!("{pointer}/settlementCycles/{index}/{member}");
+    for (cycle, amount_at, amount) in &settled {
         let total: Decimal = values.iter().map(|(_, value)| value).sum();
-        if amount != total {
+        if *amount != total {
             out.push(Finding::new(
                 Rule::Settlement,
-                at("amount"),
+                amount_at.pointer(),
                 format!(
                     "amount {amount} differs from the revenue flows' total {}",
                     total.normalize()
                 ),
             ));
         }
-        let breakdown = cycle.get("breakdown").and_then(Value::as_object);
-        for (member, payees) in BREAKDOWN {
-            let Some(given) = breakdown
-                .and_then(|parts| parts.get(*member))
-                .and_then(decimal)
-            else {
+        let Some(breakdown) = cycle.breakdown() else {
+            continue;
+        };
+        for (member, part, payees) in breakdown_parts(&breakdown) {
+            let Some((part, given)) = part.and_then(|part| {
+                let given = part.decimal()?;
+                Some((part, given))
+            }) else {
                 continue;
             };
             let expected: Decimal = values
@@ -64,7 +95,7 @@ pub fn check(contract: &Contract<'_>, delivery: &Value, pointer: &str, out: &mut
             if given != expected {
                 out.push(Finding::new(
                     Rule::Settlement,
-                    at(&format!("breakdown/{member}")),
+                    part.pointer(),
                     format!(
                         "{member} {given} differs from the flow it accounts for, {}",
                         expected.normalize()
@@ -86,7 +117,7 @@ fn evaluate(contract: &Contract<'_>) -> Result<Vec<(Option<String>, Decimal)>, S
         let value = expr
             .evaluate(&|reference| lookup(contract, reference))
             .map_err(|error| format!("flow {}: {error}", flow.index))?;
-        values.push((flow.to.map(str::to_owned), value));
+        values.push((flow.payee().map(str::to_owned), value));
     }
     Ok(values)
 }

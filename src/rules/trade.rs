@@ -1,122 +1,175 @@
 //! The trade's numbers: the quantity within the grid operator's caps and the seller's bounds,
-//! caps not below their totals, and a trade window that starts before it ends.
+//! caps not below their totals, and a trade window that starts before it ends. P2P trade
+//! contracts only: these are the inputs that schema declares.
 
+use deg_contracts_runtime::view::Input;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
+    EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
+    P2PTradeBuyerRoleRoleInputsView as BuyerInputs,
+    P2PTradeGridOperatorRoleRoleInputsView as GridInputs,
+    P2PTradeSellerRoleRoleInputsView as SellerInputs,
+};
 use rust_decimal::Decimal;
 
-use crate::contract::{BUYER, Contract, GRID_OPERATOR, Role, SELLER};
 use crate::finding::{Finding, Rule};
-use deg_contracts_runtime::DateTime;
 
-pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
-    let buyer = contract.role(BUYER);
+/// Every input these rules read, as (the role kind's names, the input), for the test that
+/// the schema they apply to declares each one.
+pub const READS: &[(&[&str], &str)] = &[
+    (Kinds::BUYER, BuyerInputs::CONTRACTED_QUANTITY),
+    (Kinds::BUYER, BuyerInputs::TRADE_START_TIME),
+    (Kinds::BUYER, BuyerInputs::TRADE_END_TIME),
+    (Kinds::SELLER, SellerInputs::MINIMUM_QUANTITY),
+    (Kinds::SELLER, SellerInputs::MAXIMUM_QUANTITY),
+    (Kinds::GRID_OPERATOR, GridInputs::BUYER_TRADE_CAP),
+    (Kinds::GRID_OPERATOR, GridInputs::CURRENT_BUYER_TRADES_TOTAL),
+    (Kinds::GRID_OPERATOR, GridInputs::SELLER_TRADE_CAP),
+    (Kinds::GRID_OPERATOR, GridInputs::CURRENT_SELLER_TRADE_TOTAL),
+];
+
+pub fn check(contract: &EnergyContractP2PTradeView<'_>, out: &mut Vec<Finding>) {
+    let buyer = contract.buyer().and_then(|buyer| buyer.role_inputs());
     let quantity = buyer
         .as_ref()
-        .and_then(|buyer| buyer.decimal("contractedQuantity"));
-    if let Some(grid) = contract.role(GRID_OPERATOR).filter(Role::filled) {
-        caps(contract, &grid, quantity, buyer.as_ref(), out);
+        .and_then(BuyerInputs::contracted_quantity)
+        .and_then(|input| Some((input.decimal()?, input)));
+    let grid = contract
+        .grid_operator()
+        .filter(|grid| grid.filled().and_then(|filled| filled.as_bool()) == Some(true))
+        .and_then(|grid| grid.role_inputs());
+    if let Some(grid) = &grid {
+        caps(grid, quantity.as_ref(), out);
     }
-    if let (Some(seller), Some(buyer), Some(quantity)) =
-        (contract.role(SELLER), buyer.as_ref(), quantity)
-    {
-        bounds(contract, &seller, buyer, quantity, out);
+    let seller = contract.seller().and_then(|seller| seller.role_inputs());
+    if let (Some(seller), Some(quantity)) = (&seller, &quantity) {
+        bounds(seller, quantity, out);
     }
     if let Some(buyer) = &buyer {
-        window(contract, buyer, out);
+        window(buyer, out);
     }
 }
 
-fn caps(
-    contract: &Contract<'_>,
-    grid: &Role<'_>,
-    quantity: Option<Decimal>,
-    buyer: Option<&Role<'_>>,
-    out: &mut Vec<Finding>,
-) {
+/// A cap and the total it limits.
+struct Headroom {
+    room: Decimal,
+    cap: &'static str,
+    total: &'static str,
+}
+
+fn caps(grid: &GridInputs<'_>, quantity: Option<&(Decimal, Input<'_>)>, out: &mut Vec<Finding>) {
+    let pairs = [
+        (
+            grid.buyer_trade_cap(),
+            GridInputs::BUYER_TRADE_CAP,
+            grid.current_buyer_trades_total(),
+            GridInputs::CURRENT_BUYER_TRADES_TOTAL,
+        ),
+        (
+            grid.seller_trade_cap(),
+            GridInputs::SELLER_TRADE_CAP,
+            grid.current_seller_trade_total(),
+            GridInputs::CURRENT_SELLER_TRADE_TOTAL,
+        ),
+    ];
     let mut headroom = Vec::new();
-    for (cap, total) in [
-        ("buyer_trade_cap", "current_buyer_trades_total"),
-        ("seller_trade_cap", "current_seller_trade_total"),
-    ] {
-        let (Some(cap_value), Some(total_value)) = (grid.decimal(cap), grid.decimal(total)) else {
+    for (cap_input, cap, total_input, total) in pairs {
+        let Some(cap_input) = cap_input else { continue };
+        let (Some(cap_value), Some(total_value)) = (
+            cap_input.decimal(),
+            total_input.and_then(|input| input.decimal()),
+        ) else {
             continue;
         };
         if cap_value < total_value {
             out.push(Finding::new(
                 Rule::CapBelowTotal,
-                contract.pointer(&grid.input_pointer(cap)),
+                cap_input.pointer(),
                 format!("{cap} {cap_value} is below {total} {total_value}"),
             ));
         }
-        headroom.push((cap_value - total_value, cap, total));
+        headroom.push(Headroom {
+            room: cap_value - total_value,
+            cap,
+            total,
+        });
     }
-    let (Some(quantity), Some(buyer), [_, _]) = (quantity, buyer, headroom.as_slice()) else {
+    let (Some((quantity, at)), [_, _]) = (quantity, headroom.as_slice()) else {
         return;
     };
-    let (room, cap, total) = headroom
-        .iter()
-        .min_by_key(|(room, ..)| *room)
-        .copied()
-        .unwrap_or_default();
-    if quantity > room {
+    let Some(tightest) = headroom.iter().min_by_key(|headroom| headroom.room) else {
+        return;
+    };
+    if *quantity > tightest.room {
         out.push(Finding::new(
             Rule::TradeCap,
-            contract.pointer(&buyer.input_pointer("contractedQuantity")),
-            format!("contractedQuantity {quantity} exceeds the grid operator's remaining capacity {room} ({cap} − {total})"),
+            at.pointer(),
+            format!(
+                "{} {quantity} exceeds the grid operator's remaining capacity {} ({} − {})",
+                BuyerInputs::CONTRACTED_QUANTITY,
+                tightest.room,
+                tightest.cap,
+                tightest.total
+            ),
         ));
     }
 }
 
 fn bounds(
-    contract: &Contract<'_>,
-    seller: &Role<'_>,
-    buyer: &Role<'_>,
-    quantity: Decimal,
+    seller: &SellerInputs<'_>,
+    (quantity, at): &(Decimal, Input<'_>),
     out: &mut Vec<Finding>,
 ) {
-    let at = contract.pointer(&buyer.input_pointer("contractedQuantity"));
+    let quantity_name = BuyerInputs::CONTRACTED_QUANTITY;
+    let at = at.pointer();
     if let Some(minimum) = seller
-        .decimal("minimumQuantity")
-        .filter(|minimum| quantity < *minimum)
+        .minimum_quantity()
+        .and_then(|input| input.decimal())
+        .filter(|minimum| quantity < minimum)
     {
         out.push(Finding::new(
             Rule::QuantityBounds,
             &at,
             format!(
-                "contractedQuantity {quantity} is below the seller's minimumQuantity {minimum}"
+                "{quantity_name} {quantity} is below the seller's {} {minimum}",
+                SellerInputs::MINIMUM_QUANTITY
             ),
         ));
     }
     if let Some(maximum) = seller
-        .decimal("maximumQuantity")
-        .filter(|maximum| quantity > *maximum)
+        .maximum_quantity()
+        .and_then(|input| input.decimal())
+        .filter(|maximum| quantity > maximum)
     {
         out.push(Finding::new(
             Rule::QuantityBounds,
             &at,
             format!(
-                "contractedQuantity {quantity} is above the seller's maximumQuantity {maximum}"
+                "{quantity_name} {quantity} is above the seller's {} {maximum}",
+                SellerInputs::MAXIMUM_QUANTITY
             ),
         ));
     }
 }
 
-fn window(contract: &Contract<'_>, buyer: &Role<'_>, out: &mut Vec<Finding>) {
-    let time = |name| {
-        buyer
-            .input(name)?
-            .as_str()
-            .and_then(|text| DateTime::parse(text).ok())
+fn window(buyer: &BuyerInputs<'_>, out: &mut Vec<Finding>) {
+    let (Some(start), Some(end_input)) = (
+        buyer.trade_start_time().and_then(|input| input.date_time()),
+        buyer.trade_end_time(),
+    ) else {
+        return;
     };
-    let (Some(start), Some(end)) = (time("tradeStartTime"), time("tradeEndTime")) else {
+    let Some(end) = end_input.date_time() else {
         return;
     };
     if start.instant() >= end.instant() {
         out.push(Finding::new(
             Rule::TradeWindow,
-            contract.pointer(&buyer.input_pointer("tradeEndTime")),
+            end_input.pointer(),
             format!(
-                "tradeEndTime {} is not after tradeStartTime {}",
+                "{} {} is not after {} {}",
+                BuyerInputs::TRADE_END_TIME,
                 end.as_str(),
+                BuyerInputs::TRADE_START_TIME,
                 start.as_str()
             ),
         ));

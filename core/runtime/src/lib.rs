@@ -147,6 +147,28 @@ impl fmt::Display for InputType {
     }
 }
 
+/// A string that is none of an enum's values, from a generated enum's `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The string given.
+    pub value: String,
+    /// The values the enum has.
+    pub expected: &'static [&'static str],
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not one of {}",
+            self.value,
+            self.expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
 /// What is wrong, with the data the message needs; one variant per rule.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorKind {
@@ -970,5 +992,6 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> 
 pub mod fast;
 mod format;
 pub mod pointer;
+pub mod view;
 
 pub use format::Format;

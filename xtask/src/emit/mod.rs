@@ -6,6 +6,7 @@ mod registry;
 mod rust_types;
 mod types;
 mod validate;
+mod views;
 
 use std::collections::BTreeMap;
 
@@ -60,6 +61,7 @@ pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenErro
             &role_inputs,
             &validate::check_node,
         ));
+        tokens.extend(views::emit(module, &kinds));
         let path = format!("src/{}.rs", module.name);
         files.push(OutputFile::new(
             &path,

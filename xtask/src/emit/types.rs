@@ -48,10 +48,15 @@ pub fn doc_attrs(description: Option<&str>, location: &str) -> TokenStream {
 }
 
 /// Rust names for a struct's members, unique within the struct.
-struct Names(BTreeSet<String>);
+pub(super) struct Names(BTreeSet<String>);
 
 impl Names {
-    fn take(&mut self, wanted: &str) -> proc_macro2::Ident {
+    /// Names, with `taken` already in use.
+    pub(super) fn reserving(taken: &[&str]) -> Names {
+        Names(taken.iter().map(|name| (*name).to_owned()).collect())
+    }
+
+    pub(super) fn take(&mut self, wanted: &str) -> proc_macro2::Ident {
         let mut name = wanted.to_owned();
         let mut n = 2;
         while !self.0.insert(name.clone()) {
@@ -148,6 +153,15 @@ fn emit_struct(
                 pub #ident: ::std::collections::BTreeMap<::std::string::String, #ty>,
             });
         }
+    }
+    if let Some(type_name) = &def.jsonld_type {
+        accessors.insert(
+            0,
+            quote! {
+                /// The JSON-LD `@type` that selects this schema.
+                pub const TYPE_NAME: &'static str = #type_name;
+            },
+        );
     }
     let accessors = (!accessors.is_empty()).then(|| {
         quote! {
@@ -257,6 +271,26 @@ fn emit_enum(name: &proc_macro2::Ident, doc: &TokenStream, values: &[String]) ->
             pub fn as_str(self) -> &'static str {
                 match self {
                     #(Self::#variants => #values,)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::deg_contracts_runtime::UnknownValue;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                match text {
+                    #(#values => ::std::result::Result::Ok(Self::#variants),)*
+                    _ => ::std::result::Result::Err(::deg_contracts_runtime::UnknownValue {
+                        value: text.to_owned(),
+                        expected: Self::VALUES,
+                    }),
                 }
             }
         }

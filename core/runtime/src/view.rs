@@ -1,0 +1,191 @@
+//! Read-only views over untyped JSON, for code that must read objects whether or not they
+//! passed validation (the business rules): every accessor answers `None` where a value is
+//! absent, null or of the wrong type, and every node knows its RFC 6901 pointer, so a finding
+//! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
+//! schema declares, so a renamed member is a compile error, not a rule that stops firing.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::{DateTime, is_verbose_role_input, pointer};
+
+/// A value and where it sits, relative to the object the view was made for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    value: &'a Value,
+    pointer: String,
+}
+
+impl<'a> Node<'a> {
+    /// A view of `value`, which sits at `pointer`.
+    pub fn new(value: &'a Value, pointer: impl Into<String>) -> Node<'a> {
+        Node {
+            value,
+            pointer: pointer.into(),
+        }
+    }
+
+    /// The value itself.
+    pub fn value(&self) -> &'a Value {
+        self.value
+    }
+
+    /// Where the value sits.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// The member `name`, unless absent or null.
+    pub fn member(&self, name: &str) -> Option<Node<'a>> {
+        let value = self.value.get(name).filter(|value| !value.is_null())?;
+        Some(Node::new(value, pointer::join(&self.pointer, name)))
+    }
+
+    /// The elements of an array; none for anything else.
+    pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
+        let base = self.pointer.clone();
+        self.value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(index, value)| Node::new(value, format!("{base}/{index}")))
+    }
+
+    /// The elements of the array member `name`.
+    pub fn items_of(&self, name: &str) -> impl Iterator<Item = Node<'a>> + use<'a> {
+        self.member(name).into_iter().flat_map(|node| node.items())
+    }
+
+    /// The text of a string.
+    pub fn as_str(&self) -> Option<&'a str> {
+        self.value.as_str()
+    }
+
+    /// A boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        self.value.as_bool()
+    }
+
+    /// A number as an exact decimal, read from its JSON text and never through `f64`; `None`
+    /// for a number a decimal cannot hold.
+    pub fn decimal(&self) -> Option<Decimal> {
+        let text = self.value.as_number()?.to_string();
+        Decimal::from_str(&text)
+            .or_else(|_| Decimal::from_scientific(&text))
+            .ok()
+    }
+
+    /// An RFC 3339 date-time string.
+    pub fn date_time(&self) -> Option<DateTime> {
+        DateTime::parse(self.as_str()?).ok()
+    }
+
+    /// Whether this is the string `expected` (an enum value, say).
+    pub fn is(&self, expected: &str) -> bool {
+        self.as_str() == Some(expected)
+    }
+}
+
+/// A role input in either form: the direct value, or a verbose object carrying the value
+/// with its declared type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input<'a> {
+    node: Node<'a>,
+}
+
+impl<'a> Input<'a> {
+    /// The input written at `node`.
+    pub fn new(node: Node<'a>) -> Input<'a> {
+        Input { node }
+    }
+
+    /// The input's value, unless it is null or missing from its verbose form.
+    pub fn value(&self) -> Option<Node<'a>> {
+        if is_verbose_role_input(self.node.value) {
+            self.node.member(VERBOSE_VALUE)
+        } else {
+            Some(self.node.clone())
+        }
+    }
+
+    /// Where the value is (or would be) written: inside the verbose form when the input has it.
+    pub fn pointer(&self) -> String {
+        if is_verbose_role_input(self.node.value) {
+            pointer::join(&self.node.pointer, VERBOSE_VALUE)
+        } else {
+            self.node.pointer.clone()
+        }
+    }
+
+    /// A numeric value as an exact decimal.
+    pub fn decimal(&self) -> Option<Decimal> {
+        self.value()?.decimal()
+    }
+
+    /// A string value.
+    pub fn as_str(&self) -> Option<&'a str> {
+        self.value()?.as_str()
+    }
+
+    /// A date-time value.
+    pub fn date_time(&self) -> Option<DateTime> {
+        self.value()?.date_time()
+    }
+}
+
+/// The member of a verbose role input that holds its value.
+const VERBOSE_VALUE: &str = "value";
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Input, Node};
+
+    #[test]
+    fn members_and_items_carry_escaped_pointers_and_skip_nulls() {
+        let value = json!({"a/b": {"c": [1, null, "x"]}, "n": null});
+        let root = Node::new(&value, "/at");
+        let inner = root.member("a/b").unwrap();
+        assert_eq!(inner.pointer(), "/at/a~1b");
+        let items: Vec<String> = inner
+            .items_of("c")
+            .map(|n| n.pointer().to_owned())
+            .collect();
+        assert_eq!(items, ["/at/a~1b/c/0", "/at/a~1b/c/1", "/at/a~1b/c/2"]);
+        assert!(root.member("n").is_none());
+        assert!(root.member("missing").is_none());
+        assert_eq!(root.items().count(), 0);
+    }
+
+    #[test]
+    fn decimals_are_exact_and_wrong_types_are_none() {
+        let value = json!({"p": 6.4, "big": 1e40, "s": "6.4"});
+        let root = Node::new(&value, "");
+        assert_eq!(
+            root.member("p").unwrap().decimal().unwrap().to_string(),
+            "6.4"
+        );
+        assert_eq!(root.member("big").unwrap().decimal(), None);
+        assert_eq!(root.member("s").unwrap().decimal(), None);
+    }
+
+    #[test]
+    fn inputs_read_both_forms_and_point_at_the_value() {
+        let value = json!({
+            "direct": 12.5,
+            "verbose": {"type": "NUMBER", "required": true, "value": 6.4},
+            "pending": {"type": "NUMBER", "required": true, "value": null}
+        });
+        let root = Node::new(&value, "/inputs");
+        let input = |name| Input::new(root.member(name).unwrap());
+        assert_eq!(input("direct").decimal().unwrap().to_string(), "12.5");
+        assert_eq!(input("direct").pointer(), "/inputs/direct");
+        assert_eq!(input("verbose").decimal().unwrap().to_string(), "6.4");
+        assert_eq!(input("verbose").pointer(), "/inputs/verbose/value");
+        assert_eq!(input("pending").value(), None);
+    }
+}
