@@ -1,6 +1,7 @@
 //! Checks one Beckn message: JSON syntax and duplicate keys, every object a generated schema
 //! describes (found by `@type`), and the business rules; then maps findings onto the source.
 
+use deg_contracts_runtime::pointer;
 use deg_contracts_runtime::view::Node;
 use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use serde_json::Value;
@@ -166,12 +167,10 @@ fn json_error_message(error: &serde_json::Error) -> String {
 }
 
 fn last_segment(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
+    pointer::tokens(pointer)
+        .last()
+        .map(|token| token.into_owned())
         .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~")
 }
 
 fn line_of(text: &str, line: usize) -> Option<String> {

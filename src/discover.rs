@@ -1,6 +1,7 @@
 //! Finds the objects in a Beckn message that a generated schema describes, wherever they sit:
 //! an order's or an offer's attributes, a fulfillment's attributes, or the message root.
 
+use deg_contracts_runtime::pointer;
 use serde_json::Value;
 
 /// An object whose `@type` names a generated schema.
@@ -77,14 +78,7 @@ impl Segment<'_> {
         use std::fmt::Write as _;
         match self {
             Segment::Root => {}
-            Segment::Key(key) if key.contains(['~', '/']) => {
-                path.push('/');
-                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Key(key) => {
-                path.push('/');
-                path.push_str(key);
-            }
+            Segment::Key(key) => pointer::push(path, key),
             Segment::Index(index) => {
                 let _ = write!(path, "/{index}");
             }

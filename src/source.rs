@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use deg_contracts_runtime::pointer;
+
 /// A 1-based line and column (in characters) in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
@@ -53,8 +55,7 @@ fn offset_of(text: &str, pointer: &str) -> usize {
     if pointer.is_empty() {
         return at;
     }
-    for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
+    for segment in pointer::tokens(pointer) {
         let found = match bytes.get(at) {
             Some(b'{') => member(text, at, &segment),
             Some(b'[') => segment
@@ -279,7 +280,7 @@ fn steps_pointer(stack: &[Step<'_>]) -> String {
     for step in stack {
         pointer.push('/');
         match step {
-            Step::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Step::Key(key) => pointer.push_str(&pointer::escape(key)),
             Step::Index(index) => pointer.push_str(&index.to_string()),
         }
     }
@@ -425,9 +426,7 @@ fn pointer_of(stack: &[Frame]) -> String {
     for frame in stack {
         pointer.push('/');
         match frame {
-            Frame::Object { current, .. } => {
-                pointer.push_str(&current.replace('~', "~0").replace('/', "~1"))
-            }
+            Frame::Object { current, .. } => pointer.push_str(&pointer::escape(current)),
             Frame::Array { index } => pointer.push_str(&index.to_string()),
         }
     }

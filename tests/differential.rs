@@ -7,6 +7,7 @@ mod common;
 use common::{example_files, objects_of_type, read_json, role_first};
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
+use deg_contracts_runtime::pointer;
 use serde_json::{Value, json};
 
 /// A small linear congruential generator: reproducible without a dependency.
@@ -31,11 +32,7 @@ fn pointers(value: &Value, here: String, out: &mut Vec<String>) {
     match value {
         Value::Object(object) => {
             for (key, child) in object {
-                pointers(
-                    child,
-                    format!("{here}/{}", key.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                pointers(child, pointer::join(&here, key), out);
             }
         }
         Value::Array(items) => {
@@ -79,7 +76,7 @@ fn mutate(value: &mut Value, rng: &mut Lcg) {
             if let Some((parent, key)) = target.rsplit_once('/') {
                 match value.pointer_mut(parent) {
                     Some(Value::Object(object)) => {
-                        object.remove(&key.replace("~1", "/").replace("~0", "~"));
+                        object.remove(pointer::unescape(key).as_ref());
                     }
                     Some(Value::Array(items)) if !items.is_empty() => {
                         items.remove(key.parse::<usize>().unwrap_or(0).min(items.len() - 1));

@@ -28,8 +28,8 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, S
         .ok_or_else(|| {
             format!("only references to #{COMPONENTS}<Name> are supported, not `#{fragment}`")
         })?
-        .replace("~1", "/")
-        .replace("~0", "~");
+        .to_owned();
+    let name = deg_contracts_runtime::pointer::unescape(&name).into_owned();
     if path.is_empty() {
         return Ok(Resolution {
             target: Target {
