@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
-    P2PTradeGridOperatorRoleRoleInputsView as GridInputs,
+    P2PTradeGridOperatorRoleInputsView as GridInputs,
 };
 use rust_decimal::Decimal;
 use serde_json::Value;

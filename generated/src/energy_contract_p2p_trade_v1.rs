@@ -49,85 +49,6 @@ impl<'de> ::serde::Deserialize<'de> for EnergyContractP2PTradeRole {
         parsed.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
-impl EnergyContractP2PTradeRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles/items";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyContractP2PTradeRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.get("role").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("SELLER" | "PROSUMER") => {
-                crate::energy_contract_p2p_trade_v1::P2PTradeSellerRole::check(
-                    value,
-                    location,
-                    out,
-                )
-            }
-            ::std::option::Option::Some("BUYER" | "CONSUMER") => {
-                crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRole::check(
-                    value,
-                    location,
-                    out,
-                )
-            }
-            ::std::option::Option::Some("GRID_OPERATOR") => {
-                crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRole::check(
-                    value,
-                    location,
-                    out,
-                )
-            }
-            _ => crate::energy_contract_v1::ContractRole::check(value, location, out),
-        }
-    }
-}
 /// An EnergyContract whose roles are the seller, the buyer and the grid operator of a P2P trade.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade`
@@ -280,314 +201,6 @@ impl EnergyContractP2PTrade {
             })
     }
 }
-impl EnergyContractP2PTrade {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyContractP2PTrade,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 4usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "contractId" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_length(
-                                text,
-                                ::std::option::Option::Some(1u64),
-                                ::std::option::Option::None,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[0usize] = true;
-                }
-                "roles" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            if (items.len() as u64) < 1u64 {
-                                out.push(
-                                    location,
-                                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles/minItems",
-                                    || ::deg_contracts_runtime::ErrorKind::MinItems {
-                                        min: 1u64,
-                                        actual: items.len(),
-                                    },
-                                );
-                            }
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_p2p_trade_v1::EnergyContractP2PTradeRole::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                    seen[1usize] = true;
-                }
-                "status" => {
-                    crate::energy_contract_v1::EnergyContractStatus::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[2usize] = true;
-                }
-                "createdAt" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[3usize] = true;
-                }
-                "inputParameters" => {
-                    crate::energy_contract_v1::EnergyContractInputParameters::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "inputSignals" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::InputSignal::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "telemetrySources" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::TelemetrySource::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "revenueFlows" => {
-                    crate::energy_contract_v1::RevenueFlowLogic::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "qualityMetrics" => {
-                    crate::energy_contract_v1::QualityMetricLogic::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "verification" => {
-                    crate::energy_contract_v1::ContractVerification::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "ricardianContract" => {
-                    crate::energy_contract_v1::RicardianContract::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "@context" => {}
-                "@type" => {
-                    ::deg_contracts_runtime::check_jsonld_type(
-                        value,
-                        "EnergyContractP2PTrade",
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
-                        out,
-                    )
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "contractId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "roles",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
-        if !seen[3usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "createdAt",
-                },
-            );
-        }
-    }
-}
 /// The kind of party.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role`
@@ -601,7 +214,7 @@ impl EnergyContractP2PTrade {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum P2PTradeSellerRoleRole {
+pub enum P2PTradeSellerRoleKind {
     ///SELLER
     #[serde(rename = "SELLER")]
     Seller,
@@ -609,7 +222,7 @@ pub enum P2PTradeSellerRoleRole {
     #[serde(rename = "PROSUMER")]
     Prosumer,
 }
-impl P2PTradeSellerRoleRole {
+impl P2PTradeSellerRoleKind {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &["SELLER", "PROSUMER"];
     /// The value as written in JSON.
@@ -620,12 +233,12 @@ impl P2PTradeSellerRoleRole {
         }
     }
 }
-impl ::std::fmt::Display for P2PTradeSellerRoleRole {
+impl ::std::fmt::Display for P2PTradeSellerRoleKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for P2PTradeSellerRoleRole {
+impl ::std::str::FromStr for P2PTradeSellerRoleKind {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -640,88 +253,11 @@ impl ::std::str::FromStr for P2PTradeSellerRoleRole {
         }
     }
 }
-impl P2PTradeSellerRoleRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeSellerRoleRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("SELLER" | "PROSUMER") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The role's inputs by name. Each is a direct value, null while not yet provided, or a verbose RoleInput object that also states the input's type and whether it is required.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct P2PTradeSellerRoleRoleInputs {
+pub struct P2PTradeSellerRoleInputs {
     /// The meter the energy is injected from.
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId`
@@ -855,197 +391,62 @@ pub struct P2PTradeSellerRoleRoleInputs {
         ::deg_contracts_runtime::RoleInputSlot<::serde_json::Value>,
     >,
 }
-impl P2PTradeSellerRoleRoleInputs {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
+impl P2PTradeSellerRoleInputs {
+    /// `sourceMeterId`, in whichever form it is given; `None` when it is not.
+    pub fn source_meter_id(&self) -> ::std::option::Option<&str> {
+        self.source_meter_id.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
+    /// `sourceType`, in whichever form it is given; `None` when it is not.
+    pub fn source_type(&self) -> ::std::option::Option<&str> {
+        self.source_type.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeSellerRoleRoleInputs,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
+    /// `pricePerKWh`, in whichever form it is given; `None` when it is not.
+    pub fn price_per_kwh(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.price_per_kwh.as_ref()?.value().and_then(::deg_contracts_runtime::decimal)
     }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
+    /// `currency`, in whichever form it is given; `None` when it is not.
+    pub fn currency(&self) -> ::std::option::Option<&str> {
+        self.currency.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
+    /// `inverterId`, in whichever form it is given; `None` when it is not.
+    pub fn inverter_id(&self) -> ::std::option::Option<&str> {
+        self.inverter_id.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let _ = Self::check_inputs(value, location, out);
+    /// `certification`, in whichever form it is given; `None` when it is not.
+    pub fn certification(&self) -> ::std::option::Option<&::serde_json::Value> {
+        self.certification.as_ref()?.value()
     }
-    /// Checks role inputs, reporting which fields carry a value, for the
-    /// filled-role rule of the role that holds them.
-    #[doc(hidden)]
-    pub fn check_inputs(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) -> [bool; 11usize] {
-        let mut provided = [false; 11usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return provided;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "sourceMeterId" => {
-                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId",
-                        out,
-                    );
-                }
-                "sourceType" => {
-                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceType",
-                        out,
-                    );
-                }
-                "pricePerKWh" => {
-                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricePerKWh",
-                        out,
-                    );
-                }
-                "currency" => {
-                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/currency",
-                        out,
-                    );
-                }
-                "inverterId" => {
-                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/inverterId",
-                        out,
-                    );
-                }
-                "certification" => {
-                    provided[5usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Object,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/certification",
-                        out,
-                    );
-                }
-                "pricingModel" => {
-                    provided[6usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricingModel",
-                        out,
-                    );
-                }
-                "settlementType" => {
-                    provided[7usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/settlementType",
-                        out,
-                    );
-                }
-                "minimumQuantity" => {
-                    provided[8usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/minimumQuantity",
-                        out,
-                    );
-                }
-                "maximumQuantity" => {
-                    provided[9usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/maximumQuantity",
-                        out,
-                    );
-                }
-                "validityWindow" => {
-                    provided[10usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Object,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/validityWindow",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return provided;
-            }
-        }
-        provided
+    /// `pricingModel`, in whichever form it is given; `None` when it is not.
+    pub fn pricing_model(&self) -> ::std::option::Option<&str> {
+        self.pricing_model.as_ref()?.value().map(::std::string::String::as_str)
+    }
+    /// `settlementType`, in whichever form it is given; `None` when it is not.
+    pub fn settlement_type(&self) -> ::std::option::Option<&str> {
+        self.settlement_type.as_ref()?.value().map(::std::string::String::as_str)
+    }
+    /// `minimumQuantity`, in whichever form it is given; `None` when it is not.
+    pub fn minimum_quantity(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.minimum_quantity
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
+    }
+    /// `maximumQuantity`, in whichever form it is given; `None` when it is not.
+    pub fn maximum_quantity(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.maximum_quantity
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
+    }
+    /// `validityWindow`, in whichever form it is given; `None` when it is not.
+    pub fn validity_window(&self) -> ::std::option::Option<&::serde_json::Value> {
+        self.validity_window.as_ref()?.value()
     }
 }
 /// The party that sells energy from its own meter.
@@ -1057,7 +458,7 @@ pub struct P2PTradeSellerRole {
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role`
     #[serde(rename = "role")]
-    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRole,
+    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
@@ -1080,188 +481,8 @@ pub struct P2PTradeSellerRole {
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs`
     #[serde(rename = "roleInputs", default, skip_serializing_if = "Option::is_none")]
     pub role_inputs: ::std::option::Option<
-        crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRoleInputs,
+        crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleInputs,
     >,
-}
-impl P2PTradeSellerRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeSellerRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let mut filled = false;
-        let mut inputs_object = false;
-        let mut provided = [false; 11usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "role" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRole::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "filledBy" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_null() || value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
-                        "a string",
-                        out,
-                    );
-                }
-                "filled" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
-                        "a boolean",
-                        out,
-                    );
-                    filled = value.as_bool() == ::std::option::Option::Some(true);
-                    seen[1usize] = true;
-                }
-                "roleInputs" => {
-                    inputs_object = value.is_object();
-                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleRoleInputs::check_inputs(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
-        if filled {
-            let inputs_location = location.key("roleInputs");
-            let reported_at = if inputs_object { &inputs_location } else { location };
-            if !provided[0usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "sourceMeterId",
-                    },
-                );
-            }
-            if !provided[1usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "sourceType",
-                    },
-                );
-            }
-            if !provided[2usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "pricePerKWh",
-                    },
-                );
-            }
-            if !provided[3usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "currency",
-                    },
-                );
-            }
-        }
-    }
 }
 /// The kind of party.
 ///
@@ -1276,7 +497,7 @@ impl P2PTradeSellerRole {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum P2PTradeBuyerRoleRole {
+pub enum P2PTradeBuyerRoleKind {
     ///BUYER
     #[serde(rename = "BUYER")]
     Buyer,
@@ -1284,7 +505,7 @@ pub enum P2PTradeBuyerRoleRole {
     #[serde(rename = "CONSUMER")]
     Consumer,
 }
-impl P2PTradeBuyerRoleRole {
+impl P2PTradeBuyerRoleKind {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &["BUYER", "CONSUMER"];
     /// The value as written in JSON.
@@ -1295,12 +516,12 @@ impl P2PTradeBuyerRoleRole {
         }
     }
 }
-impl ::std::fmt::Display for P2PTradeBuyerRoleRole {
+impl ::std::fmt::Display for P2PTradeBuyerRoleKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for P2PTradeBuyerRoleRole {
+impl ::std::str::FromStr for P2PTradeBuyerRoleKind {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -1315,88 +536,11 @@ impl ::std::str::FromStr for P2PTradeBuyerRoleRole {
         }
     }
 }
-impl P2PTradeBuyerRoleRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeBuyerRoleRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("BUYER" | "CONSUMER") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The role's inputs by name. Each is a direct value, null while not yet provided, or a verbose RoleInput object that also states the input's type and whether it is required.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct P2PTradeBuyerRoleRoleInputs {
+pub struct P2PTradeBuyerRoleInputs {
     /// The meter the energy is delivered to.
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId`
@@ -1470,152 +614,41 @@ pub struct P2PTradeBuyerRoleRoleInputs {
         ::deg_contracts_runtime::RoleInputSlot<::serde_json::Value>,
     >,
 }
-impl P2PTradeBuyerRoleRoleInputs {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
+impl P2PTradeBuyerRoleInputs {
+    /// `targetMeterId`, in whichever form it is given; `None` when it is not.
+    pub fn target_meter_id(&self) -> ::std::option::Option<&str> {
+        self.target_meter_id.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
+    /// `contractedQuantity`, in whichever form it is given; `None` when it is not.
+    pub fn contracted_quantity(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.contracted_quantity
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
     }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeBuyerRoleRoleInputs,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
+    /// `tradeStartTime`, in whichever form it is given; `None` when it is not.
+    pub fn trade_start_time(
+        &self,
+    ) -> ::std::option::Option<&::deg_contracts_runtime::DateTime> {
+        self.trade_start_time.as_ref()?.value()
     }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
+    /// `tradeEndTime`, in whichever form it is given; `None` when it is not.
+    pub fn trade_end_time(
+        &self,
+    ) -> ::std::option::Option<&::deg_contracts_runtime::DateTime> {
+        self.trade_end_time.as_ref()?.value()
     }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
+    /// `preferredSourceType`, in whichever form it is given; `None` when it is not.
+    pub fn preferred_source_type(&self) -> ::std::option::Option<&str> {
+        self.preferred_source_type.as_ref()?.value().map(::std::string::String::as_str)
     }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let _ = Self::check_inputs(value, location, out);
-    }
-    /// Checks role inputs, reporting which fields carry a value, for the
-    /// filled-role rule of the role that holds them.
-    #[doc(hidden)]
-    pub fn check_inputs(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) -> [bool; 6usize] {
-        let mut provided = [false; 6usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return provided;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "targetMeterId" => {
-                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId",
-                        out,
-                    );
-                }
-                "contractedQuantity" => {
-                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/contractedQuantity",
-                        out,
-                    );
-                }
-                "tradeStartTime" => {
-                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::DateTime,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeStartTime",
-                        out,
-                    );
-                }
-                "tradeEndTime" => {
-                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::DateTime,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeEndTime",
-                        out,
-                    );
-                }
-                "preferredSourceType" => {
-                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::String,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredSourceType",
-                        out,
-                    );
-                }
-                "preferredCertification" => {
-                    provided[5usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Object,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredCertification",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return provided;
-            }
-        }
-        provided
+    /// `preferredCertification`, in whichever form it is given; `None` when it is not.
+    pub fn preferred_certification(
+        &self,
+    ) -> ::std::option::Option<&::serde_json::Value> {
+        self.preferred_certification.as_ref()?.value()
     }
 }
 /// The party that buys energy into its own meter.
@@ -1627,7 +660,7 @@ pub struct P2PTradeBuyerRole {
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role`
     #[serde(rename = "role")]
-    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRole,
+    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
@@ -1650,188 +683,8 @@ pub struct P2PTradeBuyerRole {
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs`
     #[serde(rename = "roleInputs", default, skip_serializing_if = "Option::is_none")]
     pub role_inputs: ::std::option::Option<
-        crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRoleInputs,
+        crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleInputs,
     >,
-}
-impl P2PTradeBuyerRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeBuyerRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let mut filled = false;
-        let mut inputs_object = false;
-        let mut provided = [false; 6usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "role" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRole::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "filledBy" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_null() || value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
-                        "a string",
-                        out,
-                    );
-                }
-                "filled" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
-                        "a boolean",
-                        out,
-                    );
-                    filled = value.as_bool() == ::std::option::Option::Some(true);
-                    seen[1usize] = true;
-                }
-                "roleInputs" => {
-                    inputs_object = value.is_object();
-                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleRoleInputs::check_inputs(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
-        if filled {
-            let inputs_location = location.key("roleInputs");
-            let reported_at = if inputs_object { &inputs_location } else { location };
-            if !provided[0usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "targetMeterId",
-                    },
-                );
-            }
-            if !provided[1usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "contractedQuantity",
-                    },
-                );
-            }
-            if !provided[2usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "tradeStartTime",
-                    },
-                );
-            }
-            if !provided[3usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "tradeEndTime",
-                    },
-                );
-            }
-        }
-    }
 }
 /// The kind of party.
 ///
@@ -1846,12 +699,12 @@ impl P2PTradeBuyerRole {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum P2PTradeGridOperatorRoleRole {
+pub enum P2PTradeGridOperatorRoleKind {
     ///GRID_OPERATOR
     #[serde(rename = "GRID_OPERATOR")]
     GridOperator,
 }
-impl P2PTradeGridOperatorRoleRole {
+impl P2PTradeGridOperatorRoleKind {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &["GRID_OPERATOR"];
     /// The value as written in JSON.
@@ -1861,12 +714,12 @@ impl P2PTradeGridOperatorRoleRole {
         }
     }
 }
-impl ::std::fmt::Display for P2PTradeGridOperatorRoleRole {
+impl ::std::fmt::Display for P2PTradeGridOperatorRoleKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for P2PTradeGridOperatorRoleRole {
+impl ::std::str::FromStr for P2PTradeGridOperatorRoleKind {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -1880,88 +733,11 @@ impl ::std::str::FromStr for P2PTradeGridOperatorRoleRole {
         }
     }
 }
-impl P2PTradeGridOperatorRoleRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeGridOperatorRoleRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("GRID_OPERATOR") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The role's inputs by name. Each is a direct value, null while not yet provided, or a verbose RoleInput object that also states the input's type and whether it is required.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct P2PTradeGridOperatorRoleRoleInputs {
+pub struct P2PTradeGridOperatorRoleInputs {
     /// Charge for carrying one kWh over the network, in the seller's currency.
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges`
@@ -2023,143 +799,48 @@ pub struct P2PTradeGridOperatorRoleRoleInputs {
         ::deg_contracts_runtime::RoleInputSlot<::serde_json::Number>,
     >,
 }
-impl P2PTradeGridOperatorRoleRoleInputs {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
+impl P2PTradeGridOperatorRoleInputs {
+    /// `wheelingCharges`, in whichever form it is given; `None` when it is not.
+    pub fn wheeling_charges(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.wheeling_charges
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
     }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
+    /// `current_buyer_trades_total`, in whichever form it is given; `None` when it is not.
+    pub fn current_buyer_trades_total(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.current_buyer_trades_total
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
     }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeGridOperatorRoleRoleInputs,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
+    /// `current_seller_trade_total`, in whichever form it is given; `None` when it is not.
+    pub fn current_seller_trade_total(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.current_seller_trade_total
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
     }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
+    /// `buyer_trade_cap`, in whichever form it is given; `None` when it is not.
+    pub fn buyer_trade_cap(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.buyer_trade_cap.as_ref()?.value().and_then(::deg_contracts_runtime::decimal)
     }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let _ = Self::check_inputs(value, location, out);
-    }
-    /// Checks role inputs, reporting which fields carry a value, for the
-    /// filled-role rule of the role that holds them.
-    #[doc(hidden)]
-    pub fn check_inputs(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) -> [bool; 5usize] {
-        let mut provided = [false; 5usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return provided;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "wheelingCharges" => {
-                    provided[0usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges",
-                        out,
-                    );
-                }
-                "current_buyer_trades_total" => {
-                    provided[1usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_buyer_trades_total",
-                        out,
-                    );
-                }
-                "current_seller_trade_total" => {
-                    provided[2usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_seller_trade_total",
-                        out,
-                    );
-                }
-                "buyer_trade_cap" => {
-                    provided[3usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/buyer_trade_cap",
-                        out,
-                    );
-                }
-                "seller_trade_cap" => {
-                    provided[4usize] = ::deg_contracts_runtime::check_role_input(
-                        value,
-                        ::deg_contracts_runtime::InputType::Number,
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/seller_trade_cap",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return provided;
-            }
-        }
-        provided
+    /// `seller_trade_cap`, in whichever form it is given; `None` when it is not.
+    pub fn seller_trade_cap(
+        &self,
+    ) -> ::std::option::Option<::deg_contracts_runtime::Decimal> {
+        self.seller_trade_cap
+            .as_ref()?
+            .value()
+            .and_then(::deg_contracts_runtime::decimal)
     }
 }
 /// The distribution utility that carries the energy. It fills its role in the cascaded init and confirm, and its caps bound the trade: the quantity may not exceed min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total).
@@ -2171,7 +852,7 @@ pub struct P2PTradeGridOperatorRole {
     ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role`
     #[serde(rename = "role")]
-    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRole,
+    pub role: crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
@@ -2194,201 +875,1662 @@ pub struct P2PTradeGridOperatorRole {
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs`
     #[serde(rename = "roleInputs", default, skip_serializing_if = "Option::is_none")]
     pub role_inputs: ::std::option::Option<
-        crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRoleInputs,
+        crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleInputs,
     >,
 }
-impl P2PTradeGridOperatorRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::P2PTradeGridOperatorRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let mut filled = false;
-        let mut inputs_object = false;
-        let mut provided = [false; 5usize];
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "role" => {
-                    crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRole::check(
+/// `validate`, `is_valid`, `verdict` and `parse` for every type above, kept apart so
+/// the definitions read cleanly.
+mod validators {
+    #[allow(unused_imports)]
+    use super::*;
+    impl EnergyContractP2PTradeRole {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles/items";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyContractP2PTradeRole,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.get("role").and_then(::serde_json::Value::as_str) {
+                ::std::option::Option::Some("SELLER" | "PROSUMER") => {
+                    crate::energy_contract_p2p_trade_v1::P2PTradeSellerRole::check(
                         value,
                         location,
                         out,
-                    );
-                    seen[0usize] = true;
+                    )
                 }
-                "filledBy" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_null() || value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
-                        "a string",
-                        out,
-                    );
-                }
-                "filled" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
-                        "a boolean",
-                        out,
-                    );
-                    filled = value.as_bool() == ::std::option::Option::Some(true);
-                    seen[1usize] = true;
-                }
-                "roleInputs" => {
-                    inputs_object = value.is_object();
-                    provided = crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleRoleInputs::check_inputs(
+                ::std::option::Option::Some("BUYER" | "CONSUMER") => {
+                    crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRole::check(
                         value,
                         location,
                         out,
-                    );
+                    )
                 }
-                _ => {
+                ::std::option::Option::Some("GRID_OPERATOR") => {
+                    crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRole::check(
+                        value,
+                        location,
+                        out,
+                    )
+                }
+                _ => crate::energy_contract_v1::ContractRole::check(value, location, out),
+            }
+        }
+    }
+    impl EnergyContractP2PTrade {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyContractP2PTrade,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 4usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "contractId" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_length(
+                                    text,
+                                    ::std::option::Option::Some(1u64),
+                                    ::std::option::Option::None,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[0usize] = true;
+                    }
+                    "roles" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                if (items.len() as u64) < 1u64 {
+                                    out.push(
+                                        location,
+                                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles/minItems",
+                                        || ::deg_contracts_runtime::ErrorKind::MinItems {
+                                            min: 1u64,
+                                            actual: items.len(),
+                                        },
+                                    );
+                                }
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_p2p_trade_v1::EnergyContractP2PTradeRole::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade/allOf/1/properties/roles",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                        seen[1usize] = true;
+                    }
+                    "status" => {
+                        crate::energy_contract_v1::EnergyContractStatus::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[2usize] = true;
+                    }
+                    "createdAt" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[3usize] = true;
+                    }
+                    "inputParameters" => {
+                        crate::energy_contract_v1::EnergyContractInputParameters::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "inputSignals" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::InputSignal::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "telemetrySources" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::TelemetrySource::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "revenueFlows" => {
+                        crate::energy_contract_v1::RevenueFlowLogic::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "qualityMetrics" => {
+                        crate::energy_contract_v1::QualityMetricLogic::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "verification" => {
+                        crate::energy_contract_v1::ContractVerification::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "ricardianContract" => {
+                        crate::energy_contract_v1::RicardianContract::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "@context" => {}
+                    "@type" => {
+                        ::deg_contracts_runtime::check_jsonld_type(
+                            value,
+                            "EnergyContractP2PTrade",
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
+                            out,
+                        )
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "contractId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "roles",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "status",
+                    },
+                );
+            }
+            if !seen[3usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "createdAt",
+                    },
+                );
+            }
+        }
+    }
+    impl P2PTradeSellerRoleKind {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeSellerRoleKind,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("SELLER" | "PROSUMER") => {}
+                ::std::option::Option::Some(found) => {
                     out.push(
                         location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
                         },
                     )
                 }
             }
-            if out.should_stop() {
+        }
+    }
+    impl P2PTradeSellerRoleInputs {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeSellerRoleInputs,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let _ = Self::check_inputs(value, location, out);
+        }
+        /// Checks role inputs, reporting which fields carry a value, for the
+        /// filled-role rule of the role that holds them.
+        pub(crate) fn check_inputs(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) -> [bool; 11usize] {
+            let mut provided = [false; 11usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return provided;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "sourceMeterId" => {
+                        provided[0usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceMeterId",
+                            out,
+                        );
+                    }
+                    "sourceType" => {
+                        provided[1usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/sourceType",
+                            out,
+                        );
+                    }
+                    "pricePerKWh" => {
+                        provided[2usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricePerKWh",
+                            out,
+                        );
+                    }
+                    "currency" => {
+                        provided[3usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/currency",
+                            out,
+                        );
+                    }
+                    "inverterId" => {
+                        provided[4usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/inverterId",
+                            out,
+                        );
+                    }
+                    "certification" => {
+                        provided[5usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Object,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/certification",
+                            out,
+                        );
+                    }
+                    "pricingModel" => {
+                        provided[6usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/pricingModel",
+                            out,
+                        );
+                    }
+                    "settlementType" => {
+                        provided[7usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/settlementType",
+                            out,
+                        );
+                    }
+                    "minimumQuantity" => {
+                        provided[8usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/minimumQuantity",
+                            out,
+                        );
+                    }
+                    "maximumQuantity" => {
+                        provided[9usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/maximumQuantity",
+                            out,
+                        );
+                    }
+                    "validityWindow" => {
+                        provided[10usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Object,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/properties/validityWindow",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return provided;
+                }
+            }
+            provided
+        }
+    }
+    impl P2PTradeSellerRole {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeSellerRole,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let mut filled = false;
+            let mut inputs_object = false;
+            let mut provided = [false; 11usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
                 return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "role" => {
+                        crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleKind::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "filledBy" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_null() || value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "filled" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
+                            "a boolean",
+                            out,
+                        );
+                        filled = value.as_bool() == ::std::option::Option::Some(true);
+                        seen[1usize] = true;
+                    }
+                    "roleInputs" => {
+                        inputs_object = value.is_object();
+                        provided = crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleInputs::check_inputs(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "role",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "filled",
+                    },
+                );
+            }
+            if filled {
+                let inputs_location = location.key("roleInputs");
+                let reported_at = if inputs_object {
+                    &inputs_location
+                } else {
+                    location
+                };
+                if !provided[0usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "sourceMeterId",
+                        },
+                    );
+                }
+                if !provided[1usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "sourceType",
+                        },
+                    );
+                }
+                if !provided[2usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "pricePerKWh",
+                        },
+                    );
+                }
+                if !provided[3usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "currency",
+                        },
+                    );
+                }
             }
         }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
+    }
+    impl P2PTradeBuyerRoleKind {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
         }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
         }
-        if filled {
-            let inputs_location = location.key("roleInputs");
-            let reported_at = if inputs_object { &inputs_location } else { location };
-            if !provided[0usize] {
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeBuyerRoleKind,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("BUYER" | "CONSUMER") => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl P2PTradeBuyerRoleInputs {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeBuyerRoleInputs,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let _ = Self::check_inputs(value, location, out);
+        }
+        /// Checks role inputs, reporting which fields carry a value, for the
+        /// filled-role rule of the role that holds them.
+        pub(crate) fn check_inputs(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) -> [bool; 6usize] {
+            let mut provided = [false; 6usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
                 out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "wheelingCharges",
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return provided;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "targetMeterId" => {
+                        provided[0usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/targetMeterId",
+                            out,
+                        );
+                    }
+                    "contractedQuantity" => {
+                        provided[1usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/contractedQuantity",
+                            out,
+                        );
+                    }
+                    "tradeStartTime" => {
+                        provided[2usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::DateTime,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeStartTime",
+                            out,
+                        );
+                    }
+                    "tradeEndTime" => {
+                        provided[3usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::DateTime,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/tradeEndTime",
+                            out,
+                        );
+                    }
+                    "preferredSourceType" => {
+                        provided[4usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::String,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredSourceType",
+                            out,
+                        );
+                    }
+                    "preferredCertification" => {
+                        provided[5usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Object,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/properties/preferredCertification",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return provided;
+                }
+            }
+            provided
+        }
+    }
+    impl P2PTradeBuyerRole {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeBuyerRole,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let mut filled = false;
+            let mut inputs_object = false;
+            let mut provided = [false; 6usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "role" => {
+                        crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleKind::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "filledBy" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_null() || value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "filled" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
+                            "a boolean",
+                            out,
+                        );
+                        filled = value.as_bool() == ::std::option::Option::Some(true);
+                        seen[1usize] = true;
+                    }
+                    "roleInputs" => {
+                        inputs_object = value.is_object();
+                        provided = crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleInputs::check_inputs(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "role",
                     },
                 );
             }
-            if !provided[1usize] {
+            if !seen[1usize] {
                 out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "current_buyer_trades_total",
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "filled",
                     },
                 );
             }
-            if !provided[2usize] {
+            if filled {
+                let inputs_location = location.key("roleInputs");
+                let reported_at = if inputs_object {
+                    &inputs_location
+                } else {
+                    location
+                };
+                if !provided[0usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "targetMeterId",
+                        },
+                    );
+                }
+                if !provided[1usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "contractedQuantity",
+                        },
+                    );
+                }
+                if !provided[2usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "tradeStartTime",
+                        },
+                    );
+                }
+                if !provided[3usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "tradeEndTime",
+                        },
+                    );
+                }
+            }
+        }
+    }
+    impl P2PTradeGridOperatorRoleKind {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeGridOperatorRoleKind,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("GRID_OPERATOR") => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl P2PTradeGridOperatorRoleInputs {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeGridOperatorRoleInputs,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let _ = Self::check_inputs(value, location, out);
+        }
+        /// Checks role inputs, reporting which fields carry a value, for the
+        /// filled-role rule of the role that holds them.
+        pub(crate) fn check_inputs(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) -> [bool; 5usize] {
+            let mut provided = [false; 5usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
                 out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "current_seller_trade_total",
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return provided;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "wheelingCharges" => {
+                        provided[0usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/wheelingCharges",
+                            out,
+                        );
+                    }
+                    "current_buyer_trades_total" => {
+                        provided[1usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_buyer_trades_total",
+                            out,
+                        );
+                    }
+                    "current_seller_trade_total" => {
+                        provided[2usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/current_seller_trade_total",
+                            out,
+                        );
+                    }
+                    "buyer_trade_cap" => {
+                        provided[3usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/buyer_trade_cap",
+                            out,
+                        );
+                    }
+                    "seller_trade_cap" => {
+                        provided[4usize] = ::deg_contracts_runtime::check_role_input(
+                            value,
+                            ::deg_contracts_runtime::InputType::Number,
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/properties/seller_trade_cap",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return provided;
+                }
+            }
+            provided
+        }
+    }
+    impl P2PTradeGridOperatorRole {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::P2PTradeGridOperatorRole,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let mut filled = false;
+            let mut inputs_object = false;
+            let mut provided = [false; 5usize];
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "role" => {
+                        crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleKind::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "filledBy" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_null() || value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "filled" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
+                            "a boolean",
+                            out,
+                        );
+                        filled = value.as_bool() == ::std::option::Option::Some(true);
+                        seen[1usize] = true;
+                    }
+                    "roleInputs" => {
+                        inputs_object = value.is_object();
+                        provided = crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleInputs::check_inputs(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "role",
                     },
                 );
             }
-            if !provided[3usize] {
+            if !seen[1usize] {
                 out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "buyer_trade_cap",
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "filled",
                     },
                 );
             }
-            if !provided[4usize] {
-                out.push(
-                    reported_at,
-                    "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
-                    || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
-                        input: "seller_trade_cap",
-                    },
-                );
+            if filled {
+                let inputs_location = location.key("roleInputs");
+                let reported_at = if inputs_object {
+                    &inputs_location
+                } else {
+                    location
+                };
+                if !provided[0usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "wheelingCharges",
+                        },
+                    );
+                }
+                if !provided[1usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "current_buyer_trades_total",
+                        },
+                    );
+                }
+                if !provided[2usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "current_seller_trade_total",
+                        },
+                    );
+                }
+                if !provided[3usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "buyer_trade_cap",
+                        },
+                    );
+                }
+                if !provided[4usize] {
+                    out.push(
+                        reported_at,
+                        "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/required",
+                        || ::deg_contracts_runtime::ErrorKind::MissingRoleInput {
+                            input: "seller_trade_cap",
+                        },
+                    );
+                }
             }
         }
     }
 }
 /// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
-#[doc(hidden)]
-pub mod seeds {
+pub(crate) mod seeds {
     #[derive(Clone, Copy)]
     pub struct EnergyContractP2PTradeRole;
     impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractP2PTradeRole {
@@ -2486,28 +2628,6 @@ pub mod seeds {
     impl EnergyContractP2PTradeState {
         pub fn new() -> Self {
             Self { seen: [false; 11usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "contractId",
-                "roles",
-                "status",
-                "createdAt",
-                "inputParameters",
-                "inputSignals",
-                "telemetrySources",
-                "revenueFlows",
-                "qualityMetrics",
-                "verification",
-                "ricardianContract",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2659,53 +2779,31 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeSellerRoleRole;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleRole {
+    pub struct P2PTradeSellerRoleKind;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleKind {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
             ::deg_contracts_runtime::fast::EnumSeed(
-                    super::P2PTradeSellerRoleRole::VALUES,
+                    super::P2PTradeSellerRoleKind::VALUES,
                 )
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeSellerRoleRoleInputs;
+    pub struct P2PTradeSellerRoleInputs;
     /// Members seen so far while streaming one object.
-    pub struct P2PTradeSellerRoleRoleInputsState {
+    pub struct P2PTradeSellerRoleInputsState {
         seen: [bool; 11usize],
         provided: [bool; 11usize],
     }
-    impl P2PTradeSellerRoleRoleInputsState {
+    impl P2PTradeSellerRoleInputsState {
         pub fn new() -> Self {
             Self {
                 seen: [false; 11usize],
                 provided: [false; 11usize],
-            }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "sourceMeterId",
-                "sourceType",
-                "pricePerKWh",
-                "currency",
-                "inverterId",
-                "certification",
-                "pricingModel",
-                "settlementType",
-                "minimumQuantity",
-                "maximumQuantity",
-                "validityWindow",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
             }
         }
         /// Reads and checks the value of member `key`.
@@ -2835,12 +2933,12 @@ pub mod seeds {
             ::std::result::Result::Ok(self.provided)
         }
     }
-    impl ::std::default::Default for P2PTradeSellerRoleRoleInputsState {
+    impl ::std::default::Default for P2PTradeSellerRoleInputsState {
         fn default() -> Self {
             Self::new()
         }
     }
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleRoleInputs {
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeSellerRoleInputs {
         type Value = [bool; 11usize];
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
@@ -2849,7 +2947,7 @@ pub mod seeds {
             deserializer.deserialize_map(self)
         }
     }
-    impl<'de> ::serde::de::Visitor<'de> for P2PTradeSellerRoleRoleInputs {
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeSellerRoleInputs {
         type Value = [bool; 11usize];
         fn expecting(
             &self,
@@ -2861,7 +2959,7 @@ pub mod seeds {
             self,
             mut map: A,
         ) -> ::std::result::Result<Self::Value, A::Error> {
-            let mut state = P2PTradeSellerRoleRoleInputsState::new();
+            let mut state = P2PTradeSellerRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
@@ -2906,7 +3004,7 @@ pub mod seeds {
                 "role" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleRole,
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleKind,
                     )?;
                 }
                 "filledBy" => {
@@ -2928,7 +3026,7 @@ pub mod seeds {
                     self.inputs = ::std::option::Option::Some(
                         map
                             .next_value_seed(
-                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleRoleInputs,
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeSellerRoleInputs,
                             )?,
                     );
                 }
@@ -2996,46 +3094,29 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeBuyerRoleRole;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleRole {
+    pub struct P2PTradeBuyerRoleKind;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleKind {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            ::deg_contracts_runtime::fast::EnumSeed(super::P2PTradeBuyerRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::P2PTradeBuyerRoleKind::VALUES)
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeBuyerRoleRoleInputs;
+    pub struct P2PTradeBuyerRoleInputs;
     /// Members seen so far while streaming one object.
-    pub struct P2PTradeBuyerRoleRoleInputsState {
+    pub struct P2PTradeBuyerRoleInputsState {
         seen: [bool; 6usize],
         provided: [bool; 6usize],
     }
-    impl P2PTradeBuyerRoleRoleInputsState {
+    impl P2PTradeBuyerRoleInputsState {
         pub fn new() -> Self {
             Self {
                 seen: [false; 6usize],
                 provided: [false; 6usize],
-            }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "targetMeterId",
-                "contractedQuantity",
-                "tradeStartTime",
-                "tradeEndTime",
-                "preferredSourceType",
-                "preferredCertification",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
             }
         }
         /// Reads and checks the value of member `key`.
@@ -3120,12 +3201,12 @@ pub mod seeds {
             ::std::result::Result::Ok(self.provided)
         }
     }
-    impl ::std::default::Default for P2PTradeBuyerRoleRoleInputsState {
+    impl ::std::default::Default for P2PTradeBuyerRoleInputsState {
         fn default() -> Self {
             Self::new()
         }
     }
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleRoleInputs {
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeBuyerRoleInputs {
         type Value = [bool; 6usize];
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
@@ -3134,7 +3215,7 @@ pub mod seeds {
             deserializer.deserialize_map(self)
         }
     }
-    impl<'de> ::serde::de::Visitor<'de> for P2PTradeBuyerRoleRoleInputs {
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeBuyerRoleInputs {
         type Value = [bool; 6usize];
         fn expecting(
             &self,
@@ -3146,7 +3227,7 @@ pub mod seeds {
             self,
             mut map: A,
         ) -> ::std::result::Result<Self::Value, A::Error> {
-            let mut state = P2PTradeBuyerRoleRoleInputsState::new();
+            let mut state = P2PTradeBuyerRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
@@ -3191,7 +3272,7 @@ pub mod seeds {
                 "role" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleRole,
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleKind,
                     )?;
                 }
                 "filledBy" => {
@@ -3213,7 +3294,7 @@ pub mod seeds {
                     self.inputs = ::std::option::Option::Some(
                         map
                             .next_value_seed(
-                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleRoleInputs,
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeBuyerRoleInputs,
                             )?,
                     );
                 }
@@ -3281,47 +3362,31 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeGridOperatorRoleRole;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleRole {
+    pub struct P2PTradeGridOperatorRoleKind;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleKind {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
             ::deg_contracts_runtime::fast::EnumSeed(
-                    super::P2PTradeGridOperatorRoleRole::VALUES,
+                    super::P2PTradeGridOperatorRoleKind::VALUES,
                 )
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct P2PTradeGridOperatorRoleRoleInputs;
+    pub struct P2PTradeGridOperatorRoleInputs;
     /// Members seen so far while streaming one object.
-    pub struct P2PTradeGridOperatorRoleRoleInputsState {
+    pub struct P2PTradeGridOperatorRoleInputsState {
         seen: [bool; 5usize],
         provided: [bool; 5usize],
     }
-    impl P2PTradeGridOperatorRoleRoleInputsState {
+    impl P2PTradeGridOperatorRoleInputsState {
         pub fn new() -> Self {
             Self {
                 seen: [false; 5usize],
                 provided: [false; 5usize],
-            }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "wheelingCharges",
-                "current_buyer_trades_total",
-                "current_seller_trade_total",
-                "buyer_trade_cap",
-                "seller_trade_cap",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
             }
         }
         /// Reads and checks the value of member `key`.
@@ -3397,12 +3462,12 @@ pub mod seeds {
             ::std::result::Result::Ok(self.provided)
         }
     }
-    impl ::std::default::Default for P2PTradeGridOperatorRoleRoleInputsState {
+    impl ::std::default::Default for P2PTradeGridOperatorRoleInputsState {
         fn default() -> Self {
             Self::new()
         }
     }
-    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleRoleInputs {
+    impl<'de> ::serde::de::DeserializeSeed<'de> for P2PTradeGridOperatorRoleInputs {
         type Value = [bool; 5usize];
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
@@ -3411,7 +3476,7 @@ pub mod seeds {
             deserializer.deserialize_map(self)
         }
     }
-    impl<'de> ::serde::de::Visitor<'de> for P2PTradeGridOperatorRoleRoleInputs {
+    impl<'de> ::serde::de::Visitor<'de> for P2PTradeGridOperatorRoleInputs {
         type Value = [bool; 5usize];
         fn expecting(
             &self,
@@ -3423,7 +3488,7 @@ pub mod seeds {
             self,
             mut map: A,
         ) -> ::std::result::Result<Self::Value, A::Error> {
-            let mut state = P2PTradeGridOperatorRoleRoleInputsState::new();
+            let mut state = P2PTradeGridOperatorRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
@@ -3468,7 +3533,7 @@ pub mod seeds {
                 "role" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleRole,
+                        crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleKind,
                     )?;
                 }
                 "filledBy" => {
@@ -3490,7 +3555,7 @@ pub mod seeds {
                     self.inputs = ::std::option::Option::Some(
                         map
                             .next_value_seed(
-                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleRoleInputs,
+                                crate::energy_contract_p2p_trade_v1::seeds::P2PTradeGridOperatorRoleInputs,
                             )?,
                     );
                 }
@@ -3818,18 +3883,16 @@ pub mod views {
                 })
         }
     }
-    /// A read-only view of a [`P2PTradeSellerRoleRoleInputs`](super::P2PTradeSellerRoleRoleInputs).
+    /// A read-only view of a [`P2PTradeSellerRoleInputs`](super::P2PTradeSellerRoleInputs).
     #[derive(Debug, Clone, PartialEq)]
-    pub struct P2PTradeSellerRoleRoleInputsView<'a>(
-        ::deg_contracts_runtime::view::Node<'a>,
-    );
+    pub struct P2PTradeSellerRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
-    for P2PTradeSellerRoleRoleInputsView<'a> {
+    for P2PTradeSellerRoleInputsView<'a> {
         fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
-            P2PTradeSellerRoleRoleInputsView(node)
+            P2PTradeSellerRoleInputsView(node)
         }
     }
-    impl<'a> P2PTradeSellerRoleRoleInputsView<'a> {
+    impl<'a> P2PTradeSellerRoleInputsView<'a> {
         /// The viewed value and where it sits.
         pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
             &self.0
@@ -3975,25 +4038,21 @@ pub mod views {
         pub fn role_inputs(
             &self,
         ) -> ::std::option::Option<
-            crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleRoleInputsView<
-                'a,
-            >,
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleInputsView<'a>,
         > {
             self.0.member("roleInputs").map(::std::convert::Into::into)
         }
     }
-    /// A read-only view of a [`P2PTradeBuyerRoleRoleInputs`](super::P2PTradeBuyerRoleRoleInputs).
+    /// A read-only view of a [`P2PTradeBuyerRoleInputs`](super::P2PTradeBuyerRoleInputs).
     #[derive(Debug, Clone, PartialEq)]
-    pub struct P2PTradeBuyerRoleRoleInputsView<'a>(
-        ::deg_contracts_runtime::view::Node<'a>,
-    );
+    pub struct P2PTradeBuyerRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
-    for P2PTradeBuyerRoleRoleInputsView<'a> {
+    for P2PTradeBuyerRoleInputsView<'a> {
         fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
-            P2PTradeBuyerRoleRoleInputsView(node)
+            P2PTradeBuyerRoleInputsView(node)
         }
     }
-    impl<'a> P2PTradeBuyerRoleRoleInputsView<'a> {
+    impl<'a> P2PTradeBuyerRoleInputsView<'a> {
         /// The viewed value and where it sits.
         pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
             &self.0
@@ -4099,25 +4158,23 @@ pub mod views {
         pub fn role_inputs(
             &self,
         ) -> ::std::option::Option<
-            crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleRoleInputsView<
-                'a,
-            >,
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleInputsView<'a>,
         > {
             self.0.member("roleInputs").map(::std::convert::Into::into)
         }
     }
-    /// A read-only view of a [`P2PTradeGridOperatorRoleRoleInputs`](super::P2PTradeGridOperatorRoleRoleInputs).
+    /// A read-only view of a [`P2PTradeGridOperatorRoleInputs`](super::P2PTradeGridOperatorRoleInputs).
     #[derive(Debug, Clone, PartialEq)]
-    pub struct P2PTradeGridOperatorRoleRoleInputsView<'a>(
+    pub struct P2PTradeGridOperatorRoleInputsView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
-    for P2PTradeGridOperatorRoleRoleInputsView<'a> {
+    for P2PTradeGridOperatorRoleInputsView<'a> {
         fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
-            P2PTradeGridOperatorRoleRoleInputsView(node)
+            P2PTradeGridOperatorRoleInputsView(node)
         }
     }
-    impl<'a> P2PTradeGridOperatorRoleRoleInputsView<'a> {
+    impl<'a> P2PTradeGridOperatorRoleInputsView<'a> {
         /// The viewed value and where it sits.
         pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
             &self.0
@@ -4217,7 +4274,7 @@ pub mod views {
         pub fn role_inputs(
             &self,
         ) -> ::std::option::Option<
-            crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleRoleInputsView<
+            crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleInputsView<
                 'a,
             >,
         > {

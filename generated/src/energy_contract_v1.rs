@@ -68,85 +68,6 @@ impl ::std::str::FromStr for EnergyContractStatus {
         }
     }
 }
-impl EnergyContractStatus {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyContractStatus,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "PENDING" | "ACTIVE" | "COMPLETED" | "TERMINATED",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// Contract-wide parameters that belong to no single role, such as a validity window.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters`
@@ -158,68 +79,6 @@ pub struct EnergyContractInputParameters {
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl EnergyContractInputParameters {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyContractInputParameters,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        ::deg_contracts_runtime::expect_type(
-            value.is_object(),
-            location,
-            "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters",
-            "an object",
-            out,
-        );
-    }
 }
 /// A computational agreement: its roles, the inputs they provide, and the revenue flows and quality metrics derived from them. It becomes ACTIVE once every role is filled.
 ///
@@ -328,314 +187,6 @@ impl EnergyContract {
     /// The JSON-LD `@type` that selects this schema.
     pub const TYPE_NAME: &'static str = "EnergyContract";
 }
-impl EnergyContract {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyContract,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 4usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "contractId" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_length(
-                                text,
-                                ::std::option::Option::Some(1u64),
-                                ::std::option::Option::None,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[0usize] = true;
-                }
-                "roles" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            if (items.len() as u64) < 1u64 {
-                                out.push(
-                                    location,
-                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles/minItems",
-                                    || ::deg_contracts_runtime::ErrorKind::MinItems {
-                                        min: 1u64,
-                                        actual: items.len(),
-                                    },
-                                );
-                            }
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::ContractRole::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                    seen[1usize] = true;
-                }
-                "status" => {
-                    crate::energy_contract_v1::EnergyContractStatus::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[2usize] = true;
-                }
-                "createdAt" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[3usize] = true;
-                }
-                "inputParameters" => {
-                    crate::energy_contract_v1::EnergyContractInputParameters::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "inputSignals" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::InputSignal::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "telemetrySources" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::TelemetrySource::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "revenueFlows" => {
-                    crate::energy_contract_v1::RevenueFlowLogic::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "qualityMetrics" => {
-                    crate::energy_contract_v1::QualityMetricLogic::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "verification" => {
-                    crate::energy_contract_v1::ContractVerification::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "ricardianContract" => {
-                    crate::energy_contract_v1::RicardianContract::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "@context" => {}
-                "@type" => {
-                    ::deg_contracts_runtime::check_jsonld_type(
-                        value,
-                        "EnergyContract",
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
-                        out,
-                    )
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "contractId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "roles",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
-        if !seen[3usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "createdAt",
-                },
-            );
-        }
-    }
-}
 /// The kind of party.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role`
@@ -649,7 +200,7 @@ impl EnergyContract {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum ContractRoleRole {
+pub enum ContractRoleKind {
     ///BUYER
     #[serde(rename = "BUYER")]
     Buyer,
@@ -672,7 +223,7 @@ pub enum ContractRoleRole {
     #[serde(rename = "GRID_OPERATOR")]
     GridOperator,
 }
-impl ContractRoleRole {
+impl ContractRoleKind {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &[
         "BUYER",
@@ -696,12 +247,12 @@ impl ContractRoleRole {
         }
     }
 }
-impl ::std::fmt::Display for ContractRoleRole {
+impl ::std::fmt::Display for ContractRoleKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for ContractRoleRole {
+impl ::std::str::FromStr for ContractRoleKind {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -723,159 +274,17 @@ impl ::std::str::FromStr for ContractRoleRole {
         }
     }
 }
-impl ContractRoleRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractRoleRole,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER" | "MARKET_CLEARING_AGENT"
-                | "AGGREGATOR" | "GRID_OPERATOR",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The role's inputs by name. Each is a direct value, null while not yet provided, or a verbose RoleInput object that also states the input's type and whether it is required.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContractRoleRoleInputs {
+pub struct ContractRoleInputs {
     /// Members the schema does not declare, kept as written.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ContractRoleRoleInputs {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractRoleRoleInputs,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        ::deg_contracts_runtime::expect_type(
-            value.is_object(),
-            location,
-            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs",
-            "an object",
-            out,
-        );
-    }
 }
 /// A party the contract needs, and the inputs that party brings.
 ///
@@ -886,7 +295,7 @@ pub struct ContractRole {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role`
     #[serde(rename = "role")]
-    pub role: crate::energy_contract_v1::ContractRoleRole,
+    pub role: crate::energy_contract_v1::ContractRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
@@ -909,140 +318,8 @@ pub struct ContractRole {
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs`
     #[serde(rename = "roleInputs", default, skip_serializing_if = "Option::is_none")]
     pub role_inputs: ::std::option::Option<
-        crate::energy_contract_v1::ContractRoleRoleInputs,
+        crate::energy_contract_v1::ContractRoleInputs,
     >,
-}
-impl ContractRole {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(seeds::ContractRole, &mut deserializer)
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "role" => {
-                    crate::energy_contract_v1::ContractRoleRole::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "filledBy" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_null() || value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
-                        "a string",
-                        out,
-                    );
-                }
-                "filled" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
-                        "a boolean",
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "roleInputs" => {
-                    crate::energy_contract_v1::ContractRoleRoleInputs::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "role",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "filled",
-                },
-            );
-        }
-    }
 }
 /// The input's type; the value must have it.
 ///
@@ -1135,86 +412,6 @@ impl ::std::str::FromStr for RoleInputType {
         }
     }
 }
-impl RoleInputType {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::RoleInputType,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "BOOLEAN" | "NUMBER" | "DATE_TIME" | "DURATION" | "OFFER_CURVE"
-                | "STRING" | "ROUTE" | "OBJECT",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The verbose form of a role input, which carries its own type and requirement.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput`
@@ -1246,132 +443,6 @@ pub struct RoleInput {
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
-impl RoleInput {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(seeds::RoleInput, &mut deserializer)
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "type" => {
-                    crate::energy_contract_v1::RoleInputType::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "required" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/required",
-                        "a boolean",
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "description" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/description",
-                        "a string",
-                        out,
-                    );
-                }
-                "value" => {}
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "type",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "required",
-                },
-            );
-        }
-    }
-}
 /// What the signal measures or commands.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType`
@@ -1385,7 +456,7 @@ impl RoleInput {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum InputSignalSignalType {
+pub enum InputSignalType {
     ///PRICE
     #[serde(rename = "PRICE")]
     Price,
@@ -1402,7 +473,7 @@ pub enum InputSignalSignalType {
     #[serde(rename = "AGC_SETPOINT")]
     AgcSetpoint,
 }
-impl InputSignalSignalType {
+impl InputSignalType {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &[
         "PRICE",
@@ -1422,12 +493,12 @@ impl InputSignalSignalType {
         }
     }
 }
-impl ::std::fmt::Display for InputSignalSignalType {
+impl ::std::fmt::Display for InputSignalType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for InputSignalSignalType {
+impl ::std::str::FromStr for InputSignalType {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -1441,85 +512,6 @@ impl ::std::str::FromStr for InputSignalSignalType {
                     value: text.to_owned(),
                     expected: Self::VALUES,
                 })
-            }
-        }
-    }
-}
-impl InputSignalSignalType {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::InputSignalSignalType,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "PRICE" | "STATE" | "COMMAND" | "FREQUENCY" | "AGC_SETPOINT",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
             }
         }
     }
@@ -1545,111 +537,6 @@ pub struct InputSignalSource {
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl InputSignalSource {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::InputSignalSource,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "era" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/era",
-                        "a string",
-                        out,
-                    );
-                }
-                "endpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {}
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// Encoding of the signal data.
 ///
@@ -1708,83 +595,6 @@ impl ::std::str::FromStr for InputSignalFormat {
         }
     }
 }
-impl InputSignalFormat {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::InputSignalFormat,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// An external signal a formula can read.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal`
@@ -1799,7 +609,7 @@ pub struct InputSignal {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType`
     #[serde(rename = "signalType")]
-    pub signal_type: crate::energy_contract_v1::InputSignalSignalType,
+    pub signal_type: crate::energy_contract_v1::InputSignalType,
     /// Who publishes the signal.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source`
@@ -1825,164 +635,6 @@ pub struct InputSignal {
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
-impl InputSignal {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(seeds::InputSignal, &mut deserializer)
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 3usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "signalId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalId",
-                        "a string",
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "signalType" => {
-                    crate::energy_contract_v1::InputSignalSignalType::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "source" => {
-                    crate::energy_contract_v1::InputSignalSource::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[2usize] = true;
-                }
-                "format" => {
-                    crate::energy_contract_v1::InputSignalFormat::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "refreshInterval" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/refreshInterval",
-                        "a string",
-                        out,
-                    );
-                }
-                "description" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/description",
-                        "a string",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "signalId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "signalType",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "source",
-                },
-            );
-        }
-    }
-}
 /// The kind of data the source yields.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType`
@@ -1996,7 +648,7 @@ impl InputSignal {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum TelemetrySourceSourceType {
+pub enum TelemetrySourceType {
     ///METER_READING
     #[serde(rename = "METER_READING")]
     MeterReading,
@@ -2010,7 +662,7 @@ pub enum TelemetrySourceSourceType {
     #[serde(rename = "BATTERY_STATE")]
     BatteryState,
 }
-impl TelemetrySourceSourceType {
+impl TelemetrySourceType {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &[
         "METER_READING",
@@ -2028,12 +680,12 @@ impl TelemetrySourceSourceType {
         }
     }
 }
-impl ::std::fmt::Display for TelemetrySourceSourceType {
+impl ::std::fmt::Display for TelemetrySourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for TelemetrySourceSourceType {
+impl ::std::str::FromStr for TelemetrySourceType {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -2050,91 +702,11 @@ impl ::std::str::FromStr for TelemetrySourceSourceType {
         }
     }
 }
-impl TelemetrySourceSourceType {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetrySourceSourceType,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "METER_READING" | "CHARGE_DATA_RECORD" | "INVERTER_DATA"
-                | "BATTERY_STATE",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// Where the data comes from.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TelemetrySourceSource {
+pub struct TelemetrySourceKind {
     /// Energy resource address of the device.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/era`
@@ -2156,120 +728,6 @@ pub struct TelemetrySourceSource {
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl TelemetrySourceSource {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetrySourceSource,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "era" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/era",
-                        "a string",
-                        out,
-                    );
-                }
-                "meterId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/meterId",
-                        "a string",
-                        out,
-                    );
-                }
-                "endpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {}
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// Encoding of the telemetry.
 ///
@@ -2328,83 +786,6 @@ impl ::std::str::FromStr for TelemetrySourceFormat {
         }
     }
 }
-impl TelemetrySourceFormat {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetrySourceFormat,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// A source of fulfilment data that a formula can read.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource`
@@ -2419,12 +800,12 @@ pub struct TelemetrySource {
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType`
     #[serde(rename = "sourceType")]
-    pub source_type: crate::energy_contract_v1::TelemetrySourceSourceType,
+    pub source_type: crate::energy_contract_v1::TelemetrySourceType,
     /// Where the data comes from.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source`
     #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
-    pub source: ::std::option::Option<crate::energy_contract_v1::TelemetrySourceSource>,
+    pub source: ::std::option::Option<crate::energy_contract_v1::TelemetrySourceKind>,
     /// A direct address for the data, instead of source.endpoint.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint`
@@ -2450,198 +831,6 @@ pub struct TelemetrySource {
     #[serde(rename = "fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl TelemetrySource {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetrySource,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "sourceId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceId",
-                        "a string",
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "sourceType" => {
-                    crate::energy_contract_v1::TelemetrySourceSourceType::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "source" => {
-                    crate::energy_contract_v1::TelemetrySourceSource::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "endpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                "format" => {
-                    crate::energy_contract_v1::TelemetrySourceFormat::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "refreshInterval" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/refreshInterval",
-                        "a string",
-                        out,
-                    );
-                }
-                "fields" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                ::deg_contracts_runtime::expect_type(
-                                    value.is_string(),
-                                    location,
-                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields/items",
-                                    "a string",
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "sourceId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "sourceType",
-                },
-            );
-        }
-    }
-}
 /// The contract's money movements.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic`
@@ -2659,123 +848,6 @@ pub struct RevenueFlowLogic {
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/netZero`
     #[serde(rename = "netZero", default, skip_serializing_if = "Option::is_none")]
     pub net_zero: ::std::option::Option<bool>,
-}
-impl RevenueFlowLogic {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::RevenueFlowLogic,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "flows" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::RevenueFlow::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/flows",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "netZero" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_boolean(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/netZero",
-                        "a boolean",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// The paying role.
 ///
@@ -2860,86 +932,6 @@ impl ::std::str::FromStr for RevenueFlowFrom {
                     value: text.to_owned(),
                     expected: Self::VALUES,
                 })
-            }
-        }
-    }
-}
-impl RevenueFlowFrom {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::RevenueFlowFrom,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER" | "MARKET_CLEARING_AGENT"
-                | "AGGREGATOR" | "GRID_OPERATOR",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
             }
         }
     }
@@ -3031,86 +1023,6 @@ impl ::std::str::FromStr for RevenueFlowTo {
         }
     }
 }
-impl RevenueFlowTo {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::RevenueFlowTo,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER" | "MARKET_CLEARING_AGENT"
-                | "AGGREGATOR" | "GRID_OPERATOR",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// One payment from a role to another, computed by a formula.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow`
@@ -3137,162 +1049,6 @@ pub struct RevenueFlow {
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
-impl RevenueFlow {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(seeds::RevenueFlow, &mut deserializer)
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 3usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "from" => {
-                    crate::energy_contract_v1::RevenueFlowFrom::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "to" => {
-                    crate::energy_contract_v1::RevenueFlowTo::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "formula" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_length(
-                                text,
-                                ::std::option::Option::Some(1u64),
-                                ::std::option::Option::None,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/formula",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/formula",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[2usize] = true;
-                }
-                "description" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/description",
-                        "a string",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "from",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "to",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "formula",
-                },
-            );
-        }
-    }
-}
 /// Quality of service measures.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic`
@@ -3305,114 +1061,6 @@ pub struct QualityMetricLogic {
     pub metrics: ::std::option::Option<
         ::std::vec::Vec<crate::energy_contract_v1::QualityMetric>,
     >,
-}
-impl QualityMetricLogic {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::QualityMetricLogic,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "metrics" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::QualityMetric::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/properties/metrics",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// The role that pays the penalty.
 ///
@@ -3501,86 +1149,6 @@ impl ::std::str::FromStr for QualityMetricPenaltyAppliedTo {
         }
     }
 }
-impl QualityMetricPenaltyAppliedTo {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::QualityMetricPenaltyAppliedTo,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER" | "MARKET_CLEARING_AGENT"
-                | "AGGREGATOR" | "GRID_OPERATOR",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// What missing the target costs.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty`
@@ -3598,104 +1166,6 @@ pub struct QualityMetricPenalty {
     pub applied_to: ::std::option::Option<
         crate::energy_contract_v1::QualityMetricPenaltyAppliedTo,
     >,
-}
-impl QualityMetricPenalty {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::QualityMetricPenalty,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "formula" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/formula",
-                        "a string",
-                        out,
-                    );
-                }
-                "appliedTo" => {
-                    crate::energy_contract_v1::QualityMetricPenaltyAppliedTo::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// One quality measure, computed by a formula.
 ///
@@ -3727,152 +1197,6 @@ pub struct QualityMetric {
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty`
     #[serde(rename = "penalty", default, skip_serializing_if = "Option::is_none")]
     pub penalty: ::std::option::Option<crate::energy_contract_v1::QualityMetricPenalty>,
-}
-impl QualityMetric {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::QualityMetric,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "metricId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/metricId",
-                        "a string",
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "formula" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/formula",
-                        "a string",
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "unit" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/unit",
-                        "a string",
-                        out,
-                    );
-                }
-                "target" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/target",
-                        "a string",
-                        out,
-                    );
-                }
-                "penalty" => {
-                    crate::energy_contract_v1::QualityMetricPenalty::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "metricId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "formula",
-                },
-            );
-        }
-    }
 }
 /// Hash algorithm.
 ///
@@ -3931,83 +1255,6 @@ impl ::std::str::FromStr for ContractVerificationIntegrityAlgorithm {
         }
     }
 }
-impl ContractVerificationIntegrityAlgorithm {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractVerificationIntegrityAlgorithm,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some("SHA256" | "SHA512" | "BLAKE2B") => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// A hash of the contract and a signature over it.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity`
@@ -4045,144 +1292,6 @@ pub struct ContractVerificationIntegrity {
     )]
     pub public_key_endpoint: ::std::option::Option<::std::string::String>,
 }
-impl ContractVerificationIntegrity {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractVerificationIntegrity,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "hash" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/hash",
-                        "a string",
-                        out,
-                    );
-                }
-                "algorithm" => {
-                    crate::energy_contract_v1::ContractVerificationIntegrityAlgorithm::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "signedBy" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signedBy",
-                        "a string",
-                        out,
-                    );
-                }
-                "signature" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signature",
-                        "a string",
-                        out,
-                    );
-                }
-                "publicKeyEndpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
-}
 /// Revocation and expiry.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity`
@@ -4207,154 +1316,6 @@ pub struct ContractVerificationValidity {
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt`
     #[serde(rename = "lastVerifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_verified_at: ::std::option::Option<::deg_contracts_runtime::DateTime>,
-}
-impl ContractVerificationValidity {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractVerificationValidity,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "revocationCheckEndpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                "expirationTime" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                "lastVerifiedAt" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// Checks that the participants are who they claim to be.
 ///
@@ -4384,155 +1345,6 @@ pub struct ContractVerificationAuthenticity {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-impl ContractVerificationAuthenticity {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractVerificationAuthenticity,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "participantVerifications" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_contract_v1::ParticipantVerification::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/participantVerifications",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "membershipCheckEndpoints" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                match value.as_str() {
-                                    ::std::option::Option::Some(text) => {
-                                        ::deg_contracts_runtime::check_format(
-                                            text,
-                                            ::deg_contracts_runtime::Format::Uri,
-                                            location,
-                                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items/format",
-                                            out,
-                                        );
-                                    }
-                                    ::std::option::Option::None => {
-                                        out.push(
-                                            location,
-                                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items",
-                                            || ::deg_contracts_runtime::ErrorKind::Type {
-                                                expected: "a string",
-                                            },
-                                        )
-                                    }
-                                }
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
-}
 /// Evidence that the contract is intact, current and signed by who it claims.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification`
@@ -4559,109 +1371,6 @@ pub struct ContractVerification {
     pub authenticity: ::std::option::Option<
         crate::energy_contract_v1::ContractVerificationAuthenticity,
     >,
-}
-impl ContractVerification {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ContractVerification,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "integrity" => {
-                    crate::energy_contract_v1::ContractVerificationIntegrity::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "validity" => {
-                    crate::energy_contract_v1::ContractVerificationValidity::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "authenticity" => {
-                    crate::energy_contract_v1::ContractVerificationAuthenticity::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
 }
 /// The record of one participant's check.
 ///
@@ -4693,190 +1402,6 @@ pub struct ParticipantVerification {
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt`
     #[serde(rename = "verifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub verified_at: ::std::option::Option<::deg_contracts_runtime::DateTime>,
-}
-impl ParticipantVerification {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::ParticipantVerification,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 3usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "era" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/era",
-                        "a string",
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "publicKeyId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/publicKeyId",
-                        "a string",
-                        out,
-                    );
-                }
-                "namespace" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/namespace",
-                        "a string",
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "verificationEndpoint" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::Uri,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[2usize] = true;
-                }
-                "verifiedAt" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "era",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "namespace",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "verificationEndpoint",
-                },
-            );
-        }
-    }
 }
 /// Legal prose for people, tied to the machine-readable terms by hashes.
 ///
@@ -4939,154 +1464,3615 @@ pub struct RicardianContract {
     #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
     pub template_id: ::std::option::Option<::std::string::String>,
 }
-impl RicardianContract {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::RicardianContract,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "humanReadableText" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableText",
-                        "a string",
-                        out,
-                    );
-                }
-                "humanReadableTextHash" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableTextHash",
-                        "a string",
-                        out,
-                    );
-                }
-                "machineReadableHash" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/machineReadableHash",
-                        "a string",
-                        out,
-                    );
-                }
-                "combinedHash" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/combinedHash",
-                        "a string",
-                        out,
-                    );
-                }
-                "legalJurisdiction" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/legalJurisdiction",
-                        "a string",
-                        out,
-                    );
-                }
-                "contractVersion" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/contractVersion",
-                        "a string",
-                        out,
-                    );
-                }
-                "templateId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/templateId",
-                        "a string",
-                        out,
-                    );
-                }
-                _ => {
+/// `validate`, `is_valid`, `verdict` and `parse` for every type above, kept apart so
+/// the definitions read cleanly.
+mod validators {
+    #[allow(unused_imports)]
+    use super::*;
+    impl EnergyContractStatus {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyContractStatus,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "PENDING" | "ACTIVE" | "COMPLETED" | "TERMINATED",
+                ) => {}
+                ::std::option::Option::Some(found) => {
                     out.push(
                         location,
-                        "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
                         },
                     )
                 }
             }
-            if out.should_stop() {
+        }
+    }
+    impl EnergyContractInputParameters {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyContractInputParameters,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            ::deg_contracts_runtime::expect_type(
+                value.is_object(),
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputParameters",
+                "an object",
+                out,
+            );
+        }
+    }
+    impl EnergyContract {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyContract,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
                 return;
+            };
+            let mut seen = [false; 4usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "contractId" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_length(
+                                    text,
+                                    ::std::option::Option::Some(1u64),
+                                    ::std::option::Option::None,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[0usize] = true;
+                    }
+                    "roles" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                if (items.len() as u64) < 1u64 {
+                                    out.push(
+                                        location,
+                                        "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles/minItems",
+                                        || ::deg_contracts_runtime::ErrorKind::MinItems {
+                                            min: 1u64,
+                                            actual: items.len(),
+                                        },
+                                    );
+                                }
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::ContractRole::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/roles",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                        seen[1usize] = true;
+                    }
+                    "status" => {
+                        crate::energy_contract_v1::EnergyContractStatus::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[2usize] = true;
+                    }
+                    "createdAt" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[3usize] = true;
+                    }
+                    "inputParameters" => {
+                        crate::energy_contract_v1::EnergyContractInputParameters::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "inputSignals" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::InputSignal::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/inputSignals",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "telemetrySources" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::TelemetrySource::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/telemetrySources",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "revenueFlows" => {
+                        crate::energy_contract_v1::RevenueFlowLogic::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "qualityMetrics" => {
+                        crate::energy_contract_v1::QualityMetricLogic::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "verification" => {
+                        crate::energy_contract_v1::ContractVerification::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "ricardianContract" => {
+                        crate::energy_contract_v1::RicardianContract::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "@context" => {}
+                    "@type" => {
+                        ::deg_contracts_runtime::check_jsonld_type(
+                            value,
+                            "EnergyContract",
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
+                            out,
+                        )
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "contractId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "roles",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "status",
+                    },
+                );
+            }
+            if !seen[3usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "createdAt",
+                    },
+                );
+            }
+        }
+    }
+    impl ContractRoleKind {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractRoleKind,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER"
+                    | "MARKET_CLEARING_AGENT" | "AGGREGATOR" | "GRID_OPERATOR",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl ContractRoleInputs {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractRoleInputs,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            ::deg_contracts_runtime::expect_type(
+                value.is_object(),
+                location,
+                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/roleInputs",
+                "an object",
+                out,
+            );
+        }
+    }
+    impl ContractRole {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractRole,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "role" => {
+                        crate::energy_contract_v1::ContractRoleKind::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "filledBy" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_null() || value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "filled" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled",
+                            "a boolean",
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "roleInputs" => {
+                        crate::energy_contract_v1::ContractRoleInputs::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "role",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "filled",
+                    },
+                );
+            }
+        }
+    }
+    impl RoleInputType {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RoleInputType,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "BOOLEAN" | "NUMBER" | "DATE_TIME" | "DURATION" | "OFFER_CURVE"
+                    | "STRING" | "ROUTE" | "OBJECT",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl RoleInput {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RoleInput,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "type" => {
+                        crate::energy_contract_v1::RoleInputType::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "required" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/required",
+                            "a boolean",
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "description" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/description",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "value" => {}
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "type",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "required",
+                    },
+                );
+            }
+        }
+    }
+    impl InputSignalType {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::InputSignalType,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "PRICE" | "STATE" | "COMMAND" | "FREQUENCY" | "AGC_SETPOINT",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalType",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl InputSignalSource {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::InputSignalSource,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "era" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/era",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "endpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/source/properties/endpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl InputSignalFormat {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::InputSignalFormat,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/format",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl InputSignal {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::InputSignal,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 3usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "signalId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/signalId",
+                            "a string",
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "signalType" => {
+                        crate::energy_contract_v1::InputSignalType::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "source" => {
+                        crate::energy_contract_v1::InputSignalSource::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[2usize] = true;
+                    }
+                    "format" => {
+                        crate::energy_contract_v1::InputSignalFormat::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "refreshInterval" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/refreshInterval",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "description" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/properties/description",
+                            "a string",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "signalId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "signalType",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "source",
+                    },
+                );
+            }
+        }
+    }
+    impl TelemetrySourceType {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetrySourceType,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "METER_READING" | "CHARGE_DATA_RECORD" | "INVERTER_DATA"
+                    | "BATTERY_STATE",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceType",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl TelemetrySourceKind {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetrySourceKind,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "era" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/era",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "meterId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/meterId",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "endpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/source/properties/endpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl TelemetrySourceFormat {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetrySourceFormat,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("JSON" | "IEEE_2030_5" | "XML") => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/format",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl TelemetrySource {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetrySource,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "sourceId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/sourceId",
+                            "a string",
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "sourceType" => {
+                        crate::energy_contract_v1::TelemetrySourceType::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "source" => {
+                        crate::energy_contract_v1::TelemetrySourceKind::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "endpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/endpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "format" => {
+                        crate::energy_contract_v1::TelemetrySourceFormat::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "refreshInterval" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/refreshInterval",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "fields" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    ::deg_contracts_runtime::expect_type(
+                                        value.is_string(),
+                                        location,
+                                        "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields/items",
+                                        "a string",
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/properties/fields",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "sourceId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "sourceType",
+                    },
+                );
+            }
+        }
+    }
+    impl RevenueFlowLogic {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RevenueFlowLogic,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "flows" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::RevenueFlow::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/flows",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "netZero" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_boolean(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/properties/netZero",
+                            "a boolean",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl RevenueFlowFrom {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RevenueFlowFrom,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER"
+                    | "MARKET_CLEARING_AGENT" | "AGGREGATOR" | "GRID_OPERATOR",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/from",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl RevenueFlowTo {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RevenueFlowTo,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER"
+                    | "MARKET_CLEARING_AGENT" | "AGGREGATOR" | "GRID_OPERATOR",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/to",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl RevenueFlow {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RevenueFlow,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 3usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "from" => {
+                        crate::energy_contract_v1::RevenueFlowFrom::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "to" => {
+                        crate::energy_contract_v1::RevenueFlowTo::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "formula" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_length(
+                                    text,
+                                    ::std::option::Option::Some(1u64),
+                                    ::std::option::Option::None,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/formula",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/formula",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[2usize] = true;
+                    }
+                    "description" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/properties/description",
+                            "a string",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "from",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "to",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "formula",
+                    },
+                );
+            }
+        }
+    }
+    impl QualityMetricLogic {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::QualityMetricLogic,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "metrics" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::QualityMetric::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/properties/metrics",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl QualityMetricPenaltyAppliedTo {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::QualityMetricPenaltyAppliedTo,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "BUYER" | "SELLER" | "PROSUMER" | "CONSUMER"
+                    | "MARKET_CLEARING_AGENT" | "AGGREGATOR" | "GRID_OPERATOR",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/appliedTo",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl QualityMetricPenalty {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::QualityMetricPenalty,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "formula" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/properties/formula",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "appliedTo" => {
+                        crate::energy_contract_v1::QualityMetricPenaltyAppliedTo::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl QualityMetric {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::QualityMetric,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "metricId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/metricId",
+                            "a string",
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "formula" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/formula",
+                            "a string",
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "unit" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/unit",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "target" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/target",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "penalty" => {
+                        crate::energy_contract_v1::QualityMetricPenalty::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "metricId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "formula",
+                    },
+                );
+            }
+        }
+    }
+    impl ContractVerificationIntegrityAlgorithm {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractVerificationIntegrityAlgorithm,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some("SHA256" | "SHA512" | "BLAKE2B") => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/algorithm",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl ContractVerificationIntegrity {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractVerificationIntegrity,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "hash" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/hash",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "algorithm" => {
+                        crate::energy_contract_v1::ContractVerificationIntegrityAlgorithm::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "signedBy" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signedBy",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "signature" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/signature",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "publicKeyEndpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/properties/publicKeyEndpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl ContractVerificationValidity {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractVerificationValidity,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "revocationCheckEndpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/revocationCheckEndpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "expirationTime" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/expirationTime",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "lastVerifiedAt" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/properties/lastVerifiedAt",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl ContractVerificationAuthenticity {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractVerificationAuthenticity,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "participantVerifications" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_contract_v1::ParticipantVerification::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/participantVerifications",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "membershipCheckEndpoints" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    match value.as_str() {
+                                        ::std::option::Option::Some(text) => {
+                                            ::deg_contracts_runtime::check_format(
+                                                text,
+                                                ::deg_contracts_runtime::Format::Uri,
+                                                location,
+                                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items/format",
+                                                out,
+                                            );
+                                        }
+                                        ::std::option::Option::None => {
+                                            out.push(
+                                                location,
+                                                "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints/items",
+                                                || ::deg_contracts_runtime::ErrorKind::Type {
+                                                    expected: "a string",
+                                                },
+                                            )
+                                        }
+                                    }
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/properties/membershipCheckEndpoints",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl ContractVerification {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ContractVerification,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "integrity" => {
+                        crate::energy_contract_v1::ContractVerificationIntegrity::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "validity" => {
+                        crate::energy_contract_v1::ContractVerificationValidity::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "authenticity" => {
+                        crate::energy_contract_v1::ContractVerificationAuthenticity::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl ParticipantVerification {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::ParticipantVerification,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 3usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "era" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/era",
+                            "a string",
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "publicKeyId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/publicKeyId",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "namespace" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/namespace",
+                            "a string",
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "verificationEndpoint" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::Uri,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verificationEndpoint",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[2usize] = true;
+                    }
+                    "verifiedAt" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/properties/verifiedAt",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "era",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "namespace",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "verificationEndpoint",
+                    },
+                );
+            }
+        }
+    }
+    impl RicardianContract {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::RicardianContract,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "humanReadableText" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableText",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "humanReadableTextHash" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/humanReadableTextHash",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "machineReadableHash" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/machineReadableHash",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "combinedHash" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/combinedHash",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "legalJurisdiction" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/legalJurisdiction",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "contractVersion" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/contractVersion",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "templateId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/properties/templateId",
+                            "a string",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
             }
         }
     }
 }
 /// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
-#[doc(hidden)]
-pub mod seeds {
+pub(crate) mod seeds {
     #[derive(Clone, Copy)]
     pub struct EnergyContractStatus;
     impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyContractStatus {
@@ -5108,16 +5094,6 @@ pub mod seeds {
     impl EnergyContractInputParametersState {
         pub fn new() -> Self {
             Self { seen: [false; 0usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5184,28 +5160,6 @@ pub mod seeds {
     impl EnergyContractState {
         pub fn new() -> Self {
             Self { seen: [false; 11usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "contractId",
-                "roles",
-                "status",
-                "createdAt",
-                "inputParameters",
-                "inputSignals",
-                "telemetrySources",
-                "revenueFlows",
-                "qualityMetrics",
-                "verification",
-                "ricardianContract",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5355,36 +5309,26 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct ContractRoleRole;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleRole {
+    pub struct ContractRoleKind;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleKind {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            ::deg_contracts_runtime::fast::EnumSeed(super::ContractRoleRole::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::ContractRoleKind::VALUES)
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct ContractRoleRoleInputs;
+    pub struct ContractRoleInputs;
     /// Members seen so far while streaming one object.
-    pub struct ContractRoleRoleInputsState {
+    pub struct ContractRoleInputsState {
         seen: [bool; 0usize],
     }
-    impl ContractRoleRoleInputsState {
+    impl ContractRoleInputsState {
         pub fn new() -> Self {
             Self { seen: [false; 0usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5407,12 +5351,12 @@ pub mod seeds {
             ::std::result::Result::Ok(())
         }
     }
-    impl ::std::default::Default for ContractRoleRoleInputsState {
+    impl ::std::default::Default for ContractRoleInputsState {
         fn default() -> Self {
             Self::new()
         }
     }
-    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleRoleInputs {
+    impl<'de> ::serde::de::DeserializeSeed<'de> for ContractRoleInputs {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
@@ -5421,7 +5365,7 @@ pub mod seeds {
             deserializer.deserialize_map(self)
         }
     }
-    impl<'de> ::serde::de::Visitor<'de> for ContractRoleRoleInputs {
+    impl<'de> ::serde::de::Visitor<'de> for ContractRoleInputs {
         type Value = ();
         fn expecting(
             &self,
@@ -5433,7 +5377,7 @@ pub mod seeds {
             self,
             mut map: A,
         ) -> ::std::result::Result<Self::Value, A::Error> {
-            let mut state = ContractRoleRoleInputsState::new();
+            let mut state = ContractRoleInputsState::new();
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
@@ -5452,16 +5396,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 4usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["role", "filledBy", "filled", "roleInputs"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -5472,7 +5406,7 @@ pub mod seeds {
                 "role" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_v1::seeds::ContractRoleRole,
+                        crate::energy_contract_v1::seeds::ContractRoleKind,
                     )?;
                 }
                 "filledBy" => {
@@ -5492,7 +5426,7 @@ pub mod seeds {
                 "roleInputs" => {
                     self.seen[3usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_v1::seeds::ContractRoleRoleInputs,
+                        crate::energy_contract_v1::seeds::ContractRoleInputs,
                     )?;
                 }
                 _ => {
@@ -5570,16 +5504,6 @@ pub mod seeds {
     impl RoleInputState {
         pub fn new() -> Self {
             Self { seen: [false; 4usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["type", "required", "description", "value"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5665,14 +5589,14 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct InputSignalSignalType;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignalSignalType {
+    pub struct InputSignalType;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for InputSignalType {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            ::deg_contracts_runtime::fast::EnumSeed(super::InputSignalSignalType::VALUES)
+            ::deg_contracts_runtime::fast::EnumSeed(super::InputSignalType::VALUES)
                 .deserialize(deserializer)
         }
     }
@@ -5685,16 +5609,6 @@ pub mod seeds {
     impl InputSignalSourceState {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["era", "endpoint"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5795,23 +5709,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 6usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "signalId",
-                "signalType",
-                "source",
-                "format",
-                "refreshInterval",
-                "description",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -5830,7 +5727,7 @@ pub mod seeds {
                 "signalType" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_v1::seeds::InputSignalSignalType,
+                        crate::energy_contract_v1::seeds::InputSignalType,
                     )?;
                 }
                 "source" => {
@@ -5916,38 +5813,26 @@ pub mod seeds {
         }
     }
     #[derive(Clone, Copy)]
-    pub struct TelemetrySourceSourceType;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceSourceType {
+    pub struct TelemetrySourceType;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceType {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
-            ::deg_contracts_runtime::fast::EnumSeed(
-                    super::TelemetrySourceSourceType::VALUES,
-                )
+            ::deg_contracts_runtime::fast::EnumSeed(super::TelemetrySourceType::VALUES)
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct TelemetrySourceSource;
+    pub struct TelemetrySourceKind;
     /// Members seen so far while streaming one object.
-    pub struct TelemetrySourceSourceState {
+    pub struct TelemetrySourceKindState {
         seen: [bool; 3usize],
     }
-    impl TelemetrySourceSourceState {
+    impl TelemetrySourceKindState {
         pub fn new() -> Self {
             Self { seen: [false; 3usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["era", "meterId", "endpoint"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5999,12 +5884,12 @@ pub mod seeds {
             ::std::result::Result::Ok(())
         }
     }
-    impl ::std::default::Default for TelemetrySourceSourceState {
+    impl ::std::default::Default for TelemetrySourceKindState {
         fn default() -> Self {
             Self::new()
         }
     }
-    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceSource {
+    impl<'de> ::serde::de::DeserializeSeed<'de> for TelemetrySourceKind {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
@@ -6013,7 +5898,7 @@ pub mod seeds {
             deserializer.deserialize_map(self)
         }
     }
-    impl<'de> ::serde::de::Visitor<'de> for TelemetrySourceSource {
+    impl<'de> ::serde::de::Visitor<'de> for TelemetrySourceKind {
         type Value = ();
         fn expecting(
             &self,
@@ -6025,7 +5910,7 @@ pub mod seeds {
             self,
             mut map: A,
         ) -> ::std::result::Result<Self::Value, A::Error> {
-            let mut state = TelemetrySourceSourceState::new();
+            let mut state = TelemetrySourceKindState::new();
             while let ::std::option::Option::Some(key) = map
                 .next_key::<::deg_contracts_runtime::fast::Key<'de>>()?
             {
@@ -6056,24 +5941,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 7usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "sourceId",
-                "sourceType",
-                "source",
-                "endpoint",
-                "format",
-                "refreshInterval",
-                "fields",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -6092,13 +5959,13 @@ pub mod seeds {
                 "sourceType" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_v1::seeds::TelemetrySourceSourceType,
+                        crate::energy_contract_v1::seeds::TelemetrySourceType,
                     )?;
                 }
                 "source" => {
                     self.seen[2usize] = true;
                     map.next_value_seed(
-                        crate::energy_contract_v1::seeds::TelemetrySourceSource,
+                        crate::energy_contract_v1::seeds::TelemetrySourceKind,
                     )?;
                 }
                 "endpoint" => {
@@ -6200,16 +6067,6 @@ pub mod seeds {
     impl RevenueFlowLogicState {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["flows", "netZero"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6318,16 +6175,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 4usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["from", "to", "formula", "description"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -6427,16 +6274,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 1usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["metrics"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -6530,16 +6367,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["formula", "appliedTo"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -6624,22 +6451,6 @@ pub mod seeds {
     impl QualityMetricState {
         pub fn new() -> Self {
             Self { seen: [false; 5usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "metricId",
-                "formula",
-                "unit",
-                "target",
-                "penalty",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6765,22 +6576,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 5usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "hash",
-                "algorithm",
-                "signedBy",
-                "signature",
-                "publicKeyEndpoint",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -6892,20 +6687,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 3usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "revocationCheckEndpoint",
-                "expirationTime",
-                "lastVerifiedAt",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -7007,19 +6788,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "participantVerifications",
-                "membershipCheckEndpoints",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -7113,16 +6881,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 3usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["integrity", "validity", "authenticity"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -7211,22 +6969,6 @@ pub mod seeds {
     impl ParticipantVerificationState {
         pub fn new() -> Self {
             Self { seen: [false; 5usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "era",
-                "publicKeyId",
-                "namespace",
-                "verificationEndpoint",
-                "verifiedAt",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7342,24 +7084,6 @@ pub mod seeds {
     impl RicardianContractState {
         pub fn new() -> Self {
             Self { seen: [false; 7usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "humanReadableText",
-                "humanReadableTextHash",
-                "machineReadableHash",
-                "combinedHash",
-                "legalJurisdiction",
-                "contractVersion",
-                "templateId",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7618,16 +7342,16 @@ pub mod views {
             self.0.member("ricardianContract").map(::std::convert::Into::into)
         }
     }
-    /// A read-only view of a [`ContractRoleRoleInputs`](super::ContractRoleRoleInputs).
+    /// A read-only view of a [`ContractRoleInputs`](super::ContractRoleInputs).
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ContractRoleRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    pub struct ContractRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
-    for ContractRoleRoleInputsView<'a> {
+    for ContractRoleInputsView<'a> {
         fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
-            ContractRoleRoleInputsView(node)
+            ContractRoleInputsView(node)
         }
     }
-    impl<'a> ContractRoleRoleInputsView<'a> {
+    impl<'a> ContractRoleInputsView<'a> {
         /// The viewed value and where it sits.
         pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
             &self.0
@@ -7677,7 +7401,7 @@ pub mod views {
         pub fn role_inputs(
             &self,
         ) -> ::std::option::Option<
-            crate::energy_contract_v1::views::ContractRoleRoleInputsView<'a>,
+            crate::energy_contract_v1::views::ContractRoleInputsView<'a>,
         > {
             self.0.member("roleInputs").map(::std::convert::Into::into)
         }
@@ -7825,16 +7549,16 @@ pub mod views {
             self.0.member("description")
         }
     }
-    /// A read-only view of a [`TelemetrySourceSource`](super::TelemetrySourceSource).
+    /// A read-only view of a [`TelemetrySourceKind`](super::TelemetrySourceKind).
     #[derive(Debug, Clone, PartialEq)]
-    pub struct TelemetrySourceSourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
+    pub struct TelemetrySourceKindView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
-    for TelemetrySourceSourceView<'a> {
+    for TelemetrySourceKindView<'a> {
         fn from(node: ::deg_contracts_runtime::view::Node<'a>) -> Self {
-            TelemetrySourceSourceView(node)
+            TelemetrySourceKindView(node)
         }
     }
-    impl<'a> TelemetrySourceSourceView<'a> {
+    impl<'a> TelemetrySourceKindView<'a> {
         /// The viewed value and where it sits.
         pub fn node(&self) -> &::deg_contracts_runtime::view::Node<'a> {
             &self.0
@@ -7900,7 +7624,7 @@ pub mod views {
         pub fn source(
             &self,
         ) -> ::std::option::Option<
-            crate::energy_contract_v1::views::TelemetrySourceSourceView<'a>,
+            crate::energy_contract_v1::views::TelemetrySourceKindView<'a>,
         > {
             self.0.member("source").map(::std::convert::Into::into)
         }

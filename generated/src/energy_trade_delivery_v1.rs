@@ -14,7 +14,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum EnergyTradeDeliveryDeliveryStatus {
+pub enum EnergyTradeDeliveryStatus {
     ///PENDING
     #[serde(rename = "PENDING")]
     Pending,
@@ -28,7 +28,7 @@ pub enum EnergyTradeDeliveryDeliveryStatus {
     #[serde(rename = "FAILED")]
     Failed,
 }
-impl EnergyTradeDeliveryDeliveryStatus {
+impl EnergyTradeDeliveryStatus {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &[
         "PENDING",
@@ -46,12 +46,12 @@ impl EnergyTradeDeliveryDeliveryStatus {
         }
     }
 }
-impl ::std::fmt::Display for EnergyTradeDeliveryDeliveryStatus {
+impl ::std::fmt::Display for EnergyTradeDeliveryStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryStatus {
+impl ::std::str::FromStr for EnergyTradeDeliveryStatus {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -64,85 +64,6 @@ impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryStatus {
                     value: text.to_owned(),
                     expected: Self::VALUES,
                 })
-            }
-        }
-    }
-}
-impl EnergyTradeDeliveryDeliveryStatus {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyTradeDeliveryDeliveryStatus,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "PENDING" | "IN_PROGRESS" | "COMPLETED" | "FAILED",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
             }
         }
     }
@@ -160,7 +81,7 @@ impl EnergyTradeDeliveryDeliveryStatus {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum EnergyTradeDeliveryDeliveryMode {
+pub enum EnergyTradeDeliveryMode {
     ///EV_CHARGING
     #[serde(rename = "EV_CHARGING")]
     EvCharging,
@@ -174,7 +95,7 @@ pub enum EnergyTradeDeliveryDeliveryMode {
     #[serde(rename = "GRID_INJECTION")]
     GridInjection,
 }
-impl EnergyTradeDeliveryDeliveryMode {
+impl EnergyTradeDeliveryMode {
     /// Every value, as written in JSON.
     pub const VALUES: &'static [&'static str] = &[
         "EV_CHARGING",
@@ -192,12 +113,12 @@ impl EnergyTradeDeliveryDeliveryMode {
         }
     }
 }
-impl ::std::fmt::Display for EnergyTradeDeliveryDeliveryMode {
+impl ::std::fmt::Display for EnergyTradeDeliveryMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryMode {
+impl ::std::str::FromStr for EnergyTradeDeliveryMode {
     type Err = ::deg_contracts_runtime::UnknownValue;
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
@@ -214,85 +135,6 @@ impl ::std::str::FromStr for EnergyTradeDeliveryDeliveryMode {
         }
     }
 }
-impl EnergyTradeDeliveryDeliveryMode {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyTradeDeliveryDeliveryMode,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "EV_CHARGING" | "BATTERY_SWAP" | "V2G" | "GRID_INJECTION",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// The progress and accounting of one trade's energy delivery.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery`
@@ -303,14 +145,14 @@ pub struct EnergyTradeDelivery {
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus`
     #[serde(rename = "deliveryStatus", default, skip_serializing_if = "Option::is_none")]
     pub delivery_status: ::std::option::Option<
-        crate::energy_trade_delivery_v1::EnergyTradeDeliveryDeliveryStatus,
+        crate::energy_trade_delivery_v1::EnergyTradeDeliveryStatus,
     >,
     /// How the energy reaches the buyer.
     ///
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode`
     #[serde(rename = "deliveryMode", default, skip_serializing_if = "Option::is_none")]
     pub delivery_mode: ::std::option::Option<
-        crate::energy_trade_delivery_v1::EnergyTradeDeliveryDeliveryMode,
+        crate::energy_trade_delivery_v1::EnergyTradeDeliveryMode,
     >,
     /// Energy delivered so far, in kWh.
     ///
@@ -402,294 +244,6 @@ impl EnergyTradeDelivery {
     /// The JSON-LD `@type` that selects this schema.
     pub const TYPE_NAME: &'static str = "EnergyTradeDelivery";
 }
-impl EnergyTradeDelivery {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::EnergyTradeDelivery,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "deliveryStatus" => {
-                    crate::energy_trade_delivery_v1::EnergyTradeDeliveryDeliveryStatus::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "deliveryMode" => {
-                    crate::energy_trade_delivery_v1::EnergyTradeDeliveryDeliveryMode::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                "deliveredQuantity" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                "deliveryStartTime" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                "deliveryEndTime" => {
-                    match value {
-                        ::serde_json::Value::Null => {}
-                        value => {
-                            match value.as_str() {
-                                ::std::option::Option::Some(text) => {
-                                    ::deg_contracts_runtime::check_format(
-                                        text,
-                                        ::deg_contracts_runtime::Format::DateTime,
-                                        location,
-                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime/format",
-                                        out,
-                                    );
-                                }
-                                ::std::option::Option::None => {
-                                    out.push(
-                                        location,
-                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime",
-                                        || ::deg_contracts_runtime::ErrorKind::Type {
-                                            expected: "a string",
-                                        },
-                                    )
-                                }
-                            }
-                        }
-                    }
-                }
-                "meterReadings" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_trade_delivery_v1::MeterReading::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/meterReadings",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "telemetry" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_trade_delivery_v1::TelemetryEvent::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/telemetry",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "settlementCycleId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycleId",
-                        "a string",
-                        out,
-                    );
-                }
-                "settlementCycles" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_trade_delivery_v1::SettlementCycle::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycles",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                }
-                "lastUpdated" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                }
-                "@context" => {}
-                "@type" => {
-                    ::deg_contracts_runtime::check_jsonld_type(
-                        value,
-                        "EnergyTradeDelivery",
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
-                        out,
-                    )
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-    }
-}
 /// A pair of meter readings taken at one moment.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading`
@@ -716,175 +270,6 @@ pub struct MeterReading {
     #[serde(rename = "energyFlow", default, skip_serializing_if = "Option::is_none")]
     pub energy_flow: ::std::option::Option<::serde_json::Number>,
 }
-impl MeterReading {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(seeds::MeterReading, &mut deserializer)
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 1usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "timestamp" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[0usize] = true;
-                }
-                "sourceReading" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                "targetReading" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                "energyFlow" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_number(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/energyFlow",
-                        "a number",
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "timestamp",
-                },
-            );
-        }
-    }
-}
 /// Measurements taken at one moment.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent`
@@ -900,157 +285,6 @@ pub struct TelemetryEvent {
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/metrics`
     #[serde(rename = "metrics")]
     pub metrics: ::std::vec::Vec<crate::energy_trade_delivery_v1::TelemetryMetric>,
-}
-impl TelemetryEvent {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetryEvent,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 2usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "eventTime" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[0usize] = true;
-                }
-                "metrics" => {
-                    match value.as_array() {
-                        ::std::option::Option::Some(items) => {
-                            for (index, value) in items.iter().enumerate() {
-                                let location = &location.index(index);
-                                crate::energy_trade_delivery_v1::TelemetryMetric::check(
-                                    value,
-                                    location,
-                                    out,
-                                );
-                                if out.should_stop() {
-                                    return;
-                                }
-                            }
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/metrics",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "an array",
-                                },
-                            )
-                        }
-                    }
-                    seen[1usize] = true;
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "eventTime",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "metrics",
-                },
-            );
-        }
-    }
 }
 /// What was measured.
 ///
@@ -1137,86 +371,6 @@ impl ::std::str::FromStr for TelemetryMetricName {
         }
     }
 }
-impl TelemetryMetricName {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetryMetricName,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "ENERGY" | "POWER" | "FLOW_RATE" | "VOLTAGE" | "CURRENT" | "FREQUENCY"
-                | "POWER_QUALITY",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// One measured quantity.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric`
@@ -1237,144 +391,6 @@ pub struct TelemetryMetric {
     /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/unitCode`
     #[serde(rename = "unitCode")]
     pub unit_code: ::std::string::String,
-}
-impl TelemetryMetric {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::TelemetryMetric,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 3usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "name" => {
-                    crate::energy_trade_delivery_v1::TelemetryMetricName::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "value" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_number(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/value",
-                        "a number",
-                        out,
-                    );
-                    seen[1usize] = true;
-                }
-                "unitCode" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/unitCode",
-                        "a string",
-                        out,
-                    );
-                    seen[2usize] = true;
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "name",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "value",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "unitCode",
-                },
-            );
-        }
-    }
 }
 /// Whether the cycle has been paid.
 ///
@@ -1443,85 +459,6 @@ impl ::std::str::FromStr for SettlementCycleStatus {
         }
     }
 }
-impl SettlementCycleStatus {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::SettlementCycleStatus,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        match value.as_str() {
-            ::std::option::Option::Some(
-                "PENDING" | "SETTLED" | "DISPUTED" | "FAILED",
-            ) => {}
-            ::std::option::Option::Some(found) => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status/enum",
-                    || ::deg_contracts_runtime::ErrorKind::Enum {
-                        found: found.to_owned(),
-                        allowed: Self::VALUES,
-                    },
-                )
-            }
-            ::std::option::Option::None => {
-                out.push(
-                    location,
-                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status",
-                    || ::deg_contracts_runtime::ErrorKind::Type {
-                        expected: "a string",
-                    },
-                )
-            }
-        }
-    }
-}
 /// One billing period of the trade and what it settled.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle`
@@ -1565,229 +502,6 @@ pub struct SettlementCycle {
         crate::energy_trade_delivery_v1::SettlementBreakdown,
     >,
 }
-impl SettlementCycle {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::SettlementCycle,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        let mut seen = [false; 4usize];
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "cycleId" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/cycleId",
-                        "a string",
-                        out,
-                    );
-                    seen[0usize] = true;
-                }
-                "startTime" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[1usize] = true;
-                }
-                "endTime" => {
-                    match value.as_str() {
-                        ::std::option::Option::Some(text) => {
-                            ::deg_contracts_runtime::check_format(
-                                text,
-                                ::deg_contracts_runtime::Format::DateTime,
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime/format",
-                                out,
-                            );
-                        }
-                        ::std::option::Option::None => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a string",
-                                },
-                            )
-                        }
-                    }
-                    seen[2usize] = true;
-                }
-                "status" => {
-                    crate::energy_trade_delivery_v1::SettlementCycleStatus::check(
-                        value,
-                        location,
-                        out,
-                    );
-                    seen[3usize] = true;
-                }
-                "amount" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                "currency" => {
-                    ::deg_contracts_runtime::expect_type(
-                        value.is_string(),
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/currency",
-                        "a string",
-                        out,
-                    );
-                }
-                "breakdown" => {
-                    crate::energy_trade_delivery_v1::SettlementBreakdown::check(
-                        value,
-                        location,
-                        out,
-                    );
-                }
-                _ => {
-                    out.push(
-                        location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
-                        },
-                    )
-                }
-            }
-            if out.should_stop() {
-                return;
-            }
-        }
-        if !seen[0usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "cycleId",
-                },
-            );
-        }
-        if !seen[1usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "startTime",
-                },
-            );
-        }
-        if !seen[2usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "endTime",
-                },
-            );
-        }
-        if !seen[3usize] {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
-                || ::deg_contracts_runtime::ErrorKind::Required {
-                    property: "status",
-                },
-            );
-        }
-    }
-}
 /// A settlement amount split by revenue flow.
 ///
 /// Schema: `EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown`
@@ -1808,163 +522,1447 @@ pub struct SettlementBreakdown {
     )]
     pub wheeling_charges: ::std::option::Option<::serde_json::Number>,
 }
-impl SettlementBreakdown {
-    /// Where the schema of this type is written, as `file#pointer`.
-    pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown";
-    /// Validates a JSON value against the schema, collecting every error.
-    pub fn validate(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-        let mut out = ::deg_contracts_runtime::Collector::all();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        out.finish()
-    }
-    /// Whether a JSON value satisfies the schema; stops at the first error.
-    pub fn is_valid(value: &::serde_json::Value) -> bool {
-        let mut out = ::deg_contracts_runtime::Collector::fail_fast();
-        Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
-        !out.failed()
-    }
-    /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
-    /// building a `Value`. A key repeated in one object is checked each time it appears.
-    pub fn verdict(bytes: &[u8]) -> bool {
-        let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut deserializer = ::serde_json::Deserializer::from_str(text);
-        ::serde::de::DeserializeSeed::deserialize(
-                seeds::SettlementBreakdown,
-                &mut deserializer,
-            )
-            .is_ok() && deserializer.end().is_ok()
-    }
-    /// Validates a JSON value, then reads it into this type.
-    pub fn parse(
-        value: &::serde_json::Value,
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
-        <Self as ::serde::Deserialize>::deserialize(value)
-            .map_err(::deg_contracts_runtime::ParseError::Json)
-    }
-    /// Parses JSON bytes, validates them, and reads them into this type.
-    pub fn from_slice(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
-            .map_err(::deg_contracts_runtime::ParseError::Json)?;
-        Self::parse(&value)
-    }
-    /// Reports every violation in `value` at `location` into `out`.
-    #[doc(hidden)]
-    pub fn check(
-        value: &::serde_json::Value,
-        location: &::deg_contracts_runtime::Location<'_>,
-        out: &mut ::deg_contracts_runtime::Collector,
-    ) {
-        let ::std::option::Option::Some(object) = value.as_object() else {
-            out.push(
-                location,
-                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown",
-                || ::deg_contracts_runtime::ErrorKind::Type {
-                    expected: "an object",
-                },
-            );
-            return;
-        };
-        for (key, value) in object {
-            let location = &location.key(key);
-            match key.as_str() {
-                "energyCost" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                "wheelingCharges" => {
-                    match value.as_f64() {
-                        ::std::option::Option::Some(number) => {
-                            if number < 0.0 {
-                                out.push(
-                                    location,
-                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges/minimum",
-                                    || ::deg_contracts_runtime::ErrorKind::Minimum {
-                                        limit: 0.0,
-                                    },
-                                );
-                            }
-                        }
-                        _ => {
-                            out.push(
-                                location,
-                                "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges",
-                                || ::deg_contracts_runtime::ErrorKind::Type {
-                                    expected: "a number",
-                                },
-                            )
-                        }
-                    }
-                }
-                _ => {
+/// `validate`, `is_valid`, `verdict` and `parse` for every type above, kept apart so
+/// the definitions read cleanly.
+mod validators {
+    #[allow(unused_imports)]
+    use super::*;
+    impl EnergyTradeDeliveryStatus {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyTradeDeliveryStatus,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "PENDING" | "IN_PROGRESS" | "COMPLETED" | "FAILED",
+                ) => {}
+                ::std::option::Option::Some(found) => {
                     out.push(
                         location,
-                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/additionalProperties",
-                        || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                            property: key.clone(),
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStatus",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
                         },
                     )
                 }
             }
-            if out.should_stop() {
+        }
+    }
+    impl EnergyTradeDeliveryMode {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyTradeDeliveryMode,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "EV_CHARGING" | "BATTERY_SWAP" | "V2G" | "GRID_INJECTION",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryMode",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl EnergyTradeDelivery {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::EnergyTradeDelivery,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
                 return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "deliveryStatus" => {
+                        crate::energy_trade_delivery_v1::EnergyTradeDeliveryStatus::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "deliveryMode" => {
+                        crate::energy_trade_delivery_v1::EnergyTradeDeliveryMode::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    "deliveredQuantity" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveredQuantity",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "deliveryStartTime" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryStartTime",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "deliveryEndTime" => {
+                        match value {
+                            ::serde_json::Value::Null => {}
+                            value => {
+                                match value.as_str() {
+                                    ::std::option::Option::Some(text) => {
+                                        ::deg_contracts_runtime::check_format(
+                                            text,
+                                            ::deg_contracts_runtime::Format::DateTime,
+                                            location,
+                                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime/format",
+                                            out,
+                                        );
+                                    }
+                                    ::std::option::Option::None => {
+                                        out.push(
+                                            location,
+                                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/deliveryEndTime",
+                                            || ::deg_contracts_runtime::ErrorKind::Type {
+                                                expected: "a string",
+                                            },
+                                        )
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    "meterReadings" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_trade_delivery_v1::MeterReading::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/meterReadings",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "telemetry" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_trade_delivery_v1::TelemetryEvent::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/telemetry",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "settlementCycleId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycleId",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "settlementCycles" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_trade_delivery_v1::SettlementCycle::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/settlementCycles",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "lastUpdated" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/properties/lastUpdated",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "@context" => {}
+                    "@type" => {
+                        ::deg_contracts_runtime::check_jsonld_type(
+                            value,
+                            "EnergyTradeDelivery",
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
+                            out,
+                        )
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+        }
+    }
+    impl MeterReading {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::MeterReading,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 1usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "timestamp" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/timestamp",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[0usize] = true;
+                    }
+                    "sourceReading" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/sourceReading",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "targetReading" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/targetReading",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "energyFlow" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_number(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/properties/energyFlow",
+                            "a number",
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "timestamp",
+                    },
+                );
+            }
+        }
+    }
+    impl TelemetryEvent {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetryEvent,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 2usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "eventTime" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/eventTime",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[0usize] = true;
+                    }
+                    "metrics" => {
+                        match value.as_array() {
+                            ::std::option::Option::Some(items) => {
+                                for (index, value) in items.iter().enumerate() {
+                                    let location = &location.index(index);
+                                    crate::energy_trade_delivery_v1::TelemetryMetric::check(
+                                        value,
+                                        location,
+                                        out,
+                                    );
+                                    if out.should_stop() {
+                                        return;
+                                    }
+                                }
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/properties/metrics",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "an array",
+                                    },
+                                )
+                            }
+                        }
+                        seen[1usize] = true;
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "eventTime",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "metrics",
+                    },
+                );
+            }
+        }
+    }
+    impl TelemetryMetricName {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetryMetricName,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "ENERGY" | "POWER" | "FLOW_RATE" | "VOLTAGE" | "CURRENT"
+                    | "FREQUENCY" | "POWER_QUALITY",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/name",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl TelemetryMetric {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::TelemetryMetric,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 3usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "name" => {
+                        crate::energy_trade_delivery_v1::TelemetryMetricName::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "value" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_number(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/value",
+                            "a number",
+                            out,
+                        );
+                        seen[1usize] = true;
+                    }
+                    "unitCode" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/properties/unitCode",
+                            "a string",
+                            out,
+                        );
+                        seen[2usize] = true;
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "name",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "value",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "unitCode",
+                    },
+                );
+            }
+        }
+    }
+    impl SettlementCycleStatus {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::SettlementCycleStatus,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            match value.as_str() {
+                ::std::option::Option::Some(
+                    "PENDING" | "SETTLED" | "DISPUTED" | "FAILED",
+                ) => {}
+                ::std::option::Option::Some(found) => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status/enum",
+                        || ::deg_contracts_runtime::ErrorKind::Enum {
+                            found: found.to_owned(),
+                            allowed: Self::VALUES,
+                        },
+                    )
+                }
+                ::std::option::Option::None => {
+                    out.push(
+                        location,
+                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/status",
+                        || ::deg_contracts_runtime::ErrorKind::Type {
+                            expected: "a string",
+                        },
+                    )
+                }
+            }
+        }
+    }
+    impl SettlementCycle {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::SettlementCycle,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            let mut seen = [false; 4usize];
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "cycleId" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/cycleId",
+                            "a string",
+                            out,
+                        );
+                        seen[0usize] = true;
+                    }
+                    "startTime" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/startTime",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[1usize] = true;
+                    }
+                    "endTime" => {
+                        match value.as_str() {
+                            ::std::option::Option::Some(text) => {
+                                ::deg_contracts_runtime::check_format(
+                                    text,
+                                    ::deg_contracts_runtime::Format::DateTime,
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime/format",
+                                    out,
+                                );
+                            }
+                            ::std::option::Option::None => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/endTime",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a string",
+                                    },
+                                )
+                            }
+                        }
+                        seen[2usize] = true;
+                    }
+                    "status" => {
+                        crate::energy_trade_delivery_v1::SettlementCycleStatus::check(
+                            value,
+                            location,
+                            out,
+                        );
+                        seen[3usize] = true;
+                    }
+                    "amount" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/amount",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "currency" => {
+                        ::deg_contracts_runtime::expect_type(
+                            value.is_string(),
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/properties/currency",
+                            "a string",
+                            out,
+                        );
+                    }
+                    "breakdown" => {
+                        crate::energy_trade_delivery_v1::SettlementBreakdown::check(
+                            value,
+                            location,
+                            out,
+                        );
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
+            }
+            if !seen[0usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "cycleId",
+                    },
+                );
+            }
+            if !seen[1usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "startTime",
+                    },
+                );
+            }
+            if !seen[2usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "endTime",
+                    },
+                );
+            }
+            if !seen[3usize] {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/required",
+                    || ::deg_contracts_runtime::ErrorKind::Required {
+                        property: "status",
+                    },
+                );
+            }
+        }
+    }
+    impl SettlementBreakdown {
+        /// Where the schema of this type is written, as `file#pointer`.
+        pub const SCHEMA: &'static str = "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown";
+        /// Validates a JSON value against the schema, collecting every error.
+        pub fn validate(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::all();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            out.finish()
+        }
+        /// Whether a JSON value satisfies the schema; stops at the first error.
+        pub fn is_valid(value: &::serde_json::Value) -> bool {
+            let mut out = ::deg_contracts_runtime::Collector::fail_fast();
+            Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
+            !out.failed()
+        }
+        /// Whether JSON bytes parse and satisfy the schema, checked while parsing, without
+        /// building a `Value`. A key repeated in one object is checked each time it appears.
+        pub fn verdict(bytes: &[u8]) -> bool {
+            let ::std::result::Result::Ok(text) = ::std::str::from_utf8(bytes) else {
+                return false;
+            };
+            let mut deserializer = ::serde_json::Deserializer::from_str(text);
+            ::serde::de::DeserializeSeed::deserialize(
+                    seeds::SettlementBreakdown,
+                    &mut deserializer,
+                )
+                .is_ok() && deserializer.end().is_ok()
+        }
+        /// Validates a JSON value, then reads it into this type.
+        pub fn parse(
+            value: &::serde_json::Value,
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            Self::validate(value).map_err(::deg_contracts_runtime::ParseError::Invalid)?;
+            <Self as ::serde::Deserialize>::deserialize(value)
+                .map_err(::deg_contracts_runtime::ParseError::Json)
+        }
+        /// Parses JSON bytes, validates them, and reads them into this type.
+        pub fn from_slice(
+            bytes: &[u8],
+        ) -> ::std::result::Result<Self, ::deg_contracts_runtime::ParseError> {
+            let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+                .map_err(::deg_contracts_runtime::ParseError::Json)?;
+            Self::parse(&value)
+        }
+        /// Reports every violation in `value` at `location` into `out`.
+        pub(crate) fn check(
+            value: &::serde_json::Value,
+            location: &::deg_contracts_runtime::Location<'_>,
+            out: &mut ::deg_contracts_runtime::Collector,
+        ) {
+            let ::std::option::Option::Some(object) = value.as_object() else {
+                out.push(
+                    location,
+                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown",
+                    || ::deg_contracts_runtime::ErrorKind::Type {
+                        expected: "an object",
+                    },
+                );
+                return;
+            };
+            for (key, value) in object {
+                let location = &location.key(key);
+                match key.as_str() {
+                    "energyCost" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/energyCost",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    "wheelingCharges" => {
+                        match value.as_f64() {
+                            ::std::option::Option::Some(number) => {
+                                if number < 0.0 {
+                                    out.push(
+                                        location,
+                                        "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges/minimum",
+                                        || ::deg_contracts_runtime::ErrorKind::Minimum {
+                                            limit: 0.0,
+                                        },
+                                    );
+                                }
+                            }
+                            _ => {
+                                out.push(
+                                    location,
+                                    "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/properties/wheelingCharges",
+                                    || ::deg_contracts_runtime::ErrorKind::Type {
+                                        expected: "a number",
+                                    },
+                                )
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(
+                            location,
+                            "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/additionalProperties",
+                            || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
+                                property: key.clone(),
+                            },
+                        )
+                    }
+                }
+                if out.should_stop() {
+                    return;
+                }
             }
         }
     }
 }
 /// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
-#[doc(hidden)]
-pub mod seeds {
+pub(crate) mod seeds {
     #[derive(Clone, Copy)]
-    pub struct EnergyTradeDeliveryDeliveryStatus;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryDeliveryStatus {
+    pub struct EnergyTradeDeliveryStatus;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryStatus {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
             ::deg_contracts_runtime::fast::EnumSeed(
-                    super::EnergyTradeDeliveryDeliveryStatus::VALUES,
+                    super::EnergyTradeDeliveryStatus::VALUES,
                 )
                 .deserialize(deserializer)
         }
     }
     #[derive(Clone, Copy)]
-    pub struct EnergyTradeDeliveryDeliveryMode;
-    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryDeliveryMode {
+    pub struct EnergyTradeDeliveryMode;
+    impl<'de> ::serde::de::DeserializeSeed<'de> for EnergyTradeDeliveryMode {
         type Value = ();
         fn deserialize<D: ::serde::Deserializer<'de>>(
             self,
             deserializer: D,
         ) -> ::std::result::Result<(), D::Error> {
             ::deg_contracts_runtime::fast::EnumSeed(
-                    super::EnergyTradeDeliveryDeliveryMode::VALUES,
+                    super::EnergyTradeDeliveryMode::VALUES,
                 )
                 .deserialize(deserializer)
         }
@@ -1979,27 +1977,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 10usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "deliveryStatus",
-                "deliveryMode",
-                "deliveredQuantity",
-                "deliveryStartTime",
-                "deliveryEndTime",
-                "meterReadings",
-                "telemetry",
-                "settlementCycleId",
-                "settlementCycles",
-                "lastUpdated",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -2010,13 +1987,13 @@ pub mod seeds {
                 "deliveryStatus" => {
                     self.seen[0usize] = true;
                     map.next_value_seed(
-                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryDeliveryStatus,
+                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryStatus,
                     )?;
                 }
                 "deliveryMode" => {
                     self.seen[1usize] = true;
                     map.next_value_seed(
-                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryDeliveryMode,
+                        crate::energy_trade_delivery_v1::seeds::EnergyTradeDeliveryMode,
                     )?;
                 }
                 "deliveredQuantity" => {
@@ -2165,21 +2142,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 4usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "timestamp",
-                "sourceReading",
-                "targetReading",
-                "energyFlow",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -2285,16 +2247,6 @@ pub mod seeds {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
         }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["eventTime", "metrics"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
-        }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
             &mut self,
@@ -2395,16 +2347,6 @@ pub mod seeds {
     impl TelemetryMetricState {
         pub fn new() -> Self {
             Self { seen: [false; 3usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["name", "value", "unitCode"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2510,24 +2452,6 @@ pub mod seeds {
     impl SettlementCycleState {
         pub fn new() -> Self {
             Self { seen: [false; 7usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &[
-                "cycleId",
-                "startTime",
-                "endTime",
-                "status",
-                "amount",
-                "currency",
-                "breakdown",
-            ];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2655,16 +2579,6 @@ pub mod seeds {
     impl SettlementBreakdownState {
         pub fn new() -> Self {
             Self { seen: [false; 2usize] }
-        }
-        /// Records a member its caller has already read and checked.
-        pub fn mark_seen(&mut self, key: &str) {
-            const FIELDS: &[&str] = &["energyCost", "wheelingCharges"];
-            if let ::std::option::Option::Some(index) = FIELDS
-                .iter()
-                .position(|field| *field == key)
-            {
-                self.seen[index] = true;
-            }
         }
         /// Reads and checks the value of member `key`.
         pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(

@@ -3,7 +3,7 @@
 
 use deg_contracts_runtime::view::Node;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
-    EnergyContractP2PTradeRoleView as Kinds, P2PTradeSellerRoleRoleInputsView as SellerInputs,
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeSellerRoleInputsView as SellerInputs,
 };
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 use iso_currency::Currency;

@@ -5,9 +5,8 @@
 use deg_contracts_runtime::view::Input;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
-    P2PTradeBuyerRoleRoleInputsView as BuyerInputs,
-    P2PTradeGridOperatorRoleRoleInputsView as GridInputs,
-    P2PTradeSellerRoleRoleInputsView as SellerInputs,
+    P2PTradeBuyerRoleInputsView as BuyerInputs, P2PTradeGridOperatorRoleInputsView as GridInputs,
+    P2PTradeSellerRoleInputsView as SellerInputs,
 };
 use rust_decimal::Decimal;
 

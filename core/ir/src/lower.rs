@@ -238,7 +238,7 @@ impl Lowerer<'_> {
             let child = Context {
                 module_file: context.module_file.clone(),
                 owner: owner.clone(),
-                hint: format!("{owner}{}", naming::camel(name)),
+                hint: naming::nested(&owner, name),
             };
             let node = if filled_inputs.is_some() && name == INPUTS {
                 self.lower_role_inputs(&child, property)
@@ -478,7 +478,7 @@ impl Lowerer<'_> {
         if !schema.any_of.is_empty() {
             if let Some(union) = dispatch::role_union(&self.resolver, schema) {
                 let union_context = Context {
-                    hint: format!("{}{}", context.owner, naming::camel(&union.discriminator)),
+                    hint: naming::nested(&context.owner, &union.discriminator),
                     ..context.clone()
                 };
                 let ty = self.define(&union_context, schema, TypeKind::RoleUnion(union));

@@ -90,6 +90,30 @@ pub fn camel(name: &str) -> String {
     type_name(&joined(name))
 }
 
+/// The name of a type nested in `owner` for its member `member`, without stutter: a member that
+/// repeats the owner's last word drops it (`P2PTradeSellerRole` + `roleInputs` →
+/// `P2PTradeSellerRoleInputs`), and one that is just that word names the kind
+/// (`P2PTradeSellerRole` + `role` → `P2PTradeSellerRoleKind`).
+pub fn nested(owner: &str, member: &str) -> String {
+    let member = camel(member);
+    let last_word = owner
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or(owner, |(at, _)| &owner[at..]);
+    if last_word.is_empty() || !member.starts_with(last_word) {
+        return format!("{owner}{member}");
+    }
+    let rest = &member[last_word.len()..];
+    if rest.is_empty() {
+        format!("{owner}Kind")
+    } else if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        format!("{owner}{rest}")
+    } else {
+        format!("{owner}{member}")
+    }
+}
+
 /// A field, function or module name in snake case; `r#` for keywords that allow it.
 pub fn field_name(name: &str) -> String {
     let snake = joined(name).to_snake_case();
@@ -179,5 +203,22 @@ mod tests {
             module_name("EnergyTradeDelivery/v0.2/attributes.yaml"),
             "energy_trade_delivery_v0_2"
         );
+    }
+
+    #[test]
+    fn nested_names_do_not_stutter() {
+        use super::nested;
+        assert_eq!(
+            nested("P2PTradeSellerRole", "roleInputs"),
+            "P2PTradeSellerRoleInputs"
+        );
+        assert_eq!(
+            nested("P2PTradeSellerRole", "role"),
+            "P2PTradeSellerRoleKind"
+        );
+        assert_eq!(nested("EnergyContract", "status"), "EnergyContractStatus");
+        // Only whole words are dropped.
+        assert_eq!(nested("ContractRole", "roles"), "ContractRoleRoles");
+        assert_eq!(nested("Thing", "thingness"), "ThingThingness");
     }
 }

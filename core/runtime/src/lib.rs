@@ -995,3 +995,14 @@ pub mod pointer;
 pub mod view;
 
 pub use format::Format;
+pub use rust_decimal::Decimal;
+
+/// A JSON number as an exact decimal, from its text and never through `f64`; `None` when a
+/// decimal cannot hold it.
+pub fn decimal(number: &serde_json::Number) -> Option<Decimal> {
+    use std::str::FromStr;
+    let text = number.to_string();
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}

@@ -4,8 +4,6 @@
 //! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
 //! schema declares, so a renamed member is a compile error, not a rule that stops firing.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -72,10 +70,7 @@ impl<'a> Node<'a> {
     /// A number as an exact decimal, read from its JSON text and never through `f64`; `None`
     /// for a number a decimal cannot hold.
     pub fn decimal(&self) -> Option<Decimal> {
-        let text = self.value.as_number()?.to_string();
-        Decimal::from_str(&text)
-            .or_else(|_| Decimal::from_scientific(&text))
-            .ok()
+        crate::decimal(self.value.as_number()?)
     }
 
     /// An RFC 3339 date-time string.

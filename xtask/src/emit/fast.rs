@@ -131,8 +131,7 @@ pub fn emit(
     });
     quote! {
         /// Verdict-only validators that check while parsing; see `::deg_contracts_runtime::fast`.
-        #[doc(hidden)]
-        pub mod seeds {
+        pub(crate) mod seeds {
             #(#items)*
         }
     }
@@ -171,7 +170,19 @@ fn emit_type(
         }
         TypeKind::RoleUnion(union) => emit_union(&name, union),
         TypeKind::Struct(object) => {
-            match emit_struct(&name, object, role_inputs.contains(ty), kinds, check) {
+            let dispatched = kinds.values().any(|kind| match kind {
+                TypeKind::RoleUnion(union) => union.variants.iter().any(|v| &v.ty == ty),
+                _ => false,
+            });
+            let seed = emit_struct(
+                &name,
+                object,
+                role_inputs.contains(ty),
+                dispatched,
+                kinds,
+                check,
+            );
+            match seed {
                 Some(tokens) => tokens,
                 None => unit_seed(
                     quote! { #fast::ValueSeed(super::#name::check).deserialize(deserializer) },
@@ -187,6 +198,7 @@ fn emit_struct(
     name: &proc_macro2::Ident,
     object: &Struct,
     reports_inputs: bool,
+    dispatched: bool,
     kinds: &Kinds<'_>,
     check: &dyn Fn(&Node) -> TokenStream,
 ) -> Option<TokenStream> {
@@ -317,6 +329,18 @@ fn emit_struct(
     } else {
         (quote! {}, quote! {}, quote! { () }, quote! { () })
     };
+    // Only a union's variants are handed a member their caller already read.
+    let mark_seen = dispatched.then(|| {
+        quote! {
+            /// Records a member its caller has already read and checked.
+            pub fn mark_seen(&mut self, key: &str) {
+                const FIELDS: &[&str] = &[#(#names),*];
+                if let ::std::option::Option::Some(index) = FIELDS.iter().position(|field| *field == key) {
+                    self.seen[index] = true;
+                }
+            }
+        }
+    });
     Some(quote! {
         #[derive(Clone, Copy)]
         pub struct #name;
@@ -333,13 +357,7 @@ fn emit_struct(
                 Self { seen: [false; #count], #inputs_init #provided_init }
             }
 
-            /// Records a member its caller has already read and checked.
-            pub fn mark_seen(&mut self, key: &str) {
-                const FIELDS: &[&str] = &[#(#names),*];
-                if let ::std::option::Option::Some(index) = FIELDS.iter().position(|field| *field == key) {
-                    self.seen[index] = true;
-                }
-            }
+            #mark_seen
 
             /// Reads and checks the value of member `key`.
             pub fn entry<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<(), A::Error> {

@@ -43,6 +43,7 @@ pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenErro
         let mut tokens = TokenStream::new();
         let doc = format!(" Types and validators for `{}`.", module.source);
         tokens.extend(quote! { #![doc = #doc] });
+        let mut validators = TokenStream::new();
         for def in &module.types {
             let ty = TypeRef {
                 module: module.name.clone(),
@@ -53,8 +54,17 @@ pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenErro
                 _ => validate::RoleRule::None,
             };
             tokens.extend(types::emit(def, &kinds));
-            tokens.extend(validate::emit(def, &rule));
+            validators.extend(validate::emit(def, &rule));
         }
+        tokens.extend(quote! {
+            /// `validate`, `is_valid`, `verdict` and `parse` for every type above, kept apart so
+            /// the definitions read cleanly.
+            mod validators {
+                #[allow(unused_imports)]
+                use super::*;
+                #validators
+            }
+        });
         tokens.extend(fast::emit(
             module,
             &kinds,
@@ -149,6 +159,11 @@ publish = false
 deg-contracts-runtime = {{ path = "{runtime}" }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+
+# Generated code is safe Rust, documented, and held to clippy like hand-written code.
+[lints.rust]
+unsafe_code = "forbid"
+missing_docs = "warn"
 "#
     )
 }

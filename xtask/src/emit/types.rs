@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use super::rust_types::{field_type, holds_null, path};
-use deg_contracts_ir::ir::{AdditionalRule, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef};
+use deg_contracts_ir::ir::{
+    AdditionalRule, InputType, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+};
 use deg_contracts_ir::naming;
 
 /// The definition of one type.
@@ -111,6 +113,14 @@ fn emit_struct(
         });
         if let Some(union) = role_union_items(&field.node.shape, kinds) {
             accessors.extend(role_accessors(&ident, field.required.is_some(), union));
+        }
+        if let Shape::RoleInput(declared) = field.node.shape {
+            accessors.push(role_input_accessor(
+                &ident,
+                json,
+                declared,
+                field.required.is_some(),
+            ));
         }
     }
     if def.jsonld_type.is_some() {
@@ -380,6 +390,47 @@ fn emit_union(name: &proc_macro2::Ident, doc: &TokenStream, union: &RoleUnion) -
                 };
                 parsed.map_err(<D::Error as ::serde::de::Error>::custom)
             }
+        }
+    }
+}
+
+/// One accessor per role input that hides the ways of not giving it (absent, null, verbose
+/// without a value, verbose with a null value), typed by its declared type: numbers as exact
+/// decimals, never `f64`.
+fn role_input_accessor(
+    ident: &proc_macro2::Ident,
+    json: &str,
+    declared: InputType,
+    required: bool,
+) -> TokenStream {
+    let slot = if required {
+        quote! { self.#ident.value() }
+    } else {
+        quote! { self.#ident.as_ref()?.value() }
+    };
+    let (ty, read) = match declared {
+        InputType::Number => (
+            quote! { ::deg_contracts_runtime::Decimal },
+            quote! { #slot.and_then(::deg_contracts_runtime::decimal) },
+        ),
+        InputType::String => (
+            quote! { &str },
+            quote! { #slot.map(::std::string::String::as_str) },
+        ),
+        InputType::DateTime => (
+            quote! { &::deg_contracts_runtime::DateTime },
+            quote! { #slot },
+        ),
+        InputType::Boolean => (quote! { bool }, quote! { #slot.copied() }),
+        InputType::Duration | InputType::OfferCurve | InputType::Route | InputType::Object => {
+            (quote! { &::serde_json::Value }, quote! { #slot })
+        }
+    };
+    let doc = format!(" `{json}`, in whichever form it is given; `None` when it is not.");
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(&self) -> ::std::option::Option<#ty> {
+            #read
         }
     }
 }

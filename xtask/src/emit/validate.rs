@@ -28,8 +28,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
             let count = object.fields.len();
             quote! {
                 /// Reports every violation in `value` at `location` into `out`.
-                #[doc(hidden)]
-                pub fn check(
+                pub(crate) fn check(
                     value: &::serde_json::Value,
                     location: &::deg_contracts_runtime::Location<'_>,
                     out: &mut ::deg_contracts_runtime::Collector,
@@ -39,8 +38,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
                 /// Checks role inputs, reporting which fields carry a value, for the
                 /// filled-role rule of the role that holds them.
-                #[doc(hidden)]
-                pub fn check_inputs(
+                pub(crate) fn check_inputs(
                     value: &::serde_json::Value,
                     location: &::deg_contracts_runtime::Location<'_>,
                     out: &mut ::deg_contracts_runtime::Collector,
@@ -51,8 +49,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
         }
         _ => quote! {
             /// Reports every violation in `value` at `location` into `out`.
-            #[doc(hidden)]
-            pub fn check(
+            pub(crate) fn check(
                 value: &::serde_json::Value,
                 location: &::deg_contracts_runtime::Location<'_>,
                 out: &mut ::deg_contracts_runtime::Collector,
