@@ -156,10 +156,16 @@ pub fn check_message(message: &Value) -> MessageReport {
     report
 }
 
+/// serde_json's message for input nested deeper than it will go (128 levels).
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
+
+/// serde_json's message without the position it appends, which the finding carries itself;
+/// the suffix is rebuilt from the error's own line and column, not searched for.
 fn json_error_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
-    if text.contains("recursion limit exceeded") {
+    let full = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let text = full.strip_suffix(&suffix).unwrap_or(&full);
+    if text == RECURSION_LIMIT {
         "nested more than 128 levels deep".to_owned()
     } else {
         format!("not valid JSON: {text}")

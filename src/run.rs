@@ -89,7 +89,7 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
 pub struct FileResult {
     pub name: String,
     /// The report, or why the input could not be read.
-    pub outcome: Result<MessageReport, String>,
+    pub outcome: Result<MessageReport, std::io::Error>,
 }
 
 impl FileResult {
@@ -138,9 +138,7 @@ fn check_input(input: &Input) -> FileResult {
     };
     FileResult {
         name: input.name(),
-        outcome: bytes
-            .map(|bytes| check_bytes(&bytes))
-            .map_err(|error| error.to_string()),
+        outcome: bytes.map(|bytes| check_bytes(&bytes)),
     }
 }
 

@@ -223,6 +223,24 @@ fn a_format_we_do_not_check_is_an_error_at_its_place() {
 }
 
 #[test]
+fn errors_keep_their_sources() {
+    let text = format!(
+        "{HEAD}    Thing:\n      type: object\n      properties:\n        part: {{$ref: '#/components/schemas/Part'}}\n"
+    );
+    let schema = schema_dir(&[("Thing/v1/attributes.yaml", &text)]);
+    let out = tempfile::tempdir().unwrap();
+    let failure = codegen(&options(schema.path(), out.path())).unwrap_err();
+    let source = std::error::Error::source(&failure.errors.0[0]).map(ToString::to_string);
+    assert_eq!(
+        source.as_deref(),
+        Some("Thing/v1/attributes.yaml has no component schema `Part`")
+    );
+    let schema = schema_dir(&[("Bad/v1/attributes.yaml", "a: [1, 2\n")]);
+    let failure = codegen(&options(schema.path(), out.path())).unwrap_err();
+    assert!(std::error::Error::source(&failure.errors.0[0]).is_some());
+}
+
+#[test]
 fn an_unsupported_keyword_is_an_error_not_ignored() {
     let text = format!(
         "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          pattern: '^[A-Z]{{3}}$'\n      patternProperties: {{}}\n"

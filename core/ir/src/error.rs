@@ -58,7 +58,8 @@ pub enum SchemaError {
         /// The reference as written.
         reference: String,
         /// What is missing.
-        reason: String,
+        #[source]
+        reason: Box<crate::resolve::ResolveError>,
     },
     /// A keyword this generator does not implement.
     #[error("{location}: unsupported keyword `{keyword}`")]

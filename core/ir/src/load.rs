@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::error::{SchemaError, SourceLocation};
 use crate::model::{self, ReadProblem, Schema};
-use crate::resolve::{self, Resolution, Target};
+use crate::resolve::{self, Resolution, ResolveError, Target};
 use crate::yaml::Document;
 
 /// One parsed schema file.
@@ -140,7 +140,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
                 Err(reason) => errors.push(SchemaError::DanglingRef {
                     location: file.location(&format!("{pointer}/$ref")),
                     reference,
-                    reason,
+                    reason: Box::new(reason),
                 }),
             }
         }
@@ -173,7 +173,10 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
                 errors.push(SchemaError::DanglingRef {
                     location: file.location(&format!("{pointer}/$ref")),
                     reference,
-                    reason: format!("{} has no component schema `{}`", target.file, target.name),
+                    reason: Box::new(ResolveError::NoComponent {
+                        file: target.file.clone(),
+                        name: target.name.clone(),
+                    }),
                 });
             }
         }

@@ -68,7 +68,7 @@ impl<'a> Resolver<'a> {
                 let dangling = || SchemaError::DanglingRef {
                     location: self.error_location(schema),
                     reference: reference.clone(),
-                    reason: "does not resolve".to_owned(),
+                    reason: Box::new(crate::resolve::ResolveError::Unresolved),
                 };
                 let target = self.target(schema).ok_or_else(dangling)?;
                 if chain.contains(&target) || chain.len() > MAX_DEPTH {

@@ -19,14 +19,44 @@ pub struct Resolution {
 
 const COMPONENTS: &str = "/components/schemas/";
 
+/// Why a `$ref` leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// The fragment is not `#/components/schemas/<Name>`.
+    #[error("only references to #{COMPONENTS}<Name> are supported, not `#{fragment}`")]
+    NotAComponent {
+        /// The fragment as written.
+        fragment: String,
+    },
+    /// The file is neither beside the referring file nor under the schema root.
+    #[error("no file `{path}` relative to {from} or to the schema root")]
+    NoFile {
+        /// The path as written.
+        path: String,
+        /// The referring file.
+        from: String,
+    },
+    /// The file exists but has no such component.
+    #[error("{file} has no component schema `{name}`")]
+    NoComponent {
+        /// The file.
+        file: String,
+        /// The component asked for.
+        name: String,
+    },
+    /// A reference lowering met that loading did not resolve.
+    #[error("does not resolve")]
+    Unresolved,
+}
+
 /// Resolves `reference`, written in `from` (relative to `root`), to a component schema.
-pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, String> {
+pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, ResolveError> {
     let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
     let name = fragment
         .strip_prefix(COMPONENTS)
         .filter(|name| !name.is_empty() && !name.contains('/'))
-        .ok_or_else(|| {
-            format!("only references to #{COMPONENTS}<Name> are supported, not `#{fragment}`")
+        .ok_or_else(|| ResolveError::NotAComponent {
+            fragment: fragment.to_owned(),
         })?
         .to_owned();
     let name = deg_contracts_runtime::pointer::unescape(&name).into_owned();
@@ -53,9 +83,10 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, S
             target: Target { file, name },
             fell_back: true,
         }),
-        None => Err(format!(
-            "no file `{path}` relative to {from} or to the schema root"
-        )),
+        None => Err(ResolveError::NoFile {
+            path: path.to_owned(),
+            from: from.to_owned(),
+        }),
     }
 }
 
@@ -135,12 +166,17 @@ mod tests {
             "Base/v1/attributes.yaml",
             "../Nope/v1/x.yaml#/components/schemas/A",
         );
-        assert!(missing.unwrap_err().contains("no file `../Nope/v1/x.yaml`"));
+        assert!(
+            missing
+                .unwrap_err()
+                .to_string()
+                .contains("no file `../Nope/v1/x.yaml`")
+        );
         let deep = resolve(
             dir.path(),
             "Base/v1/attributes.yaml",
             "#/components/schemas/A/properties/b",
         );
-        assert!(deep.unwrap_err().contains("only references to"));
+        assert!(deep.unwrap_err().to_string().contains("only references to"));
     }
 }

@@ -51,20 +51,50 @@ impl Format {
     }
 
     /// Why `value` is not of this format, if it is not.
-    pub fn check(self, value: &str) -> Result<(), String> {
-        match self {
+    pub fn check(self, value: &str) -> Result<(), FormatError> {
+        let verdict = match self {
             Format::DateTime => date_time(value),
             Format::Date => date(value),
             Format::Time => full_time(value),
             Format::Uri => fluent_uri::Uri::parse(value)
                 .map(drop)
-                .map_err(|error| error.to_string()),
+                .map_err(Reason::from),
             Format::Email => value
                 .parse::<email_address::EmailAddress>()
                 .map(drop)
-                .map_err(|error| error.to_string()),
+                .map_err(Reason::from),
             Format::Uuid => uuid(value),
-        }
+        };
+        verdict.map_err(|Reason(reason)| FormatError {
+            format: self,
+            reason,
+        })
+    }
+}
+
+/// A string that does not have the format its schema declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// The format it should have.
+    pub format: Format,
+    /// Why it does not.
+    pub reason: String,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a valid {}: {}", self.format, self.reason)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Why a check failed, before it is known which format asked.
+pub(crate) struct Reason(pub(crate) String);
+
+impl<T: fmt::Display> From<T> for Reason {
+    fn from(reason: T) -> Reason {
+        Reason(reason.to_string())
     }
 }
 
@@ -76,32 +106,32 @@ impl fmt::Display for Format {
 
 /// RFC 3339's `date-time` production: the `time` parser also takes the space its prose allows
 /// in place of `T`, which the grammar (and JSON Schema) does not.
-pub(crate) fn date_time(value: &str) -> Result<(), String> {
+pub(crate) fn date_time(value: &str) -> Result<(), Reason> {
     if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
-        return Err("date and time must be separated by `T`".to_owned());
+        return Err("date and time must be separated by `T`".into());
     }
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
         .map(drop)
-        .map_err(|error| error.to_string())
+        .map_err(Reason::from)
 }
 
 /// `full-date`: checked as the date part of a date-time, so leap years and month lengths hold.
-fn date(value: &str) -> Result<(), String> {
+fn date(value: &str) -> Result<(), Reason> {
     if value.len() != 10 {
-        return Err("expected YYYY-MM-DD".to_owned());
+        return Err("expected YYYY-MM-DD".into());
     }
     date_time(&format!("{value}T00:00:00Z"))
 }
 
 /// `full-time`: checked as the time part of a date-time, offset included.
-fn full_time(value: &str) -> Result<(), String> {
+fn full_time(value: &str) -> Result<(), Reason> {
     if value.contains(['T', 't']) {
-        return Err("expected HH:MM:SS with an offset".to_owned());
+        return Err("expected HH:MM:SS with an offset".into());
     }
     date_time(&format!("2000-01-01T{value}"))
 }
 
-fn uuid(value: &str) -> Result<(), String> {
+fn uuid(value: &str) -> Result<(), Reason> {
     let groups: Vec<&str> = value.split('-').collect();
     let lengths: Vec<usize> = groups.iter().map(|group| group.len()).collect();
     let hex = groups
@@ -110,7 +140,7 @@ fn uuid(value: &str) -> Result<(), String> {
     if lengths == [8, 4, 4, 4, 12] && hex {
         Ok(())
     } else {
-        Err("expected 8-4-4-4-12 hexadecimal digits".to_owned())
+        Err("expected 8-4-4-4-12 hexadecimal digits".into())
     }
 }
 

@@ -581,7 +581,7 @@ pub fn check_format(
     schema_location: &'static str,
     out: &mut Collector,
 ) {
-    if let Err(reason) = format.check(value) {
+    if let Err(FormatError { format, reason }) = format.check(value) {
         out.push(location, schema_location, || ErrorKind::Format {
             format,
             reason,
@@ -721,7 +721,7 @@ fn check_input_value(
         InputType::Duration => value.as_str().is_some_and(is_iso8601_duration),
         InputType::DateTime => match value.as_str() {
             Some(text) => {
-                if let Err(reason) = format::date_time(text) {
+                if let Err(format::Reason(reason)) = format::date_time(text) {
                     out.push(location, schema_location, || ErrorKind::Format {
                         format: Format::DateTime,
                         reason,
@@ -835,11 +835,14 @@ pub struct DateTime {
 
 impl DateTime {
     /// Parses RFC 3339 text, which must carry an offset.
-    pub fn parse(text: &str) -> Result<DateTime, String> {
-        format::date_time(text)?;
+    pub fn parse(text: &str) -> Result<DateTime, FormatError> {
+        Format::DateTime.check(text)?;
         let instant =
             time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .map_err(|error| error.to_string())?;
+                .map_err(|error| FormatError {
+                    format: Format::DateTime,
+                    reason: error.to_string(),
+                })?;
         Ok(DateTime {
             text: text.to_owned(),
             instant,
@@ -994,7 +997,7 @@ mod format;
 pub mod pointer;
 pub mod view;
 
-pub use format::Format;
+pub use format::{Format, FormatError};
 pub use rust_decimal::Decimal;
 
 /// A JSON number as an exact decimal, from its text and never through `f64`; `None` when a
