@@ -1,9 +1,10 @@
 //! Maps JSON pointers back onto the source text (line and column for reports) and finds
-//! duplicate keys, which serde_json silently resolves to the last one. Both work on text that
-//! serde_json has already accepted, without recursion, so nesting depth cannot overflow.
+//! duplicate keys, which serde_json silently resolves to the last one. One scanner, [`walk`],
+//! does both over text serde_json has already accepted: a single pass, without recursion, so
+//! nesting depth cannot overflow, that tells a visitor where each value and key starts.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use deg_contracts_runtime::pointer;
 
@@ -33,78 +34,249 @@ pub fn position(text: &str, offset: usize) -> Position {
 /// Where the value at `pointer` (RFC 6901) starts; for a pointer into a missing member, the
 /// deepest existing value on the way.
 pub fn locate(text: &str, pointer: &str) -> Position {
-    position(text, offset_of(text, pointer))
+    let mut finder = Finder::new(&[pointer]);
+    walk(text, &mut finder);
+    position(text, finder.nearest(pointer))
 }
 
 /// The byte range of the value at `pointer`, if it exists.
 pub fn span(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
-    let start = offset_of(text, pointer);
-    let parent_start = match pointer.rsplit_once('/') {
-        Some((parent, _)) => offset_of(text, parent),
-        None => return Some(start..skip_value(text.as_bytes(), start)?),
-    };
-    if start == parent_start {
-        return None;
-    }
+    let mut finder = Finder::new(&[pointer]);
+    walk(text, &mut finder);
+    let start = *finder.offsets.get(pointer)?;
     Some(start..skip_value(text.as_bytes(), start)?)
 }
 
-fn offset_of(text: &str, pointer: &str) -> usize {
+/// Where each of many pointers is, in one pass over the text instead of one pass each, so a
+/// file with thousands of findings costs no more than one scan. A pointer into a missing
+/// member maps, as with [`locate`], to its nearest existing parent.
+pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Position> {
+    if pointers.is_empty() {
+        return Vec::new();
+    }
+    let mut finder = Finder::new(pointers);
+    walk(text, &mut finder);
+    let lines = LineIndex::new(text);
+    pointers
+        .iter()
+        .map(|pointer| lines.position(text, finder.nearest(pointer)))
+        .collect()
+}
+
+/// Every repeated key, in document order.
+pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
+    struct Repeats<'t> {
+        text: &'t str,
+        found: Vec<DuplicateKey>,
+    }
+    impl<'a> Visit<'a> for Repeats<'_> {
+        const KEYS: bool = true;
+
+        fn key(&mut self, path: &Path<'a>, at: usize, repeated: bool) {
+            if repeated {
+                self.found.push(DuplicateKey {
+                    pointer: path.pointer(),
+                    position: position(self.text, at),
+                });
+            }
+        }
+    }
+    let mut repeats = Repeats {
+        text,
+        found: Vec::new(),
+    };
+    walk(text, &mut repeats);
+    repeats.found
+}
+
+/// What [`walk`] tells as it goes.
+trait Visit<'a> {
+    /// Whether the walk tracks each object's keys, to say which repeat.
+    const KEYS: bool = false;
+
+    /// A value starts at byte `at`, at `path`; `true` stops the walk.
+    fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
+        let _ = (path, at);
+        false
+    }
+
+    /// A member's key starts at byte `at`; `path` leads to the member.
+    fn key(&mut self, path: &Path<'a>, at: usize, repeated: bool) {
+        let _ = (path, at, repeated);
+    }
+}
+
+/// The path from the root to where the walk stands.
+#[derive(Default)]
+struct Path<'a>(Vec<Frame<'a>>);
+
+enum Frame<'a> {
+    Object {
+        /// Tracked only when the visitor asks for repeats.
+        keys: Option<KeySet<'a>>,
+        current: Cow<'a, str>,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+impl Path<'_> {
+    fn depth(&self) -> usize {
+        self.0.len()
+    }
+
+    fn pointer(&self) -> String {
+        let mut text = String::new();
+        for frame in &self.0 {
+            match frame {
+                Frame::Object { current, .. } => pointer::push(&mut text, current),
+                Frame::Array { index } => pointer::push(&mut text, &index.to_string()),
+            }
+        }
+        text
+    }
+}
+
+/// The one scanner: walks JSON text serde_json accepted, telling `visitor` where every value
+/// and key starts, with the path to it.
+fn walk<'a, V: Visit<'a>>(text: &'a str, visitor: &mut V) {
     let bytes = text.as_bytes();
+    let mut path = Path::default();
     let mut at = skip_space(bytes, 0);
-    if pointer.is_empty() {
-        return at;
+    if visitor.value(&path, at) {
+        return;
     }
-    for segment in pointer::tokens(pointer) {
-        let found = match bytes.get(at) {
-            Some(b'{') => member(text, at, &segment),
-            Some(b'[') => segment
-                .parse()
-                .ok()
-                .and_then(|index| element(bytes, at, index)),
-            _ => None,
-        };
-        match found {
-            Some(next) => at = next,
-            None => return at,
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' => {
+                path.0.push(Frame::Object {
+                    keys: V::KEYS.then(KeySet::default),
+                    current: Cow::Borrowed(""),
+                });
+                at += 1;
+            }
+            b'[' => {
+                path.0.push(Frame::Array { index: 0 });
+                at = skip_space(bytes, at + 1);
+                if bytes.get(at) != Some(&b']') && visitor.value(&path, at) {
+                    return;
+                }
+            }
+            b'}' | b']' => {
+                path.0.pop();
+                at += 1;
+            }
+            b',' => {
+                at = skip_space(bytes, at + 1);
+                if let Some(Frame::Array { index }) = path.0.last_mut() {
+                    *index += 1;
+                    if visitor.value(&path, at) {
+                        return;
+                    }
+                }
+            }
+            b'"' => {
+                let Some(end) = skip_string(bytes, at) else {
+                    return;
+                };
+                let colon = skip_space(bytes, end);
+                let is_key = bytes.get(colon) == Some(&b':')
+                    && matches!(path.0.last(), Some(Frame::Object { .. }));
+                if !is_key {
+                    at = end;
+                    continue;
+                }
+                let key = key_text(text, at, end);
+                let mut repeated = false;
+                if let Some(Frame::Object { keys, current }) = path.0.last_mut() {
+                    if let Some(keys) = keys {
+                        repeated = !keys.insert(key.clone());
+                    }
+                    *current = key;
+                }
+                visitor.key(&path, at, repeated);
+                at = skip_space(bytes, colon + 1);
+                if visitor.value(&path, at) {
+                    return;
+                }
+            }
+            _ => {
+                at += bytes[at..]
+                    .iter()
+                    .position(|&byte| structural(byte))
+                    .unwrap_or(bytes.len() - at);
+            }
         }
     }
-    at
 }
 
-/// The value offset of member `wanted` in the object starting at `at`.
-fn member(text: &str, at: usize, wanted: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = skip_space(bytes, at + 1);
-    while bytes.get(at) == Some(&b'"') {
-        let key_end = skip_string(bytes, at)?;
-        let value = skip_space(bytes, skip_space(bytes, key_end) + 1);
-        if key_text(text, at, key_end) == wanted {
-            return Some(value);
-        }
-        at = skip_space(bytes, skip_value(bytes, value)?);
-        if bytes.get(at) != Some(&b',') {
-            return None;
-        }
-        at = skip_space(bytes, at + 1);
-    }
-    None
+/// Finds where wanted pointers, and each of their parents, start; stops once every wanted
+/// pointer is found. Only values at a wanted depth have their pointer spelled out.
+struct Finder {
+    wanted: HashSet<String>,
+    depths: HashSet<usize>,
+    targets: usize,
+    found_targets: HashSet<String>,
+    full: HashSet<String>,
+    offsets: HashMap<String, usize>,
 }
 
-/// The offset of element `index` in the array starting at `at`.
-fn element(bytes: &[u8], at: usize, index: usize) -> Option<usize> {
-    let mut at = skip_space(bytes, at + 1);
-    if bytes.get(at) == Some(&b']') {
-        return None;
-    }
-    for _ in 0..index {
-        at = skip_space(bytes, skip_value(bytes, at)?);
-        if bytes.get(at) != Some(&b',') {
-            return None;
+impl Finder {
+    fn new(pointers: &[&str]) -> Finder {
+        let mut wanted = HashSet::new();
+        for pointer in pointers {
+            let mut prefix = *pointer;
+            loop {
+                wanted.insert(prefix.to_owned());
+                match prefix.rsplit_once('/') {
+                    Some((parent, _)) => prefix = parent,
+                    None => break,
+                }
+            }
         }
-        at = skip_space(bytes, at + 1);
+        let depths = wanted.iter().map(|p| p.matches('/').count()).collect();
+        let full: HashSet<String> = pointers.iter().map(|p| (*p).to_owned()).collect();
+        Finder {
+            wanted,
+            depths,
+            targets: full.len(),
+            found_targets: HashSet::new(),
+            full,
+            offsets: HashMap::new(),
+        }
     }
-    Some(at)
+
+    /// The offset of `pointer`, or of its nearest parent that exists (the root always does).
+    fn nearest(&self, pointer: &str) -> usize {
+        let mut prefix = pointer;
+        loop {
+            if let Some(offset) = self.offsets.get(prefix) {
+                return *offset;
+            }
+            match prefix.rsplit_once('/') {
+                Some((parent, _)) => prefix = parent,
+                None => return 0,
+            }
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Finder {
+    fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
+        if !self.depths.contains(&path.depth()) {
+            return false;
+        }
+        let pointer = path.pointer();
+        if !self.wanted.contains(&pointer) || self.offsets.contains_key(&pointer) {
+            return false;
+        }
+        if self.full.contains(&pointer) {
+            self.found_targets.insert(pointer.clone());
+        }
+        self.offsets.insert(pointer, at);
+        self.found_targets.len() == self.targets
+    }
 }
 
 /// A key as its decoded string (escapes resolved only when there are any).
@@ -180,113 +352,6 @@ fn skip_value(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// Where each of many pointers is, in one pass over the text instead of one pass each, so a
-/// file with thousands of findings costs no more than a few scans. A pointer into a missing
-/// member maps, as with [`locate`], to its nearest existing parent.
-pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Position> {
-    // A few pointers are cheaper one at a time: each scan stops at its target.
-    const FEW: usize = 8;
-    if pointers.len() <= FEW {
-        return pointers
-            .iter()
-            .map(|pointer| locate(text, pointer))
-            .collect();
-    }
-    let wanted: HashSet<&str> = pointers.iter().copied().collect();
-    // Only values at the depth of some wanted pointer need their pointer spelled out.
-    let depths: HashSet<usize> = pointers
-        .iter()
-        .map(|pointer| pointer.matches('/').count())
-        .collect();
-    let mut offsets: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let bytes = text.as_bytes();
-    let mut stack: Vec<Step<'_>> = Vec::new();
-    let mut note = |stack: &[Step<'_>], at: usize| {
-        if !depths.contains(&stack.len()) {
-            return;
-        }
-        let pointer = steps_pointer(stack);
-        if wanted.contains(pointer.as_str()) {
-            offsets.entry(pointer).or_insert(at);
-        }
-    };
-    let mut at = skip_space(bytes, 0);
-    note(&stack, at);
-    while at < bytes.len() {
-        match bytes[at] {
-            b'{' => {
-                stack.push(Step::Key(Cow::Borrowed("")));
-                at += 1;
-            }
-            b'[' => {
-                stack.push(Step::Index(0));
-                at = skip_space(bytes, at + 1);
-                if bytes.get(at) != Some(&b']') {
-                    note(&stack, at);
-                }
-            }
-            b'}' | b']' => {
-                stack.pop();
-                at += 1;
-            }
-            b',' => {
-                at = skip_space(bytes, at + 1);
-                if let Some(Step::Index(index)) = stack.last_mut() {
-                    *index += 1;
-                    note(&stack, at);
-                }
-            }
-            b'"' => {
-                let Some(end) = skip_string(bytes, at) else {
-                    break;
-                };
-                let colon = skip_space(bytes, end);
-                if bytes.get(colon) == Some(&b':') && matches!(stack.last(), Some(Step::Key(_))) {
-                    if let Some(last) = stack.last_mut() {
-                        *last = Step::Key(key_text(text, at, end));
-                    }
-                    at = skip_space(bytes, colon + 1);
-                    note(&stack, at);
-                } else {
-                    at = end;
-                }
-            }
-            _ => {
-                at += bytes[at..]
-                    .iter()
-                    .position(|&byte| structural(byte))
-                    .unwrap_or(bytes.len() - at);
-            }
-        }
-    }
-    let lines = LineIndex::new(text);
-    pointers
-        .iter()
-        .map(|pointer| match offsets.get(*pointer) {
-            Some(offset) => lines.position(text, *offset),
-            None => locate(text, pointer),
-        })
-        .collect()
-}
-
-/// One step of the path to the value being scanned.
-enum Step<'a> {
-    Key(Cow<'a, str>),
-    Index(usize),
-}
-
-fn steps_pointer(stack: &[Step<'_>]) -> String {
-    let mut pointer = String::new();
-    for step in stack {
-        pointer.push('/');
-        match step {
-            Step::Key(key) => pointer.push_str(&pointer::escape(key)),
-            Step::Index(index) => pointer.push_str(&index.to_string()),
-        }
-    }
-    pointer
-}
-
 /// Where each line starts, for turning many offsets into positions and finding lines fast.
 pub struct LineIndex(Vec<usize>);
 
@@ -324,16 +389,6 @@ pub struct DuplicateKey {
     pub position: Position,
 }
 
-enum Frame<'a> {
-    Object {
-        keys: KeySet<'a>,
-        current: Cow<'a, str>,
-    },
-    Array {
-        index: usize,
-    },
-}
-
 /// The keys seen in one object: a short list scanned linearly, which beats hashing for the
 /// handful of keys most objects have, and a hash set once an object grows large.
 #[derive(Default)]
@@ -359,78 +414,6 @@ impl<'a> KeySet<'a> {
         }
         self.many.insert(key)
     }
-}
-
-/// Every repeated key, in document order.
-pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'{' => {
-                stack.push(Frame::Object {
-                    keys: KeySet::default(),
-                    current: Cow::Borrowed(""),
-                });
-                at += 1;
-            }
-            b'[' => {
-                stack.push(Frame::Array { index: 0 });
-                at += 1;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                at += 1;
-            }
-            b',' => {
-                if let Some(Frame::Array { index }) = stack.last_mut() {
-                    *index += 1;
-                }
-                at += 1;
-            }
-            b'"' => {
-                let Some(end) = skip_string(bytes, at) else {
-                    break;
-                };
-                let is_key = bytes.get(skip_space(bytes, end)) == Some(&b':')
-                    && matches!(stack.last(), Some(Frame::Object { .. }));
-                if is_key {
-                    let key = key_text(text, at, end);
-                    if let Some(Frame::Object { keys, current }) = stack.last_mut() {
-                        *current = key.clone();
-                        if !keys.insert(key) {
-                            found.push(DuplicateKey {
-                                pointer: pointer_of(&stack),
-                                position: position(text, at),
-                            });
-                        }
-                    }
-                }
-                at = end;
-            }
-            _ => {
-                at += bytes[at..]
-                    .iter()
-                    .position(|&byte| structural(byte))
-                    .unwrap_or(bytes.len() - at);
-            }
-        }
-    }
-    found
-}
-
-fn pointer_of(stack: &[Frame]) -> String {
-    let mut pointer = String::new();
-    for frame in stack {
-        pointer.push('/');
-        match frame {
-            Frame::Object { current, .. } => pointer.push_str(&pointer::escape(current)),
-            Frame::Array { index } => pointer.push_str(&index.to_string()),
-        }
-    }
-    pointer
 }
 
 #[cfg(test)]
