@@ -38,13 +38,7 @@ pub struct CodegenErrors(pub Vec<CodegenError>);
 
 impl fmt::Display for CodegenErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "error: {error}")?;
-        }
-        Ok(())
+        deg_contracts_ir::error::write_errors(f, &self.0)
     }
 }
 

@@ -119,14 +119,19 @@ pub struct SchemaErrors(pub Vec<SchemaError>);
 
 impl fmt::Display for SchemaErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "error: {error}")?;
-        }
-        Ok(())
+        write_errors(f, &self.0)
     }
+}
+
+/// Errors one per line, each as `error: …`, the way the command lines print them.
+pub fn write_errors<E: fmt::Display>(f: &mut fmt::Formatter<'_>, errors: &[E]) -> fmt::Result {
+    for (i, error) in errors.iter().enumerate() {
+        if i > 0 {
+            f.write_str("\n")?;
+        }
+        write!(f, "error: {error}")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for SchemaErrors {}
