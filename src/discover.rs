@@ -1,7 +1,7 @@
 //! Finds the objects in a Beckn message that a generated schema describes, wherever they sit:
 //! an order's or an offer's attributes, a fulfillment's attributes, or the message root.
 
-use deg_contracts_runtime::pointer;
+use deg_contracts_runtime::{JSONLD_TYPE, pointer};
 use serde_json::Value;
 
 /// An object whose `@type` names a generated schema.
@@ -31,7 +31,7 @@ pub fn typed_objects<'a>(
         segment.push_to(&mut path);
         match value {
             Value::Object(object) => {
-                if let Some(names) = object.get("@type") {
+                if let Some(names) = object.get(JSONLD_TYPE) {
                     match registered(names) {
                         Some(type_name) => found.push(TypedObject {
                             pointer: path.clone(),

@@ -998,6 +998,9 @@ pub mod pointer;
 pub mod view;
 
 pub use format::{Format, FormatError};
+
+/// The JSON-LD keyword that names an object's type, and so its schema.
+pub const JSONLD_TYPE: &str = "@type";
 pub use rust_decimal::Decimal;
 
 /// A JSON number as an exact decimal, from its text and never through `f64`; `None` when a
