@@ -86,11 +86,6 @@ impl<'a> Contract<'a> {
         self.base.status()?.as_str()
     }
 
-    /// A pointer below the contract, from one relative to it.
-    pub fn pointer(&self, suffix: &str) -> String {
-        format!("{}{suffix}", self.pointer)
-    }
-
     /// A pointer relative to the contract, from one in the message.
     pub fn relative<'p>(&self, pointer: &'p str) -> &'p str {
         pointer.strip_prefix(self.pointer).unwrap_or(pointer)

@@ -85,10 +85,7 @@ fn parse_cached(formula: &str) -> Result<Expr, SyntaxError> {
 /// Telemetry and signals are not part of a message, so they have none.
 pub fn lookup(contract: &Contract<'_>, reference: &Reference) -> Option<Decimal> {
     match reference {
-        Reference::RoleInput { role, input } => contract
-            .roles()
-            .find(|listed| contract.same_kind(listed.name, role))?
-            .decimal(input),
+        Reference::RoleInput { role, input } => contract.role_of_kind(role)?.decimal(input),
         Reference::InputParameter { path } => {
             let mut node = contract.base.input_parameters()?.node().clone();
             for segment in path {
