@@ -55,11 +55,13 @@ pub enum Rule {
     Currency,
     /// A settled cycle's amount or breakdown differs from the revenue flows.
     Settlement,
+    /// Decimal arithmetic on the contract's numbers leaves the decimal range.
+    ArithmeticOverflow,
 }
 
 impl Rule {
     /// Every business rule, for documentation and SARIF rule metadata.
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 16] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -75,6 +77,7 @@ impl Rule {
         Rule::StatusAction,
         Rule::Currency,
         Rule::Settlement,
+        Rule::ArithmeticOverflow,
     ];
 
     /// The stable id.
@@ -103,6 +106,7 @@ impl Rule {
             Rule::StatusAction => "status-action",
             Rule::Currency => "currency",
             Rule::Settlement => "settlement",
+            Rule::ArithmeticOverflow => "arithmetic-overflow",
         }
     }
 
@@ -141,6 +145,9 @@ impl Rule {
             Rule::Currency => "currencies are active ISO 4217 codes",
             Rule::Settlement => {
                 "a settled cycle's amount and breakdown equal the evaluated revenue flows"
+            }
+            Rule::ArithmeticOverflow => {
+                "arithmetic on the contract's numbers stays within the exact decimal range"
             }
         }
     }

@@ -154,7 +154,13 @@ fn max_trade_volume(contract: &EnergyContractP2PTradeView<'_>) -> String {
     }
     let [buyer_cap, buyer_total, seller_cap, seller_total] =
         terms.map(|(_, value)| value.unwrap_or_default());
-    let volume = (buyer_cap - buyer_total).min(seller_cap - seller_total);
+    let (Some(buyer_room), Some(seller_room)) = (
+        buyer_cap.checked_sub(buyer_total),
+        seller_cap.checked_sub(seller_total),
+    ) else {
+        return "unknown: a cap minus its total is beyond the decimal range".to_owned();
+    };
+    let volume = buyer_room.min(seller_room);
     format!(
         "{} kWh = min({} − {}, {} − {})",
         volume.normalize(),

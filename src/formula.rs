@@ -226,8 +226,9 @@ pub fn parse(formula: &str) -> Result<Expr, SyntaxError> {
         tokens,
         at: 0,
         end: formula.chars().count() + 1,
+        nesting: 0,
     };
-    let expr = parser.sum()?;
+    let (expr, _) = parser.sum()?;
     match parser.tokens.get(parser.at) {
         None => Ok(expr),
         Some((_, column)) => Err(SyntaxError {
@@ -335,11 +336,20 @@ fn read_path(chars: &[char], start: usize) -> Result<(Vec<String>, usize), Synta
     }
 }
 
+/// How deep a formula may nest (parentheses, calls, unary minus, chained operators), so that
+/// parsing and every walk over the tree stay within a small stack whatever the input.
+pub const MAX_DEPTH: usize = 100;
+
 struct Parser {
     tokens: Vec<(Token, usize)>,
     at: usize,
     end: usize,
+    /// How many nested `sum`s, unary minuses and calls the parser is inside.
+    nesting: usize,
 }
+
+/// An expression with the depth of its tree.
+type Deep = (Expr, usize);
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -364,7 +374,39 @@ impl Parser {
         }
     }
 
-    fn sum(&mut self) -> Result<Expr, SyntaxError> {
+    /// The error for a formula deeper than [`MAX_DEPTH`], at the current token.
+    fn too_deep(&self) -> SyntaxError {
+        SyntaxError {
+            column: self.column(),
+            message: format!("nested more than {MAX_DEPTH} levels deep"),
+        }
+    }
+
+    /// Enters one more level of nesting.
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.nesting += 1;
+        if self.nesting > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    /// A binary node over two operands, unless it would be too deep.
+    fn binary(&self, op: Op, (left, l): Deep, (right, r): Deep) -> Result<Deep, SyntaxError> {
+        let depth = l.max(r) + 1;
+        if depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        let expr = Expr::Binary {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        };
+        Ok((expr, depth))
+    }
+
+    fn sum(&mut self) -> Result<Deep, SyntaxError> {
+        self.enter()?;
         let mut left = self.product()?;
         while let Some(op) = match self.peek() {
             Some(Token::Plus) => Some(Op::Add),
@@ -373,16 +415,13 @@ impl Parser {
         } {
             self.at += 1;
             let right = self.product()?;
-            left = Expr::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            left = self.binary(op, left, right)?;
         }
+        self.nesting -= 1;
         Ok(left)
     }
 
-    fn product(&mut self) -> Result<Expr, SyntaxError> {
+    fn product(&mut self) -> Result<Deep, SyntaxError> {
         let mut left = self.unary()?;
         while let Some(op) = match self.peek() {
             Some(Token::Times) => Some(Op::Multiply),
@@ -391,24 +430,23 @@ impl Parser {
         } {
             self.at += 1;
             let right = self.unary()?;
-            left = Expr::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            left = self.binary(op, left, right)?;
         }
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Expr, SyntaxError> {
+    fn unary(&mut self) -> Result<Deep, SyntaxError> {
         if self.peek() == Some(&Token::Minus) {
             self.at += 1;
-            return Ok(Expr::Negate(Box::new(self.unary()?)));
+            self.enter()?;
+            let (inner, depth) = self.unary()?;
+            self.nesting -= 1;
+            return Ok((Expr::Negate(Box::new(inner)), depth + 1));
         }
         self.primary()
     }
 
-    fn primary(&mut self) -> Result<Expr, SyntaxError> {
+    fn primary(&mut self) -> Result<Deep, SyntaxError> {
         let column = self.column();
         let Some((token, _)) = self.tokens.get(self.at).cloned() else {
             return Err(SyntaxError {
@@ -418,7 +456,7 @@ impl Parser {
         };
         self.at += 1;
         match token {
-            Token::Number(value) => Ok(Expr::Number(value)),
+            Token::Number(value) => Ok((Expr::Number(value), 1)),
             Token::Open => {
                 let inner = self.sum()?;
                 self.expect(Token::Close, "`)`")?;
@@ -436,18 +474,27 @@ impl Parser {
                     }
                 };
                 self.at += 1;
-                let mut args = vec![self.sum()?];
+                let (first, mut depth) = self.sum()?;
+                let mut args = vec![first];
                 while self.peek() == Some(&Token::Comma) {
                     self.at += 1;
-                    args.push(self.sum()?);
+                    let (arg, arg_depth) = self.sum()?;
+                    depth = depth.max(arg_depth);
+                    args.push(arg);
                 }
                 self.expect(Token::Close, "`,` or `)`")?;
-                Ok(Expr::Call { function, args })
+                if depth + 1 > MAX_DEPTH {
+                    return Err(self.too_deep());
+                }
+                Ok((Expr::Call { function, args }, depth + 1))
             }
-            Token::Path(path) => Ok(Expr::Reference {
-                reference: reference(path, column)?,
-                column,
-            }),
+            Token::Path(path) => Ok((
+                Expr::Reference {
+                    reference: reference(path, column)?,
+                    column,
+                },
+                1,
+            )),
             _ => Err(SyntaxError {
                 column,
                 message: "expected a number, a reference or `(`".into(),
@@ -588,5 +635,16 @@ mod tests {
             assert_eq!(error.column, column, "{formula}: {error}");
             assert!(error.message.starts_with(message), "{formula}: {error}");
         }
+    }
+
+    #[test]
+    fn nesting_is_bounded_at_exactly_max_depth() {
+        let sum = |terms: usize| vec!["1"; terms].join(" + ");
+        assert!(parse(&sum(MAX_DEPTH)).is_ok());
+        let error = parse(&sum(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(error.message, "nested more than 100 levels deep");
+        let parens = |n: usize| format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&parens(MAX_DEPTH - 1)).is_ok());
+        assert!(parse(&parens(MAX_DEPTH)).is_err());
     }
 }

@@ -296,3 +296,71 @@ fn flows_exits_two_for_a_missing_file() {
         "deg-contracts: no/such/message.json: No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
+    let confirmed = root().join("schema/examples/p2p_trading/10_on_confirm");
+    let example = std::fs::read_dir(&confirmed)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let message: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    let contract = "/message/order/beckn:orderAttributes";
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = message.clone();
+    *deep
+        .pointer_mut(&format!("{contract}/revenueFlows/flows/0/formula"))
+        .unwrap() = format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000)).into();
+    let mut huge = message.clone();
+    *huge
+        .pointer_mut(&format!("{contract}/roles/2/roleInputs/buyer_trade_cap"))
+        .unwrap() = serde_json::json!(7e28);
+    *huge
+        .pointer_mut(&format!(
+            "{contract}/roles/2/roleInputs/current_buyer_trades_total"
+        ))
+        .unwrap() = serde_json::json!(-7e28);
+    for (name, value) in [
+        ("a-deep.json", &deep),
+        ("b-good.json", &message),
+        ("c-huge.json", &huge),
+    ] {
+        std::fs::write(dir.path().join(name), value.to_string()).unwrap();
+    }
+    let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json"]).arg(dir.path()));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().last(),
+        Some("3 files, 3 objects: 2 errors, 0 warnings"),
+        "{stderr}"
+    );
+    let rules: Vec<(String, String)> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .map(|finding| {
+            let file = finding["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            (
+                file.to_owned(),
+                finding["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let has = |file: &str, rule: &str| rules.contains(&(file.to_owned(), rule.to_owned()));
+    assert!(has("a-deep.json", "formula-syntax"), "{rules:?}");
+    assert!(has("c-huge.json", "arithmetic-overflow"), "{rules:?}");
+    assert!(
+        rules.iter().all(|(file, _)| file != "b-good.json"),
+        "{rules:?}"
+    );
+    let (code, stdout, _) = run(deg().arg("flows").arg(dir.path().join("c-huge.json")));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("beyond the decimal range"), "{stdout}");
+}

@@ -456,3 +456,73 @@ fn many_findings_in_one_file_each_get_their_own_line() {
         assert_eq!(text.lines().nth(position.line - 1).unwrap(), line);
     }
 }
+
+#[test]
+fn decimal_overflow_is_a_finding_at_the_value_not_a_crash() {
+    // A cap minus its total beyond ±7.9e28.
+    let cap = format!("{CONTRACT}/roles/2/roleInputs/buyer_trade_cap");
+    let mut caps = confirmed();
+    set(&mut caps, &cap, json!(7e28));
+    set(
+        &mut caps,
+        &format!("{CONTRACT}/roles/2/roleInputs/current_buyer_trades_total"),
+        json!(-7e28),
+    );
+    let found = errors(&caps);
+    assert!(
+        found.contains(&("arithmetic-overflow".to_owned(), cap)),
+        "{found:?}"
+    );
+    // Two flows whose sum leaves the range.
+    let mut settled = example("13_on_status_completed");
+    for input in [
+        "roles/0/roleInputs/pricePerKWh",
+        "roles/2/roleInputs/wheelingCharges",
+    ] {
+        set(&mut settled, &format!("{CONTRACT}/{input}"), json!(4e27));
+    }
+    let amount = format!("{DELIVERY}/settlementCycles/0/amount");
+    let found = errors(&settled);
+    assert!(
+        found.contains(&("arithmetic-overflow".to_owned(), amount)),
+        "{found:?}"
+    );
+    let text = deg_contracts::flows::describe(&caps);
+    assert!(
+        text.contains(
+            "max trade volume: unknown: a cap minus its total is beyond the decimal range"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn formulas_nested_too_deep_are_syntax_findings() {
+    let formula = format!("{CONTRACT}/revenueFlows/flows/0/formula");
+    for deep in [
+        format!("{}1{}", "(".repeat(5_000), ")".repeat(5_000)),
+        format!("{}1", "-".repeat(5_000)),
+        vec!["1"; 5_000].join(" + "),
+        format!("{}1{}", "min(".repeat(2_000), ")".repeat(2_000)),
+    ] {
+        let mut message = confirmed();
+        set(&mut message, &formula, json!(deep));
+        let report = check_message(&message);
+        let finding = report
+            .findings
+            .iter()
+            .find(|finding| finding.rule.id() == "formula-syntax")
+            .unwrap_or_else(|| panic!("{:?}", report.findings));
+        assert_eq!(finding.pointer, formula);
+        assert!(
+            finding
+                .message
+                .ends_with("nested more than 100 levels deep"),
+            "{}",
+            finding.message
+        );
+        // The flows command says so too, and does not overflow either.
+        let text = deg_contracts::flows::describe(&message);
+        assert!(text.contains("nested more than 100 levels deep"), "{text}");
+    }
+}

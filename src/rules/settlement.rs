@@ -66,7 +66,14 @@ pub fn check(
         }
     };
     for (cycle, amount_at, amount) in &settled {
-        let total: Decimal = values.iter().map(|(_, value)| value).sum();
+        let Some(total) = checked_sum(values.iter().map(|(_, value)| *value)) else {
+            out.push(Finding::new(
+                Rule::ArithmeticOverflow,
+                amount_at.pointer(),
+                "the revenue flows' total is beyond the decimal range",
+            ));
+            continue;
+        };
         if *amount != total {
             out.push(Finding::new(
                 Rule::Settlement,
@@ -87,11 +94,20 @@ pub fn check(
             }) else {
                 continue;
             };
-            let expected: Decimal = values
-                .iter()
-                .filter(|(to, _)| to.as_deref().is_some_and(|to| payees.contains(&to)))
-                .map(|(_, value)| value)
-                .sum();
+            let expected = checked_sum(
+                values
+                    .iter()
+                    .filter(|(to, _)| to.as_deref().is_some_and(|to| payees.contains(&to)))
+                    .map(|(_, value)| *value),
+            );
+            let Some(expected) = expected else {
+                out.push(Finding::new(
+                    Rule::ArithmeticOverflow,
+                    part.pointer(),
+                    format!("the flows {member} accounts for total beyond the decimal range"),
+                ));
+                continue;
+            };
             if given != expected {
                 out.push(Finding::new(
                     Rule::Settlement,
@@ -104,6 +120,11 @@ pub fn check(
             }
         }
     }
+}
+
+/// The sum, unless it leaves the decimal range (`Decimal::sum` panics there).
+fn checked_sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, Decimal::checked_add)
 }
 
 /// Each flow's payee and value, or why they cannot all be computed.

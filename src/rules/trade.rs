@@ -86,11 +86,15 @@ fn caps(grid: &GridInputs<'_>, quantity: Option<&(Decimal, Input<'_>)>, out: &mu
                 format!("{cap} {cap_value} is below {total} {total_value}"),
             ));
         }
-        headroom.push(Headroom {
-            room: cap_value - total_value,
-            cap,
-            total,
-        });
+        let Some(room) = cap_value.checked_sub(total_value) else {
+            out.push(Finding::new(
+                Rule::ArithmeticOverflow,
+                cap_input.pointer(),
+                format!("{cap} {cap_value} − {total} {total_value} is beyond the decimal range"),
+            ));
+            continue;
+        };
+        headroom.push(Headroom { room, cap, total });
     }
     let (Some((quantity, at)), [_, _]) = (quantity, headroom.as_slice()) else {
         return;
