@@ -364,3 +364,39 @@ fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
     assert_eq!(code, 0);
     assert!(stdout.contains("beyond the decimal range"), "{stdout}");
 }
+
+#[test]
+fn junit_stays_well_formed_xml_for_characters_xml_forbids() {
+    let confirmed = root().join("schema/examples/p2p_trading/10_on_confirm");
+    let example = std::fs::read_dir(&confirmed)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut message: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    *message
+        .pointer_mut("/message/order/beckn:orderAttributes/roles/0/roleInputs/currency")
+        .unwrap() = "I\u{1}N\u{FFFF}R\u{0}".into();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("odd.json"), message.to_string()).unwrap();
+    std::fs::copy(&example, dir.path().join("plain.json")).unwrap();
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "junit"])
+        .arg(dir.path()));
+    assert_eq!(code, 1);
+    let document = roxmltree::Document::parse(&stdout).unwrap_or_else(|e| panic!("{e}\n{stdout}"));
+    let cases: Vec<&str> = document
+        .descendants()
+        .filter(|node| node.has_tag_name("testcase"))
+        .filter_map(|node| node.attribute("name"))
+        .collect();
+    assert_eq!(cases.len(), 2, "{cases:?}");
+    let failure = document
+        .descendants()
+        .find(|node| node.has_tag_name("failure"))
+        .and_then(|node| node.text())
+        .unwrap_or_default();
+    assert!(failure.contains(r"I\u{1}N\u{FFFF}R\u{0}"), "{failure}");
+}

@@ -13,7 +13,9 @@ pub struct Junit {
     failures: usize,
 }
 
-/// XML character data and attribute values.
+/// XML character data and attribute values. A character XML 1.0 cannot hold even as a
+/// reference (controls other than tab and line breaks, U+FFFE, U+FFFF) is spelled `\u{…}`, so
+/// the report stays well-formed and still says what was there.
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -23,7 +25,10 @@ fn escape(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            '\t' | '\n' | '\r' => escaped.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                let _ = write!(escaped, "\\u{{{:X}}}", c as u32);
+            }
             c => escaped.push(c),
         }
     }
@@ -99,10 +104,10 @@ mod tests {
     use super::escape;
 
     #[test]
-    fn escapes_markup_and_drops_control_characters() {
+    fn escapes_markup_and_spells_out_characters_xml_cannot_hold() {
         assert_eq!(
-            escape("a<b & \"c\" 'd'>\u{1}"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+            escape("a<b & \"c\" 'd'>\u{1}\u{FFFF}\té"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\\u{1}\\u{FFFF}\té"
         );
     }
 }
