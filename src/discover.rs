@@ -86,7 +86,8 @@ impl Segment<'_> {
     }
 }
 
-/// The registered schema `@type` names, as a string or among an array's strings.
+/// The registered schema `@type` name, as a string or among an array's strings; of several,
+/// the most specific (one no other listed type extends), whatever their order.
 fn registered(names: &Value) -> Option<&'static str> {
     let lookup = |name: &str| {
         deg_contracts_schema::TYPE_NAMES
@@ -96,7 +97,23 @@ fn registered(names: &Value) -> Option<&'static str> {
     };
     match names {
         Value::String(name) => lookup(name),
-        Value::Array(items) => items.iter().filter_map(Value::as_str).find_map(lookup),
+        Value::Array(items) => {
+            let listed: Vec<&'static str> = items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(lookup)
+                .collect();
+            let extended = |name: &str| {
+                listed
+                    .iter()
+                    .any(|other| deg_contracts_schema::extends(other).contains(&name))
+            };
+            listed
+                .iter()
+                .copied()
+                .find(|name| !extended(name))
+                .or_else(|| listed.first().copied())
+        }
         _ => None,
     }
 }

@@ -526,3 +526,17 @@ fn formulas_nested_too_deep_are_syntax_findings() {
         assert!(text.contains("nested more than 100 levels deep"), "{text}");
     }
 }
+
+#[test]
+fn a_type_array_listing_the_base_first_is_checked_as_the_specific_type() {
+    let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
+    for types in [
+        json!(["EnergyContract", "EnergyContractP2PTrade"]),
+        json!(["EnergyContractP2PTrade", "EnergyContract"]),
+    ] {
+        let mut over = confirmed();
+        set(&mut over, &format!("{CONTRACT}/@type"), types.clone());
+        set(&mut over, &quantity, json!(25.01));
+        expect(&over, "trade-cap", &quantity);
+    }
+}

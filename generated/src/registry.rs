@@ -230,6 +230,13 @@ pub fn roles(
         _ => ::std::option::Option::None,
     }
 }
+/// The `@type`s the schema named `type_name` extends through `allOf`, nearest first.
+pub fn extends(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "EnergyContractP2PTrade" => &["EnergyContract"],
+        _ => &[],
+    }
+}
 /// Where the schema whose `@type` is `type_name` is written, as `file#pointer`.
 pub fn schema_location(type_name: &str) -> ::std::option::Option<&'static str> {
     match type_name {

@@ -50,6 +50,9 @@ pub struct Crate {
     pub modules: Vec<Module>,
     /// JSON-LD typed schemas, by their `@type`, for the registry.
     pub registry: Vec<(String, TypeRef)>,
+    /// For each `@type`, the `@type`s its schema extends through `allOf`, so an object that
+    /// lists several can be checked against the most specific one.
+    pub extends: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The types of one schema file.

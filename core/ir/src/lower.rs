@@ -33,6 +33,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
         defined: BTreeMap::new(),
         inline: BTreeMap::new(),
         registry: BTreeMap::new(),
+        extends: BTreeMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -68,6 +69,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
             .into_iter()
             .map(|(name, (ty, _))| (name, ty))
             .collect(),
+        extends: lowerer.extends,
     };
     roles::annotate(&mut krate);
     Lowered {
@@ -87,6 +89,7 @@ struct Lowerer<'a> {
     /// base's nested types instead of generating copies.
     inline: BTreeMap<Location, Vec<(Schema, TypeRef)>>,
     registry: BTreeMap<String, (TypeRef, Location)>,
+    extends: BTreeMap<String, Vec<String>>,
     errors: Vec<SchemaError>,
     warnings: Vec<Warning>,
 }
@@ -148,6 +151,10 @@ impl Lowerer<'_> {
                 });
             } else {
                 self.registry.insert(jsonld_type.clone(), (ty, here));
+                let mut bases = Vec::new();
+                self.jsonld_bases(schema, &mut bases, 0);
+                bases.retain(|base| base != jsonld_type);
+                self.extends.insert(jsonld_type.clone(), bases);
             }
         }
         let kind = if Schema::is_plain_reference(schema) {
@@ -156,6 +163,26 @@ impl Lowerer<'_> {
             self.type_kind(&context, &flat)
         };
         self.define(&context, schema, kind);
+    }
+
+    /// The `@type`s of the components a schema's `allOf` reaches, nearest first.
+    fn jsonld_bases(&self, schema: &Schema, bases: &mut Vec<String>, depth: usize) {
+        const MAX_DEPTH: usize = 32;
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for branch in &schema.all_of {
+            let Some(component) = self.resolver.referenced(branch) else {
+                self.jsonld_bases(branch, bases, depth + 1);
+                continue;
+            };
+            if let Some(base) = &component.jsonld_type
+                && !bases.contains(base)
+            {
+                bases.push(base.clone());
+            }
+            self.jsonld_bases(component, bases, depth + 1);
+        }
     }
 
     /// A location with its line and column, when its file was read.

@@ -32,7 +32,7 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         pub mod registry;
         #(#modules)*
 
-        pub use registry::{TYPE_NAMES, is_valid, roles, schema_location, validate};
+        pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
         pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
         pub use runtime::{RoleSpec, ValidationError, ValidationErrors};
     }
@@ -45,6 +45,11 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
         Some(quote! { #name => ::std::option::Option::Some(&[#(#specs),*]), })
     });
     let names: Vec<&String> = krate.registry.iter().map(|(name, _)| name).collect();
+    let extends_arms = krate
+        .extends
+        .iter()
+        .filter(|(_, bases)| !bases.is_empty())
+        .map(|(name, bases)| quote! { #name => &[#(#bases),*], });
     let types: Vec<TokenStream> = krate.registry.iter().map(|(_, ty)| path(ty)).collect();
     quote! {
         #![doc = " Lookups by JSON-LD `@type`, so callers need not know the generated types."]
@@ -81,6 +86,14 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
             match type_name {
                 #(#role_arms)*
                 _ => ::std::option::Option::None,
+            }
+        }
+
+        /// The `@type`s the schema named `type_name` extends through `allOf`, nearest first.
+        pub fn extends(type_name: &str) -> &'static [&'static str] {
+            match type_name {
+                #(#extends_arms)*
+                _ => &[],
             }
         }
 
