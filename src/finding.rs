@@ -57,11 +57,13 @@ pub enum Rule {
     Settlement,
     /// Decimal arithmetic on the contract's numbers leaves the decimal range.
     ArithmeticOverflow,
+    /// The check itself failed on this file: a bug in deg-contracts, to be reported.
+    InternalError,
 }
 
 impl Rule {
     /// Every business rule, for documentation and SARIF rule metadata.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -78,6 +80,7 @@ impl Rule {
         Rule::Currency,
         Rule::Settlement,
         Rule::ArithmeticOverflow,
+        Rule::InternalError,
     ];
 
     /// The stable id.
@@ -107,6 +110,7 @@ impl Rule {
             Rule::Currency => "currency",
             Rule::Settlement => "settlement",
             Rule::ArithmeticOverflow => "arithmetic-overflow",
+            Rule::InternalError => "internal-error",
         }
     }
 
@@ -149,6 +153,7 @@ impl Rule {
             Rule::ArithmeticOverflow => {
                 "arithmetic on the contract's numbers stays within the exact decimal range"
             }
+            Rule::InternalError => "the check itself ran to completion on the file",
         }
     }
 }

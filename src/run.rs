@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::check::{MessageReport, check_bytes};
-use crate::finding::Severity;
+use crate::finding::{Finding, Rule, Severity};
+use crate::source::Position;
 
 /// One thing to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +139,34 @@ fn check_input(input: &Input) -> FileResult {
     };
     FileResult {
         name: input.name(),
-        outcome: bytes.map(|bytes| check_bytes(&bytes)),
+        outcome: bytes.map(|bytes| isolated(|| check_bytes(&bytes))),
+    }
+}
+
+/// Runs one file's check so that a panic in it (a bug, by definition) becomes an
+/// `internal-error` finding on that file instead of ending the run and every other report.
+pub fn isolated(check: impl FnOnce() -> MessageReport) -> MessageReport {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)) {
+        Ok(report) => report,
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "an unknown panic".to_owned());
+            let mut finding = Finding::new(
+                Rule::InternalError,
+                "",
+                format!(
+                    "deg-contracts failed on this file ({reason}); please report it with the file"
+                ),
+            );
+            finding.position = Some(Position { line: 1, column: 1 });
+            MessageReport {
+                findings: vec![finding],
+                ..MessageReport::default()
+            }
+        }
     }
 }
 
@@ -174,4 +202,27 @@ pub fn check_all(inputs: &[Input], jobs: usize, mut deliver: impl FnMut(FileResu
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::isolated;
+    use crate::check::MessageReport;
+    use crate::finding::Severity;
+
+    #[test]
+    fn a_panicking_check_becomes_an_internal_error_finding() {
+        let report = isolated(|| -> MessageReport { panic!("index out of bounds") });
+        let [finding] = report.findings.as_slice() else {
+            panic!("{:?}", report.findings);
+        };
+        assert_eq!(finding.rule.id(), "internal-error");
+        assert_eq!(finding.severity, Severity::Error);
+        assert_eq!(
+            finding.message,
+            "deg-contracts failed on this file (index out of bounds); please report it with the file"
+        );
+        let fine = isolated(MessageReport::default);
+        assert!(fine.findings.is_empty());
+    }
 }
