@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::discover::typed_objects;
-use crate::finding::{Finding, Rule};
+use crate::finding::{Finding, Rule, clipped_line};
 use crate::parse;
 use crate::rules;
 use crate::schema;
@@ -104,7 +104,7 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
             finding.line_text = finding
                 .position
                 .and_then(|position| lines.line(text, position.line))
-                .map(str::to_owned);
+                .map(clipped_line);
         }
     }
     report.findings.sort_by_key(|finding| finding.position);
@@ -182,5 +182,5 @@ fn last_segment(pointer: &str) -> String {
 fn line_of(text: &str, line: usize) -> Option<String> {
     text.lines()
         .nth(line.checked_sub(1)?)
-        .map(|line| line.trim_end_matches('\r').to_owned())
+        .map(|line| clipped_line(line.trim_end_matches('\r')))
 }

@@ -178,8 +178,17 @@ pub struct Finding {
     pub column_in_value: Option<usize>,
     /// Where in the file, once mapped.
     pub position: Option<Position>,
-    /// The source line, for code frames.
+    /// The source line, for code frames: its first [`LINE_TEXT_LIMIT`] characters, so that
+    /// thousands of findings on one minified line do not each hold a copy of it.
     pub line_text: Option<String>,
+}
+
+/// How much of a source line a finding keeps (and a code frame shows).
+pub const LINE_TEXT_LIMIT: usize = 160;
+
+/// The start of a source line, as a finding keeps it.
+pub fn clipped_line(line: &str) -> String {
+    line.chars().take(LINE_TEXT_LIMIT).collect()
 }
 
 impl Finding {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Reporter, summary_line};
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::{Finding, LINE_TEXT_LIMIT, Rule, Severity};
 use crate::run::{FileResult, Summary};
 
 pub struct Human {
@@ -78,7 +78,7 @@ fn write_finding(file: &str, finding: &Finding, out: &mut dyn Write) -> io::Resu
         return Ok(());
     };
     let gutter = line.to_string().len();
-    let shown: String = text.chars().take(160).collect();
+    let shown: String = text.chars().take(LINE_TEXT_LIMIT).collect();
     let caret = " ".repeat(column.saturating_sub(1).min(shown.chars().count()));
     writeln!(out, "{BLUE}{:gutter$} |{BLUE:#}", "")?;
     writeln!(out, "{BLUE}{line} |{BLUE:#} {shown}")?;
