@@ -59,11 +59,13 @@ pub enum Rule {
     ArithmeticOverflow,
     /// The check itself failed on this file: a bug in deg-contracts, to be reported.
     InternalError,
+    /// The file is larger than the gate will read (`--max-file-size`).
+    FileTooLarge,
 }
 
 impl Rule {
     /// Every business rule, for documentation and SARIF rule metadata.
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -81,6 +83,7 @@ impl Rule {
         Rule::Settlement,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
+        Rule::FileTooLarge,
     ];
 
     /// The stable id.
@@ -111,6 +114,7 @@ impl Rule {
             Rule::Settlement => "settlement",
             Rule::ArithmeticOverflow => "arithmetic-overflow",
             Rule::InternalError => "internal-error",
+            Rule::FileTooLarge => "file-too-large",
         }
     }
 
@@ -154,6 +158,7 @@ impl Rule {
                 "arithmetic on the contract's numbers stays within the exact decimal range"
             }
             Rule::InternalError => "the check itself ran to completion on the file",
+            Rule::FileTooLarge => "the file is within the size the gate reads (--max-file-size)",
         }
     }
 }

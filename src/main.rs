@@ -36,6 +36,9 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// The largest file, in bytes, to read; larger ones get a file-too-large finding.
+        #[arg(long, value_name = "BYTES", default_value_t = run::Limits::default().max_file_size)]
+        max_file_size: u64,
     },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
@@ -52,12 +55,19 @@ fn main() -> ExitCode {
             format,
             verbose,
             jobs,
-        } => validate(&paths, format, verbose, jobs),
+            max_file_size,
+        } => validate(&paths, format, verbose, jobs, run::Limits { max_file_size }),
         Command::Flows { files } => flows(&files),
     }
 }
 
-fn validate(paths: &[PathBuf], format: Format, verbose: bool, jobs: Option<usize>) -> ExitCode {
+fn validate(
+    paths: &[PathBuf],
+    format: Format,
+    verbose: bool,
+    jobs: Option<usize>,
+    limits: run::Limits,
+) -> ExitCode {
     let (inputs, bad_paths) = run::expand(paths);
     for error in &bad_paths {
         eprintln!("deg-contracts: {error}");
@@ -71,7 +81,7 @@ fn validate(paths: &[PathBuf], format: Format, verbose: bool, jobs: Option<usize
     };
     let mut summary = Summary::default();
     let mut write_failed = false;
-    run::check_all(&inputs, jobs, |result| {
+    run::check_all(&inputs, jobs, limits, |result| {
         summary.add(&result);
         write_failed |= reporter.file(&result, &mut out).is_err();
     });

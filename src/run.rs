@@ -129,17 +129,59 @@ impl Summary {
     }
 }
 
-fn check_input(input: &Input) -> FileResult {
-    let bytes = match input {
-        Input::File(path) => std::fs::read(path),
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+/// What the gate will read.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The largest input, in bytes, the gate reads; larger ones get a `file-too-large` finding.
+    pub max_file_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_size: 64 * 1024 * 1024,
         }
+    }
+}
+
+fn check_input(input: &Input, limits: Limits) -> FileResult {
+    let limit = limits.max_file_size;
+    let bytes = match input {
+        Input::File(path) => std::fs::File::open(path).and_then(|file| read_at_most(file, limit)),
+        Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
     };
+    let outcome = bytes.map(|bytes| match bytes {
+        Some(bytes) => isolated(|| check_bytes(&bytes)),
+        None => too_large(limit),
+    });
     FileResult {
         name: input.name(),
-        outcome: bytes.map(|bytes| isolated(|| check_bytes(&bytes))),
+        outcome,
+    }
+}
+
+/// The whole input, or None when it is longer than `limit` (never reading more than one byte
+/// past it).
+fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+fn too_large(limit: u64) -> MessageReport {
+    let mut finding = Finding::new(
+        Rule::FileTooLarge,
+        "",
+        format!(
+            "the file is larger than {limit} bytes, the most the gate reads; not checked (raise --max-file-size)"
+        ),
+    );
+    finding.position = Some(Position { line: 1, column: 1 });
+    MessageReport {
+        findings: vec![finding],
+        ..MessageReport::default()
     }
 }
 
@@ -171,7 +213,12 @@ pub fn isolated(check: impl FnOnce() -> MessageReport) -> MessageReport {
 }
 
 /// Checks every input on `jobs` threads and hands each result to `deliver` in input order.
-pub fn check_all(inputs: &[Input], jobs: usize, mut deliver: impl FnMut(FileResult)) {
+pub fn check_all(
+    inputs: &[Input],
+    jobs: usize,
+    limits: Limits,
+    mut deliver: impl FnMut(FileResult),
+) {
     let jobs = jobs.clamp(1, inputs.len().max(1));
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::sync_channel::<(usize, FileResult)>(jobs * 4);
@@ -185,7 +232,7 @@ pub fn check_all(inputs: &[Input], jobs: usize, mut deliver: impl FnMut(FileResu
                     let Some(input) = inputs.get(index) else {
                         break;
                     };
-                    if sender.send((index, check_input(input))).is_err() {
+                    if sender.send((index, check_input(input, limits))).is_err() {
                         break;
                     }
                 }

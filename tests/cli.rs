@@ -400,3 +400,42 @@ fn junit_stays_well_formed_xml_for_characters_xml_forbids() {
         .unwrap_or_default();
     assert!(failure.contains(r"I\u{1}N\u{FFFF}R\u{0}"), "{failure}");
 }
+
+#[test]
+fn a_file_over_the_size_limit_gets_a_finding_and_the_rest_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-small.json"), "{}").unwrap();
+    std::fs::write(
+        dir.path().join("b-large.json"),
+        format!("[{}0]", "0,".repeat(100)),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(deg()
+        .args(["validate", "--format", "json", "--max-file-size", "100"])
+        .arg(dir.path()));
+    assert_eq!(code, 1, "{stderr}");
+    let findings: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["rule"], "file-too-large");
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("b-large.json")
+    );
+    assert_eq!(
+        findings[0]["message"],
+        "the file is larger than 100 bytes, the most the gate reads; not checked (raise --max-file-size)"
+    );
+    assert_eq!(stderr, "2 files, 0 objects: 1 error, 0 warnings\n");
+    let mut stdin = deg();
+    stdin
+        .args(["validate", "--format", "json", "--max-file-size", "10", "-"])
+        .write_stdin(format!("[{}0]", "0,".repeat(10)));
+    let (code, stdout, _) = run(&mut stdin);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("file-too-large"), "{stdout}");
+}
