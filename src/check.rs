@@ -90,15 +90,24 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
         .filter(|finding| finding.position.is_none())
         .map(|finding| finding.pointer.as_str())
         .collect();
-    let mut positions = source::locate_all(text, &unplaced).into_iter();
+    let mut offsets = source::offsets_all(text, &unplaced).into_iter();
+    let placed: Vec<usize> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.position.is_none())
+        .map(|finding| {
+            let offset = offsets.next().unwrap_or_default();
+            match finding.column_in_value {
+                Some(column) => source::offset_in_string(text, offset, column),
+                None => offset,
+            }
+        })
+        .collect();
+    let mut positions = source::positions(text, &placed).into_iter();
     let lines = source::LineIndex::new(text);
     for finding in &mut report.findings {
         if finding.position.is_none() {
-            let mut position = positions.next().unwrap_or(Position { line: 1, column: 1 });
-            if let Some(column) = finding.column_in_value {
-                position.column += column;
-            }
-            finding.position = Some(position);
+            finding.position = Some(positions.next().unwrap_or(Position { line: 1, column: 1 }));
         }
         if finding.line_text.is_none() {
             finding.line_text = finding

@@ -51,16 +51,53 @@ pub fn span(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
 /// file with thousands of findings costs no more than one scan. A pointer into a missing
 /// member maps, as with [`locate`], to its nearest existing parent.
 pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Position> {
+    positions(text, &offsets_all(text, pointers))
+}
+
+/// The byte offset where each pointer's value starts (or its nearest existing parent's), in
+/// one pass.
+pub fn offsets_all(text: &str, pointers: &[&str]) -> Vec<usize> {
     if pointers.is_empty() {
         return Vec::new();
     }
     let mut finder = Finder::new(pointers);
     walk(text, &mut finder);
-    let offsets: Vec<usize> = pointers
+    pointers
         .iter()
         .map(|pointer| finder.nearest(pointer))
-        .collect();
-    positions(text, &offsets)
+        .collect()
+}
+
+/// The byte offset of the `column`-th (1-based) character of the JSON string whose opening
+/// quote is at `quote`, counting each escape (`\n`, `\u00d7`, a surrogate pair) as the one
+/// character it decodes to, so a column inside a formula lands on its source character.
+pub fn offset_in_string(text: &str, quote: usize, column: usize) -> usize {
+    let bytes = text.as_bytes();
+    if bytes.get(quote) != Some(&b'"') {
+        return quote;
+    }
+    let mut at = quote + 1;
+    for _ in 1..column {
+        match bytes.get(at) {
+            None | Some(b'"') => break,
+            Some(b'\\') => {
+                let unicode = bytes.get(at + 1) == Some(&b'u');
+                at += if unicode { 6 } else { 2 };
+                let high = unicode
+                    && text
+                        .get(at - 4..at)
+                        .and_then(|hex| u16::from_str_radix(hex, 16).ok())
+                        .is_some_and(|unit| (0xD800..0xDC00).contains(&unit));
+                if high && text.get(at..at + 2) == Some("\\u") {
+                    at += 6;
+                }
+            }
+            Some(_) => {
+                at += text[at..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+    at.min(text.len())
 }
 
 /// The positions of many byte offsets in one pass over the text, in the order given, so that
@@ -594,5 +631,21 @@ mod tests {
         let last = found.last().unwrap();
         assert_eq!(last.pointer, "/k");
         assert_eq!(last.position, position(&text, text.rfind("\"k\"").unwrap()));
+    }
+
+    #[test]
+    fn string_columns_count_each_escape_as_one_character() {
+        let text = r#"{"f": "a\u00d7\n\ud83d\ude00é\"z"}"#;
+        let quote = text.find(": \"").unwrap() + 2;
+        let at = |column| &text[offset_in_string(text, quote, column)..];
+        assert!(at(1).starts_with('a'));
+        assert!(at(2).starts_with("\\u00d7"));
+        assert!(at(3).starts_with("\\n"));
+        assert!(at(4).starts_with("\\ud83d\\ude00"));
+        assert!(at(5).starts_with('é'));
+        assert!(at(6).starts_with("\\\"z"));
+        assert!(at(7).starts_with('z'));
+        // Past the end of the string it stops at the closing quote.
+        assert!(at(40).starts_with("\"}"));
     }
 }

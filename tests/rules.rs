@@ -540,3 +540,35 @@ fn a_type_array_listing_the_base_first_is_checked_as_the_specific_type() {
         expect(&over, "trade-cap", &quantity);
     }
 }
+
+#[test]
+fn a_column_inside_an_escaped_formula_lands_on_its_source_character() {
+    let formula = format!("{CONTRACT}/revenueFlows/flows/0/formula");
+    let mut message = confirmed();
+    set(
+        &mut message,
+        &formula,
+        json!("roles.BUYER.roleInputs.contractedQuantity × \"x\" + roles.NOBODY.roleInputs.q"),
+    );
+    // One line, with `×` written as `\u00d7` and the quotes escaped.
+    let text = serde_json::to_string(&message)
+        .unwrap()
+        .replace('×', "\\u00d7");
+    let report = check_bytes(text.as_bytes());
+    let finding = report
+        .findings
+        .iter()
+        .find(|finding| {
+            finding.rule.id() == "formula-syntax" || finding.rule.id() == "formula-reference"
+        })
+        .unwrap_or_else(|| panic!("{:?}", report.findings));
+    let expected = text.find("\\\"x\\\"").unwrap();
+    let position = finding.position.unwrap();
+    assert_eq!(position.line, 1);
+    assert_eq!(
+        position.column,
+        text[..expected].chars().count() + 1,
+        "{}",
+        finding.message
+    );
+}
