@@ -110,15 +110,56 @@ fn seeds(type_name: &str) -> Vec<Value> {
         .collect()
 }
 
-fn agree(
+/// Every placed finding's line and column is where its pointer's value is written: read from
+/// there, the text parses to exactly that value.
+fn findings_sit_at_their_values(round: usize, message: &Value) -> usize {
+    let mut checked = 0;
+    let text = serde_json::to_string_pretty(message).unwrap();
+    let report = deg_contracts::check::check_bytes(text.as_bytes());
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    for finding in &report.findings {
+        let (Some(position), Some(expected)) =
+            (finding.position, message.pointer(&finding.pointer))
+        else {
+            continue;
+        };
+        if finding.column_in_value.is_some() || finding.rule.id() == "duplicate-key" {
+            continue;
+        }
+        let line = &text[starts[position.line - 1]..];
+        let offset: usize = line
+            .chars()
+            .take(position.column - 1)
+            .map(char::len_utf8)
+            .sum();
+        let mut stream = serde_json::Deserializer::from_str(&line[offset..]).into_iter::<Value>();
+        let found = stream.next().and_then(Result::ok);
+        assert_eq!(
+            found.as_ref(),
+            Some(expected),
+            "round {round}: {} at {}:{} is not where {} is",
+            finding.rule,
+            position.line,
+            position.column,
+            finding.pointer
+        );
+        checked += 1;
+    }
+    checked
+}
+
+fn agree<T>(
     type_name: &str,
     validate: fn(&Value) -> Result<(), deg_contracts::schema::ValidationErrors>,
     is_valid: fn(&Value) -> bool,
     verdict: fn(&[u8]) -> bool,
+    parse: fn(&Value) -> Result<T, deg_contracts::schema::ParseError>,
 ) {
     let seeds = seeds(type_name);
     let mut rng = Lcg(0x5eed_0000 ^ type_name.len() as u64);
-    let (mut valid, mut invalid) = (0, 0);
+    let (mut valid, mut invalid, mut placed) = (0, 0, 0);
     for round in 0..3000 {
         let mut value = seeds[round % seeds.len()].clone();
         for _ in 0..=rng.below(3) {
@@ -133,13 +174,25 @@ fn agree(
             "round {round}: validate {full}, is_valid {fast}, verdict {streamed} (role first) {buffered} (sorted)\n{}",
             serde_json::to_string_pretty(&value).unwrap()
         );
+        if full {
+            assert!(
+                parse(&value).is_ok(),
+                "round {round}: valid but does not parse"
+            );
+        }
         let message = json!({"context": {"action": "on_status"}, "message": {"order": {"beckn:orderAttributes": value}}});
-        let _ = deg_contracts::check::check_message(&message);
+        if round % 10 == 0 {
+            placed += findings_sit_at_their_values(round, &message);
+        }
         if full { valid += 1 } else { invalid += 1 }
     }
     assert!(
         valid > 100 && invalid > 1000,
         "a useful mix: {valid} valid, {invalid} invalid"
+    );
+    assert!(
+        placed > 100,
+        "only {placed} findings were placed and checked"
     );
 }
 
@@ -150,6 +203,7 @@ fn contract_entry_points_agree_on_random_mutations() {
         EnergyContractP2PTrade::validate,
         EnergyContractP2PTrade::is_valid,
         EnergyContractP2PTrade::verdict,
+        EnergyContractP2PTrade::parse,
     );
 }
 
@@ -160,5 +214,6 @@ fn delivery_entry_points_agree_on_random_mutations() {
         EnergyTradeDelivery::validate,
         EnergyTradeDelivery::is_valid,
         EnergyTradeDelivery::verdict,
+        EnergyTradeDelivery::parse,
     );
 }
