@@ -297,17 +297,22 @@ fn flows_exits_two_for_a_missing_file() {
     );
 }
 
-#[test]
-fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
-    let confirmed = root().join("schema/examples/p2p_trading/10_on_confirm");
-    let example = std::fs::read_dir(&confirmed)
+/// The confirmed example message: its file and its JSON.
+fn confirmed_example() -> (std::path::PathBuf, serde_json::Value) {
+    let dir = root().join("schema/examples/p2p_trading/10_on_confirm");
+    let file = std::fs::read_dir(dir)
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
         .path();
-    let message: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    let message = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    (file, message)
+}
+
+#[test]
+fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
+    let (_, message) = confirmed_example();
     let contract = "/message/order/beckn:orderAttributes";
     let dir = tempfile::tempdir().unwrap();
     let mut deep = message.clone();
@@ -367,15 +372,7 @@ fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
 
 #[test]
 fn junit_stays_well_formed_xml_for_characters_xml_forbids() {
-    let confirmed = root().join("schema/examples/p2p_trading/10_on_confirm");
-    let example = std::fs::read_dir(&confirmed)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut message: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    let (example, mut message) = confirmed_example();
     *message
         .pointer_mut("/message/order/beckn:orderAttributes/roles/0/roleInputs/currency")
         .unwrap() = "I\u{1}N\u{FFFF}R\u{0}".into();
