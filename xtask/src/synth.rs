@@ -158,4 +158,20 @@ mod tests {
         assert_eq!(unparsable, 1, "the third defect truncates the message");
         assert!(texts[19].contains("\"currency\": \"RUPEE\""));
     }
+
+    #[test]
+    fn a_template_that_is_not_json_and_a_missing_directory_are_errors() {
+        let templates = tempfile::tempdir().unwrap();
+        std::fs::write(templates.path().join("bad.json"), "{not json").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let error = synth(templates.path(), out.path(), 1, 0).unwrap_err();
+        assert!(matches!(error, SynthError::Template { .. }), "{error}");
+        assert!(
+            error.to_string().contains("bad.json: not a JSON message"),
+            "{error}"
+        );
+        let missing = templates.path().join("nowhere");
+        let error = synth(&missing, out.path(), 1, 0).unwrap_err();
+        assert!(matches!(error, SynthError::Io { .. }), "{error}");
+    }
 }
