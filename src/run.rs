@@ -171,13 +171,17 @@ fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>
 }
 
 fn too_large(limit: u64) -> MessageReport {
-    let mut finding = Finding::new(
+    file_finding(
         Rule::FileTooLarge,
-        "",
         format!(
             "the file is larger than {limit} bytes, the most the gate reads; not checked (raise --max-file-size)"
         ),
-    );
+    )
+}
+
+/// A report of one finding about the file as a whole, placed at its start.
+fn file_finding(rule: Rule, message: String) -> MessageReport {
+    let mut finding = Finding::new(rule, "", message);
     finding.position = Some(Position { line: 1, column: 1 });
     MessageReport {
         findings: vec![finding],
@@ -196,18 +200,12 @@ pub fn isolated(check: impl FnOnce() -> MessageReport) -> MessageReport {
                 .map(|text| (*text).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "an unknown panic".to_owned());
-            let mut finding = Finding::new(
+            file_finding(
                 Rule::InternalError,
-                "",
                 format!(
                     "deg-contracts failed on this file ({reason}); please report it with the file"
                 ),
-            );
-            finding.position = Some(Position { line: 1, column: 1 });
-            MessageReport {
-                findings: vec![finding],
-                ..MessageReport::default()
-            }
+            )
         }
     }
 }

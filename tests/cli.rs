@@ -299,14 +299,8 @@ fn flows_exits_two_for_a_missing_file() {
 
 /// The confirmed example message: its file and its JSON.
 fn confirmed_example() -> (std::path::PathBuf, serde_json::Value) {
-    let dir = root().join("schema/examples/p2p_trading/10_on_confirm");
-    let file = std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let message = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let file = common::step_file("10_on_confirm");
+    let message = common::read_json(&file);
     (file, message)
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read_json, root};
+use common::{read_json, step_file};
 use deg_contracts::check::{check_bytes, check_message};
 use deg_contracts::finding::Severity;
 use serde_json::{Value, json};
@@ -12,14 +12,7 @@ const CONTRACT: &str = "/message/order/beckn:orderAttributes";
 const DELIVERY: &str = "/message/order/beckn:fulfillment/beckn:deliveryAttributes";
 
 fn example(step: &str) -> Value {
-    let dir = root().join("schema/examples/p2p_trading").join(step);
-    let file = std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    read_json(&file)
+    read_json(&step_file(step))
 }
 
 fn set(message: &mut Value, pointer: &str, value: Value) {

@@ -7,19 +7,12 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deg_contracts::check::check_bytes;
-use deg_contracts_benches::root;
+use deg_contracts_benches::step_message;
 use serde_json::{Value, json};
 
 /// The confirmed example message, as every class's starting point.
 fn confirmed() -> Value {
-    let dir = root().join("schema/examples/p2p_trading/10_on_confirm");
-    let file = std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+    step_message("10_on_confirm")
 }
 
 const CONTRACT: &str = "/message/order/beckn:orderAttributes";

@@ -74,6 +74,18 @@ pub fn broken(samples: &[Sample]) -> Vec<Value> {
         .collect()
 }
 
+/// The message of one step of the example transaction (`10_on_confirm`).
+pub fn step_message(step: &str) -> Value {
+    let dir = root().join("schema/examples/p2p_trading").join(step);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the example step")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    let file = files.first().expect("a message in the step");
+    serde_json::from_slice(&std::fs::read(file).expect("the message")).expect("JSON")
+}
+
 /// The bundled JSON Schema codegen writes for the P2P contract.
 pub fn bundled_schema() -> Value {
     let path = root().join("generated/bundled/EnergyContractP2PTrade.v1.schema.json");

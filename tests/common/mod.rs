@@ -15,6 +15,15 @@ pub fn example_files() -> Vec<PathBuf> {
     json_files(&root().join("schema/examples"))
 }
 
+/// The message of one step of the example transaction (`10_on_confirm`).
+pub fn step_file(step: &str) -> PathBuf {
+    let dir = root().join("schema/examples/p2p_trading").join(step);
+    json_files(&dir)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no message in {}", dir.display()))
+}
+
 /// Every `*.json` below `dir`, sorted.
 pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     deg_contracts::run::json_files(dir).unwrap_or_else(|e| panic!("{e}"))

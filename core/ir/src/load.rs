@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use crate::error::{SchemaError, SourceLocation};
+use crate::ir::Location;
 use crate::model::{self, ReadProblem, Schema};
 use crate::resolve::{self, Resolution, ResolveError, Target};
 use crate::yaml::Document;
@@ -47,6 +48,18 @@ pub struct SchemaSet {
 }
 
 impl SchemaSet {
+    /// A place with its line and column, when its file was read.
+    pub fn source_location(&self, location: &Location) -> SourceLocation {
+        match self.files.get(&location.file) {
+            Some(file) => file.location(&location.pointer),
+            None => SourceLocation {
+                file: location.file.clone(),
+                pointer: location.pointer.clone(),
+                line_column: None,
+            },
+        }
+    }
+
     /// The component a `$ref` written in `file` names, when it resolved.
     pub fn target(&self, file: &str, reference: &str) -> Option<&Target> {
         self.references.get(file)?.get(reference)

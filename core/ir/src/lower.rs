@@ -104,14 +104,7 @@ struct Context {
 
 impl Lowerer<'_> {
     fn source(&self, schema: &Schema) -> SourceLocation {
-        match self.set.files.get(&schema.file) {
-            Some(file) => file.location(&schema.pointer),
-            None => SourceLocation {
-                file: schema.file.clone(),
-                pointer: schema.pointer.clone(),
-                line_column: None,
-            },
-        }
+        self.set.source_location(&schema.location())
     }
 
     fn type_ref(&self, module_file: &str, name: &str) -> TypeRef {
@@ -187,14 +180,7 @@ impl Lowerer<'_> {
 
     /// A location with its line and column, when its file was read.
     fn source_location(&self, location: &Location) -> SourceLocation {
-        match self.set.files.get(&location.file) {
-            Some(loaded) => loaded.location(&location.pointer),
-            None => SourceLocation {
-                file: location.file.clone(),
-                pointer: location.pointer.clone(),
-                line_column: None,
-            },
-        }
+        self.set.source_location(location)
     }
 
     /// The kind of a named type for a flattened schema.

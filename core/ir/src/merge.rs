@@ -39,14 +39,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn error_location(&self, schema: &Schema) -> crate::error::SourceLocation {
-        match self.set.files.get(&schema.file) {
-            Some(file) => file.location(&schema.pointer),
-            None => crate::error::SourceLocation {
-                file: schema.file.clone(),
-                pointer: schema.pointer.clone(),
-                line_column: None,
-            },
-        }
+        self.set.source_location(&schema.location())
     }
 
     /// The schema with its `$ref` followed and its allOf merged, so that what remains
