@@ -21,6 +21,8 @@ pub struct Contract<'a> {
     pub pointer: &'a str,
     /// The role kinds its schema declares.
     pub specs: &'static [RoleSpec],
+    /// The listed roles that name their kind, read once: every rule and formula asks.
+    roles: Vec<Role<'a>>,
 }
 
 /// A role listed in the contract.
@@ -42,20 +44,27 @@ impl<'a> Contract<'a> {
         specs: &'static [RoleSpec],
     ) -> Contract<'a> {
         let node = || Node::new(value, pointer);
+        let base: EnergyContractView<'a> = node().into();
+        let roles = base
+            .roles()
+            .enumerate()
+            .filter_map(|(index, view)| {
+                let name = view.role()?.as_str()?;
+                Some(Role { index, name, view })
+            })
+            .collect();
         Contract {
-            base: node().into(),
+            base,
             p2p: (type_name == EnergyContractP2PTrade::TYPE_NAME).then(|| node().into()),
             pointer,
             specs,
+            roles,
         }
     }
 
     /// The listed roles that name their kind, in order.
-    pub fn roles(&self) -> impl Iterator<Item = Role<'a>> + use<'a> {
-        self.base.roles().enumerate().filter_map(|(index, view)| {
-            let name = view.role()?.as_str()?;
-            Some(Role { index, name, view })
-        })
+    pub fn roles(&self) -> std::slice::Iter<'_, Role<'a>> {
+        self.roles.iter()
     }
 
     /// The spec a role name belongs to.
@@ -77,7 +86,7 @@ impl<'a> Contract<'a> {
     }
 
     /// The first listed role of `name`'s kind.
-    pub fn role_of_kind(&self, name: &str) -> Option<Role<'a>> {
+    pub fn role_of_kind(&self, name: &str) -> Option<&Role<'a>> {
         self.roles().find(|role| self.same_kind(role.name, name))
     }
 
