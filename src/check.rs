@@ -2,7 +2,7 @@
 //! describes (found by `@type`), and the business rules; then maps findings onto the source.
 
 use deg_contracts_runtime::pointer;
-use deg_contracts_runtime::view::Node;
+use deg_contracts_runtime::view::{ExactNumbers, Node};
 use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use serde_json::Value;
 
@@ -80,7 +80,7 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
         finding.position = Some(duplicate.position);
         report.findings.push(finding);
     }
-    let checked = check_message(&message);
+    let checked = check_parsed(&message, &source::exact_numbers(text));
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -120,8 +120,13 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
     report
 }
 
-/// Checks a parsed message; findings carry pointers only.
+/// Checks a parsed message; findings carry pointers only. Numbers with more digits than an
+/// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
 pub fn check_message(message: &Value) -> MessageReport {
+    check_parsed(message, &ExactNumbers::default())
+}
+
+fn check_parsed(message: &Value, exact: &ExactNumbers) -> MessageReport {
     let mut report = MessageReport::default();
     let objects = typed_objects(message, &mut report.skipped);
     report.objects = objects.len();
@@ -149,6 +154,7 @@ pub fn check_message(message: &Value) -> MessageReport {
                 &object.pointer,
                 object.type_name,
                 schema::roles(object.type_name)?,
+                exact,
             ))
         })
         .collect();
@@ -159,7 +165,9 @@ pub fn check_message(message: &Value) -> MessageReport {
         .iter()
         .filter(|object| object.type_name == EnergyTradeDelivery::TYPE_NAME);
     for delivery in deliveries {
-        let view = Node::new(delivery.value, delivery.pointer.as_str()).into();
+        let view = Node::new(delivery.value, delivery.pointer.as_str())
+            .with_exact(exact)
+            .into();
         rules::check_delivery(&view, contracts.first(), &mut report.findings);
     }
     report

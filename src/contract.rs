@@ -3,7 +3,7 @@
 //! for what kinds of role its schema declares. No member name is spelled here: a member
 //! renamed in the schema renames the accessor the rules call.
 
-use deg_contracts_runtime::view::{Input, Node};
+use deg_contracts_runtime::view::{ExactNumbers, Input, Node};
 use deg_contracts_schema::RoleSpec;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeView;
@@ -36,14 +36,16 @@ pub struct Role<'a> {
 }
 
 impl<'a> Contract<'a> {
-    /// The contract `value` at `pointer`, of JSON-LD type `type_name`.
+    /// The contract `value` at `pointer`, of JSON-LD type `type_name`, whose long numbers
+    /// are read from `exact`.
     pub fn new(
         value: &'a Value,
         pointer: &'a str,
         type_name: &str,
         specs: &'static [RoleSpec],
+        exact: &'a ExactNumbers,
     ) -> Contract<'a> {
-        let node = || Node::new(value, pointer);
+        let node = || Node::new(value, pointer).with_exact(exact);
         let base: EnergyContractView<'a> = node().into();
         let roles = base
             .roles()

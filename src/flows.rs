@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use deg_contracts_runtime::view::ExactNumbers;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
     P2PTradeGridOperatorRoleInputsView as GridInputs,
@@ -13,18 +14,39 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::discover::typed_objects;
+use crate::exact;
 use crate::rules::flows::{flows, lookup};
 use crate::schema;
 
-/// The flows of every contract in a message, as text.
+/// The flows of every contract in a message's text, with every number as written.
+pub fn describe_source(text: &str) -> Result<String, serde_json::Error> {
+    let message: Value = serde_json::from_str(text)?;
+    Ok(describe_exact(
+        &message,
+        &crate::source::exact_numbers(text),
+    ))
+}
+
+/// The flows of every contract in a parsed message, as text; see [`describe_source`] for
+/// numbers longer than an `f64` keeps.
 pub fn describe(message: &Value) -> String {
+    describe_exact(message, &ExactNumbers::default())
+}
+
+fn describe_exact(message: &Value, exact: &ExactNumbers) -> String {
     let mut text = String::new();
     let mut skipped = Vec::new();
     for object in typed_objects(message, &mut skipped) {
         let Some(specs) = schema::roles(object.type_name) else {
             continue;
         };
-        let contract = Contract::new(object.value, &object.pointer, object.type_name, specs);
+        let contract = Contract::new(
+            object.value,
+            &object.pointer,
+            object.type_name,
+            specs,
+            exact,
+        );
         describe_contract(&contract, &mut text);
     }
     if text.is_empty() {
@@ -154,11 +176,11 @@ fn max_trade_volume(contract: &EnergyContractP2PTradeView<'_>) -> String {
     }
     let [buyer_cap, buyer_total, seller_cap, seller_total] =
         terms.map(|(_, value)| value.unwrap_or_default());
-    let (Some(buyer_room), Some(seller_room)) = (
-        buyer_cap.checked_sub(buyer_total),
-        seller_cap.checked_sub(seller_total),
-    ) else {
-        return "unknown: a cap minus its total is beyond the decimal range".to_owned();
+    let rooms = exact::sub(buyer_cap, buyer_total)
+        .and_then(|buyer| Ok((buyer, exact::sub(seller_cap, seller_total)?)));
+    let (buyer_room, seller_room) = match rooms {
+        Ok(rooms) => rooms,
+        Err(beyond) => return format!("unknown: a cap minus its total {beyond}"),
     };
     let volume = buyer_room.min(seller_room);
     format!(

@@ -8,6 +8,8 @@ use deg_contracts_schema::energy_contract_v1::views::{
 };
 use rust_decimal::Decimal;
 
+use crate::exact::{self, Beyond};
+
 /// The names a reference walks through are the contract's own members, so a member renamed
 /// in the schema renames them here.
 const ROLES: &str = EnergyContractView::ROLES;
@@ -99,6 +101,9 @@ pub enum EvalError {
     DivisionByZero,
     #[error("arithmetic overflow")]
     Overflow,
+    /// The exact result has more digits than a decimal holds, so it would be rounded.
+    #[error("the exact result has more than 28 significant digits")]
+    Inexact,
 }
 
 impl Expr {
@@ -150,13 +155,18 @@ impl Expr {
             Expr::Negate(inner) => -inner.compute(lookup)?,
             Expr::Binary { op, left, right } => {
                 let (left, right) = (left.compute(lookup)?, right.compute(lookup)?);
-                match op {
-                    Op::Add => left.checked_add(right).ok_or(EvalError::Overflow)?,
-                    Op::Subtract => left.checked_sub(right).ok_or(EvalError::Overflow)?,
-                    Op::Multiply => left.checked_mul(right).ok_or(EvalError::Overflow)?,
+                let result = match op {
+                    Op::Add => exact::add(left, right),
+                    Op::Subtract => exact::sub(left, right),
+                    Op::Multiply => exact::mul(left, right),
                     Op::Divide if right.is_zero() => return Err(EvalError::DivisionByZero),
-                    Op::Divide => left.checked_div(right).ok_or(EvalError::Overflow)?,
-                }
+                    // A quotient is rounded to the digits a decimal holds, as division must.
+                    Op::Divide => left.checked_div(right).ok_or(Beyond::Range),
+                };
+                result.map_err(|beyond| match beyond {
+                    Beyond::Range => EvalError::Overflow,
+                    Beyond::Digits => EvalError::Inexact,
+                })?
             }
             Expr::Call { function, args } => {
                 let values = args
@@ -568,6 +578,12 @@ mod tests {
                 .unwrap();
         assert_eq!(mixed.evaluate(&values), Ok(d("3.5")));
         assert_eq!(parse("0.1 + 0.2").unwrap().evaluate(&values), Ok(d("0.3")));
+        let long = parse("12.50000000000000001 × 6.40000000000000001").unwrap();
+        assert_eq!(long.evaluate(&values), Err(EvalError::Inexact));
+        let wide = parse("10000000000000000000000000000 + 0.1").unwrap();
+        assert_eq!(wide.evaluate(&values), Err(EvalError::Inexact));
+        let fits = parse("12.50000000000000001 × 6.4").unwrap();
+        assert_eq!(fits.evaluate(&values), Ok(d("80.000000000000000064")));
     }
 
     #[test]

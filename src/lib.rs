@@ -6,6 +6,7 @@
 pub mod check;
 pub mod contract;
 pub mod discover;
+pub mod exact;
 pub mod finding;
 pub mod flows;
 pub mod formula;

@@ -115,16 +115,26 @@ fn flows(files: &[PathBuf]) -> ExitCode {
                 std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
             }
         };
-        let message = match bytes {
-            Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes),
+        let described = match bytes {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => deg_contracts::flows::describe_source(&text),
+                Err(error) => {
+                    eprintln!(
+                        "deg-contracts: {name}: not valid UTF-8 at byte offset {}",
+                        error.utf8_error().valid_up_to()
+                    );
+                    code = ExitCode::from(1);
+                    continue;
+                }
+            },
             Err(error) => {
                 eprintln!("deg-contracts: {name}: {error}");
                 code = ExitCode::from(2);
                 continue;
             }
         };
-        match message {
-            Ok(message) => print!("{name}: {}", deg_contracts::flows::describe(&message)),
+        match described {
+            Ok(text) => print!("{name}: {text}"),
             Err(error) => {
                 eprintln!(
                     "deg-contracts: {name}:{}:{}: not valid JSON: {error}",

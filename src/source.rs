@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use deg_contracts_runtime::pointer;
+use deg_contracts_runtime::view::ExactNumbers;
+use rust_decimal::Decimal;
 
 /// A 1-based line and column (in characters) in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -154,6 +156,92 @@ pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
         .zip(positions(text, &offsets))
         .map(|((pointer, _), position)| DuplicateKey { pointer, position })
         .collect()
+}
+
+/// The most significant digits an `f64` carries through a round trip for every decimal; a
+/// number written with more may not survive serde_json's parse.
+const F64_DIGITS: usize = 15;
+
+/// Every number written with more digits than an `f64` keeps, read exactly from its text. A
+/// first pass looks only for such a run of digits, so the usual message (no number longer
+/// than a price or a meter reading) costs one scan of its bytes and no walk.
+pub fn exact_numbers(text: &str) -> ExactNumbers {
+    let mut numbers = ExactNumbers::default();
+    if !has_long_digit_run(text.as_bytes()) {
+        return numbers;
+    }
+    struct Long<'t> {
+        text: &'t str,
+        numbers: &'t mut ExactNumbers,
+    }
+    impl<'a> Visit<'a> for Long<'_> {
+        fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
+            let bytes = self.text.as_bytes();
+            if bytes
+                .get(at)
+                .is_some_and(|b| *b == b'-' || b.is_ascii_digit())
+            {
+                let end = skip_value(bytes, at).unwrap_or(at);
+                let written = &self.text[at..end];
+                if digit_count(written) > F64_DIGITS {
+                    self.numbers.insert(path.pointer(), exact_decimal(written));
+                }
+            }
+            false
+        }
+    }
+    walk(
+        text,
+        &mut Long {
+            text,
+            numbers: &mut numbers,
+        },
+    );
+    numbers
+}
+
+/// Whether some run of number characters has more digits than an `f64` keeps; strings are
+/// not told apart, so a long id merely costs the walk that finds no number in it.
+fn has_long_digit_run(bytes: &[u8]) -> bool {
+    let mut digits = 0;
+    for byte in bytes {
+        match byte {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > F64_DIGITS {
+                    return true;
+                }
+            }
+            b'.' | b'e' | b'E' | b'+' | b'-' => {}
+            _ => digits = 0,
+        }
+    }
+    false
+}
+
+fn digit_count(number: &str) -> usize {
+    number.bytes().filter(u8::is_ascii_digit).count()
+}
+
+/// A JSON number's exact value, or `None` when a decimal would have to round it: the value
+/// is kept only if it has exactly the digits written.
+fn exact_decimal(number: &str) -> Option<Decimal> {
+    let (mantissa, scientific) = match number.find(['e', 'E']) {
+        Some(at) => (&number[..at], true),
+        None => (number, false),
+    };
+    let value = if scientific {
+        Decimal::from_scientific(number).ok()?
+    } else {
+        number.parse::<Decimal>().ok()?
+    };
+    (significant_digits(mantissa) == significant_digits(&value.to_string())).then_some(value)
+}
+
+/// A number's digits without its sign, point, and leading or trailing zeros.
+fn significant_digits(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_matches('0').to_owned()
 }
 
 /// What [`walk`] tells as it goes.
@@ -631,6 +719,24 @@ mod tests {
         let last = found.last().unwrap();
         assert_eq!(last.pointer, "/k");
         assert_eq!(last.position, position(&text, text.rfind("\"k\"").unwrap()));
+    }
+
+    #[test]
+    fn long_numbers_are_read_exactly_and_short_ones_are_left_to_serde_json() {
+        let text = r#"{"a": 1.00000000000000001, "b": [2.5, -12345678901234567.5e-3],
+            "id": "12345678901234567890", "huge": 1234567890123456789012345678901234567890}"#;
+        let numbers = exact_numbers(text);
+        let get = |pointer| numbers.get(pointer);
+        assert_eq!(get("/a"), Some("1.00000000000000001".parse().ok()));
+        assert_eq!(get("/b/1"), Some("-12345678901234.5675".parse().ok()));
+        assert_eq!(get("/b/0"), None);
+        assert_eq!(get("/id"), None, "a string is not a number");
+        assert_eq!(
+            get("/huge"),
+            Some(None),
+            "no decimal holds it, so none is made up"
+        );
+        assert!(exact_numbers(r#"{"price": 6.4, "at": "2026-12-01T10:00:00Z"}"#).is_empty());
     }
 
     #[test]

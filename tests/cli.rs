@@ -430,3 +430,53 @@ fn a_file_over_the_size_limit_gets_a_finding_and_the_rest_are_checked() {
     assert_eq!(code, 1);
     assert!(stdout.contains("file-too-large"), "{stdout}");
 }
+
+#[test]
+fn money_and_energy_keep_every_digit_written() {
+    let (example, _) = confirmed_example();
+    let text = std::fs::read_to_string(&example).unwrap();
+    let long = text
+        .replace(
+            "\"contractedQuantity\": 12.5",
+            "\"contractedQuantity\": 12.50000000000000001",
+        )
+        .replace("\"buyer_trade_cap\": 40.0", "\"buyer_trade_cap\": 27.5");
+    assert_ne!(long, text);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-long.json"), &long).unwrap();
+    std::fs::copy(&example, dir.path().join("b-plain.json")).unwrap();
+
+    let (code, stdout, _) = run(deg().arg("flows").arg(dir.path().join("a-long.json")));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("BUYER → SELLER: 80.000000000000000064 INR"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= 12.50000000000000001 × 6.4"), "{stdout}");
+    assert!(
+        stdout.contains("BUYER → GRID_OPERATOR: 10.000000000000000008 INR"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json"]).arg(dir.path()));
+    assert_eq!(code, 1, "{stderr}");
+    let findings: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["rule"], "trade-cap");
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("a-long.json"),
+        "{stdout}"
+    );
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("12.50000000000000001"), "{message}");
+    assert_eq!(
+        stderr.lines().last(),
+        Some("2 files, 2 objects: 1 error, 0 warnings")
+    );
+}

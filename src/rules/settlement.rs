@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::flows::{flows, lookup};
 use crate::contract::Contract;
+use crate::exact;
 use crate::finding::{Finding, Rule};
 
 /// Which flow each breakdown member accounts for, by the kind of role it pays.
@@ -66,13 +67,16 @@ pub fn check(
         }
     };
     for (cycle, amount_at, amount) in &settled {
-        let Some(total) = checked_sum(values.iter().map(|(_, value)| *value)) else {
-            out.push(Finding::new(
-                Rule::ArithmeticOverflow,
-                amount_at.pointer(),
-                "the revenue flows' total is beyond the decimal range",
-            ));
-            continue;
+        let total = match exact::sum(values.iter().map(|(_, value)| *value)) {
+            Ok(total) => total,
+            Err(beyond) => {
+                out.push(Finding::new(
+                    Rule::ArithmeticOverflow,
+                    amount_at.pointer(),
+                    format!("the revenue flows' total {beyond}"),
+                ));
+                continue;
+            }
         };
         if *amount != total {
             out.push(Finding::new(
@@ -94,19 +98,22 @@ pub fn check(
             }) else {
                 continue;
             };
-            let expected = checked_sum(
+            let expected = exact::sum(
                 values
                     .iter()
                     .filter(|(to, _)| to.as_deref().is_some_and(|to| payees.contains(&to)))
                     .map(|(_, value)| *value),
             );
-            let Some(expected) = expected else {
-                out.push(Finding::new(
-                    Rule::ArithmeticOverflow,
-                    part.pointer(),
-                    format!("the flows {member} accounts for total beyond the decimal range"),
-                ));
-                continue;
+            let expected = match expected {
+                Ok(expected) => expected,
+                Err(beyond) => {
+                    out.push(Finding::new(
+                        Rule::ArithmeticOverflow,
+                        part.pointer(),
+                        format!("the total of the flows {member} accounts for {beyond}"),
+                    ));
+                    continue;
+                }
             };
             if given != expected {
                 out.push(Finding::new(
@@ -123,10 +130,6 @@ pub fn check(
 }
 
 /// The sum, unless it leaves the decimal range (`Decimal::sum` panics there).
-fn checked_sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
-    values.try_fold(Decimal::ZERO, Decimal::checked_add)
-}
-
 /// Each flow's payee and value, or why they cannot all be computed.
 fn evaluate(contract: &Contract<'_>) -> Result<Vec<(Option<String>, Decimal)>, String> {
     let mut values = Vec::new();

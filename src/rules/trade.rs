@@ -10,6 +10,7 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
 };
 use rust_decimal::Decimal;
 
+use crate::exact;
 use crate::finding::{Finding, Rule};
 
 /// Every input these rules read, as (the role kind's names, the input), for the test that
@@ -86,13 +87,16 @@ fn caps(grid: &GridInputs<'_>, quantity: Option<&(Decimal, Input<'_>)>, out: &mu
                 format!("{cap} {cap_value} is below {total} {total_value}"),
             ));
         }
-        let Some(room) = cap_value.checked_sub(total_value) else {
-            out.push(Finding::new(
-                Rule::ArithmeticOverflow,
-                cap_input.pointer(),
-                format!("{cap} {cap_value} − {total} {total_value} is beyond the decimal range"),
-            ));
-            continue;
+        let room = match exact::sub(cap_value, total_value) {
+            Ok(room) => room,
+            Err(beyond) => {
+                out.push(Finding::new(
+                    Rule::ArithmeticOverflow,
+                    cap_input.pointer(),
+                    format!("{cap} {cap_value} − {total} {total_value} {beyond}"),
+                ));
+                continue;
+            }
         };
         headroom.push(Headroom { room, cap, total });
     }

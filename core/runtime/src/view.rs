@@ -4,16 +4,44 @@
 //! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
 //! schema declares, so a renamed member is a compile error, not a rule that stops firing.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::{DateTime, is_verbose_role_input, pointer};
+
+/// The numbers of a message whose source text holds more digits than an `f64` keeps, read
+/// exactly from that text and keyed by pointer. `serde_json` parses every fraction through
+/// `f64`, so `1.00000000000000001` would otherwise become `1`; a view that has the table
+/// answers such a number from it instead.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ExactNumbers(HashMap<String, Option<Decimal>>);
+
+impl ExactNumbers {
+    /// Records the number at `pointer` as written; `None` when a decimal cannot hold it
+    /// without rounding, so that it is never computed with as if it were exact.
+    pub fn insert(&mut self, pointer: String, value: Option<Decimal>) {
+        self.0.insert(pointer, value);
+    }
+
+    /// The number at `pointer`, if the table has it: `Some(None)` for one no decimal holds.
+    pub fn get(&self, pointer: &str) -> Option<Option<Decimal>> {
+        self.0.get(pointer).copied()
+    }
+
+    /// Whether no number needed the table.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// A value and where it sits, relative to the object the view was made for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
     value: &'a Value,
     pointer: String,
+    exact: Option<&'a ExactNumbers>,
 }
 
 impl<'a> Node<'a> {
@@ -22,6 +50,24 @@ impl<'a> Node<'a> {
         Node {
             value,
             pointer: pointer.into(),
+            exact: None,
+        }
+    }
+
+    /// The same view, reading long numbers from `exact` (pointers in it are those of this
+    /// node and its descendants).
+    pub fn with_exact(self, exact: &'a ExactNumbers) -> Node<'a> {
+        Node {
+            exact: (!exact.is_empty()).then_some(exact),
+            ..self
+        }
+    }
+
+    fn child(&self, value: &'a Value, pointer: String) -> Node<'a> {
+        Node {
+            value,
+            pointer,
+            exact: self.exact,
         }
     }
 
@@ -38,18 +84,18 @@ impl<'a> Node<'a> {
     /// The member `name`, unless absent or null.
     pub fn member(&self, name: &str) -> Option<Node<'a>> {
         let value = self.value.get(name).filter(|value| !value.is_null())?;
-        Some(Node::new(value, pointer::join(&self.pointer, name)))
+        Some(self.child(value, pointer::join(&self.pointer, name)))
     }
 
     /// The elements of an array; none for anything else.
     pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
-        let base = self.pointer.clone();
+        let parent = self.clone();
         self.value
             .as_array()
             .into_iter()
             .flatten()
             .enumerate()
-            .map(move |(index, value)| Node::new(value, format!("{base}/{index}")))
+            .map(move |(index, value)| parent.child(value, format!("{}/{index}", parent.pointer)))
     }
 
     /// The elements of the array member `name`.
@@ -67,10 +113,14 @@ impl<'a> Node<'a> {
         self.value.as_bool()
     }
 
-    /// A number as an exact decimal, read from its JSON text and never through `f64`; `None`
-    /// for a number a decimal cannot hold.
+    /// A number as an exact decimal, read from its JSON text (the exact table's, where the
+    /// view has one and the number is in it); `None` for a number a decimal cannot hold.
     pub fn decimal(&self) -> Option<Decimal> {
-        crate::decimal(self.value.as_number()?)
+        let number = self.value.as_number()?;
+        match self.exact.and_then(|exact| exact.get(&self.pointer)) {
+            Some(exact) => exact,
+            None => crate::decimal(number),
+        }
     }
 
     /// An RFC 3339 date-time string.
@@ -138,7 +188,7 @@ const VERBOSE_VALUE: &str = "value";
 mod tests {
     use serde_json::json;
 
-    use super::{Input, Node};
+    use super::{ExactNumbers, Input, Node};
 
     #[test]
     fn members_and_items_carry_escaped_pointers_and_skip_nulls() {
@@ -166,6 +216,32 @@ mod tests {
         );
         assert_eq!(root.member("big").unwrap().decimal(), None);
         assert_eq!(root.member("s").unwrap().decimal(), None);
+    }
+
+    #[test]
+    fn long_numbers_are_read_from_the_exact_table_down_the_tree() {
+        let value = json!({"roles": [{"price": 1.0, "cap": 2.0}]});
+        let mut exact = ExactNumbers::default();
+        exact.insert(
+            "/c/roles/0/price".into(),
+            "1.00000000000000001".parse().ok(),
+        );
+        exact.insert("/c/roles/0/cap".into(), None);
+        let root = Node::new(&value, "/c").with_exact(&exact);
+        let role = root.items_of("roles").next().unwrap();
+        let price = role.member("price").unwrap().decimal().unwrap();
+        assert_eq!(price.to_string(), "1.00000000000000001");
+        assert_eq!(role.member("cap").unwrap().decimal(), None);
+        let without = Node::new(&value, "/c").items_of("roles").next().unwrap();
+        assert_eq!(
+            without
+                .member("price")
+                .unwrap()
+                .decimal()
+                .unwrap()
+                .to_string(),
+            "1.0"
+        );
     }
 
     #[test]
