@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::discover::typed_objects;
-use crate::finding::{Finding, Rule, clipped_line};
+use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::parse;
 use crate::rules;
 use crate::schema;
@@ -22,10 +22,35 @@ pub struct MessageReport {
     pub objects: usize,
     /// Objects whose `@type` no schema describes: (pointer, type).
     pub skipped: Vec<(String, String)>,
+    /// Findings beyond the per-file limit, counted but not kept: (errors, warnings).
+    pub not_kept: (usize, usize),
+}
+
+impl MessageReport {
+    /// How many findings of `severity` the message has, kept or not.
+    pub fn count(&self, severity: Severity) -> usize {
+        let kept = self
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == severity)
+            .count();
+        kept + match severity {
+            Severity::Error => self.not_kept.0,
+            Severity::Warning => self.not_kept.1,
+        }
+    }
 }
 
 /// Checks a message's raw bytes; findings carry line, column and source line.
 pub fn check_bytes(bytes: &[u8]) -> MessageReport {
+    check_bytes_at_most(bytes, usize::MAX)
+}
+
+/// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
+/// and source line) and counting the rest, so that memory stays bounded by the limit and not
+/// by how broken the message is. A report that dropped some ends with a `findings-limit`
+/// warning that says how many.
+pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -63,11 +88,12 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
     };
     let message = parsed.value;
     let mut report = MessageReport::default();
-    let duplicates = if parsed.has_duplicate_keys {
-        source::duplicate_keys(text)
+    let (duplicates, repeats_not_kept) = if parsed.has_duplicate_keys {
+        source::duplicate_keys_at_most(text, limit)
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
+    report.not_kept.0 += repeats_not_kept;
     for duplicate in duplicates {
         let mut finding = Finding::new(
             Rule::DuplicateKey,
@@ -80,10 +106,21 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
         finding.position = Some(duplicate.position);
         report.findings.push(finding);
     }
-    let checked = check_parsed(&message, &source::exact_numbers(text));
+    let room = limit.saturating_sub(report.findings.len());
+    let checked = check_parsed(&message, &source::exact_numbers(text), room);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
+    report.not_kept.0 += checked.not_kept.0;
+    report.not_kept.1 += checked.not_kept.1;
+    if report.findings.len() > limit {
+        for finding in report.findings.drain(limit..) {
+            match finding.severity {
+                Severity::Error => report.not_kept.0 += 1,
+                Severity::Warning => report.not_kept.1 += 1,
+            }
+        }
+    }
     let unplaced: Vec<&str> = report
         .findings
         .iter()
@@ -105,36 +142,63 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
         .collect();
     let mut positions = source::positions(text, &placed).into_iter();
     let lines = source::LineIndex::new(text);
+    // Findings on one line (all of them, in a minified file) share its clipped text.
+    let mut last_line: Option<(usize, Option<String>)> = None;
     for finding in &mut report.findings {
         if finding.position.is_none() {
             finding.position = Some(positions.next().unwrap_or(Position { line: 1, column: 1 }));
         }
-        if finding.line_text.is_none() {
-            finding.line_text = finding
-                .position
-                .and_then(|position| lines.line(text, position.line))
-                .map(clipped_line);
+        if finding.line_text.is_none()
+            && let Some(line) = finding.position.map(|position| position.line)
+        {
+            let shared = match &last_line {
+                Some((at, clipped)) if *at == line => clipped.clone(),
+                _ => {
+                    let clipped = lines.line(text, line).map(clipped_line);
+                    last_line = Some((line, clipped.clone()));
+                    clipped
+                }
+            };
+            finding.line_text = shared;
         }
     }
     report.findings.sort_by_key(|finding| finding.position);
+    let (errors, warnings) = report.not_kept;
+    if errors + warnings > 0 {
+        let mut finding = Finding::new(
+            Rule::FindingsLimit,
+            "",
+            format!(
+                "{} more findings in this file are not listed ({errors} errors, {warnings} warnings): \
+                 the gate lists the first {limit} of a file (raise --max-findings)",
+                errors + warnings
+            ),
+        );
+        finding.position = Some(Position { line: 1, column: 1 });
+        finding.line_text = lines.line(text, 1).map(clipped_line);
+        report.findings.push(finding);
+    }
     report
 }
 
 /// Checks a parsed message; findings carry pointers only. Numbers with more digits than an
 /// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
 pub fn check_message(message: &Value) -> MessageReport {
-    check_parsed(message, &ExactNumbers::default())
+    check_parsed(message, &ExactNumbers::default(), usize::MAX)
 }
 
-fn check_parsed(message: &Value, exact: &ExactNumbers) -> MessageReport {
+/// Checks a parsed message, keeping at most `limit` schema findings and counting the rest.
+fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize) -> MessageReport {
     let mut report = MessageReport::default();
     let objects = typed_objects(message, &mut report.skipped);
     report.objects = objects.len();
     for object in &objects {
-        let Some(Err(errors)) = schema::validate(object.type_name, object.value) else {
+        let room = limit.saturating_sub(report.findings.len());
+        let Some(errors) = schema::validate_at_most(object.type_name, object.value, room) else {
             continue;
         };
-        for error in errors.iter() {
+        report.not_kept.0 += errors.beyond;
+        for error in errors.kept {
             report.findings.push(Finding {
                 schema_location: Some(error.schema_location),
                 ..Finding::new(

@@ -61,11 +61,13 @@ pub enum Rule {
     InternalError,
     /// The file is larger than the gate will read (`--max-file-size`).
     FileTooLarge,
+    /// The file has more findings than the gate keeps for one file (`--max-findings`).
+    FindingsLimit,
 }
 
 impl Rule {
     /// Every business rule, for documentation and SARIF rule metadata.
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -84,6 +86,7 @@ impl Rule {
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
+        Rule::FindingsLimit,
     ];
 
     /// The stable id.
@@ -115,12 +118,13 @@ impl Rule {
             Rule::ArithmeticOverflow => "arithmetic-overflow",
             Rule::InternalError => "internal-error",
             Rule::FileTooLarge => "file-too-large",
+            Rule::FindingsLimit => "findings-limit",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Rule::RoleNotListed => Severity::Warning,
+            Rule::RoleNotListed | Rule::FindingsLimit => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -159,6 +163,9 @@ impl Rule {
             }
             Rule::InternalError => "the check itself ran to completion on the file",
             Rule::FileTooLarge => "the file is within the size the gate reads (--max-file-size)",
+            Rule::FindingsLimit => {
+                "a file's findings fit the number the gate lists per file (--max-findings); the rest are counted"
+            }
         }
     }
 }
@@ -193,7 +200,11 @@ pub const LINE_TEXT_LIMIT: usize = 160;
 
 /// The start of a source line, as a finding keeps it.
 pub fn clipped_line(line: &str) -> String {
-    line.chars().take(LINE_TEXT_LIMIT).collect()
+    let end = line
+        .char_indices()
+        .nth(LINE_TEXT_LIMIT)
+        .map_or(line.len(), |(at, _)| at);
+    line[..end].to_owned()
 }
 
 impl Finding {

@@ -229,73 +229,84 @@ enum Token {
     Comma,
 }
 
-/// Parses a formula.
+/// Parses a formula. Tokens are read as the parser asks for them, so a formula that fails
+/// (too deep, say) early costs no more than the part read.
 pub fn parse(formula: &str) -> Result<Expr, SyntaxError> {
-    let tokens = tokenize(formula)?;
+    let mut lexer = Lexer {
+        chars: formula.chars().collect(),
+        i: 0,
+    };
+    let end = lexer.chars.len() + 1;
     let mut parser = Parser {
-        tokens,
-        at: 0,
-        end: formula.chars().count() + 1,
+        current: lexer.next_token()?,
+        lexer,
+        end,
         nesting: 0,
     };
     let (expr, _) = parser.sum()?;
-    match parser.tokens.get(parser.at) {
+    match parser.current {
         None => Ok(expr),
         Some((_, column)) => Err(SyntaxError {
-            column: *column,
+            column,
             message: "expected an operator or the end of the formula".into(),
         }),
     }
 }
 
-fn tokenize(formula: &str) -> Result<Vec<(Token, usize)>, SyntaxError> {
-    let chars: Vec<char> = formula.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let column = i + 1;
-        let single = match c {
-            ' ' | '\t' | '\n' => None,
-            '+' => Some(Token::Plus),
-            '-' | '−' => Some(Token::Minus),
-            '×' | '*' => Some(Token::Times),
-            '/' => Some(Token::Divide),
-            '(' => Some(Token::Open),
-            ')' => Some(Token::Close),
-            ',' => Some(Token::Comma),
-            _ if c.is_ascii_digit() || c == '.' => {
-                let start = i;
-                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                    i += 1;
+/// The formula's characters and how far they have been read.
+struct Lexer {
+    chars: Vec<char>,
+    i: usize,
+}
+
+impl Lexer {
+    /// The next token and its column, or `None` at the end.
+    fn next_token(&mut self) -> Result<Option<(Token, usize)>, SyntaxError> {
+        let chars = &self.chars;
+        let i = &mut self.i;
+        while *i < chars.len() {
+            let c = chars[*i];
+            let column = *i + 1;
+            let single = match c {
+                ' ' | '\t' | '\n' => None,
+                '+' => Some(Token::Plus),
+                '-' | '−' => Some(Token::Minus),
+                '×' | '*' => Some(Token::Times),
+                '/' => Some(Token::Divide),
+                '(' => Some(Token::Open),
+                ')' => Some(Token::Close),
+                ',' => Some(Token::Comma),
+                _ if c.is_ascii_digit() || c == '.' => {
+                    let start = *i;
+                    while *i < chars.len() && (chars[*i].is_ascii_digit() || chars[*i] == '.') {
+                        *i += 1;
+                    }
+                    let text: String = chars[start..*i].iter().collect();
+                    let value = text.parse::<Decimal>().map_err(|_| SyntaxError {
+                        column,
+                        message: format!("`{text}` is not a number"),
+                    })?;
+                    return Ok(Some((Token::Number(value), column)));
                 }
-                let text: String = chars[start..i].iter().collect();
-                let value = text.parse::<Decimal>().map_err(|_| SyntaxError {
-                    column,
-                    message: format!("`{text}` is not a number"),
-                })?;
-                tokens.push((Token::Number(value), column));
-                continue;
+                _ if c.is_alphabetic() || c == '_' => {
+                    let (path, next) = read_path(chars, *i)?;
+                    *i = next;
+                    return Ok(Some((Token::Path(path), column)));
+                }
+                _ => {
+                    return Err(SyntaxError {
+                        column,
+                        message: format!("unexpected `{c}`"),
+                    });
+                }
+            };
+            *i += 1;
+            if let Some(token) = single {
+                return Ok(Some((token, column)));
             }
-            _ if c.is_alphabetic() || c == '_' => {
-                let (path, next) = read_path(&chars, i)?;
-                tokens.push((Token::Path(path), column));
-                i = next;
-                continue;
-            }
-            _ => {
-                return Err(SyntaxError {
-                    column,
-                    message: format!("unexpected `{c}`"),
-                });
-            }
-        };
-        if let Some(token) = single {
-            tokens.push((token, column));
         }
-        i += 1;
+        Ok(None)
     }
-    Ok(tokens)
 }
 
 /// A dotted or bracketed path such as `roles.BUYER.roleInputs.x` or `roles[BUYER]...`.
@@ -351,8 +362,9 @@ fn read_path(chars: &[char], start: usize) -> Result<(Vec<String>, usize), Synta
 pub const MAX_DEPTH: usize = 100;
 
 struct Parser {
-    tokens: Vec<(Token, usize)>,
-    at: usize,
+    lexer: Lexer,
+    /// The token under the cursor and its column.
+    current: Option<(Token, usize)>,
     end: usize,
     /// How many nested `sum`s, unary minuses and calls the parser is inside.
     nesting: usize,
@@ -363,18 +375,24 @@ type Deep = (Expr, usize);
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.at).map(|(token, _)| token)
+        self.current.as_ref().map(|(token, _)| token)
     }
 
     fn column(&self) -> usize {
-        self.tokens
-            .get(self.at)
+        self.current
+            .as_ref()
             .map_or(self.end, |(_, column)| *column)
+    }
+
+    /// Moves past the current token.
+    fn advance(&mut self) -> Result<(), SyntaxError> {
+        self.current = self.lexer.next_token()?;
+        Ok(())
     }
 
     fn expect(&mut self, wanted: Token, what: &str) -> Result<(), SyntaxError> {
         if self.peek() == Some(&wanted) {
-            self.at += 1;
+            self.advance()?;
             Ok(())
         } else {
             Err(SyntaxError {
@@ -423,7 +441,7 @@ impl Parser {
             Some(Token::Minus) => Some(Op::Subtract),
             _ => None,
         } {
-            self.at += 1;
+            self.advance()?;
             let right = self.product()?;
             left = self.binary(op, left, right)?;
         }
@@ -438,7 +456,7 @@ impl Parser {
             Some(Token::Divide) => Some(Op::Divide),
             _ => None,
         } {
-            self.at += 1;
+            self.advance()?;
             let right = self.unary()?;
             left = self.binary(op, left, right)?;
         }
@@ -447,7 +465,7 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Deep, SyntaxError> {
         if self.peek() == Some(&Token::Minus) {
-            self.at += 1;
+            self.advance()?;
             self.enter()?;
             let (inner, depth) = self.unary()?;
             self.nesting -= 1;
@@ -458,13 +476,13 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Deep, SyntaxError> {
         let column = self.column();
-        let Some((token, _)) = self.tokens.get(self.at).cloned() else {
+        let Some((token, _)) = self.current.take() else {
             return Err(SyntaxError {
                 column,
                 message: "expected a number, a reference or `(`".into(),
             });
         };
-        self.at += 1;
+        self.advance()?;
         match token {
             Token::Number(value) => Ok((Expr::Number(value), 1)),
             Token::Open => {
@@ -483,11 +501,11 @@ impl Parser {
                         });
                     }
                 };
-                self.at += 1;
+                self.advance()?;
                 let (first, mut depth) = self.sum()?;
                 let mut args = vec![first];
                 while self.peek() == Some(&Token::Comma) {
-                    self.at += 1;
+                    self.advance()?;
                     let (arg, arg_depth) = self.sum()?;
                     depth = depth.max(arg_depth);
                     args.push(arg);

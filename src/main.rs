@@ -39,6 +39,10 @@ enum Command {
         /// The largest file, in bytes, to read; larger ones get a file-too-large finding.
         #[arg(long, value_name = "BYTES", default_value_t = run::Limits::default().max_file_size)]
         max_file_size: u64,
+        /// The most findings to list for one file; the rest are counted (at least 1).
+        #[arg(long, value_name = "N", default_value_t = run::Limits::default().max_findings as u64,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        max_findings: u64,
     },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
@@ -56,7 +60,14 @@ fn main() -> ExitCode {
             verbose,
             jobs,
             max_file_size,
-        } => validate(&paths, format, verbose, jobs, run::Limits { max_file_size }),
+            max_findings,
+        } => {
+            let limits = run::Limits {
+                max_file_size,
+                max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
+            };
+            validate(&paths, format, verbose, jobs, limits)
+        }
         Command::Flows { files } => flows(&files),
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::check::{MessageReport, check_bytes};
+use crate::check::{MessageReport, check_bytes_at_most};
 use crate::finding::{Finding, Rule, Severity};
 use crate::source::Position;
 
@@ -96,11 +96,7 @@ pub struct FileResult {
 impl FileResult {
     pub fn count(&self, severity: Severity) -> usize {
         match &self.outcome {
-            Ok(report) => report
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity)
-                .count(),
+            Ok(report) => report.count(severity),
             Err(_) => 0,
         }
     }
@@ -134,24 +130,29 @@ impl Summary {
 pub struct Limits {
     /// The largest input, in bytes, the gate reads; larger ones get a `file-too-large` finding.
     pub max_file_size: u64,
+    /// The most findings listed for one file; the rest are counted in a `findings-limit`
+    /// warning, so a file broken everywhere costs the memory of this many.
+    pub max_findings: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_file_size: 64 * 1024 * 1024,
+            max_findings: 1000,
         }
     }
 }
 
 fn check_input(input: &Input, limits: Limits) -> FileResult {
     let limit = limits.max_file_size;
+    let max_findings = limits.max_findings;
     let bytes = match input {
         Input::File(path) => std::fs::File::open(path).and_then(|file| read_at_most(file, limit)),
         Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
     };
     let outcome = bytes.map(|bytes| match bytes {
-        Some(bytes) => isolated(|| check_bytes(&bytes)),
+        Some(bytes) => isolated(|| check_bytes_at_most(&bytes, max_findings)),
         None => too_large(limit),
     });
     FileResult {

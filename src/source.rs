@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use deg_contracts_runtime::pointer;
 use deg_contracts_runtime::view::ExactNumbers;
@@ -136,26 +137,45 @@ pub fn positions(text: &str, offsets: &[usize]) -> Vec<Position> {
 
 /// Every repeated key, in document order.
 pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
-    /// Each repeated member's pointer and the offset of its key.
-    struct Repeats(Vec<(String, usize)>);
+    duplicate_keys_at_most(text, usize::MAX).0
+}
+
+/// The first `limit` repeated keys, in document order, and how many more there are.
+pub fn duplicate_keys_at_most(text: &str, limit: usize) -> (Vec<DuplicateKey>, usize) {
+    /// Each repeated member's pointer and the offset of its key, up to the limit.
+    struct Repeats {
+        kept: Vec<(String, usize)>,
+        limit: usize,
+        beyond: usize,
+    }
     impl<'a> Visit<'a> for Repeats {
         const KEYS: bool = true;
 
         fn key(&mut self, path: &Path<'a>, at: usize, repeated: bool) {
-            if repeated {
-                self.0.push((path.pointer(), at));
+            if !repeated {
+                return;
+            }
+            if self.kept.len() < self.limit {
+                self.kept.push((path.pointer(), at));
+            } else {
+                self.beyond += 1;
             }
         }
     }
-    let mut repeats = Repeats(Vec::new());
+    let mut repeats = Repeats {
+        kept: Vec::new(),
+        limit,
+        beyond: 0,
+    };
     walk(text, &mut repeats);
-    let offsets: Vec<usize> = repeats.0.iter().map(|(_, at)| *at).collect();
-    repeats
-        .0
+    let offsets: Vec<usize> = repeats.kept.iter().map(|(_, at)| *at).collect();
+    let found = repeats
+        .kept
         .into_iter()
         .zip(positions(text, &offsets))
         .map(|((pointer, _), position)| DuplicateKey { pointer, position })
-        .collect()
+        .collect();
+    (found, repeats.beyond)
 }
 
 /// The most significant digits an `f64` carries through a round trip for every decimal; a
@@ -283,13 +303,22 @@ impl Path<'_> {
 
     fn pointer(&self) -> String {
         let mut text = String::new();
+        self.write_pointer(&mut text);
+        text
+    }
+
+    /// Spells the pointer into `text`, replacing what it held.
+    fn write_pointer(&self, text: &mut String) {
+        text.clear();
         for frame in &self.0 {
             match frame {
-                Frame::Object { current, .. } => pointer::push(&mut text, current),
-                Frame::Array { index } => pointer::push(&mut text, &index.to_string()),
+                Frame::Object { current, .. } => pointer::push(text, current),
+                Frame::Array { index } => {
+                    text.push('/');
+                    let _ = write!(text, "{index}");
+                }
             }
         }
-        text
     }
 }
 
@@ -367,38 +396,49 @@ fn walk<'a, V: Visit<'a>>(text: &'a str, visitor: &mut V) {
 }
 
 /// Finds where wanted pointers, and each of their parents, start; stops once every wanted
-/// pointer is found. Only values at a wanted depth have their pointer spelled out.
-struct Finder {
-    wanted: HashSet<String>,
-    depths: HashSet<usize>,
+/// pointer is found. Only values at a wanted depth have their pointer spelled out, into one
+/// reused buffer; every set borrows the wanted pointers, whose parents are their prefixes.
+struct Finder<'p> {
+    wanted: HashSet<&'p str>,
+    depths: Vec<bool>,
     targets: usize,
-    found_targets: HashSet<String>,
-    full: HashSet<String>,
-    offsets: HashMap<String, usize>,
+    found_targets: usize,
+    full: HashSet<&'p str>,
+    offsets: HashMap<&'p str, usize>,
+    buffer: String,
 }
 
-impl Finder {
-    fn new(pointers: &[&str]) -> Finder {
+impl<'p> Finder<'p> {
+    fn new(pointers: &[&'p str]) -> Finder<'p> {
         let mut wanted = HashSet::new();
+        let mut depths = Vec::new();
         for pointer in pointers {
             let mut prefix = *pointer;
             loop {
-                wanted.insert(prefix.to_owned());
+                if !wanted.insert(prefix) {
+                    // Its parents are in already, from an earlier pointer.
+                    break;
+                }
+                let depth = prefix.matches('/').count();
+                if depths.len() <= depth {
+                    depths.resize(depth + 1, false);
+                }
+                depths[depth] = true;
                 match prefix.rsplit_once('/') {
                     Some((parent, _)) => prefix = parent,
                     None => break,
                 }
             }
         }
-        let depths = wanted.iter().map(|p| p.matches('/').count()).collect();
-        let full: HashSet<String> = pointers.iter().map(|p| (*p).to_owned()).collect();
+        let full: HashSet<&str> = pointers.iter().copied().collect();
         Finder {
             wanted,
             depths,
             targets: full.len(),
-            found_targets: HashSet::new(),
+            found_targets: 0,
             full,
             offsets: HashMap::new(),
+            buffer: String::new(),
         }
     }
 
@@ -417,20 +457,23 @@ impl Finder {
     }
 }
 
-impl<'a> Visit<'a> for Finder {
+impl<'a> Visit<'a> for Finder<'_> {
     fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
-        if !self.depths.contains(&path.depth()) {
+        if !self.depths.get(path.depth()).copied().unwrap_or(false) {
             return false;
         }
-        let pointer = path.pointer();
-        if !self.wanted.contains(&pointer) || self.offsets.contains_key(&pointer) {
+        path.write_pointer(&mut self.buffer);
+        let Some(&pointer) = self.wanted.get(self.buffer.as_str()) else {
+            return false;
+        };
+        if self.offsets.contains_key(pointer) {
             return false;
         }
-        if self.full.contains(&pointer) {
-            self.found_targets.insert(pointer.clone());
+        if self.full.contains(pointer) {
+            self.found_targets += 1;
         }
         self.offsets.insert(pointer, at);
-        self.found_targets.len() == self.targets
+        self.found_targets == self.targets
     }
 }
 

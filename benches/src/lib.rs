@@ -6,6 +6,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+/// The hostile inputs, one per class, that the regression test also runs.
+#[path = "../../tests/common/hostile.rs"]
+pub mod hostile;
+
+/// Every hostile class, built from the example transaction.
+pub fn hostile_classes() -> Vec<hostile::Hostile> {
+    hostile::classes(
+        &step_message("10_on_confirm"),
+        &step_message("13_on_status_completed"),
+    )
+}
+
 /// One contract object.
 pub struct Sample {
     pub name: String,

@@ -35,6 +35,40 @@ pub fn validate(
         _ => ::std::option::Option::None,
     }
 }
+/// Validates `value` against the schema whose `@type` is `type_name`, keeping the first
+/// `limit` errors and counting the rest; `None` when no schema has that name.
+pub fn validate_at_most(
+    type_name: &str,
+    value: &::serde_json::Value,
+    limit: usize,
+) -> ::std::option::Option<::deg_contracts_runtime::BoundedErrors> {
+    let mut out = ::deg_contracts_runtime::Collector::at_most(limit);
+    match type_name {
+        "EnergyContract" => {
+            crate::energy_contract_v1::EnergyContract::check(
+                value,
+                &::deg_contracts_runtime::Location::ROOT,
+                &mut out,
+            )
+        }
+        "EnergyContractP2PTrade" => {
+            crate::energy_contract_p2p_trade_v1::EnergyContractP2PTrade::check(
+                value,
+                &::deg_contracts_runtime::Location::ROOT,
+                &mut out,
+            )
+        }
+        "EnergyTradeDelivery" => {
+            crate::energy_trade_delivery_v1::EnergyTradeDelivery::check(
+                value,
+                &::deg_contracts_runtime::Location::ROOT,
+                &mut out,
+            )
+        }
+        _ => return ::std::option::Option::None,
+    }
+    ::std::option::Option::Some(out.finish_bounded())
+}
 /// Whether `value` satisfies the schema whose `@type` is `type_name`, stopping at the
 /// first error; `None` when no schema has that name.
 pub fn is_valid(

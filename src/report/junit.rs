@@ -1,4 +1,6 @@
-//! JUnit XML: a test case per file, failing with its errors; warnings go to system-out.
+//! JUnit XML: a test suite of one test case per file, failing with its errors; warnings go
+//! to system-out. Each file's suite is written as its result arrives (with its own counts), so
+//! a run of many files holds one file's text at a time.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -9,8 +11,18 @@ use crate::run::{FileResult, Summary};
 
 #[derive(Default)]
 pub struct Junit {
-    cases: String,
-    failures: usize,
+    opened: bool,
+}
+
+impl Junit {
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.opened {
+            self.opened = true;
+            writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+            writeln!(out, "<testsuites name=\"deg-contracts\">")?;
+        }
+        Ok(())
+    }
 }
 
 /// XML character data and attribute values. A character XML 1.0 cannot hold even as a
@@ -36,7 +48,8 @@ fn escape(text: &str) -> String {
 }
 
 impl Reporter for Junit {
-    fn file(&mut self, result: &FileResult, _out: &mut dyn Write) -> io::Result<()> {
+    fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
+        self.open(out)?;
         let name = escape(&result.name);
         let mut failures = Vec::new();
         let mut warnings = Vec::new();
@@ -60,14 +73,13 @@ impl Reporter for Junit {
             }
             Err(error) => failures.push(format!("{}: cannot read: {error}", result.name)),
         }
-        let _ = write!(
-            self.cases,
-            "    <testcase name=\"{name}\" classname=\"deg-contracts.validate\">"
+        let failed = usize::from(!failures.is_empty());
+        let mut case = format!(
+            "  <testsuite name=\"{name}\" tests=\"1\" failures=\"{failed}\">\n    <testcase name=\"{name}\" classname=\"deg-contracts.validate\">"
         );
         if !failures.is_empty() {
-            self.failures += 1;
             let _ = write!(
-                self.cases,
+                case,
                 "\n      <failure message=\"{} error(s)\" type=\"deg-contracts\">{}</failure>",
                 failures.len(),
                 escape(&failures.join("\n"))
@@ -75,27 +87,23 @@ impl Reporter for Junit {
         }
         if !warnings.is_empty() {
             let _ = write!(
-                self.cases,
+                case,
                 "\n      <system-out>{}</system-out>",
                 escape(&warnings.join("\n"))
             );
         }
         if failures.is_empty() && warnings.is_empty() {
-            self.cases.push_str("</testcase>\n");
+            case.push_str("</testcase>\n");
         } else {
-            self.cases.push_str("\n    </testcase>\n");
+            case.push_str("\n    </testcase>\n");
         }
-        Ok(())
+        case.push_str("  </testsuite>\n");
+        out.write_all(case.as_bytes())
     }
 
-    fn finish(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        let failures = self.failures;
-        write!(
-            out,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"deg-contracts\" tests=\"{files}\" failures=\"{failures}\">\n  <testsuite name=\"deg-contracts validate\" tests=\"{files}\" failures=\"{failures}\">\n{}  </testsuite>\n</testsuites>\n",
-            self.cases,
-            files = summary.files,
-        )
+    fn finish(&mut self, _summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        self.open(out)?;
+        writeln!(out, "</testsuites>")
     }
 }
 

@@ -1,5 +1,6 @@
 //! SARIF 2.1.0: one run, the rules as tool metadata, a result per finding with its physical
-//! location and the JSON pointer as a logical location.
+//! location and the JSON pointer as a logical location. Results are written as they arrive,
+//! so a run of many files holds one file's results at a time, not the whole log.
 
 use std::io::{self, Write};
 
@@ -9,13 +10,77 @@ use super::Reporter;
 use crate::finding::{Rule, Severity};
 use crate::run::{FileResult, Summary};
 
+/// Where the log stands: nothing written, or the opening and some results.
 #[derive(Default)]
 pub struct Sarif {
-    results: Vec<Value>,
+    opened: bool,
+    results: usize,
+}
+
+/// The indentation of a result inside `runs[0].results`.
+const RESULT_INDENT: &str = "        ";
+
+impl Sarif {
+    /// Writes everything up to the first result: the log's header and the tool with its
+    /// rules, which do not depend on the findings.
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.opened {
+            return Ok(());
+        }
+        self.opened = true;
+        let rules: Vec<Value> = Rule::ALL
+            .iter()
+            .chain([&Rule::Schema("*")])
+            .map(|rule| {
+                json!({
+                    "id": rule.id(),
+                    "shortDescription": { "text": rule.summary() },
+                    "defaultConfiguration": { "level": rule.severity().as_str() }
+                })
+            })
+            .collect();
+        let tool = json!({ "driver": {
+            "name": "deg-contracts",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules
+        }});
+        writeln!(out, "{{")?;
+        writeln!(
+            out,
+            "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\","
+        )?;
+        writeln!(out, "  \"version\": \"2.1.0\",")?;
+        writeln!(out, "  \"runs\": [")?;
+        writeln!(out, "    {{")?;
+        write!(out, "      \"tool\": ")?;
+        write_indented(out, &tool, "      ")?;
+        writeln!(out, ",")?;
+        write!(out, "      \"results\": [")
+    }
+
+    fn result(&mut self, entry: &Value, out: &mut dyn Write) -> io::Result<()> {
+        let separator = if self.results == 0 { "\n" } else { ",\n" };
+        self.results += 1;
+        write!(out, "{separator}{RESULT_INDENT}")?;
+        write_indented(out, entry, RESULT_INDENT)
+    }
+}
+
+/// `value` pretty-printed, its lines after the first indented by `indent`.
+fn write_indented(out: &mut dyn Write, value: &Value, indent: &str) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            write!(out, "\n{indent}")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 impl Reporter for Sarif {
-    fn file(&mut self, result: &FileResult, _out: &mut dyn Write) -> io::Result<()> {
+    fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
+        self.open(out)?;
         let location = |line: usize, column: usize, pointer: &str| {
             json!([{
                 "physicalLocation": {
@@ -28,12 +93,12 @@ impl Reporter for Sarif {
         let findings = match &result.outcome {
             Ok(report) => &report.findings,
             Err(error) => {
-                self.results.push(json!({
+                let entry = json!({
                     "ruleId": "io", "level": "error",
                     "message": { "text": format!("cannot read: {error}") },
                     "locations": location(1, 1, ""),
-                }));
-                return Ok(());
+                });
+                return self.result(&entry, out);
             }
         };
         for finding in findings {
@@ -47,36 +112,14 @@ impl Reporter for Sarif {
             if let Some(schema) = finding.schema_location {
                 entry["properties"] = json!({ "schemaLocation": schema });
             }
-            self.results.push(entry);
+            self.result(&entry, out)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, _summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        let rules: Vec<Value> = Rule::ALL
-            .iter()
-            .chain([&Rule::Schema("*")])
-            .map(|rule| {
-                json!({
-                    "id": rule.id(),
-                    "shortDescription": { "text": rule.summary() },
-                    "defaultConfiguration": { "level": rule.severity().as_str() }
-                })
-            })
-            .collect();
-        let log = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": { "driver": {
-                    "name": "deg-contracts",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules
-                }},
-                "results": std::mem::take(&mut self.results)
-            }]
-        });
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        writeln!(out)
+        self.open(out)?;
+        let close = if self.results == 0 { "]" } else { "\n      ]" };
+        writeln!(out, "{close}\n    }}\n  ]\n}}")
     }
 }

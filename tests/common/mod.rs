@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod hostile;
+
 use serde_json::Value;
 
 /// The workspace root.

@@ -434,24 +434,43 @@ pub struct Collector {
     errors: Vec<ValidationError>,
     fail_fast: bool,
     failed: bool,
+    /// The most errors kept; the rest are only counted.
+    limit: usize,
+    beyond: usize,
+}
+
+/// What a bounded collection found: the first errors with their paths, and how many more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoundedErrors {
+    /// The errors kept, in document order.
+    pub kept: Vec<ValidationError>,
+    /// How many errors came after the limit, counted but not kept.
+    pub beyond: usize,
 }
 
 impl Collector {
     /// Collects every error with its paths.
     pub fn all() -> Collector {
+        Collector::at_most(usize::MAX)
+    }
+
+    /// Collects the first `limit` errors with their paths and counts the rest, so that a
+    /// message with a hundred thousand errors costs the memory of `limit`.
+    pub fn at_most(limit: usize) -> Collector {
         Collector {
             errors: Vec::new(),
             fail_fast: false,
             failed: false,
+            limit,
+            beyond: 0,
         }
     }
 
     /// Records only that something failed, building no paths or messages.
     pub fn fail_fast() -> Collector {
         Collector {
-            errors: Vec::new(),
             fail_fast: true,
-            failed: false,
+            ..Collector::all()
         }
     }
 
@@ -464,7 +483,12 @@ impl Collector {
         kind: impl FnOnce() -> ErrorKind,
     ) {
         self.failed = true;
-        if !self.fail_fast {
+        if self.fail_fast {
+            return;
+        }
+        if self.errors.len() >= self.limit {
+            self.beyond += 1;
+        } else {
             self.errors.push(ValidationError {
                 instance_path: location.to_pointer(),
                 schema_location,
@@ -490,6 +514,14 @@ impl Collector {
             Err(ValidationErrors(self.errors))
         } else {
             Ok(())
+        }
+    }
+
+    /// The errors kept and the count of those beyond the limit.
+    pub fn finish_bounded(self) -> BoundedErrors {
+        BoundedErrors {
+            kept: self.errors,
+            beyond: self.beyond,
         }
     }
 }

@@ -32,9 +32,10 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         pub mod registry;
         #(#modules)*
 
+        pub use registry::validate_at_most;
         pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
+        pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
         pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
-        pub use runtime::{RoleSpec, ValidationError, ValidationErrors};
     }
 }
 
@@ -69,6 +70,21 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
                 #(#names => ::std::option::Option::Some(#types::validate(value)),)*
                 _ => ::std::option::Option::None,
             }
+        }
+
+        /// Validates `value` against the schema whose `@type` is `type_name`, keeping the first
+        /// `limit` errors and counting the rest; `None` when no schema has that name.
+        pub fn validate_at_most(
+            type_name: &str,
+            value: &::serde_json::Value,
+            limit: usize,
+        ) -> ::std::option::Option<::deg_contracts_runtime::BoundedErrors> {
+            let mut out = ::deg_contracts_runtime::Collector::at_most(limit);
+            match type_name {
+                #(#names => #types::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out),)*
+                _ => return ::std::option::Option::None,
+            }
+            ::std::option::Option::Some(out.finish_bounded())
         }
 
         /// Whether `value` satisfies the schema whose `@type` is `type_name`, stopping at the
