@@ -564,6 +564,31 @@ fn every_hostile_class_is_reported_in_one_run_and_the_valid_file_stays_clean() {
         .filter(|node| node.has_tag_name("testcase"))
         .count();
     assert_eq!(cases, classes.len() + 1);
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "sarif"])
+        .arg(dir.path()));
+    assert_eq!(code, 1);
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let sarif_run = &log["runs"][0];
+    assert_eq!(sarif_run["tool"]["driver"]["name"], "deg-contracts");
+    let results = sarif_run["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for result in results {
+        assert!(result["ruleId"].is_string() && result["message"]["text"].is_string());
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1, "{result}");
+    }
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "github"])
+        .arg(dir.path()));
+    assert_eq!(code, 1);
+    for line in stdout.lines().filter(|line| !line.is_empty()) {
+        assert!(
+            line.starts_with("::") || line.contains(" files, "),
+            "{line}"
+        );
+    }
 }
 
 #[test]
