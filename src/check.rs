@@ -4,6 +4,7 @@
 use deg_contracts_runtime::pointer;
 use deg_contracts_runtime::view::{ExactNumbers, Node};
 use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
+use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 use serde_json::Value;
 
 use crate::contract::Contract;
@@ -13,6 +14,7 @@ use crate::parse;
 use crate::rules;
 use crate::schema;
 use crate::source::{self, Position};
+use crate::transaction::{MessageFacts, facts};
 
 /// Everything found in one message.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -24,6 +26,8 @@ pub struct MessageReport {
     pub skipped: Vec<(String, String)>,
     /// Findings beyond the per-file limit, counted but not kept: (errors, warnings).
     pub not_kept: (usize, usize),
+    /// What the transaction checks read, one per message (a log has many), placed.
+    pub facts: Vec<MessageFacts>,
 }
 
 impl MessageReport {
@@ -113,6 +117,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
     report.findings.extend(checked.findings);
     report.not_kept.0 += checked.not_kept.0;
     report.not_kept.1 += checked.not_kept.1;
+    report.facts = checked.facts;
     if report.findings.len() > limit {
         for finding in report.findings.drain(limit..) {
             match finding.severity {
@@ -121,11 +126,17 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
             }
         }
     }
+    let mut facts = std::mem::take(&mut report.facts);
+    let mut fact_positions: Vec<(&str, &mut Position)> = facts
+        .iter_mut()
+        .flat_map(MessageFacts::positions_mut)
+        .collect();
     let unplaced: Vec<&str> = report
         .findings
         .iter()
         .filter(|finding| finding.position.is_none())
         .map(|finding| finding.pointer.as_str())
+        .chain(fact_positions.iter().map(|(pointer, _)| *pointer))
         .collect();
     let mut offsets = source::offsets_all(text, &unplaced).into_iter();
     let placed: Vec<usize> = report
@@ -140,6 +151,15 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
             }
         })
         .collect();
+    let fact_offsets: Vec<usize> = offsets.collect();
+    for ((_, position), placed) in fact_positions
+        .iter_mut()
+        .zip(source::positions(text, &fact_offsets))
+    {
+        **position = placed;
+    }
+    drop(fact_positions);
+    report.facts = facts;
     let mut positions = source::positions(text, &placed).into_iter();
     let lines = source::LineIndex::new(text);
     // Findings on one line (all of them, in a minified file) share its clipped text.
@@ -228,12 +248,17 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize) -> MessageR
     let deliveries = objects
         .iter()
         .filter(|object| object.type_name == EnergyTradeDelivery::TYPE_NAME);
-    for delivery in deliveries {
-        let view = Node::new(delivery.value, delivery.pointer.as_str())
-            .with_exact(exact)
-            .into();
-        rules::check_delivery(&view, contracts.first(), &mut report.findings);
+    let deliveries: Vec<EnergyTradeDeliveryView<'_>> = deliveries
+        .map(|delivery| {
+            Node::new(delivery.value, delivery.pointer.as_str())
+                .with_exact(exact)
+                .into()
+        })
+        .collect();
+    for view in &deliveries {
+        rules::check_delivery(view, contracts.first(), &mut report.findings);
     }
+    report.facts = vec![facts::extract(message, &contracts, &deliveries)];
     report
 }
 

@@ -63,11 +63,118 @@ pub enum Rule {
     FileTooLarge,
     /// The file has more findings than the gate keeps for one file (`--max-findings`).
     FindingsLimit,
+    /// A check across the messages of one trade.
+    Transaction(TransactionRule),
+}
+
+/// The checks across a trade's messages, each `transaction/<id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransactionRule {
+    /// A message id used twice.
+    MessageId,
+    /// A transaction's contract, order or fulfillment id, or a contract's main transaction id,
+    /// changes mid-way.
+    Identity,
+    /// A callback comes before the request it answers.
+    Callback,
+    /// A contract's `createdAt` is after the first message that carries it.
+    CreatedAt,
+    /// A negotiation message after the confirmation.
+    Lifecycle,
+    /// A cascaded init or confirm is not nested inside the main one.
+    Cascade,
+    /// A contract's status moves backwards.
+    Status,
+    /// A role input, a role or its `filledBy` changes or disappears after it was set.
+    Terms,
+    /// A sender carries another party's input no earlier message gave it.
+    Provenance,
+    /// A role's `filledBy` is not the subscriber that filled it.
+    FilledBy,
+    /// The revenue flows change after the confirmation.
+    RevenueFlows,
+    /// The buyer is settled on another amount than it was last quoted before confirming.
+    Quote,
+}
+
+impl TransactionRule {
+    /// Every transaction rule.
+    pub const ALL: [TransactionRule; 12] = [
+        TransactionRule::MessageId,
+        TransactionRule::Identity,
+        TransactionRule::Callback,
+        TransactionRule::CreatedAt,
+        TransactionRule::Lifecycle,
+        TransactionRule::Cascade,
+        TransactionRule::Status,
+        TransactionRule::Terms,
+        TransactionRule::Provenance,
+        TransactionRule::FilledBy,
+        TransactionRule::RevenueFlows,
+        TransactionRule::Quote,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            TransactionRule::MessageId => "transaction/message-id",
+            TransactionRule::Identity => "transaction/identity",
+            TransactionRule::Callback => "transaction/callback",
+            TransactionRule::CreatedAt => "transaction/created-at",
+            TransactionRule::Lifecycle => "transaction/lifecycle",
+            TransactionRule::Cascade => "transaction/cascade",
+            TransactionRule::Status => "transaction/status",
+            TransactionRule::Terms => "transaction/terms",
+            TransactionRule::Provenance => "transaction/provenance",
+            TransactionRule::FilledBy => "transaction/filled-by",
+            TransactionRule::RevenueFlows => "transaction/revenue-flows",
+            TransactionRule::Quote => "transaction/quote",
+        }
+    }
+
+    fn summary(self) -> &'static str {
+        match self {
+            TransactionRule::MessageId => "each message_id is used by one message",
+            TransactionRule::Identity => {
+                "one contract id, order id and fulfillment id per transaction, and one transaction id for a contract's main flow"
+            }
+            TransactionRule::Callback => "each callback comes after the request it answers",
+            TransactionRule::CreatedAt => {
+                "a contract's createdAt is not after the first message that carries it"
+            }
+            TransactionRule::Lifecycle => "no discovery or negotiation message after the confirm",
+            TransactionRule::Cascade => {
+                "the cascaded init and confirm run inside the main init and confirm"
+            }
+            TransactionRule::Status => {
+                "a contract's status only moves forward: PENDING → ACTIVE → COMPLETED or TERMINATED"
+            }
+            TransactionRule::Terms => {
+                "a role input, once set, changes only when its own party revises it before the confirm, and never disappears; roles stay filled by the same subscriber"
+            }
+            TransactionRule::Provenance => {
+                "a sender carries another party's input only after a message that gave it to the sender"
+            }
+            TransactionRule::FilledBy => {
+                "a filled role's filledBy is the subscriber that filled it"
+            }
+            TransactionRule::RevenueFlows => "the revenue flows do not change after the confirm",
+            TransactionRule::Quote => {
+                "a settled amount equals the buyer's last quote before confirming"
+            }
+        }
+    }
 }
 
 impl Rule {
-    /// Every business rule, for documentation and SARIF rule metadata.
-    pub const ALL: [Rule; 19] = [
+    /// Every rule, for documentation and SARIF rule metadata (schema kinds aside).
+    pub fn all() -> impl Iterator<Item = Rule> {
+        Rule::PER_MESSAGE
+            .into_iter()
+            .chain(TransactionRule::ALL.map(Rule::Transaction))
+    }
+
+    /// Every rule that looks at one message.
+    pub const PER_MESSAGE: [Rule; 19] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -93,6 +200,7 @@ impl Rule {
     pub fn id(self) -> String {
         match self {
             Rule::Schema(kind) => format!("schema/{kind}"),
+            Rule::Transaction(rule) => rule.id().to_owned(),
             other => other.static_id().to_owned(),
         }
     }
@@ -119,6 +227,7 @@ impl Rule {
             Rule::InternalError => "internal-error",
             Rule::FileTooLarge => "file-too-large",
             Rule::FindingsLimit => "findings-limit",
+            Rule::Transaction(rule) => rule.id(),
         }
     }
 
@@ -166,6 +275,7 @@ impl Rule {
             Rule::FindingsLimit => {
                 "a file's findings fit the number the gate lists per file (--max-findings); the rest are counted"
             }
+            Rule::Transaction(rule) => rule.summary(),
         }
     }
 }

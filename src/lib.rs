@@ -3,6 +3,7 @@
 //! validates it with the validators generated from `schema/`, and applies the contract's
 //! business rules. The CLI in `main.rs` runs it over files and renders the findings.
 
+pub mod beckn;
 pub mod check;
 pub mod contract;
 pub mod discover;
@@ -15,5 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod trades;
+pub mod transaction;
 
 pub use deg_contracts_schema as schema;

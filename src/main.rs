@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
+use deg_contracts::trades;
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +44,17 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = run::Limits::default().max_findings as u64,
               value_parser = clap::value_parser!(u64).range(1..))]
         max_findings: u64,
+        /// Check each message alone, without the checks across a trade's messages (for a
+        /// directory of unrelated fixtures, or a pre-commit run on the changed files only).
+        #[arg(long)]
+        per_message: bool,
+        /// Read standard input (`-`) as a message log, one JSON message per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Check a trade once its last message is this much older (in message time) than the
+        /// newest seen, then forget it: `24h`, `90m`, `2d`.
+        #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = humantime::parse_duration)]
+        transaction_window: std::time::Duration,
     },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
@@ -61,12 +73,24 @@ fn main() -> ExitCode {
             jobs,
             max_file_size,
             max_findings,
+            per_message,
+            jsonl,
+            transaction_window,
         } => {
             let limits = run::Limits {
                 max_file_size,
                 max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
             };
-            validate(&paths, format, verbose, jobs, limits)
+            let jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+            let options = trades::Options {
+                limits,
+                jobs,
+                stdin_is_log: jsonl,
+                window_seconds: transaction_window.as_secs(),
+                transactions: !per_message,
+            };
+            validate(&paths, format, verbose, options)
         }
         Command::Flows { files } => flows(&files),
     }
@@ -76,14 +100,12 @@ fn validate(
     paths: &[PathBuf],
     format: Format,
     verbose: bool,
-    jobs: Option<usize>,
-    limits: run::Limits,
+    options: trades::Options,
 ) -> ExitCode {
     let (inputs, bad_paths) = run::expand(paths);
     for error in &bad_paths {
         eprintln!("deg-contracts: {error}");
     }
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let mut reporter = report::reporter(format, verbose);
     // Colour (and its stripping when stdout is no terminal) only where people read the output.
     let mut out: Box<dyn Write> = match format {
@@ -92,7 +114,7 @@ fn validate(
     };
     let mut summary = Summary::default();
     let mut write_failed = false;
-    run::check_all(&inputs, jobs, limits, |result| {
+    trades::check(&inputs, options, |result| {
         summary.add(&result);
         write_failed |= reporter.file(&result, &mut out).is_err();
     });

@@ -63,7 +63,7 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     (inputs, errors)
 }
 
-/// Every `*.json` file below `dir`, sorted.
+/// Every `*.json` file (and message log, `*.jsonl` or `*.ndjson`) below `dir`, sorted.
 pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_owned()];
@@ -76,7 +76,9 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
             let path = entry.map_err(error)?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
+            } else if path.extension().is_some_and(|ext| ext == "json")
+                || crate::trades::is_log(&path)
+            {
                 files.push(path);
             }
         }

@@ -12,7 +12,9 @@ use deg_contracts::schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const STEPS: [&str; 13] = [
+/// The seed's thirteen steps, and the cascaded confirm and its answer between the seller's
+/// platform and the grid operator (`09a`, `09b`), which the seed's plan implies.
+const STEPS: [&str; 15] = [
     "01_discover",
     "02_on_discover",
     "03_select",
@@ -22,6 +24,8 @@ const STEPS: [&str; 13] = [
     "07_cascaded_init",
     "08_cascaded_on_init",
     "09_confirm",
+    "09a_cascaded_confirm",
+    "09b_cascaded_on_confirm",
     "10_on_confirm",
     "11_status",
     "12_on_status",
@@ -31,7 +35,7 @@ const STEPS: [&str; 13] = [
 /// The example messages, one per step, in step order.
 fn steps() -> Vec<(String, Value)> {
     let files = example_files();
-    assert_eq!(files.len(), 13, "one message per step: {files:?}");
+    assert_eq!(files.len(), STEPS.len(), "one message per step: {files:?}");
     files
         .iter()
         .zip(STEPS)
@@ -130,7 +134,7 @@ fn declared_inputs() -> BTreeMap<String, BTreeMap<String, bool>> {
 }
 
 #[test]
-fn every_example_is_json_and_the_transaction_has_thirteen_steps() {
+fn every_example_is_json_and_the_transaction_has_its_fifteen_steps() {
     let steps = steps();
     let actions: Vec<&str> = steps
         .iter()
@@ -148,6 +152,8 @@ fn every_example_is_json_and_the_transaction_has_thirteen_steps() {
             "init",
             "on_init",
             "confirm",
+            "confirm",
+            "on_confirm",
             "on_confirm",
             "status",
             "on_status",
@@ -247,7 +253,7 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
             deliveries += 1;
         }
     }
-    assert_eq!((contracts, deliveries), (11, 2));
+    assert_eq!((contracts, deliveries), (13, 3));
 }
 
 #[test]
@@ -269,7 +275,10 @@ fn the_lifecycle_fills_roles_step_by_step() {
         ("03_select", ("PENDING", Some(true), Some(false), None)),
         ("04_on_select", ("PENDING", Some(true), Some(false), None)),
         ("05_init", ("PENDING", Some(true), Some(true), None)),
-        ("06_on_init", ("PENDING", Some(true), Some(true), None)),
+        (
+            "06_on_init",
+            ("PENDING", Some(true), Some(true), Some(true)),
+        ),
         (
             "07_cascaded_init",
             ("PENDING", Some(true), Some(true), Some(false)),
@@ -281,6 +290,14 @@ fn the_lifecycle_fills_roles_step_by_step() {
         (
             "09_confirm",
             ("PENDING", Some(true), Some(true), Some(true)),
+        ),
+        (
+            "09a_cascaded_confirm",
+            ("PENDING", Some(true), Some(true), Some(true)),
+        ),
+        (
+            "09b_cascaded_on_confirm",
+            ("ACTIVE", Some(true), Some(true), Some(true)),
         ),
         (
             "10_on_confirm",
@@ -391,8 +408,8 @@ fn formulas_name_declared_inputs_of_declared_roles() {
     }
     assert_eq!(
         references,
-        4 * 11,
-        "two flows of two references in each of eleven contracts"
+        4 * 13,
+        "two flows of two references in each of thirteen contracts"
     );
 }
 
@@ -460,7 +477,7 @@ fn the_quantity_is_within_the_grid_operators_remaining_caps() {
         assert!(grid["filledBy"].is_string(), "{step}");
         checked += 1;
     }
-    assert_eq!(checked, 5);
+    assert_eq!(checked, 8);
 }
 
 #[test]

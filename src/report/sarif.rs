@@ -28,9 +28,8 @@ impl Sarif {
             return Ok(());
         }
         self.opened = true;
-        let rules: Vec<Value> = Rule::ALL
-            .iter()
-            .chain([&Rule::Schema("*")])
+        let rules: Vec<Value> = Rule::all()
+            .chain([Rule::Schema("*")])
             .map(|rule| {
                 json!({
                     "id": rule.id(),

@@ -87,6 +87,22 @@ impl<'a> Node<'a> {
         Some(self.child(value, pointer::join(&self.pointer, name)))
     }
 
+    /// The members of an object that are not null, in order; none for anything else.
+    pub fn members(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + use<'a> {
+        let parent = self.clone();
+        self.value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, value)| !value.is_null())
+            .map(move |(name, value)| {
+                (
+                    name.as_str(),
+                    parent.child(value, pointer::join(&parent.pointer, name)),
+                )
+            })
+    }
+
     /// The elements of an array; none for anything else.
     pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
         let parent = self.clone();
@@ -202,6 +218,11 @@ mod tests {
             .collect();
         assert_eq!(items, ["/at/a~1b/c/0", "/at/a~1b/c/1", "/at/a~1b/c/2"]);
         assert!(root.member("n").is_none());
+        let members: Vec<(&str, String)> = root
+            .members()
+            .map(|(name, node)| (name, node.pointer().to_owned()))
+            .collect();
+        assert_eq!(members, [("a/b", "/at/a~1b".to_owned())]);
         assert!(root.member("missing").is_none());
         assert_eq!(root.items().count(), 0);
     }

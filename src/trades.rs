@@ -1,0 +1,169 @@
+//! A run with the transaction checks: every input checked as [`crate::run`] does (files in
+//! parallel), message logs (`.jsonl`, `.ndjson`, or standard input with `--jsonl`) read line
+//! by line on the reporting thread so that their messages stream into the [`Ledger`], and
+//! each trade's findings attached to the message they are about before anything is reported.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::check::{MessageReport, check_bytes_at_most};
+use crate::finding::{Finding, Rule, Severity};
+use crate::run::{self, FileResult, Input, Limits};
+use crate::source::Position;
+use crate::transaction::Ledger;
+
+/// How the run reads and groups messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub limits: Limits,
+    pub jobs: usize,
+    /// Read standard input as a log, one message per line.
+    pub stdin_is_log: bool,
+    /// Close a trade this many seconds (of message time) after its last message.
+    pub window_seconds: u64,
+    /// Whether to check trades across messages at all (`--per-message` turns it off).
+    pub transactions: bool,
+}
+
+/// Whether a file is a message log, by its name.
+pub fn is_log(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext == "jsonl" || ext == "ndjson")
+}
+
+/// Checks every input, then every trade across them, and hands each input's result (with
+/// the trade findings about its messages) to `deliver` in input order.
+pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileResult)) {
+    let mut ledger = Ledger::new(options.window_seconds);
+    let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
+    let is_log_input = |input: &Input| match input {
+        Input::File(path) => is_log(path),
+        Input::Stdin => options.stdin_is_log,
+    };
+    let mut start = 0;
+    while start < inputs.len() {
+        if is_log_input(&inputs[start]) {
+            let ledger = options.transactions.then_some(&mut ledger);
+            let result = check_log(&inputs[start], options.limits, start, ledger);
+            results.push(result);
+            start += 1;
+            continue;
+        }
+        let end = (start..inputs.len())
+            .find(|&i| is_log_input(&inputs[i]))
+            .unwrap_or(inputs.len());
+        run::check_all(
+            &inputs[start..end],
+            options.jobs,
+            options.limits,
+            |mut result| {
+                let input = results.len();
+                if let Ok(report) = &mut result.outcome {
+                    for facts in std::mem::take(&mut report.facts) {
+                        if options.transactions {
+                            ledger.add(input, &result.name, facts);
+                        }
+                    }
+                }
+                results.push(result);
+            },
+        );
+        start = end;
+    }
+    for (input, finding) in ledger.finish() {
+        if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
+            report.findings.push(finding);
+        }
+    }
+    for mut result in results {
+        if let Ok(report) = &mut result.outcome {
+            report.findings.sort_by_key(|finding| finding.position);
+        }
+        deliver(result);
+    }
+}
+
+/// A log, one message per line, each checked alone and fed to the ledger as it is read; its
+/// findings carry the log's own line numbers.
+fn check_log(
+    input: &Input,
+    limits: Limits,
+    index: usize,
+    mut ledger: Option<&mut Ledger>,
+) -> FileResult {
+    let name = input.name();
+    let reader: Result<Box<dyn Read>, std::io::Error> = match input {
+        Input::File(path) => std::fs::File::open(path).map(|file| Box::new(file) as Box<dyn Read>),
+        Input::Stdin => Ok(Box::new(std::io::stdin().lock())),
+    };
+    let outcome = reader.and_then(|reader| {
+        let mut lines = BufReader::new(reader);
+        let mut report = MessageReport::default();
+        let mut line = Vec::new();
+        let mut number = 0;
+        loop {
+            line.clear();
+            let read = (&mut lines)
+                .take(limits.max_file_size.saturating_add(1))
+                .read_until(b'\n', &mut line)?;
+            if read == 0 {
+                break;
+            }
+            number += 1;
+            if line.len() as u64 > limits.max_file_size && !line.ends_with(b"\n") {
+                report
+                    .findings
+                    .push(line_too_long(number, limits.max_file_size));
+                // Skip the rest of the line.
+                let mut rest = Vec::new();
+                lines.read_until(b'\n', &mut rest)?;
+                continue;
+            }
+            let text = line.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            let room = limits
+                .max_findings
+                .saturating_sub(report.findings.len())
+                .max(1);
+            let mut checked = run::isolated(|| check_bytes_at_most(text, room));
+            let shift = number - 1;
+            let indent = line.len() - line.trim_ascii_start().len();
+            for finding in &mut checked.findings {
+                if let Some(position) = &mut finding.position {
+                    position.line += shift;
+                    if position.line == number {
+                        position.column += indent;
+                    }
+                }
+            }
+            for mut facts in std::mem::take(&mut checked.facts) {
+                if let Some(ledger) = ledger.as_deref_mut() {
+                    facts.shift(shift);
+                    ledger.add(index, &name, facts);
+                }
+            }
+            report.objects += checked.objects;
+            report.skipped.extend(checked.skipped);
+            report.not_kept.0 += checked.not_kept.0;
+            report.not_kept.1 += checked.not_kept.1;
+            report.findings.extend(checked.findings);
+        }
+        Ok(report)
+    });
+    FileResult { name, outcome }
+}
+
+fn line_too_long(line: usize, limit: u64) -> Finding {
+    let mut finding = Finding::new(
+        Rule::FileTooLarge,
+        "",
+        format!(
+            "line {line} is longer than {limit} bytes, the most the gate reads of one message; not checked (raise --max-file-size)"
+        ),
+    );
+    finding.position = Some(Position { line, column: 1 });
+    debug_assert_eq!(finding.severity, Severity::Error);
+    finding
+}

@@ -1,0 +1,301 @@
+//! What the transaction checks need from one message, read while the message is checked and
+//! kept after its `Value` is gone: the envelope (who, what, which transaction), the order's ids
+//! and quote, and each contract's status, roles, inputs, flows and settled amounts, every one
+//! with its pointer and (once placed) its line and column.
+
+use std::fmt;
+
+use deg_contracts_runtime::view::{Input, Node};
+use deg_contracts_runtime::{DateTime, Decimal};
+use deg_contracts_schema::energy_trade_delivery_v1::SettlementCycleStatus;
+use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
+use serde_json::Value;
+
+use crate::beckn;
+use crate::contract::Contract;
+use crate::rules::flows::flows;
+use crate::source::Position;
+
+/// A value and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pointer: String,
+    pub position: Position,
+}
+
+impl<T> Located<T> {
+    /// Where the value is, without it.
+    pub fn place(&self) -> Located<()> {
+        Located {
+            value: (),
+            pointer: self.pointer.clone(),
+            position: self.position,
+        }
+    }
+
+    pub(crate) fn new(value: T, pointer: impl Into<String>) -> Located<T> {
+        Located {
+            value,
+            pointer: pointer.into(),
+            position: Position { line: 1, column: 1 },
+        }
+    }
+}
+
+/// A role input's value, compared as the contract means it: numbers as exact decimals (so
+/// `15.0` is `15`), anything else as its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Number(Decimal),
+    Json(String),
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Number(number) => write!(f, "{}", number.normalize()),
+            Term::Json(text) => f.write_str(text),
+        }
+    }
+}
+
+/// One listed role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleFacts {
+    /// The role's name as written (`SELLER`), and where.
+    pub name: Located<String>,
+    /// Its kind: the first name of the kind it belongs to (`SELLER` for `PROSUMER`).
+    pub kind: String,
+    pub filled: bool,
+    pub filled_by: Option<Located<String>>,
+    /// Where the inputs object is (or, when absent, the role).
+    pub inputs_at: Located<()>,
+    /// Each input that carries a value.
+    pub inputs: Vec<(String, Located<Term>)>,
+}
+
+/// One contract in a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractFacts {
+    pub id: Option<Located<String>>,
+    pub status: Option<Located<String>>,
+    pub created_at: Option<Located<DateTime>>,
+    pub roles: Vec<RoleFacts>,
+    /// The revenue flows, one `FROM → TO: formula` line each, and where they are.
+    pub flows: Located<String>,
+    /// Every settled cycle's amount.
+    pub settled: Vec<Located<Decimal>>,
+}
+
+/// One message, as the transaction checks see it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageFacts {
+    pub action: Option<Located<String>>,
+    pub transaction_id: Option<Located<String>>,
+    pub message_id: Option<Located<String>>,
+    pub timestamp: Option<Located<DateTime>>,
+    pub bap_id: Option<String>,
+    pub bpp_id: Option<String>,
+    pub order_id: Option<Located<String>>,
+    pub fulfillment_id: Option<Located<String>>,
+    pub quote: Option<Located<Decimal>>,
+    pub contracts: Vec<ContractFacts>,
+}
+
+impl MessageFacts {
+    /// The subscriber that sent the message: the BAP for a request, the BPP for a callback.
+    pub fn sender(&self) -> Option<&str> {
+        let action = &self.action.as_ref()?.value;
+        if beckn::is_callback(action) {
+            self.bpp_id.as_deref()
+        } else {
+            self.bap_id.as_deref()
+        }
+    }
+
+    /// Whether `party` took part in the exchange, as either end.
+    pub fn involves(&self, party: &str) -> bool {
+        self.bap_id.as_deref() == Some(party) || self.bpp_id.as_deref() == Some(party)
+    }
+
+    /// Every located value, so that all can be placed in one pass over the text.
+    pub fn positions_mut(&mut self) -> Vec<(&str, &mut Position)> {
+        let mut all: Vec<(&str, &mut Position)> = Vec::new();
+        macro_rules! add {
+            ($located:expr) => {
+                if let Some(located) = $located {
+                    all.push((located.pointer.as_str(), &mut located.position));
+                }
+            };
+        }
+        add!(&mut self.action);
+        add!(&mut self.transaction_id);
+        add!(&mut self.message_id);
+        add!(&mut self.timestamp);
+        add!(&mut self.order_id);
+        add!(&mut self.fulfillment_id);
+        add!(&mut self.quote);
+        for contract in &mut self.contracts {
+            add!(&mut contract.id);
+            add!(&mut contract.status);
+            add!(&mut contract.created_at);
+            all.push((
+                contract.flows.pointer.as_str(),
+                &mut contract.flows.position,
+            ));
+            for amount in &mut contract.settled {
+                all.push((amount.pointer.as_str(), &mut amount.position));
+            }
+            for role in &mut contract.roles {
+                all.push((role.name.pointer.as_str(), &mut role.name.position));
+                all.push((
+                    role.inputs_at.pointer.as_str(),
+                    &mut role.inputs_at.position,
+                ));
+                add!(&mut role.filled_by);
+                for (_, input) in &mut role.inputs {
+                    all.push((input.pointer.as_str(), &mut input.position));
+                }
+            }
+        }
+        all
+    }
+
+    /// Moves every position down by `lines`, for a message that is one line of a log.
+    pub fn shift(&mut self, lines: usize) {
+        for (_, position) in self.positions_mut() {
+            position.line += lines;
+        }
+    }
+}
+
+/// The facts of a message whose contracts and deliveries the per-message check found.
+pub fn extract(
+    message: &Value,
+    contracts: &[Contract<'_>],
+    deliveries: &[EnergyTradeDeliveryView<'_>],
+) -> MessageFacts {
+    let text = |pointer: &str| {
+        message
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(|value| Located::new(value.to_owned(), pointer))
+    };
+    let quote = message
+        .pointer(beckn::QUOTED_PRICE)
+        .and_then(|value| Node::new(value, beckn::QUOTED_PRICE).decimal())
+        .map(|value| Located::new(value, beckn::QUOTED_PRICE));
+    let timestamp = text(beckn::TIMESTAMP).and_then(|located| {
+        let value = DateTime::parse(&located.value).ok()?;
+        Some(Located::new(value, located.pointer))
+    });
+    let settled: Vec<Located<Decimal>> = deliveries
+        .iter()
+        .flat_map(|delivery| delivery.settlement_cycles())
+        .filter(|cycle| {
+            cycle
+                .status()
+                .is_some_and(|status| status.is(SettlementCycleStatus::Settled.as_str()))
+        })
+        .filter_map(|cycle| {
+            let amount = cycle.amount()?;
+            Some(Located::new(amount.decimal()?, amount.pointer()))
+        })
+        .collect();
+    MessageFacts {
+        action: text(beckn::ACTION),
+        transaction_id: text(beckn::TRANSACTION_ID),
+        message_id: text(beckn::MESSAGE_ID),
+        timestamp,
+        bap_id: text(beckn::BAP_ID).map(|located| located.value),
+        bpp_id: text(beckn::BPP_ID).map(|located| located.value),
+        order_id: text(beckn::ORDER_ID),
+        fulfillment_id: text(beckn::FULFILLMENT_ID),
+        quote,
+        contracts: contracts
+            .iter()
+            .map(|contract| contract_facts(contract, &settled))
+            .collect(),
+    }
+}
+
+fn located_str(node: Option<Node<'_>>) -> Option<Located<String>> {
+    let node = node?;
+    Some(Located::new(node.as_str()?.to_owned(), node.pointer()))
+}
+
+fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> ContractFacts {
+    let base = &contract.base;
+    let created_at = base.created_at().and_then(|node| {
+        let value = node.date_time()?;
+        Some(Located::new(value, node.pointer()))
+    });
+    let roles = contract
+        .roles()
+        .map(|role| {
+            let view = &role.view;
+            let inputs_node = view.role_inputs();
+            let inputs = inputs_node
+                .iter()
+                .flat_map(|inputs| inputs.node().members())
+                .filter_map(|(name, node)| {
+                    let input = Input::new(node);
+                    let value = input.value()?;
+                    let term = match value.decimal() {
+                        Some(number) => Term::Number(number),
+                        None => Term::Json(value.value().to_string()),
+                    };
+                    Some((name.to_owned(), Located::new(term, input.pointer())))
+                })
+                .collect();
+            let kind = contract
+                .spec(role.name)
+                .filter(|spec| spec.inputs.is_some())
+                .and_then(|spec| spec.values.first())
+                .map_or(role.name, |first| first);
+            RoleFacts {
+                kind: kind.to_owned(),
+                name: Located::new(
+                    role.name.to_owned(),
+                    view.role()
+                        .map_or_else(String::new, |node| node.pointer().to_owned()),
+                ),
+                filled: role.filled(),
+                filled_by: located_str(view.filled_by()),
+                inputs_at: Located::new(
+                    (),
+                    inputs_node.map_or_else(
+                        || view.node().pointer().to_owned(),
+                        |inputs| inputs.node().pointer().to_owned(),
+                    ),
+                ),
+                inputs,
+            }
+        })
+        .collect();
+    let flows_at = base.revenue_flows().map_or_else(
+        || contract.pointer.to_owned(),
+        |logic| logic.node().pointer().to_owned(),
+    );
+    let flows_text = flows(contract)
+        .iter()
+        .map(|flow| {
+            format!(
+                "{} → {}: {}",
+                flow.payer().unwrap_or("?"),
+                flow.payee().unwrap_or("?"),
+                flow.text()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    ContractFacts {
+        id: located_str(base.contract_id()),
+        status: located_str(base.status()),
+        created_at,
+        roles,
+        flows: Located::new(flows_text, flows_at),
+        settled: settled.to_vec(),
+    }
+}

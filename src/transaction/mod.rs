@@ -1,0 +1,224 @@
+//! The trade as a whole: every message of a run is grouped with the others of its trade (by
+//! `context.transaction_id`, and by contract id across transactions, since the cascade to the
+//! grid operator may run under its own), ordered by `context.timestamp` (ties keep input
+//! order) and checked as one story by [`rules`]. A trade is checked once its last message is
+//! older than the window (in message time), or at the end of the input, and then forgotten,
+//! so memory is bounded by the trades still open, not by the length of a log.
+
+pub mod facts;
+mod rules;
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Rule, TransactionRule};
+pub use facts::MessageFacts;
+
+/// One message, where it came from, and when it arrived.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The input it belongs to, as the run numbers them.
+    pub input: usize,
+    /// That input's name, for findings that point back at it.
+    pub name: String,
+    pub facts: MessageFacts,
+    arrival: usize,
+}
+
+impl Entry {
+    /// The message's time, in nanoseconds since the epoch.
+    fn time(&self) -> Option<i128> {
+        Some(
+            self.facts
+                .timestamp
+                .as_ref()?
+                .value
+                .instant()
+                .unix_timestamp_nanos(),
+        )
+    }
+
+    /// `file:line:col` of a located value in this message.
+    fn at<T>(&self, located: &facts::Located<T>) -> String {
+        format!(
+            "{}:{}:{}",
+            self.name, located.position.line, located.position.column
+        )
+    }
+}
+
+/// A finding of a transaction check, and the input it is reported on.
+pub type Placed = (usize, Finding);
+
+/// A new finding of `rule` at `located` in `entry`.
+fn finding<T>(
+    rule: TransactionRule,
+    entry: &Entry,
+    located: &facts::Located<T>,
+    message: String,
+) -> Placed {
+    let mut finding = Finding::new(Rule::Transaction(rule), &located.pointer, message);
+    finding.position = Some(located.position);
+    (entry.input, finding)
+}
+
+/// The messages of one trade seen so far.
+#[derive(Default)]
+struct Trade {
+    entries: Vec<Entry>,
+    keys: Vec<String>,
+    last: i128,
+}
+
+/// Collects messages into trades and checks each trade once it is complete.
+pub struct Ledger {
+    window: i128,
+    trades: HashMap<usize, Trade>,
+    /// Which trade each transaction id (`t:`) and contract id (`c:`) belongs to.
+    keys: HashMap<String, usize>,
+    /// Message ids of the open trades, with where they were first used.
+    message_ids: HashMap<String, (String, usize)>,
+    next_trade: usize,
+    arrivals: usize,
+    latest: i128,
+    found: Vec<Placed>,
+}
+
+impl Ledger {
+    /// A ledger that closes a trade `window_seconds` of message time after its last message.
+    pub fn new(window_seconds: u64) -> Ledger {
+        Ledger {
+            window: i128::from(window_seconds) * 1_000_000_000,
+            trades: HashMap::new(),
+            keys: HashMap::new(),
+            message_ids: HashMap::new(),
+            next_trade: 0,
+            arrivals: 0,
+            latest: i128::MIN,
+            found: Vec::new(),
+        }
+    }
+
+    /// Adds one message of input `input` (named `name`).
+    pub fn add(&mut self, input: usize, name: &str, facts: MessageFacts) {
+        let entry = Entry {
+            input,
+            name: name.to_owned(),
+            facts,
+            arrival: self.arrivals,
+        };
+        self.arrivals += 1;
+        let keys = trade_keys(&entry.facts);
+        if keys.is_empty() {
+            return;
+        }
+        self.check_message_id(&entry);
+        let time = entry.time().unwrap_or(self.latest);
+        let trade = self.trade_for(&keys);
+        let open = self.trades.entry(trade).or_default();
+        open.last = open.last.max(time);
+        open.entries.push(entry);
+        for key in keys {
+            if !open.keys.contains(&key) {
+                open.keys.push(key.clone());
+            }
+            self.keys.insert(key, trade);
+        }
+        if time > self.latest {
+            self.latest = time;
+            self.close_older_than(self.latest.saturating_sub(self.window));
+        }
+    }
+
+    /// Checks every trade still open and returns every finding, in the order found.
+    pub fn finish(mut self) -> Vec<Placed> {
+        self.close_older_than(i128::MAX);
+        self.found
+    }
+
+    fn check_message_id(&mut self, entry: &Entry) {
+        let Some(id) = &entry.facts.message_id else {
+            return;
+        };
+        let here = (entry.at(id), entry.arrival);
+        match self.message_ids.get(&id.value) {
+            Some((first, _)) => self.found.push(finding(
+                TransactionRule::MessageId,
+                entry,
+                id,
+                format!("message id `{}` is already used at {first}", id.value),
+            )),
+            None => {
+                self.message_ids.insert(id.value.clone(), here);
+            }
+        }
+    }
+
+    /// The trade the keys belong to, merging trades a message shows to be one.
+    fn trade_for(&mut self, keys: &[String]) -> usize {
+        let mut found: Vec<usize> = keys
+            .iter()
+            .filter_map(|key| self.keys.get(key))
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let Some((&first, rest)) = found.split_first() else {
+            self.next_trade += 1;
+            return self.next_trade;
+        };
+        for other in rest {
+            if let Some(merged) = self.trades.remove(other) {
+                for key in &merged.keys {
+                    self.keys.insert(key.clone(), first);
+                }
+                let target = self.trades.entry(first).or_default();
+                target.last = target.last.max(merged.last);
+                target.entries.extend(merged.entries);
+                target.keys.extend(merged.keys);
+            }
+        }
+        first
+    }
+
+    fn close_older_than(&mut self, cutoff: i128) {
+        let closing: Vec<usize> = self
+            .trades
+            .iter()
+            .filter(|(_, trade)| trade.last < cutoff)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut closing = closing;
+        closing.sort_unstable();
+        for id in closing {
+            let Some(mut trade) = self.trades.remove(&id) else {
+                continue;
+            };
+            for key in &trade.keys {
+                self.keys.remove(key);
+            }
+            for entry in &trade.entries {
+                if let Some(id) = &entry.facts.message_id {
+                    self.message_ids.remove(&id.value);
+                }
+            }
+            trade
+                .entries
+                .sort_by_key(|entry| (entry.time().unwrap_or(i128::MAX), entry.arrival));
+            rules::check(&trade.entries, &mut self.found);
+        }
+    }
+}
+
+/// The ids that tie a message to a trade.
+fn trade_keys(facts: &MessageFacts) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(id) = &facts.transaction_id {
+        keys.push(format!("t:{}", id.value));
+    }
+    for contract in &facts.contracts {
+        if let Some(id) = &contract.id {
+            keys.push(format!("c:{}", id.value));
+        }
+    }
+    keys
+}
