@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::check::{MessageReport, check_bytes_at_most};
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::run::{self, FileResult, Input, Limits};
-use crate::source::Position;
+use crate::source::{self, Position};
 use crate::transaction::Ledger;
 
 /// How the run reads and groups messages.
@@ -70,9 +70,21 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
         );
         start = end;
     }
+    let mut framed: Vec<usize> = Vec::new();
     for (input, finding) in ledger.finish() {
         if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
             report.findings.push(finding);
+            framed.push(input);
+        }
+    }
+    framed.sort_unstable();
+    framed.dedup();
+    for input in framed {
+        if let (Some(Input::File(path)), Some(Ok(report))) = (
+            inputs.get(input),
+            results.get_mut(input).map(|r| &mut r.outcome),
+        ) {
+            add_line_text(path, report);
         }
     }
     for mut result in results {
@@ -80,6 +92,23 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
             report.findings.sort_by_key(|finding| finding.position);
         }
         deliver(result);
+    }
+}
+
+/// Gives the trade findings, which are placed after the file's text is gone, their line for
+/// the code frame, reading the file once more. A file that changed or vanished since keeps
+/// its findings without frames.
+fn add_line_text(path: &Path, report: &mut MessageReport) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let lines = source::LineIndex::new(&text);
+    for finding in &mut report.findings {
+        if finding.line_text.is_none()
+            && let Some(position) = finding.position
+        {
+            finding.line_text = lines.line(&text, position.line).map(clipped_line);
+        }
     }
 }
 

@@ -3,24 +3,7 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::root;
-
-fn deg() -> Command {
-    let mut command = Command::cargo_bin("deg-contracts").unwrap();
-    command.current_dir(root()).env("NO_COLOR", "1");
-    command
-}
-
-/// Runs a command and returns (exit code, stdout, stderr).
-fn run(command: &mut Command) -> (i32, String, String) {
-    let output = command.output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
+use common::{deg, root, run};
 
 const MIXED: &str = "tests/fixtures/cli";
 
@@ -106,7 +89,7 @@ fn junit_output_on_a_mixed_directory() {
 #[test]
 fn human_output_is_coloured_when_forced_and_plain_under_no_color() {
     let file = "tests/fixtures/cli/broken/settlement.json";
-    let mut forced = Command::cargo_bin("deg-contracts").unwrap();
+    let mut forced = assert_cmd::Command::cargo_bin("deg-contracts").unwrap();
     forced
         .current_dir(root())
         .env("CLICOLOR_FORCE", "1")

@@ -111,8 +111,12 @@ impl Ledger {
         if keys.is_empty() {
             return;
         }
-        self.check_message_id(&entry);
         let time = entry.time().unwrap_or(self.latest);
+        if time > self.latest {
+            self.latest = time;
+            self.close_older_than(self.latest.saturating_sub(self.window));
+        }
+        self.check_message_id(&entry);
         let trade = self.trade_for(&keys);
         let open = self.trades.entry(trade).or_default();
         open.last = open.last.max(time);
@@ -122,10 +126,6 @@ impl Ledger {
                 open.keys.push(key.clone());
             }
             self.keys.insert(key, trade);
-        }
-        if time > self.latest {
-            self.latest = time;
-            self.close_older_than(self.latest.saturating_sub(self.window));
         }
     }
 

@@ -7,6 +7,23 @@ pub mod hostile;
 
 use serde_json::Value;
 
+/// The command line, run from the workspace root, without colour.
+pub fn deg() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("deg-contracts").unwrap();
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+pub fn run(command: &mut assert_cmd::Command) -> (i32, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

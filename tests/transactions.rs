@@ -1,0 +1,608 @@
+//! The checks across a trade's messages, each rule with a passing and a failing trade, run
+//! as a directory of messages and as one JSON Lines log; and a cross-message finding in every
+//! output format.
+
+mod common;
+
+use std::path::Path;
+
+use common::{deg, json_files, read_json, root, run};
+use serde_json::{Value, json};
+
+const CONTRACT: &str = "/message/order/beckn:orderAttributes";
+
+/// The example trade, step by step: (step folder, file name, message).
+fn trade() -> Vec<(String, String, Value)> {
+    json_files(&root().join("schema/examples/p2p_trading"))
+        .into_iter()
+        .map(|path| {
+            let step = path.parent().unwrap().file_name().unwrap();
+            let name = path.file_name().unwrap();
+            (
+                step.to_string_lossy().into_owned(),
+                name.to_string_lossy().into_owned(),
+                read_json(&path),
+            )
+        })
+        .collect()
+}
+
+fn message<'a>(trade: &'a mut [(String, String, Value)], step: &str) -> &'a mut Value {
+    &mut trade
+        .iter_mut()
+        .find(|(name, _, _)| name == step)
+        .unwrap_or_else(|| panic!("no step {step}"))
+        .2
+}
+
+fn set(trade: &mut [(String, String, Value)], step: &str, pointer: &str, value: Value) {
+    *message(trade, step)
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{step}: no {pointer}")) = value;
+}
+
+/// A transaction finding: (step, rule, pointer, message).
+type Found = (String, String, String, String);
+
+/// Writes the trade as a directory and as a log, checks both, and returns the transaction
+/// findings of each, with the log's line numbers turned back into steps.
+fn check(trade: &[(String, String, Value)]) -> (Vec<Found>, Vec<Found>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for (step, name, message) in trade {
+        let folder = dir.path().join("trade").join(step);
+        std::fs::create_dir_all(&folder).unwrap();
+        let text = serde_json::to_string_pretty(message).unwrap();
+        std::fs::write(folder.join(name), text).unwrap();
+        log.push_str(&serde_json::to_string(message).unwrap());
+        log.push('\n');
+    }
+    let log_path = dir.path().join("trade.jsonl");
+    std::fs::write(&log_path, log).unwrap();
+    let from_dir = transaction_findings(&dir.path().join("trade"), |finding| {
+        let file = finding["file"].as_str().unwrap();
+        Path::new(file)
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    });
+    let from_log = transaction_findings(&log_path, |finding| {
+        let line = finding["line"].as_u64().unwrap() as usize;
+        trade[line - 1].0.clone()
+    });
+    (from_dir, from_log)
+}
+
+fn transaction_findings(path: &Path, step_of: impl Fn(&Value) -> String) -> Vec<Found> {
+    let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json"]).arg(path));
+    assert!(code == 0 || code == 1, "{stderr}");
+    let mut found: Vec<Found> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|finding| {
+            finding["rule"]
+                .as_str()
+                .unwrap()
+                .starts_with("transaction/")
+        })
+        .map(|finding| {
+            (
+                step_of(&finding),
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["pointer"].as_str().unwrap().to_owned(),
+                finding["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Checks that the broken trade gets exactly the findings of `rule` at (step, pointer), in a
+/// directory and in a log alike, each message naming the earlier place it contradicts.
+fn expect(trade: &[(String, String, Value)], rule: &str, at: &[(&str, &str)], says: &str) {
+    expect_with(trade, rule, at, says, &[]);
+}
+
+/// As [`expect`], where the defect also (rightly) trips the rules in `also`: (step, rule).
+fn expect_with(
+    trade: &[(String, String, Value)],
+    rule: &str,
+    at: &[(&str, &str)],
+    says: &str,
+    also: &[(&str, &str)],
+) {
+    let (from_dir, from_log) = check(trade);
+    let mut others: Vec<(String, String)> = from_dir
+        .iter()
+        .filter(|(_, found_rule, _, _)| found_rule != rule)
+        .map(|(step, found_rule, _, _)| (step.clone(), found_rule.clone()))
+        .collect();
+    others.dedup();
+    let also: Vec<(String, String)> = also
+        .iter()
+        .map(|(step, rule)| ((*step).to_owned(), (*rule).to_owned()))
+        .collect();
+    assert_eq!(others, also, "{from_dir:#?}");
+    let from_dir: Vec<Found> = from_dir
+        .into_iter()
+        .filter(|(_, found_rule, _, _)| found_rule == rule)
+        .collect();
+    let from_log: Vec<Found> = from_log
+        .into_iter()
+        .filter(|(_, found_rule, _, _)| found_rule == rule)
+        .collect();
+    let places: Vec<(String, String)> = from_dir
+        .iter()
+        .map(|(step, _, pointer, _)| (step.clone(), pointer.clone()))
+        .collect();
+    let mut wanted: Vec<(String, String)> = at
+        .iter()
+        .map(|(step, pointer)| ((*step).to_owned(), (*pointer).to_owned()))
+        .collect();
+    wanted.sort();
+    assert_eq!(places, wanted, "{from_dir:#?}");
+    assert!(
+        from_dir
+            .iter()
+            .all(|(_, _, _, message)| message.contains(says)),
+        "{from_dir:#?}"
+    );
+    let log_places: Vec<(String, String, String)> = from_log
+        .iter()
+        .map(|(step, rule, pointer, _)| (step.clone(), rule.clone(), pointer.clone()))
+        .collect();
+    let dir_places: Vec<(String, String, String)> = from_dir
+        .iter()
+        .map(|(step, rule, pointer, _)| (step.clone(), rule.clone(), pointer.clone()))
+        .collect();
+    assert_eq!(log_places, dir_places, "the log and the directory agree");
+}
+
+#[test]
+fn the_example_trade_is_consistent_as_a_directory_and_as_a_log() {
+    let (from_dir, from_log) = check(&trade());
+    assert_eq!(from_dir, []);
+    assert_eq!(from_log, []);
+    let (code, _, stderr) = run(deg().args(["validate", "schema/examples"]));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_message_id_is_used_once() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "05_init",
+        "/context/message_id",
+        json!("msg-03-select"),
+    );
+    expect(
+        &trade,
+        "transaction/message-id",
+        &[("05_init", "/context/message_id")],
+        "message id `msg-03-select` is already used at ",
+    );
+}
+
+#[test]
+fn a_transaction_keeps_its_contract_and_the_trade_its_transaction() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "12_on_status",
+        "/message/order/beckn:id",
+        json!("order-p2p-9999"),
+    );
+    expect(
+        &trade,
+        "transaction/identity",
+        &[("12_on_status", "/message/order/beckn:id")],
+        "has a second order id `order-p2p-9999`: was `order-p2p-0042` at ",
+    );
+    let mut moved = self::trade();
+    set(
+        &mut moved,
+        "12_on_status",
+        "/context/transaction_id",
+        json!("txn-other"),
+    );
+    expect(
+        &moved,
+        "transaction/identity",
+        &[("12_on_status", "/context/transaction_id")],
+        "the trade's transaction id changed to `txn-other`: was `txn-p2p-6b1e2c` at ",
+    );
+}
+
+#[test]
+fn a_callback_comes_after_its_request() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "04_on_select",
+        "/context/timestamp",
+        json!("2025-06-14T08:45:30+05:30"),
+    );
+    expect(
+        &trade,
+        "transaction/callback",
+        &[("04_on_select", "/context/timestamp")],
+        "on_select is earlier than the select it answers, at ",
+    );
+}
+
+#[test]
+fn a_contract_is_not_created_after_it_is_first_sent() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "02_on_discover",
+        "/message/catalogs/0/beckn:offers/0/beckn:offerAttributes/createdAt",
+        json!("2025-06-14T08:45:00+05:30"),
+    );
+    expect(
+        &trade,
+        "transaction/created-at",
+        &[(
+            "02_on_discover",
+            "/message/catalogs/0/beckn:offers/0/beckn:offerAttributes/createdAt",
+        )],
+        "createdAt 2025-06-14T08:45:00+05:30 is after 2025-06-14T08:40:04+05:30",
+    );
+}
+
+#[test]
+fn no_negotiation_after_the_confirm() {
+    let mut trade = trade();
+    set(&mut trade, "11_status", "/context/action", json!("select"));
+    expect(
+        &trade,
+        "transaction/lifecycle",
+        &[("11_status", "/context/action")],
+        "select after the trade was confirmed at ",
+    );
+}
+
+#[test]
+fn the_cascade_runs_inside_the_main_exchange() {
+    let mut trade = trade();
+    // The seed's order: the BPP answers the BAP before it asks the grid operator, so the
+    // BAP's confirm carries grid-operator values no message gave it.
+    seed_on_init(&mut trade);
+    set(
+        &mut trade,
+        "06_on_init",
+        "/context/timestamp",
+        json!("2025-06-14T08:48:04+05:30"),
+    );
+    expect_with(
+        &trade,
+        "transaction/cascade",
+        &[
+            ("07_cascaded_init", "/context/timestamp"),
+            ("08_cascaded_on_init", "/context/timestamp"),
+        ],
+        "after the main on_init at ",
+        &[("09_confirm", "transaction/provenance")],
+    );
+}
+
+#[test]
+fn a_status_never_moves_back() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "12_on_status",
+        "/context/timestamp",
+        json!("2025-06-14T16:45:00+05:30"),
+    );
+    expect(
+        &trade,
+        "transaction/status",
+        &[("12_on_status", &format!("{CONTRACT}/status"))],
+        "status moved back to ACTIVE from COMPLETED at ",
+    );
+}
+
+#[test]
+fn terms_do_not_change_after_the_confirm() {
+    let mut trade = trade();
+    let price = format!("{CONTRACT}/roles/0/roleInputs/pricePerKWh");
+    set(&mut trade, "12_on_status", &price, json!(7.1));
+    expect(
+        &trade,
+        "transaction/terms",
+        &[("12_on_status", &price), ("13_on_status_completed", &price)],
+        "SELLER.pricePerKWh changed to ",
+    );
+    // The buyer asks for 10 kWh in its select, then revises to 12.5 in its init: its own
+    // input, before the confirm, so allowed.
+    let mut revised = self::trade();
+    let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity/value");
+    set(&mut revised, "03_select", &quantity, json!(10.0));
+    set(&mut revised, "04_on_select", &quantity, json!(10.0));
+    let (from_dir, from_log) = check(&revised);
+    assert_eq!((from_dir, from_log), (vec![], vec![]));
+}
+
+#[test]
+fn an_input_does_not_disappear() {
+    let mut trade = trade();
+    let inputs = format!("{CONTRACT}/roles/0/roleInputs");
+    message(&mut trade, "12_on_status")
+        .pointer_mut(&inputs)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("inverterId");
+    expect(
+        &trade,
+        "transaction/terms",
+        &[("12_on_status", &inputs)],
+        "SELLER.inverterId is gone: was \"INV-RT-7731\" at ",
+    );
+}
+
+#[test]
+fn a_sender_carries_only_values_it_was_given() {
+    let mut trade = trade();
+    // The seed's on_init, sent before the cascade: the BAP never hears the grid operator's
+    // terms, yet confirms them.
+    seed_on_init(&mut trade);
+    set(
+        &mut trade,
+        "06_on_init",
+        "/context/timestamp",
+        json!("2025-06-14T08:48:05+05:30"),
+    );
+    set(
+        &mut trade,
+        "07_cascaded_init",
+        "/context/timestamp",
+        json!("2025-06-14T08:48:01+05:30"),
+    );
+    set(
+        &mut trade,
+        "08_cascaded_on_init",
+        "/context/timestamp",
+        json!("2025-06-14T08:48:03+05:30"),
+    );
+    let grid = |input: &str| format!("{CONTRACT}/roles/2/roleInputs/{input}");
+    let wanted: Vec<(&str, String)> = [
+        "buyer_trade_cap",
+        "current_buyer_trades_total",
+        "current_seller_trade_total",
+        "seller_trade_cap",
+        "wheelingCharges",
+    ]
+    .iter()
+    .map(|input| ("09_confirm", grid(input)))
+    .collect();
+    let at: Vec<(&str, &str)> = wanted.iter().map(|(s, p)| (*s, p.as_str())).collect();
+    // The seller's platform, which did hear them, rightly also drops the role it knew.
+    expect_with(
+        &trade,
+        "transaction/provenance",
+        &at,
+        "`bap.sunrise-homes.example` sends GRID_OPERATOR.",
+        &[("06_on_init", "transaction/terms")],
+    );
+}
+
+/// The seed's on_init: the contract as the init left it, without the grid operator.
+fn seed_on_init(trade: &mut [(String, String, Value)]) {
+    let before_cascade = message(trade, "05_init").pointer(CONTRACT).unwrap().clone();
+    set(trade, "06_on_init", CONTRACT, before_cascade);
+}
+
+#[test]
+fn a_role_is_filled_by_the_subscriber_that_fills_it() {
+    let mut trade = trade();
+    let filled_by = format!("{CONTRACT}/roles/1/filledBy");
+    for step in [
+        "05_init",
+        "06_on_init",
+        "07_cascaded_init",
+        "08_cascaded_on_init",
+        "09_confirm",
+        "09a_cascaded_confirm",
+        "09b_cascaded_on_confirm",
+        "10_on_confirm",
+        "12_on_status",
+        "13_on_status_completed",
+    ] {
+        set(
+            &mut trade,
+            step,
+            &filled_by,
+            json!("bpp.rooftop-coop.example"),
+        );
+    }
+    expect(
+        &trade,
+        "transaction/filled-by",
+        &[("05_init", &filled_by)],
+        "BUYER is filled by `bpp.rooftop-coop.example`, but the message that filled it was sent by `bap.sunrise-homes.example`",
+    );
+}
+
+#[test]
+fn the_revenue_flows_are_fixed_at_the_confirm() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "12_on_status",
+        &format!("{CONTRACT}/revenueFlows/flows/1/formula"),
+        json!(
+            "roles.BUYER.roleInputs.contractedQuantity × roles.GRID_OPERATOR.roleInputs.wheelingCharges × 2"
+        ),
+    );
+    expect(
+        &trade,
+        "transaction/revenue-flows",
+        &[("12_on_status", &format!("{CONTRACT}/revenueFlows"))],
+        "the revenue flows changed after the confirm",
+    );
+}
+
+#[test]
+fn the_buyer_is_settled_on_its_last_quote() {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "06_on_init",
+        "/message/order/beckn:quote/beckn:price/schema:price",
+        json!(80.0),
+    );
+    expect(
+        &trade,
+        "transaction/quote",
+        &[(
+            "13_on_status_completed",
+            "/message/order/beckn:fulfillment/beckn:deliveryAttributes/settlementCycles/0/amount",
+        )],
+        "settled 90 but the buyer was last quoted 80 before confirming, at ",
+    );
+}
+
+#[test]
+fn trades_older_than_the_window_are_checked_and_forgotten() {
+    // Two trades reusing a message id a week apart: with a day's window the first trade is
+    // closed (and its ids forgotten) before the second starts; with a month's, it is not.
+    let mut first = trade();
+    let mut second = trade();
+    for (_, _, message) in &mut second {
+        let stamp = message["context"]["timestamp"]
+            .as_str()
+            .unwrap()
+            .replace("06-14", "06-21");
+        message["context"]["timestamp"] = json!(stamp);
+        message["context"]["transaction_id"] = json!("txn-second");
+        if let Some(contract) = message.pointer_mut(CONTRACT) {
+            contract["contractId"] = json!("contract-second");
+        }
+        if let Some(offer) =
+            message.pointer_mut("/message/catalogs/0/beckn:offers/0/beckn:offerAttributes")
+        {
+            offer["contractId"] = json!("contract-second");
+        }
+    }
+    first.extend(
+        second
+            .into_iter()
+            .map(|(step, name, message)| (format!("z{step}"), name, message)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let log: String = first
+        .iter()
+        .map(|(_, _, message)| format!("{}\n", serde_json::to_string(message).unwrap()))
+        .collect();
+    let path = dir.path().join("week.ndjson");
+    std::fs::write(&path, log).unwrap();
+    let rules = |window: &str| -> Vec<String> {
+        let (_, stdout, _) = run(deg()
+            .args([
+                "validate",
+                "--format",
+                "json",
+                "--transaction-window",
+                window,
+            ])
+            .arg(&path));
+        stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<Value>(line).unwrap()["rule"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .filter(|rule| rule.starts_with("transaction/"))
+            .collect()
+    };
+    assert_eq!(rules("1d"), Vec::<String>::new());
+    let month = rules("30d");
+    assert_eq!(month.len(), first.len() / 2, "{month:?}");
+    assert!(month.iter().all(|rule| rule == "transaction/message-id"));
+    let (code, _, stderr) = run(deg()
+        .args(["validate", "--transaction-window", "soon"])
+        .arg(&path));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--transaction-window"), "{stderr}");
+}
+
+#[test]
+fn standard_input_is_a_log_with_jsonl() {
+    let mut log = String::new();
+    for (_, _, message) in trade() {
+        log.push_str(&serde_json::to_string(&message).unwrap());
+        log.push_str("\n\n");
+    }
+    let (code, stdout, stderr) = run(deg()
+        .args(["validate", "--format", "json", "--jsonl", "-"])
+        .write_stdin(log.replace("msg-05-init", "msg-03-select")));
+    assert_eq!(code, 1, "{stderr}");
+    let finding: Value = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .find(|finding| finding["rule"] == "transaction/message-id")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(finding["file"], "<stdin>");
+    // Blank lines count: the fifth message is on line 9.
+    assert_eq!(finding["line"], 9);
+    assert_eq!(
+        stderr.lines().last(),
+        Some("1 file, 16 objects: 1 error, 4 warnings")
+    );
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--format", "json", "--jsonl", "-"])
+        .write_stdin("{\"context\": {}}\nnot json\n"));
+    assert_eq!(code, 1);
+    let finding: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (finding["rule"].as_str(), finding["line"].as_u64()),
+        (Some("json-syntax"), Some(2))
+    );
+}
+
+/// The example trade with the price changed after the contract is ACTIVE, in a directory,
+/// reported in `format` with the directory's path replaced by `<trade>`.
+fn price_changed_after_active(format: &str) -> String {
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "12_on_status",
+        &format!("{CONTRACT}/roles/0/roleInputs/pricePerKWh"),
+        json!(7.1),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (step, name, message) in &trade {
+        let folder = dir.path().join(step);
+        std::fs::create_dir_all(&folder).unwrap();
+        let text = serde_json::to_string_pretty(message).unwrap() + "\n";
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    let (code, stdout, _) = run(deg().args(["validate", "--format", format]).arg(dir.path()));
+    assert_eq!(code, 1);
+    stdout.replace(&dir.path().display().to_string(), "<trade>")
+}
+
+#[test]
+fn a_cross_message_finding_in_every_output_format() {
+    for format in ["human", "json", "github", "sarif", "junit"] {
+        let output = price_changed_after_active(format);
+        let shown: String = match format {
+            // The rule table is the same in every SARIF log: keep the results.
+            "sarif" => {
+                let log: Value = serde_json::from_str(&output).unwrap();
+                serde_json::to_string_pretty(&log["runs"][0]["results"]).unwrap()
+            }
+            _ => output,
+        };
+        insta::assert_snapshot!(format!("price_changed_after_active_{format}"), shown);
+    }
+}
