@@ -43,6 +43,12 @@ enum Task {
         /// Make every Nth message defective (0: none).
         #[arg(long, default_value_t = 50)]
         broken_every: usize,
+        /// Make every Nth trade change its terms after the confirm (0: none).
+        #[arg(long, default_value_t = 50)]
+        broken_trade_every: usize,
+        /// Write one JSON Lines log, messages.jsonl, instead of a file per message.
+        #[arg(long)]
+        jsonl: bool,
     },
 }
 
@@ -59,9 +65,17 @@ fn main() -> ExitCode {
             count,
             out,
             broken_every,
+            broken_trade_every,
+            jsonl,
         } => {
             let examples = workspace_root().join("schema/examples");
-            match xtask::synth::synth(&examples, &out, count, broken_every) {
+            let plan = xtask::synth::Plan {
+                count,
+                broken_every,
+                broken_trade_every,
+                log: jsonl,
+            };
+            match xtask::synth::synth(&examples, &out, plan) {
                 Ok(files) => {
                     eprintln!("synth: {} messages in {}", files.len(), out.display());
                     ExitCode::SUCCESS

@@ -1,6 +1,9 @@
 //! `cargo xtask synth`: writes N synthetic Beckn messages for measuring the gate at scale.
-//! Each is one of the example messages with its ids varied; every `broken_every`-th one also
-//! carries a defect, cycling through a schema error, a rule error and invalid JSON.
+//! They form whole trades: the example transaction's messages in order, again and again, each
+//! trade with its own transaction, contract, order and fulfillment ids. Every
+//! `broken_every`-th message also carries a defect, cycling through a schema error, a rule
+//! error and invalid JSON, and every `broken_trade_every`-th trade one across its messages
+//! (the seller's price changes after the contract is ACTIVE).
 
 use std::path::{Path, PathBuf};
 
@@ -83,55 +86,114 @@ fn contract(message: &mut Value) -> Option<&mut Value> {
     None
 }
 
-/// Writes `count` messages into `out` as `msg-00000.json`...; returns the files written.
-pub fn synth(
-    examples: &Path,
-    out: &Path,
-    count: usize,
-    broken_every: usize,
-) -> Result<Vec<PathBuf>, SynthError> {
+/// What to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// How many messages.
+    pub count: usize,
+    /// Every this many messages, one is defective (0: none).
+    pub broken_every: usize,
+    /// Every this many trades, one changes its terms after the confirm (0: none).
+    pub broken_trade_every: usize,
+    /// Write one JSON Lines log, `messages.jsonl`, instead of a file per message.
+    pub log: bool,
+}
+
+/// The template's value at `pointer`, as a string.
+fn text_at(message: &Value, pointer: &str) -> Option<String> {
+    message.pointer(pointer)?.as_str().map(str::to_owned)
+}
+
+/// Writes the plan's messages into `out` as `msg-00000.json`... (or one log); returns the
+/// files written.
+pub fn synth(examples: &Path, out: &Path, plan: Plan) -> Result<Vec<PathBuf>, SynthError> {
+    let Plan {
+        count,
+        broken_every,
+        broken_trade_every,
+        log,
+    } = plan;
     let templates = templates(examples)?;
     std::fs::create_dir_all(out).map_err(|source| SynthError::Io {
         path: out.to_owned(),
         source,
     })?;
     let mut written = Vec::with_capacity(count);
+    let mut lines = String::new();
     for i in 0..count {
-        let mut message = templates[i % templates.len()].clone();
-        let transaction = message
-            .pointer("/context/transaction_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        rename(&mut message, &transaction, &format!("txn-synth-{i:06}"));
+        let (trade, step) = (i / templates.len(), i % templates.len());
+        let mut message = templates[step].clone();
+        for (pointer, kind) in [
+            ("/context/transaction_id", "txn"),
+            ("/message/order/beckn:id", "order"),
+            ("/message/order/beckn:fulfillment/beckn:id", "fulfillment"),
+        ] {
+            if let Some(id) = text_at(&message, pointer) {
+                rename(&mut message, &id, &format!("{kind}-synth-{trade:06}"));
+            }
+        }
         if let Some(id) = message.pointer_mut("/context/message_id") {
             *id = Value::String(format!("msg-synth-{i:06}"));
         }
-        if let Some(contract) = contract(&mut message) {
-            contract["contractId"] = Value::String(format!("contract-synth-{i:06}"));
+        let active = contract(&mut message).is_some_and(|contract| {
+            contract["contractId"] = Value::String(format!("contract-synth-{trade:06}"));
+            contract["status"] == "ACTIVE"
+        });
+        let mut text = if log {
+            serde_json::to_string(&message).unwrap_or_default()
+        } else {
+            serde_json::to_string_pretty(&message).unwrap_or_default()
+        };
+        let space = if log { "" } else { " " };
+        if broken_trade_every > 0 && trade % broken_trade_every == broken_trade_every - 1 && active
+        {
+            text = text.replacen(
+                &format!("\"pricePerKWh\":{space}6.4"),
+                &format!("\"pricePerKWh\":{space}7.1"),
+                1,
+            );
         }
-        let mut text = serde_json::to_string_pretty(&message).unwrap_or_default();
         if broken_every > 0 && i % broken_every == broken_every - 1 {
             match (i / broken_every) % 3 {
                 0 => {
                     text = text.replacen(
-                        "\"contractedQuantity\": 12.5",
-                        "\"contractedQuantity\": \"12.5\"",
+                        &format!("\"contractedQuantity\":{space}12.5"),
+                        &format!("\"contractedQuantity\":{space}\"12.5\""),
                         1,
                     )
                 }
-                1 => text = text.replacen("\"currency\": \"INR\"", "\"currency\": \"RUPEE\"", 1),
+                1 => {
+                    text = text.replacen(
+                        &format!("\"currency\":{space}\"INR\""),
+                        &format!("\"currency\":{space}\"RUPEE\""),
+                        1,
+                    )
+                }
                 _ => text.truncate(text.len() / 2),
             }
         }
+        if log {
+            lines.push_str(&text);
+            lines.push('\n');
+            continue;
+        }
         let path = out.join(format!("msg-{i:05}.json"));
-        std::fs::write(&path, text).map_err(|source| SynthError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write(&path, &text)?;
+        written.push(path);
+    }
+    if log {
+        let path = out.join("messages.jsonl");
+        write(&path, &lines)?;
         written.push(path);
     }
     Ok(written)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), SynthError> {
+    std::fs::write(path, text).map_err(|source| SynthError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -142,7 +204,13 @@ mod tests {
     fn writes_varied_messages_with_periodic_defects() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/examples");
         let out = tempfile::tempdir().unwrap();
-        let files = synth(&examples, out.path(), 30, 10).unwrap();
+        let plan = Plan {
+            count: 30,
+            broken_every: 10,
+            broken_trade_every: 1,
+            log: false,
+        };
+        let files = synth(&examples, out.path(), plan).unwrap();
         assert_eq!(files.len(), 30);
         let first: Value =
             serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
@@ -157,6 +225,20 @@ mod tests {
             .count();
         assert_eq!(unparsable, 1, "the third defect truncates the message");
         assert!(texts[19].contains("\"currency\": \"RUPEE\""));
+        // Whole trades: the second begins after the first's fifteen messages.
+        let second: Value = serde_json::from_str(&texts[15]).unwrap();
+        assert_eq!(second["context"]["transaction_id"], "txn-synth-000001");
+        assert_eq!(second["context"]["action"], "discover");
+        let changed = texts
+            .iter()
+            .filter(|text| text.contains("\"pricePerKWh\": 7.1"))
+            .count();
+        assert_eq!(changed, 2 * 3, "every ACTIVE message of each broken trade");
+        let log = tempfile::tempdir().unwrap();
+        let files = synth(&examples, log.path(), Plan { log: true, ..plan }).unwrap();
+        let text = std::fs::read_to_string(&files[0]).unwrap();
+        assert_eq!(text.lines().count(), 30);
+        assert!(text.contains("\"pricePerKWh\":7.1"));
     }
 
     #[test]
@@ -164,14 +246,20 @@ mod tests {
         let templates = tempfile::tempdir().unwrap();
         std::fs::write(templates.path().join("bad.json"), "{not json").unwrap();
         let out = tempfile::tempdir().unwrap();
-        let error = synth(templates.path(), out.path(), 1, 0).unwrap_err();
+        let plan = Plan {
+            count: 1,
+            broken_every: 0,
+            broken_trade_every: 0,
+            log: false,
+        };
+        let error = synth(templates.path(), out.path(), plan).unwrap_err();
         assert!(matches!(error, SynthError::Template { .. }), "{error}");
         assert!(
             error.to_string().contains("bad.json: not a JSON message"),
             "{error}"
         );
         let missing = templates.path().join("nowhere");
-        let error = synth(&missing, out.path(), 1, 0).unwrap_err();
+        let error = synth(&missing, out.path(), plan).unwrap_err();
         assert!(matches!(error, SynthError::Io { .. }), "{error}");
     }
 }
