@@ -50,11 +50,32 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
     check_bytes_at_most(bytes, usize::MAX)
 }
 
+/// How much a check keeps beyond its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keep {
+    /// The most findings listed; the rest are counted.
+    pub findings: usize,
+    /// Whether to keep (and place) what the transaction checks read.
+    pub facts: bool,
+}
+
 /// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
 /// and source line) and counting the rest, so that memory stays bounded by the limit and not
 /// by how broken the message is. A report that dropped some ends with a `findings-limit`
 /// warning that says how many.
 pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
+    check_bytes_keeping(
+        bytes,
+        Keep {
+            findings: limit,
+            facts: true,
+        },
+    )
+}
+
+/// As [`check_bytes_at_most`], keeping the facts the transaction checks read only when asked.
+pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
+    let limit = keep.findings;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -111,7 +132,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, &source::exact_numbers(text), room);
+    let checked = check_parsed(&message, &source::exact_numbers(text), room, keep.facts);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -204,11 +225,12 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
 /// Checks a parsed message; findings carry pointers only. Numbers with more digits than an
 /// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
 pub fn check_message(message: &Value) -> MessageReport {
-    check_parsed(message, &ExactNumbers::default(), usize::MAX)
+    check_parsed(message, &ExactNumbers::default(), usize::MAX, false)
 }
 
-/// Checks a parsed message, keeping at most `limit` schema findings and counting the rest.
-fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize) -> MessageReport {
+/// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
+/// and, with `facts`, what the transaction checks read.
+fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool) -> MessageReport {
     let mut report = MessageReport::default();
     let objects = typed_objects(message, &mut report.skipped);
     report.objects = objects.len();
@@ -258,7 +280,9 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize) -> MessageR
     for view in &deliveries {
         rules::check_delivery(view, contracts.first(), &mut report.findings);
     }
-    report.facts = vec![facts::extract(message, &contracts, &deliveries)];
+    if facts {
+        report.facts = vec![facts::extract(message, &contracts, &deliveries)];
+    }
     report
 }
 

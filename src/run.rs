@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::check::{MessageReport, check_bytes_at_most};
+use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity};
 use crate::source::Position;
 
@@ -135,6 +135,8 @@ pub struct Limits {
     /// The most findings listed for one file; the rest are counted in a `findings-limit`
     /// warning, so a file broken everywhere costs the memory of this many.
     pub max_findings: usize,
+    /// Whether each report keeps what the transaction checks read.
+    pub facts: bool,
 }
 
 impl Default for Limits {
@@ -142,19 +144,23 @@ impl Default for Limits {
         Limits {
             max_file_size: 64 * 1024 * 1024,
             max_findings: 1000,
+            facts: true,
         }
     }
 }
 
 fn check_input(input: &Input, limits: Limits) -> FileResult {
     let limit = limits.max_file_size;
-    let max_findings = limits.max_findings;
+    let keep = Keep {
+        findings: limits.max_findings,
+        facts: limits.facts,
+    };
     let bytes = match input {
         Input::File(path) => std::fs::File::open(path).and_then(|file| read_at_most(file, limit)),
         Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
     };
     let outcome = bytes.map(|bytes| match bytes {
-        Some(bytes) => isolated(|| check_bytes_at_most(&bytes, max_findings)),
+        Some(bytes) => isolated(|| check_bytes_keeping(&bytes, keep)),
         None => too_large(limit),
     });
     FileResult {
@@ -203,14 +209,17 @@ pub fn isolated(check: impl FnOnce() -> MessageReport) -> MessageReport {
                 .map(|text| (*text).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "an unknown panic".to_owned());
-            file_finding(
-                Rule::InternalError,
-                format!(
-                    "deg-contracts failed on this file ({reason}); please report it with the file"
-                ),
-            )
+            internal_error(&reason)
         }
     }
+}
+
+/// The report of a check that failed (a bug): one `internal-error` finding asking for the file.
+pub fn internal_error(reason: &str) -> MessageReport {
+    file_finding(
+        Rule::InternalError,
+        format!("deg-contracts failed on this file ({reason}); please report it with the file"),
+    )
 }
 
 /// Checks every input on `jobs` threads and hands each result to `deliver` in input order.

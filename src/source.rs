@@ -4,7 +4,7 @@
 //! nesting depth cannot overflow, that tells a visitor where each value and key starts.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use deg_contracts_runtime::pointer;
@@ -37,16 +37,17 @@ pub fn position(text: &str, offset: usize) -> Position {
 /// Where the value at `pointer` (RFC 6901) starts; for a pointer into a missing member, the
 /// deepest existing value on the way.
 pub fn locate(text: &str, pointer: &str) -> Position {
-    let mut finder = Finder::new(&[pointer]);
-    walk(text, &mut finder);
-    position(text, finder.nearest(pointer))
+    position(text, offsets_all(text, &[pointer])[0])
 }
 
 /// The byte range of the value at `pointer`, if it exists.
 pub fn span(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
-    let mut finder = Finder::new(&[pointer]);
-    walk(text, &mut finder);
-    let start = *finder.offsets.get(pointer)?;
+    let mut trie = Trie::default();
+    let end = trie.insert(pointer);
+    let root = skip_space(text.as_bytes(), 0);
+    trie.nodes[0].offset = Some(root);
+    trie.descend(text, root, 0);
+    let start = trie.nodes[end].offset?;
     Some(start..skip_value(text.as_bytes(), start)?)
 }
 
@@ -58,17 +59,132 @@ pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Position> {
 }
 
 /// The byte offset where each pointer's value starts (or its nearest existing parent's), in
-/// one pass.
+/// one pass that descends only into members some pointer leads through and skips the rest
+/// (Beckn core subtrees, other objects) at the speed of a byte search.
 pub fn offsets_all(text: &str, pointers: &[&str]) -> Vec<usize> {
     if pointers.is_empty() {
         return Vec::new();
     }
-    let mut finder = Finder::new(pointers);
-    walk(text, &mut finder);
-    pointers
+    let mut trie = Trie::default();
+    let ends: Vec<usize> = pointers
         .iter()
-        .map(|pointer| finder.nearest(pointer))
-        .collect()
+        .map(|pointer| trie.insert(pointer))
+        .collect();
+    let bytes = text.as_bytes();
+    let root = skip_space(bytes, 0);
+    trie.nodes[0].offset = Some(root);
+    trie.descend(text, root, 0);
+    ends.iter().map(|&end| trie.nearest(end)).collect()
+}
+
+/// The wanted pointers as a tree of their tokens; each node a prefix, with where its value
+/// starts once found.
+#[derive(Default)]
+struct Trie<'p> {
+    nodes: Vec<TrieNode<'p>>,
+}
+
+#[derive(Default)]
+struct TrieNode<'p> {
+    children: Vec<(Cow<'p, str>, usize)>,
+    parent: usize,
+    offset: Option<usize>,
+}
+
+impl<'p> Trie<'p> {
+    /// Adds a pointer; returns its node.
+    fn insert(&mut self, pointer: &'p str) -> usize {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut node = 0;
+        for token in pointer::tokens(pointer) {
+            let existing = self.nodes[node]
+                .children
+                .iter()
+                .find(|(name, _)| *name == token)
+                .map(|(_, child)| *child);
+            node = match existing {
+                Some(child) => child,
+                None => {
+                    self.nodes.push(TrieNode {
+                        parent: node,
+                        ..TrieNode::default()
+                    });
+                    let child = self.nodes.len() - 1;
+                    self.nodes[node].children.push((token, child));
+                    child
+                }
+            };
+        }
+        node
+    }
+
+    /// Where `node`'s value starts, or its nearest found parent's (the root always is).
+    fn nearest(&self, mut node: usize) -> usize {
+        loop {
+            if let Some(offset) = self.nodes[node].offset {
+                return offset;
+            }
+            if node == 0 {
+                return 0;
+            }
+            node = self.nodes[node].parent;
+        }
+    }
+
+    fn child(&self, node: usize, name: &str) -> Option<usize> {
+        self.nodes[node]
+            .children
+            .iter()
+            .find(|(token, _)| token == name)
+            .map(|(_, child)| *child)
+    }
+
+    /// Records the wanted members of the value at `at` (the trie's `node`) and descends into
+    /// those that lead further; returns where the value ends. Recursion is as deep as the
+    /// longest pointer, never deeper than the text's nesting.
+    fn descend(&mut self, text: &str, at: usize, node: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        if self.nodes[node].children.is_empty() {
+            return skip_value(bytes, at);
+        }
+        let (close, is_object) = match bytes.get(at)? {
+            b'{' => (b'}', true),
+            b'[' => (b']', false),
+            _ => return skip_value(bytes, at),
+        };
+        let mut cursor = skip_space(bytes, at + 1);
+        let mut index = 0usize;
+        let mut name = String::new();
+        loop {
+            if *bytes.get(cursor)? == close {
+                return Some(cursor + 1);
+            }
+            let child = if is_object {
+                let end = skip_string(bytes, cursor)?;
+                let key = key_text(text, cursor, end);
+                cursor = skip_space(bytes, skip_space(bytes, end) + 1);
+                self.child(node, &key)
+            } else {
+                name.clear();
+                let _ = write!(name, "{index}");
+                index += 1;
+                self.child(node, &name)
+            };
+            let end = match child {
+                Some(child) if self.nodes[child].offset.is_none() => {
+                    self.nodes[child].offset = Some(cursor);
+                    self.descend(text, cursor, child)?
+                }
+                _ => skip_value(bytes, cursor)?,
+            };
+            cursor = skip_space(bytes, end);
+            if bytes.get(cursor) == Some(&b',') {
+                cursor = skip_space(bytes, cursor + 1);
+            }
+        }
+    }
 }
 
 /// The byte offset of the `column`-th (1-based) character of the JSON string whose opening
@@ -297,10 +413,6 @@ enum Frame<'a> {
 }
 
 impl Path<'_> {
-    fn depth(&self) -> usize {
-        self.0.len()
-    }
-
     fn pointer(&self) -> String {
         let mut text = String::new();
         self.write_pointer(&mut text);
@@ -392,88 +504,6 @@ fn walk<'a, V: Visit<'a>>(text: &'a str, visitor: &mut V) {
                     .unwrap_or(bytes.len() - at);
             }
         }
-    }
-}
-
-/// Finds where wanted pointers, and each of their parents, start; stops once every wanted
-/// pointer is found. Only values at a wanted depth have their pointer spelled out, into one
-/// reused buffer; every set borrows the wanted pointers, whose parents are their prefixes.
-struct Finder<'p> {
-    wanted: HashSet<&'p str>,
-    depths: Vec<bool>,
-    targets: usize,
-    found_targets: usize,
-    full: HashSet<&'p str>,
-    offsets: HashMap<&'p str, usize>,
-    buffer: String,
-}
-
-impl<'p> Finder<'p> {
-    fn new(pointers: &[&'p str]) -> Finder<'p> {
-        let mut wanted = HashSet::new();
-        let mut depths = Vec::new();
-        for pointer in pointers {
-            let mut prefix = *pointer;
-            loop {
-                if !wanted.insert(prefix) {
-                    // Its parents are in already, from an earlier pointer.
-                    break;
-                }
-                let depth = prefix.matches('/').count();
-                if depths.len() <= depth {
-                    depths.resize(depth + 1, false);
-                }
-                depths[depth] = true;
-                match prefix.rsplit_once('/') {
-                    Some((parent, _)) => prefix = parent,
-                    None => break,
-                }
-            }
-        }
-        let full: HashSet<&str> = pointers.iter().copied().collect();
-        Finder {
-            wanted,
-            depths,
-            targets: full.len(),
-            found_targets: 0,
-            full,
-            offsets: HashMap::new(),
-            buffer: String::new(),
-        }
-    }
-
-    /// The offset of `pointer`, or of its nearest parent that exists (the root always does).
-    fn nearest(&self, pointer: &str) -> usize {
-        let mut prefix = pointer;
-        loop {
-            if let Some(offset) = self.offsets.get(prefix) {
-                return *offset;
-            }
-            match prefix.rsplit_once('/') {
-                Some((parent, _)) => prefix = parent,
-                None => return 0,
-            }
-        }
-    }
-}
-
-impl<'a> Visit<'a> for Finder<'_> {
-    fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
-        if !self.depths.get(path.depth()).copied().unwrap_or(false) {
-            return false;
-        }
-        path.write_pointer(&mut self.buffer);
-        let Some(&pointer) = self.wanted.get(self.buffer.as_str()) else {
-            return false;
-        };
-        if self.offsets.contains_key(pointer) {
-            return false;
-        }
-        if self.full.contains(pointer) {
-            self.found_targets += 1;
-        }
-        self.offsets.insert(pointer, at);
-        self.found_targets == self.targets
     }
 }
 

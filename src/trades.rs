@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::check::{MessageReport, check_bytes_at_most};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
@@ -44,7 +45,7 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
     while start < inputs.len() {
         if is_log_input(&inputs[start]) {
             let ledger = options.transactions.then_some(&mut ledger);
-            let result = check_log(&inputs[start], options.limits, start, ledger);
+            let result = check_log(&inputs[start], options, start, ledger);
             results.push(result);
             start += 1;
             continue;
@@ -58,11 +59,13 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
             options.limits,
             |mut result| {
                 let input = results.len();
-                if let Ok(report) = &mut result.outcome {
+                if let Ok(report) = &mut result.outcome
+                    && options.transactions
+                    && !report.facts.is_empty()
+                {
+                    let name: Arc<str> = Arc::from(result.name.as_str());
                     for facts in std::mem::take(&mut report.facts) {
-                        if options.transactions {
-                            ledger.add(input, &result.name, facts);
-                        }
+                        ledger.add(input, &name, facts);
                     }
                 }
                 results.push(result);
@@ -112,15 +115,21 @@ fn add_line_text(path: &Path, report: &mut MessageReport) {
     }
 }
 
-/// A log, one message per line, each checked alone and fed to the ledger as it is read; its
-/// findings carry the log's own line numbers.
+/// Lines of a log checked together: enough to keep every worker busy, few enough that a
+/// batch's text and reports stay small.
+const BATCH: usize = 512;
+
+/// A log, one message per line, each checked alone (a batch at a time, on every worker) and
+/// fed to the ledger in order; its findings carry the log's own line numbers.
 fn check_log(
     input: &Input,
-    limits: Limits,
+    options: Options,
     index: usize,
     mut ledger: Option<&mut Ledger>,
 ) -> FileResult {
+    let limits = options.limits;
     let name = input.name();
+    let shared: Arc<str> = Arc::from(name.as_str());
     let reader: Result<Box<dyn Read>, std::io::Error> = match input {
         Input::File(path) => std::fs::File::open(path).map(|file| Box::new(file) as Box<dyn Read>),
         Input::Stdin => Ok(Box::new(std::io::stdin().lock())),
@@ -128,60 +137,96 @@ fn check_log(
     let outcome = reader.and_then(|reader| {
         let mut lines = BufReader::new(reader);
         let mut report = MessageReport::default();
-        let mut line = Vec::new();
         let mut number = 0;
         loop {
-            line.clear();
-            let read = (&mut lines)
-                .take(limits.max_file_size.saturating_add(1))
-                .read_until(b'\n', &mut line)?;
-            if read == 0 {
+            let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                let mut line = Vec::new();
+                let read = (&mut lines)
+                    .take(limits.max_file_size.saturating_add(1))
+                    .read_until(b'\n', &mut line)?;
+                if read == 0 {
+                    break;
+                }
+                number += 1;
+                if line.len() as u64 > limits.max_file_size && !line.ends_with(b"\n") {
+                    report
+                        .findings
+                        .push(line_too_long(number, limits.max_file_size));
+                    let mut rest = Vec::new();
+                    lines.read_until(b'\n', &mut rest)?;
+                    continue;
+                }
+                if !line.trim_ascii().is_empty() {
+                    batch.push((number, line));
+                }
+            }
+            if batch.is_empty() {
                 break;
-            }
-            number += 1;
-            if line.len() as u64 > limits.max_file_size && !line.ends_with(b"\n") {
-                report
-                    .findings
-                    .push(line_too_long(number, limits.max_file_size));
-                // Skip the rest of the line.
-                let mut rest = Vec::new();
-                lines.read_until(b'\n', &mut rest)?;
-                continue;
-            }
-            let text = line.trim_ascii();
-            if text.is_empty() {
-                continue;
             }
             let room = limits
                 .max_findings
                 .saturating_sub(report.findings.len())
                 .max(1);
-            let mut checked = run::isolated(|| check_bytes_at_most(text, room));
-            let shift = number - 1;
-            let indent = line.len() - line.trim_ascii_start().len();
-            for finding in &mut checked.findings {
-                if let Some(position) = &mut finding.position {
-                    position.line += shift;
-                    if position.line == number {
-                        position.column += indent;
+            for ((number, line), mut checked) in
+                batch.iter().zip(check_lines(&batch, room, options.jobs))
+            {
+                let shift = number - 1;
+                let indent = line.len() - line.trim_ascii_start().len();
+                for finding in &mut checked.findings {
+                    if let Some(position) = &mut finding.position {
+                        position.line += shift;
+                        if position.line == *number {
+                            position.column += indent;
+                        }
                     }
                 }
-            }
-            for mut facts in std::mem::take(&mut checked.facts) {
-                if let Some(ledger) = ledger.as_deref_mut() {
-                    facts.shift(shift);
-                    ledger.add(index, &name, facts);
+                for mut facts in std::mem::take(&mut checked.facts) {
+                    if let Some(ledger) = ledger.as_deref_mut() {
+                        facts.shift(shift);
+                        ledger.add(index, &shared, facts);
+                    }
                 }
+                report.objects += checked.objects;
+                report.skipped.extend(checked.skipped);
+                let room = limits.max_findings.saturating_sub(report.findings.len());
+                let kept = checked.findings.len().min(room);
+                for finding in checked.findings.drain(kept..) {
+                    match finding.severity {
+                        Severity::Error => report.not_kept.0 += 1,
+                        Severity::Warning => report.not_kept.1 += 1,
+                    }
+                }
+                report.not_kept.0 += checked.not_kept.0;
+                report.not_kept.1 += checked.not_kept.1;
+                report.findings.extend(checked.findings);
             }
-            report.objects += checked.objects;
-            report.skipped.extend(checked.skipped);
-            report.not_kept.0 += checked.not_kept.0;
-            report.not_kept.1 += checked.not_kept.1;
-            report.findings.extend(checked.findings);
         }
         Ok(report)
     });
     FileResult { name, outcome }
+}
+
+/// Each line's report, in order, the lines split among `jobs` threads.
+fn check_lines(batch: &[(usize, Vec<u8>)], room: usize, jobs: usize) -> Vec<MessageReport> {
+    let check = |(_, line): &(usize, Vec<u8>)| {
+        run::isolated(|| check_bytes_at_most(line.trim_ascii(), room))
+    };
+    let jobs = jobs.clamp(1, batch.len().max(1));
+    if jobs == 1 {
+        return batch.iter().map(check).collect();
+    }
+    let chunk = batch.len().div_ceil(jobs);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = batch
+            .chunks(chunk)
+            .map(|lines| scope.spawn(move || lines.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|_| Vec::new()))
+            .collect()
+    })
 }
 
 fn line_too_long(line: usize, limit: u64) -> Finding {

@@ -9,8 +9,10 @@ pub mod facts;
 mod rules;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::finding::{Finding, Rule, TransactionRule};
+use crate::source::Position;
 pub use facts::MessageFacts;
 
 /// One message, where it came from, and when it arrived.
@@ -18,8 +20,8 @@ pub use facts::MessageFacts;
 pub struct Entry {
     /// The input it belongs to, as the run numbers them.
     pub input: usize,
-    /// That input's name, for findings that point back at it.
-    pub name: String,
+    /// That input's name, for findings that point back at it (shared by a log's lines).
+    pub name: Arc<str>,
     pub facts: MessageFacts,
     arrival: usize,
 }
@@ -62,11 +64,21 @@ fn finding<T>(
 }
 
 /// The messages of one trade seen so far.
-#[derive(Default)]
 struct Trade {
     entries: Vec<Entry>,
     keys: Vec<String>,
+    /// The time of its latest message.
     last: i128,
+}
+
+impl Trade {
+    fn new() -> Trade {
+        Trade {
+            entries: Vec::new(),
+            keys: Vec::new(),
+            last: i128::MIN,
+        }
+    }
 }
 
 /// Collects messages into trades and checks each trade once it is complete.
@@ -76,7 +88,9 @@ pub struct Ledger {
     /// Which trade each transaction id (`t:`) and contract id (`c:`) belongs to.
     keys: HashMap<String, usize>,
     /// Message ids of the open trades, with where they were first used.
-    message_ids: HashMap<String, (String, usize)>,
+    message_ids: HashMap<String, (Arc<str>, Position)>,
+    /// No open trade's last message is older than this: below it, nothing can close.
+    oldest_last: i128,
     next_trade: usize,
     arrivals: usize,
     latest: i128,
@@ -91,6 +105,7 @@ impl Ledger {
             trades: HashMap::new(),
             keys: HashMap::new(),
             message_ids: HashMap::new(),
+            oldest_last: i128::MIN,
             next_trade: 0,
             arrivals: 0,
             latest: i128::MIN,
@@ -99,10 +114,10 @@ impl Ledger {
     }
 
     /// Adds one message of input `input` (named `name`).
-    pub fn add(&mut self, input: usize, name: &str, facts: MessageFacts) {
+    pub fn add(&mut self, input: usize, name: &Arc<str>, facts: MessageFacts) {
         let entry = Entry {
             input,
-            name: name.to_owned(),
+            name: Arc::clone(name),
             facts,
             arrival: self.arrivals,
         };
@@ -118,8 +133,9 @@ impl Ledger {
         }
         self.check_message_id(&entry);
         let trade = self.trade_for(&keys);
-        let open = self.trades.entry(trade).or_default();
+        let open = self.trades.entry(trade).or_insert_with(Trade::new);
         open.last = open.last.max(time);
+        self.oldest_last = self.oldest_last.min(open.last);
         open.entries.push(entry);
         for key in keys {
             if !open.keys.contains(&key) {
@@ -139,16 +155,19 @@ impl Ledger {
         let Some(id) = &entry.facts.message_id else {
             return;
         };
-        let here = (entry.at(id), entry.arrival);
         match self.message_ids.get(&id.value) {
-            Some((first, _)) => self.found.push(finding(
+            Some((file, at)) => self.found.push(finding(
                 TransactionRule::MessageId,
                 entry,
                 id,
-                format!("message id `{}` is already used at {first}", id.value),
+                format!(
+                    "message id `{}` is already used at {file}:{}:{}",
+                    id.value, at.line, at.column
+                ),
             )),
             None => {
-                self.message_ids.insert(id.value.clone(), here);
+                self.message_ids
+                    .insert(id.value.clone(), (Arc::clone(&entry.name), id.position));
             }
         }
     }
@@ -171,7 +190,7 @@ impl Ledger {
                 for key in &merged.keys {
                     self.keys.insert(key.clone(), first);
                 }
-                let target = self.trades.entry(first).or_default();
+                let target = self.trades.entry(first).or_insert_with(Trade::new);
                 target.last = target.last.max(merged.last);
                 target.entries.extend(merged.entries);
                 target.keys.extend(merged.keys);
@@ -181,6 +200,9 @@ impl Ledger {
     }
 
     fn close_older_than(&mut self, cutoff: i128) {
+        if cutoff <= self.oldest_last && cutoff != i128::MAX {
+            return;
+        }
         let closing: Vec<usize> = self
             .trades
             .iter()
@@ -206,6 +228,12 @@ impl Ledger {
                 .sort_by_key(|entry| (entry.time().unwrap_or(i128::MAX), entry.arrival));
             rules::check(&trade.entries, &mut self.found);
         }
+        self.oldest_last = self
+            .trades
+            .values()
+            .map(|trade| trade.last)
+            .min()
+            .unwrap_or(i128::MAX);
     }
 }
 

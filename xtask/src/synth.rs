@@ -99,6 +99,26 @@ pub struct Plan {
     pub log: bool,
 }
 
+/// How far apart trades start, in message time: a log of many trades spans weeks, so the
+/// gate's window closes the old ones as it reads.
+const TRADE_SPACING: time::Duration = time::Duration::hours(1);
+
+/// Moves the message's `context.timestamp` `by` later, keeping its offset.
+fn shift_timestamp(message: &mut Value, by: time::Duration) {
+    use time::format_description::well_known::Rfc3339;
+    let Some(stamp) = message.pointer_mut("/context/timestamp") else {
+        return;
+    };
+    let Some(moved) = stamp
+        .as_str()
+        .and_then(|text| time::OffsetDateTime::parse(text, &Rfc3339).ok())
+        .and_then(|instant| (instant + by).format(&Rfc3339).ok())
+    else {
+        return;
+    };
+    *stamp = Value::String(moved);
+}
+
 /// The template's value at `pointer`, as a string.
 fn text_at(message: &Value, pointer: &str) -> Option<String> {
     message.pointer(pointer)?.as_str().map(str::to_owned)
@@ -135,6 +155,7 @@ pub fn synth(examples: &Path, out: &Path, plan: Plan) -> Result<Vec<PathBuf>, Sy
         if let Some(id) = message.pointer_mut("/context/message_id") {
             *id = Value::String(format!("msg-synth-{i:06}"));
         }
+        shift_timestamp(&mut message, TRADE_SPACING * trade as u32);
         let active = contract(&mut message).is_some_and(|contract| {
             contract["contractId"] = Value::String(format!("contract-synth-{trade:06}"));
             contract["status"] == "ACTIVE"
@@ -229,6 +250,7 @@ mod tests {
         let second: Value = serde_json::from_str(&texts[15]).unwrap();
         assert_eq!(second["context"]["transaction_id"], "txn-synth-000001");
         assert_eq!(second["context"]["action"], "discover");
+        assert_eq!(second["context"]["timestamp"], "2025-06-14T09:40:00+05:30");
         let changed = texts
             .iter()
             .filter(|text| text.contains("\"pricePerKWh\": 7.1"))
