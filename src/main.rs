@@ -6,6 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// The gate allocates many small, short-lived values per message (each parse, each finding,
+/// each trade's facts); mimalloc serves them faster than the system allocator (measured in
+/// README's Performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
 use deg_contracts::trades;
