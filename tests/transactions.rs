@@ -606,3 +606,36 @@ fn a_cross_message_finding_in_every_output_format() {
         insta::assert_snapshot!(format!("price_changed_after_active_{format}"), shown);
     }
 }
+
+#[test]
+fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(200));
+    std::fs::write(&path, format!("{{}}\n{long}\n{{\"a\": 1, \"a\": 2}}\n")).unwrap();
+    let (code, stdout, stderr) = run(deg()
+        .args(["validate", "--format", "json", "--max-file-size", "100"])
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<(String, u64)> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("file-too-large".to_owned(), 2),
+            ("duplicate-key".to_owned(), 3)
+        ]
+    );
+    assert!(
+        stdout.contains("line 2 is longer than 100 bytes"),
+        "{stdout}"
+    );
+}
