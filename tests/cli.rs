@@ -419,10 +419,7 @@ fn a_file_over_the_size_limit_gets_a_finding_and_the_rest_are_checked() {
         .args(["validate", "--format", "json", "--max-file-size", "100"])
         .arg(dir.path()));
     assert_eq!(code, 1, "{stderr}");
-    let findings: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let findings = common::json_lines(&stdout);
     assert_eq!(findings.len(), 1, "{stdout}");
     assert_eq!(findings[0]["rule"], "file-too-large");
     assert!(
@@ -476,10 +473,7 @@ fn money_and_energy_keep_every_digit_written() {
         .args(["validate", "--per-message", "--format", "json"])
         .arg(dir.path()));
     assert_eq!(code, 1, "{stderr}");
-    let findings: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let findings = common::json_lines(&stdout);
     assert_eq!(findings.len(), 1, "{stdout}");
     assert_eq!(findings[0]["rule"], "trade-cap");
     assert!(
@@ -511,10 +505,7 @@ fn every_hostile_class_is_reported_in_one_run_and_the_valid_file_stays_clean() {
         .args(["validate", "--per-message", "--format", "json"])
         .arg(dir.path()));
     assert_eq!(code, 1, "{stderr}");
-    let findings: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let findings = common::json_lines(&stdout);
     let in_file = |file: &str| -> Vec<&serde_json::Value> {
         findings
             .iter()

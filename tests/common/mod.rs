@@ -24,6 +24,14 @@ pub fn run(command: &mut assert_cmd::Command) -> (i32, String, String) {
     )
 }
 
+/// Each line of JSON Lines output, parsed.
+pub fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
