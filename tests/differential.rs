@@ -217,3 +217,48 @@ fn delivery_entry_points_agree_on_random_mutations() {
         EnergyTradeDelivery::parse,
     );
 }
+
+/// Whole example messages, mutated: the command line, with the transaction checks, over a
+/// directory of them and over one log of them, always answers with exit code 0, 1 or 2,
+/// never an internal error, and every finding parses and is placed on a line.
+#[test]
+fn the_command_line_survives_mutated_trades() {
+    let trade: Vec<Value> = example_files().iter().map(|file| read_json(file)).collect();
+    let mut rng = Lcg(0x0c11_5eed);
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for round in 0..300 {
+        let mut message = trade[round % trade.len()].clone();
+        for _ in 0..=rng.below(3) {
+            mutate(&mut message, &mut rng);
+        }
+        let text = serde_json::to_string(&message).unwrap();
+        std::fs::write(dir.path().join(format!("m{round:04}.json")), &text).unwrap();
+        log.push_str(&text);
+        log.push('\n');
+    }
+    let log_path = dir.path().join("all.ndjson");
+    std::fs::write(&log_path, log).unwrap();
+    for (path, files) in [(dir.path(), 301), (log_path.as_path(), 1)] {
+        let (code, stdout, stderr) = common::run(
+            common::deg()
+                .args(["validate", "--format", "json", "--max-findings", "100000"])
+                .arg(path),
+        );
+        assert!((0..=2).contains(&code), "exit {code}: {stderr}");
+        assert!(
+            stderr
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .starts_with(&format!("{files} file")),
+            "{stderr}"
+        );
+        let findings = common::json_lines(&stdout);
+        assert!(!findings.is_empty());
+        for finding in findings {
+            assert_ne!(finding["rule"], "internal-error", "{finding}");
+            assert!(finding["line"].as_u64().unwrap() >= 1, "{finding}");
+        }
+    }
+}
