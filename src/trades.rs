@@ -3,11 +3,12 @@
 //! by line on the reporting thread so that their messages stream into the [`Ledger`], and
 //! each trade's findings attached to the message they are about before anything is reported.
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::check::{MessageReport, check_bytes_at_most};
+use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::run::{self, FileResult, Input, Limits};
 use crate::source::{self, Position};
@@ -33,48 +34,29 @@ pub fn is_log(path: &Path) -> bool {
 }
 
 /// Checks every input, then every trade across them, and hands each input's result (with
-/// the trade findings about its messages) to `deliver` in input order.
+/// the trade findings about its messages) to `deliver` in input order. Without the trade
+/// checks nothing waits for later messages, so each result is delivered as it arrives.
 pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileResult)) {
-    let mut ledger = Ledger::new(options.window_seconds);
-    let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
-    let is_log_input = |input: &Input| match input {
-        Input::File(path) => is_log(path),
-        Input::Stdin => options.stdin_is_log,
-    };
-    let mut start = 0;
-    while start < inputs.len() {
-        if is_log_input(&inputs[start]) {
-            let ledger = options.transactions.then_some(&mut ledger);
-            let result = check_log(&inputs[start], options, start, ledger);
-            results.push(result);
-            start += 1;
-            continue;
-        }
-        let end = (start..inputs.len())
-            .find(|&i| is_log_input(&inputs[i]))
-            .unwrap_or(inputs.len());
-        run::check_all(
-            &inputs[start..end],
-            options.jobs,
-            options.limits,
-            |mut result| {
-                let input = results.len();
-                if let Ok(report) = &mut result.outcome
-                    && options.transactions
-                    && !report.facts.is_empty()
-                {
-                    let name: Arc<str> = Arc::from(result.name.as_str());
-                    for facts in std::mem::take(&mut report.facts) {
-                        ledger.add(input, &name, facts);
-                    }
-                }
-                results.push(result);
-            },
-        );
-        start = end;
+    if !options.transactions {
+        each_result(inputs, options, None, |_, result| deliver(result));
+        return;
     }
+    let ledger = RefCell::new(Ledger::new(options.window_seconds));
+    let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
+    each_result(inputs, options, Some(&ledger), |input, mut result| {
+        if let Ok(report) = &mut result.outcome
+            && !report.facts.is_empty()
+        {
+            let name: Arc<str> = Arc::from(result.name.as_str());
+            let mut ledger = ledger.borrow_mut();
+            for facts in std::mem::take(&mut report.facts) {
+                ledger.add(input, &name, facts);
+            }
+        }
+        results.push(result);
+    });
     let mut framed: Vec<usize> = Vec::new();
-    for (input, finding) in ledger.finish() {
+    for (input, finding) in ledger.into_inner().finish() {
         if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
             report.findings.push(finding);
             framed.push(input);
@@ -95,6 +77,46 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
             report.findings.sort_by_key(|finding| finding.position);
         }
         deliver(result);
+    }
+}
+
+/// Whether an input is read as a log.
+fn is_log_input(input: &Input, options: Options) -> bool {
+    match input {
+        Input::File(path) => is_log(path),
+        Input::Stdin => options.stdin_is_log,
+    }
+}
+
+/// Checks every input in order, files in parallel between logs, and hands each result and
+/// its index to `on`; a log's lines go to `ledger` as they are read.
+fn each_result(
+    inputs: &[Input],
+    options: Options,
+    ledger: Option<&RefCell<Ledger>>,
+    mut on: impl FnMut(usize, FileResult),
+) {
+    let mut start = 0;
+    while start < inputs.len() {
+        if is_log_input(&inputs[start], options) {
+            on(start, check_log(&inputs[start], options, start, ledger));
+            start += 1;
+            continue;
+        }
+        let end = (start..inputs.len())
+            .find(|&i| is_log_input(&inputs[i], options))
+            .unwrap_or(inputs.len());
+        let mut index = start;
+        run::check_all(
+            &inputs[start..end],
+            options.jobs,
+            options.limits,
+            |result| {
+                on(index, result);
+                index += 1;
+            },
+        );
+        start = end;
     }
 }
 
@@ -125,7 +147,7 @@ fn check_log(
     input: &Input,
     options: Options,
     index: usize,
-    mut ledger: Option<&mut Ledger>,
+    ledger: Option<&RefCell<Ledger>>,
 ) -> FileResult {
     let limits = options.limits;
     let name = input.name();
@@ -168,9 +190,14 @@ fn check_log(
                 .max_findings
                 .saturating_sub(report.findings.len())
                 .max(1);
-            for ((number, line), mut checked) in
-                batch.iter().zip(check_lines(&batch, room, options.jobs))
-            {
+            for ((number, line), mut checked) in batch.iter().zip(check_lines(
+                &batch,
+                Keep {
+                    findings: room,
+                    facts: limits.facts,
+                },
+                options.jobs,
+            )) {
                 let shift = number - 1;
                 let indent = line.len() - line.trim_ascii_start().len();
                 for finding in &mut checked.findings {
@@ -182,9 +209,9 @@ fn check_log(
                     }
                 }
                 for mut facts in std::mem::take(&mut checked.facts) {
-                    if let Some(ledger) = ledger.as_deref_mut() {
+                    if let Some(ledger) = ledger {
                         facts.shift(shift);
-                        ledger.add(index, &shared, facts);
+                        ledger.borrow_mut().add(index, &shared, facts);
                     }
                 }
                 report.objects += checked.objects;
@@ -208,9 +235,9 @@ fn check_log(
 }
 
 /// Each line's report, in order, the lines split among `jobs` threads.
-fn check_lines(batch: &[(usize, Vec<u8>)], room: usize, jobs: usize) -> Vec<MessageReport> {
+fn check_lines(batch: &[(usize, Vec<u8>)], keep: Keep, jobs: usize) -> Vec<MessageReport> {
     let check = |(_, line): &(usize, Vec<u8>)| {
-        run::isolated(|| check_bytes_at_most(line.trim_ascii(), room))
+        run::isolated(|| check_bytes_keeping(line.trim_ascii(), keep))
     };
     let jobs = jobs.clamp(1, batch.len().max(1));
     if jobs == 1 {
