@@ -4,7 +4,7 @@
 //! nesting depth cannot overflow, that tells a visitor where each value and key starts.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use deg_contracts_runtime::pointer;
@@ -87,9 +87,15 @@ struct Trie<'p> {
 #[derive(Default)]
 struct TrieNode<'p> {
     children: Vec<(Cow<'p, str>, usize)>,
+    /// The children by name, once there are too many to search one by one (ten thousand
+    /// findings in one array).
+    index: Option<HashMap<Cow<'p, str>, usize>>,
     parent: usize,
     offset: Option<usize>,
 }
+
+/// How many children a node searches in order before it indexes them.
+const SEARCHED_CHILDREN: usize = 16;
 
 impl<'p> Trie<'p> {
     /// Adds a pointer; returns its node.
@@ -99,11 +105,7 @@ impl<'p> Trie<'p> {
         }
         let mut node = 0;
         for token in pointer::tokens(pointer) {
-            let existing = self.nodes[node]
-                .children
-                .iter()
-                .find(|(name, _)| *name == token)
-                .map(|(_, child)| *child);
+            let existing = self.child(node, &token);
             node = match existing {
                 Some(child) => child,
                 None => {
@@ -112,7 +114,16 @@ impl<'p> Trie<'p> {
                         ..TrieNode::default()
                     });
                     let child = self.nodes.len() - 1;
-                    self.nodes[node].children.push((token, child));
+                    let parent = &mut self.nodes[node];
+                    if let Some(index) = &mut parent.index {
+                        index.insert(token.clone(), child);
+                    } else if parent.children.len() >= SEARCHED_CHILDREN {
+                        let mut index: HashMap<Cow<'p, str>, usize> =
+                            parent.children.iter().cloned().collect();
+                        index.insert(token.clone(), child);
+                        parent.index = Some(index);
+                    }
+                    parent.children.push((token, child));
                     child
                 }
             };
@@ -134,8 +145,11 @@ impl<'p> Trie<'p> {
     }
 
     fn child(&self, node: usize, name: &str) -> Option<usize> {
-        self.nodes[node]
-            .children
+        let node = &self.nodes[node];
+        if let Some(index) = &node.index {
+            return index.get(name).copied();
+        }
+        node.children
             .iter()
             .find(|(token, _)| token == name)
             .map(|(_, child)| *child)
