@@ -133,33 +133,39 @@ impl TransactionRule {
 
     fn summary(self) -> &'static str {
         match self {
-            TransactionRule::MessageId => "each message_id is used by one message",
+            TransactionRule::MessageId => {
+                "each `message_id` is used once (Beckn v2 gives every request and callback its own)"
+            }
             TransactionRule::Identity => {
                 "one contract id, order id and fulfillment id per transaction, and one transaction id for a contract's main flow"
             }
-            TransactionRule::Callback => "each callback comes after the request it answers",
-            TransactionRule::CreatedAt => {
-                "a contract's createdAt is not after the first message that carries it"
+            TransactionRule::Callback => {
+                "a callback comes after the request it answers, in the same exchange (when that request is in the input)"
             }
-            TransactionRule::Lifecycle => "no discovery or negotiation message after the confirm",
+            TransactionRule::CreatedAt => {
+                "a contract's `createdAt` is not after the first message that carries it"
+            }
+            TransactionRule::Lifecycle => {
+                "no discover, select or init (or their callbacks) after the exchange's confirm"
+            }
             TransactionRule::Cascade => {
-                "the cascaded init and confirm run inside the main init and confirm"
+                "the cascaded init and confirm happen between the main request and its callback: the seller's platform answers the buyer only once the grid operator has answered it"
             }
             TransactionRule::Status => {
                 "a contract's status only moves forward: PENDING → ACTIVE → COMPLETED or TERMINATED"
             }
             TransactionRule::Terms => {
-                "a role input, once set, changes only when its own party revises it before the confirm, and never disappears; roles stay filled by the same subscriber"
+                "a role input, once set, changes only when the party that filled the role revises it before the confirm (a select, an init, or its own callbacks); after the confirm nothing changes, not even in an `update`, because the confirmed terms are what each party settles on; no input or role a sender has seen disappears from what it sends; `filledBy` never changes"
             }
             TransactionRule::Provenance => {
-                "a sender carries another party's input only after a message that gave it to the sender"
+                "a sender carries another party's input only after a message it took part in gave it that input (the BAP cannot confirm a wheeling charge the grid operator only told the seller's platform)"
             }
             TransactionRule::FilledBy => {
-                "a filled role's filledBy is the subscriber that filled it"
+                "when a trade shows a role being filled, its `filledBy` is the sender of that message"
             }
             TransactionRule::RevenueFlows => "the revenue flows do not change after the confirm",
             TransactionRule::Quote => {
-                "a settled amount equals the buyer's last quote before confirming"
+                "every settled amount equals the last quote (`beckn:quote`) the buyer got before confirming, in decimal"
             }
         }
     }
@@ -238,42 +244,63 @@ impl Rule {
         }
     }
 
-    /// One line on what the rule checks.
+    /// One line on what the rule checks: README's rule tables and SARIF's rule metadata are
+    /// made from it.
     pub fn summary(self) -> &'static str {
         match self {
-            Rule::JsonSyntax => "the file is valid UTF-8 JSON",
-            Rule::DuplicateKey => "no object repeats a key",
-            Rule::Schema(_) => "the object satisfies its generated schema",
+            Rule::Schema(_) => {
+                "the object satisfies its schema; `<kind>` is `required`, `enum`, `missing-role-input`, `role-input-value`, ..."
+            }
+            Rule::JsonSyntax => {
+                "the file is UTF-8 JSON (reported at the line and column where parsing stopped)"
+            }
+            Rule::DuplicateKey => {
+                "no object repeats a key (serde_json and most parsers silently keep one)"
+            }
             Rule::TradeCap => {
-                "with the grid operator filled, contractedQuantity ≤ min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total)"
+                "with GRID_OPERATOR filled, contractedQuantity ≤ min(buyer_trade_cap − current_buyer_trades_total, seller_trade_cap − current_seller_trade_total)"
             }
             Rule::CapBelowTotal => "each trade cap is at least its current total",
-            Rule::TradeWindow => "tradeStartTime is before tradeEndTime",
-            Rule::QuantityBounds => {
-                "minimumQuantity ≤ contractedQuantity ≤ maximumQuantity, where given"
+            Rule::TradeWindow => {
+                "tradeStartTime is before tradeEndTime (instants compared; offsets may differ)"
             }
-            Rule::FormulaSyntax => "every revenue-flow formula parses",
+            Rule::QuantityBounds => {
+                "the seller's minimumQuantity ≤ contractedQuantity ≤ maximumQuantity, where given"
+            }
+            Rule::FormulaSyntax => {
+                "every revenue-flow formula parses (the message gives the column inside the formula)"
+            }
             Rule::FormulaReference => {
-                "formulas name roles and inputs the contract's schema declares"
+                "formulas name roles the contract's schema declares, and inputs declared for them (generic roles take any input)"
             }
             Rule::RoleNotListed => {
-                "flows and formulas name roles the contract lists (a warning: roles join as the transaction goes on)"
+                "a flow's from/to, or a role a formula reads, is not listed in the contract yet (the GRID_OPERATOR joins at the cascaded init)"
             }
-            Rule::FilledBy => "a role is filled exactly when filledBy is set",
-            Rule::DuplicateRole => "each kind of role appears at most once",
+            Rule::FilledBy => "a role is filled exactly when `filledBy` is set",
+            Rule::DuplicateRole => {
+                "each kind of role appears once (SELLER ≡ PROSUMER, BUYER ≡ CONSUMER)"
+            }
             Rule::OpenRole => "ACTIVE and COMPLETED contracts have every role filled",
-            Rule::StatusAction => "the contract status fits the message's context.action",
-            Rule::Currency => "currencies are active ISO 4217 codes",
+            Rule::StatusAction => {
+                "the status fits `context.action`: PENDING for on_discover, select, on_select, init, on_init, confirm; ACTIVE for on_confirm; ACTIVE, COMPLETED or TERMINATED for on_status; TERMINATED for on_cancel"
+            }
+            Rule::Currency => {
+                "role-input currencies and settlement-cycle currencies are active ISO 4217 codes"
+            }
             Rule::Settlement => {
-                "a settled cycle's amount and breakdown equal the evaluated revenue flows"
+                "a SETTLED cycle's amount equals the sum of the evaluated revenue flows, and its breakdown (`energyCost`, `wheelingCharges`) each flow, in decimal arithmetic"
             }
             Rule::ArithmeticOverflow => {
-                "arithmetic on the contract's numbers stays within the exact decimal range"
+                "a cap minus its total, or a sum of flows, stays within the exact decimal range (about ±7.9e28) and its 28 significant digits, reported at the value instead of a crash or a rounded amount"
             }
-            Rule::InternalError => "the check itself ran to completion on the file",
-            Rule::FileTooLarge => "the file is within the size the gate reads (--max-file-size)",
+            Rule::InternalError => {
+                "the check ran to completion: a panic (a bug) in one file's check is reported on that file, and every other file's report is kept"
+            }
+            Rule::FileTooLarge => {
+                "the input is at most `--max-file-size` bytes (default 64 MiB); a larger one is reported, not read"
+            }
             Rule::FindingsLimit => {
-                "a file's findings fit the number the gate lists per file (--max-findings); the rest are counted"
+                "a file has at most `--max-findings` findings (default 1000); the first are listed, the rest counted in the summary and in this warning, so a file broken everywhere costs bounded memory and output"
             }
             Rule::Transaction(rule) => rule.summary(),
         }

@@ -4,6 +4,7 @@
 //! business rules. The CLI in `main.rs` runs it over files and renders the findings.
 
 pub mod beckn;
+pub mod catalogue;
 pub mod check;
 pub mod contract;
 pub mod discover;

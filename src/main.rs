@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
-use deg_contracts::trades;
+use deg_contracts::{catalogue, trades};
 
 #[derive(Parser)]
 #[command(
@@ -62,6 +62,12 @@ enum Command {
         #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = humantime::parse_duration)]
         transaction_window: std::time::Duration,
     },
+    /// List every rule: its id, default severity and what it checks.
+    Rules {
+        /// Print README's Markdown tables instead.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
         /// Message files, or `-` for standard input.
@@ -100,6 +106,18 @@ fn main() -> ExitCode {
             validate(&paths, format, verbose, options)
         }
         Command::Flows { files } => flows(&files),
+        Command::Rules { markdown } => {
+            if markdown {
+                print!(
+                    "{}\n{}",
+                    catalogue::markdown(&catalogue::per_message(), true),
+                    catalogue::markdown(&catalogue::transaction(), false)
+                );
+            } else {
+                print!("{}", catalogue::text());
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 

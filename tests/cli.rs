@@ -639,3 +639,36 @@ fn findings_beyond_the_per_file_limit_are_counted_not_listed() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--max-findings"), "{stderr}");
 }
+
+#[test]
+fn readme_rule_tables_are_the_catalogue() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let (code, markdown, _) = run(deg().args(["rules", "--markdown"]));
+    assert_eq!(code, 0);
+    let between = |marker: &str| -> String {
+        let start = readme.find(marker).unwrap_or_else(|| panic!("no {marker}"));
+        let body = &readme[start..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        body[..body.find("<!-- rules:end -->").unwrap()].to_owned()
+    };
+    let tables = format!(
+        "{}\n{}",
+        between("<!-- rules:per-message"),
+        between("<!-- rules:transaction")
+    );
+    assert_eq!(
+        tables, markdown,
+        "README's rule tables drifted from `deg-contracts rules --markdown`"
+    );
+    let (code, text, _) = run(deg().arg("rules"));
+    assert_eq!(code, 0);
+    assert_eq!(
+        text.lines().count(),
+        markdown.lines().count() - 5,
+        "two headers of two lines and a blank line"
+    );
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("transaction/quote "))
+    );
+}
