@@ -6,6 +6,7 @@
 pub mod beckn;
 pub mod catalogue;
 pub mod check;
+pub mod config;
 pub mod contract;
 pub mod discover;
 pub mod exact;

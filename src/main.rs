@@ -2,7 +2,7 @@
 //! contract's money. Exit codes: 0 no errors, 1 errors found, 2 usage or I/O errors.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 /// README's Performance section).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use deg_contracts::config::{Config, ConfigError};
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
 use deg_contracts::{catalogue, trades};
@@ -25,6 +26,13 @@ use deg_contracts::{catalogue, trades};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Which findings fail the run.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Subcommand)]
@@ -61,6 +69,17 @@ enum Command {
         /// newest seen, then forget it: `24h`, `90m`, `2d`.
         #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = humantime::parse_duration)]
         transaction_window: std::time::Duration,
+        /// The rule levels to use (default: the nearest deg-contracts.toml at or above the
+        /// current directory, if any).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Set one rule (or family: schema, transaction) to error, warning or off; wins over
+        /// the file. Repeatable.
+        #[arg(long = "rule", value_name = "ID=LEVEL")]
+        rules: Vec<String>,
+        /// Exit 1 on errors only (default), or on warnings too.
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
     },
     /// List every rule: its id, default severity and what it checks.
     Rules {
@@ -88,7 +107,17 @@ fn main() -> ExitCode {
             per_message,
             jsonl,
             transaction_window,
+            config,
+            rules,
+            fail_on,
         } => {
+            let config = match rule_levels(config.as_deref(), &rules) {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("deg-contracts: {error}");
+                    return ExitCode::from(2);
+                }
+            };
             let limits = run::Limits {
                 max_file_size,
                 max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
@@ -103,7 +132,7 @@ fn main() -> ExitCode {
                 window_seconds: transaction_window.as_secs(),
                 transactions: !per_message,
             };
-            validate(&paths, format, verbose, options)
+            validate(&paths, format, verbose, options, &config, fail_on)
         }
         Command::Flows { files } => flows(&files),
         Command::Rules { markdown } => {
@@ -121,11 +150,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// The rule levels: the file given, or the nearest one found, then the command line's.
+fn rule_levels(file: Option<&Path>, rules: &[String]) -> Result<Config, ConfigError> {
+    let found = match file {
+        Some(file) => Some(file.to_owned()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| Config::find(&dir)),
+    };
+    let mut config = match found {
+        Some(path) => Config::load(&path)?,
+        None => Config::default(),
+    };
+    for rule in rules {
+        config.set_from_argument(rule)?;
+    }
+    Ok(config)
+}
+
 fn validate(
     paths: &[PathBuf],
     format: Format,
     verbose: bool,
     options: trades::Options,
+    config: &Config,
+    fail_on: FailOn,
 ) -> ExitCode {
     let (inputs, bad_paths) = run::expand(paths);
     for error in &bad_paths {
@@ -139,7 +188,10 @@ fn validate(
     };
     let mut summary = Summary::default();
     let mut write_failed = false;
-    trades::check(&inputs, options, |result| {
+    trades::check(&inputs, options, |mut result| {
+        if let Ok(report) = &mut result.outcome {
+            config.apply(report);
+        }
         summary.add(&result);
         write_failed |= reporter.file(&result, &mut out).is_err();
     });
@@ -147,7 +199,7 @@ fn validate(
     write_failed |= out.flush().is_err();
     if write_failed || !bad_paths.is_empty() || summary.unreadable > 0 {
         ExitCode::from(2)
-    } else if summary.errors > 0 {
+    } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

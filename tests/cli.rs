@@ -672,3 +672,74 @@ fn readme_rule_tables_are_the_catalogue() {
             .any(|line| line.starts_with("transaction/quote "))
     );
 }
+
+#[test]
+fn rule_levels_come_from_the_nearest_config_and_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    std::fs::create_dir_all(&nested).unwrap();
+    let examples = root().join("schema/examples");
+    // Without a file: four role-not-listed warnings, exit 0; failing on warnings: exit 1.
+    let (code, stdout, _) = run(deg().current_dir(&nested).arg("validate").arg(&examples));
+    assert_eq!(
+        (code, stdout.lines().last()),
+        (0, Some("15 files, 16 objects: 0 errors, 4 warnings"))
+    );
+    let (code, _, _) = run(deg()
+        .current_dir(&nested)
+        .args(["validate", "--fail-on", "warning"])
+        .arg(&examples));
+    assert_eq!(code, 1);
+    // A file two levels up turns the warnings into errors; the command line turns them off.
+    std::fs::write(
+        dir.path().join("deg-contracts.toml"),
+        "[rules]\nrole-not-listed = \"error\"\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(deg()
+        .current_dir(&nested)
+        .args(["validate", "--format", "json"])
+        .arg(&examples));
+    assert_eq!(code, 1);
+    let findings = common::json_lines(&stdout);
+    assert_eq!(findings.len(), 4);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["severity"] == "error" && f["rule"] == "role-not-listed")
+    );
+    let (code, stdout, _) = run(deg()
+        .current_dir(&nested)
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--rule",
+            "role-not-listed=off",
+        ])
+        .arg(&examples));
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    // A broken file or argument is a usage error, at its place.
+    std::fs::write(
+        dir.path().join("deg-contracts.toml"),
+        "[rules]\nrole-not-listed = \"loud\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(deg().current_dir(&nested).arg("validate").arg(&examples));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("deg-contracts: ")
+            && stderr.contains("deg-contracts.toml:2:19: level `loud`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) =
+        run(deg().args(["validate", "--config", "no/such.toml", "schema/examples"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such.toml"), "{stderr}");
+    let (code, _, stderr) = run(deg().args(["validate", "--rule", "bogus=off", "schema/examples"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--rule bogus=off: unknown rule `bogus`"),
+        "{stderr}"
+    );
+}
