@@ -743,3 +743,23 @@ fn rule_levels_come_from_the_nearest_config_and_the_command_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_pre_commit_hook_runs_the_gate_on_the_files_it_is_given() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let entry = hooks
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("deg-contracts"));
+    let args: Vec<&str> = words.collect();
+    let (code, _, _) = run(deg()
+        .args(&args)
+        .arg("schema/examples/p2p_trading/10_on_confirm/on-confirm-p2p-trade.json"));
+    assert_eq!(code, 0);
+    let (code, stdout, _) = run(deg()
+        .args(&args)
+        .arg("tests/fixtures/cli/broken/settlement.json"));
+    assert_eq!(code, 1, "{stdout}");
+}
