@@ -81,6 +81,11 @@ enum Command {
         #[arg(long, value_enum, default_value = "error")]
         fail_on: FailOn,
     },
+    /// What one rule checks, why, where it comes from, and what it reports.
+    Explain {
+        /// The rule's id, as `deg-contracts rules` lists it.
+        rule: String,
+    },
     /// List every rule: its id, default severity and what it checks.
     Rules {
         /// Print README's Markdown tables instead.
@@ -135,6 +140,16 @@ fn main() -> ExitCode {
             validate(&paths, format, verbose, options, &config, fail_on)
         }
         Command::Flows { files } => flows(&files),
+        Command::Explain { rule } => match catalogue::find(&rule) {
+            Some(found) => {
+                print!("{}", catalogue::explain(found));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("deg-contracts: unknown rule `{rule}`; `deg-contracts rules` lists them");
+                ExitCode::from(2)
+            }
+        },
         Command::Rules { markdown } => {
             if markdown {
                 print!(

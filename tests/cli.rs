@@ -763,3 +763,29 @@ fn the_pre_commit_hook_runs_the_gate_on_the_files_it_is_given() {
         .arg("tests/fixtures/cli/broken/settlement.json"));
     assert_eq!(code, 1, "{stdout}");
 }
+
+#[test]
+fn explain_says_what_each_rule_checks_and_why() {
+    let (_, listed, _) = run(deg().arg("rules"));
+    for id in listed
+        .lines()
+        .map(|line| line.split_whitespace().next().unwrap())
+    {
+        let (code, text, stderr) = run(deg().args(["explain", id]));
+        assert_eq!(code, 0, "{id}: {stderr}");
+        assert!(text.starts_with(&format!("{id} (")), "{text}");
+        assert!(
+            text.contains("\nsource: ") && text.contains("\nreported:\n    "),
+            "{text}"
+        );
+    }
+    let (code, text, _) = run(deg().args(["explain", "schema/enum"]));
+    assert_eq!(code, 0);
+    assert!(text.starts_with("schema/<kind> (error)"), "{text}");
+    let (code, _, stderr) = run(deg().args(["explain", "trade-caps"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "deg-contracts: unknown rule `trade-caps`; `deg-contracts rules` lists them\n"
+    );
+}

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Reporter;
+use crate::catalogue;
 use crate::finding::{Rule, Severity};
 use crate::run::{FileResult, Summary};
 
@@ -31,9 +32,15 @@ impl Sarif {
         let rules: Vec<Value> = Rule::all()
             .chain([Rule::Schema("*")])
             .map(|rule| {
+                let explanation = catalogue::explanation(rule);
                 json!({
                     "id": rule.id(),
                     "shortDescription": { "text": rule.summary() },
+                    "fullDescription": { "text": explanation.why },
+                    "help": { "text": format!(
+                        "Source: {}. Reported: {}. Accepted: {}. See `deg-contracts explain {}`.",
+                        explanation.source, explanation.failing, explanation.passing, rule.id()
+                    )},
                     "defaultConfiguration": { "level": rule.severity().as_str() }
                 })
             })
