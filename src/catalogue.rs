@@ -198,6 +198,24 @@ pub fn explanation(rule: Rule) -> Explanation {
             "20,000 repeated keys with the default limit of 1000",
             "the same with --max-findings 20000",
         ),
+        Rule::PositiveTerms => (
+            "A trade of zero or negative energy, or at a negative price, pays the wrong way; a negative charge or cap is not a charge or a cap.",
+            "the seed's terms; DEG's P2P validation rules (positive quantities, prices and charges)",
+            r#""contractedQuantity": -5"#,
+            r#""contractedQuantity": 12.5"#,
+        ),
+        Rule::SeedFlows => (
+            "The seed defines who pays whom and how much; a contract without those flows, or with another formula, settles something else.",
+            "the seed: BUYER→SELLER = contractedQuantity × pricePerKWh; BUYER→GRID_OPERATOR = contractedQuantity × wheelingCharges",
+            r#"{"from": "SELLER", "to": "BUYER", "formula": "roles.BUYER.roleInputs.contractedQuantity × roles.SELLER.roleInputs.pricePerKWh"}"#,
+            r#"{"from": "BUYER", "to": "SELLER", "formula": "roles.BUYER.roleInputs.contractedQuantity × roles.SELLER.roleInputs.pricePerKWh"}"#,
+        ),
+        Rule::NetZero => (
+            "Money only moves between the parties: a P2P trade's flows net to zero.",
+            "the base EnergyContract's revenue flows; DEG's P2P validation rules",
+            r#""netZero": false"#,
+            r#""netZero": true"#,
+        ),
         Rule::Transaction(T::MessageId) => (
             "Beckn v2 gives every request and callback its own message id; a reused id makes two messages indistinguishable.",
             "Beckn v2 context; DEG's examples",

@@ -63,6 +63,12 @@ pub enum Rule {
     FileTooLarge,
     /// The file has more findings than the gate keeps for one file (`--max-findings`).
     FindingsLimit,
+    /// A quantity or price not above zero, or a charge, cap or total below it.
+    PositiveTerms,
+    /// A revenue flow the seed defines is missing or computes something else.
+    SeedFlows,
+    /// Revenue flows declared not to net to zero.
+    NetZero,
     /// A check across the messages of one trade.
     Transaction(TransactionRule),
 }
@@ -180,7 +186,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 19] = [
+    pub const PER_MESSAGE: [Rule; 22] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -196,6 +202,9 @@ impl Rule {
         Rule::StatusAction,
         Rule::Currency,
         Rule::Settlement,
+        Rule::PositiveTerms,
+        Rule::SeedFlows,
+        Rule::NetZero,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
@@ -233,6 +242,9 @@ impl Rule {
             Rule::InternalError => "internal-error",
             Rule::FileTooLarge => "file-too-large",
             Rule::FindingsLimit => "findings-limit",
+            Rule::PositiveTerms => "positive-terms",
+            Rule::SeedFlows => "seed-flows",
+            Rule::NetZero => "net-zero",
             Rule::Transaction(rule) => rule.id(),
         }
     }
@@ -301,6 +313,15 @@ impl Rule {
             }
             Rule::FindingsLimit => {
                 "a file has at most `--max-findings` findings (default 1000); the first are listed, the rest counted in the summary and in this warning, so a file broken everywhere costs bounded memory and output"
+            }
+            Rule::PositiveTerms => {
+                "contractedQuantity and pricePerKWh are above zero; the wheeling charge, trade caps and current totals are not below it"
+            }
+            Rule::SeedFlows => {
+                "the P2P contract has the seed's flows: BUYER → SELLER = contractedQuantity × pricePerKWh and, once GRID_OPERATOR is listed, BUYER → GRID_OPERATOR = contractedQuantity × wheelingCharges"
+            }
+            Rule::NetZero => {
+                "revenue flows do not declare `netZero: false`: what payers pay, payees receive"
             }
             Rule::Transaction(rule) => rule.summary(),
         }

@@ -347,7 +347,7 @@ fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         stderr.lines().last(),
-        Some("3 files, 6 objects: 2 errors, 0 warnings"),
+        Some("3 files, 6 objects: 3 errors, 0 warnings"),
         "{stderr}"
     );
     let rules: Vec<(String, String)> = stdout
@@ -369,6 +369,8 @@ fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
     let has = |file: &str, rule: &str| rules.contains(&(file.to_owned(), rule.to_owned()));
     assert!(has("a-deep.json", "formula-syntax"), "{rules:?}");
     assert!(has("c-huge.json", "arithmetic-overflow"), "{rules:?}");
+    // A negative current total is also one the grid operator cannot have.
+    assert!(has("c-huge.json", "positive-terms"), "{rules:?}");
     assert!(
         rules.iter().all(|(file, _)| file != "b-good.json"),
         "{rules:?}"

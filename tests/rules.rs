@@ -60,6 +60,18 @@ fn confirmed() -> Value {
     example("10_on_confirm")
 }
 
+/// The confirmed contract with a third BUYER → SELLER flow (`flows/2`) to vary, so the seed's
+/// own two flows stay as the seed-flows rule wants them.
+fn with_third_flow() -> Value {
+    let mut message = confirmed();
+    message
+        .pointer_mut(&format!("{CONTRACT}/revenueFlows/flows"))
+        .and_then(Value::as_array_mut)
+        .unwrap()
+        .push(json!({"from": "BUYER", "to": "SELLER", "formula": "0"}));
+    message
+}
+
 #[test]
 fn trade_cap() {
     let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
@@ -121,8 +133,8 @@ fn seller_quantity_bounds() {
 
 #[test]
 fn formula_syntax_and_references() {
-    let formula = format!("{CONTRACT}/revenueFlows/flows/0/formula");
-    let mut bracketed = confirmed();
+    let formula = format!("{CONTRACT}/revenueFlows/flows/2/formula");
+    let mut bracketed = with_third_flow();
     set(
         &mut bracketed,
         &formula,
@@ -131,14 +143,14 @@ fn formula_syntax_and_references() {
         ),
     );
     assert_eq!(errors(&bracketed), []);
-    let mut free_form = confirmed();
+    let mut free_form = with_third_flow();
     set(
         &mut free_form,
         &formula,
         json!("roles.BUYER.roleInputs.contractedQuantity × roles.AGGREGATOR.roleInputs.anyInput"),
     );
     assert_eq!(errors(&free_form), [], "generic roles take any input");
-    let mut broken = confirmed();
+    let mut broken = with_third_flow();
     set(
         &mut broken,
         &formula,
@@ -155,7 +167,7 @@ fn formula_syntax_and_references() {
         finding.message,
         "formula does not parse at column 44: expected a number, a reference or `(`"
     );
-    let mut undeclared_input = confirmed();
+    let mut undeclared_input = with_third_flow();
     set(
         &mut undeclared_input,
         &formula,
@@ -164,7 +176,7 @@ fn formula_syntax_and_references() {
         ),
     );
     expect(&undeclared_input, "formula-reference", &formula);
-    let mut undeclared_role = confirmed();
+    let mut undeclared_role = with_third_flow();
     set(
         &mut undeclared_role,
         &formula,
@@ -185,10 +197,10 @@ fn roles_not_yet_listed_are_warnings() {
         )]
     );
     assert_eq!(rule_findings(&confirmed()), []);
-    let mut read_only = confirmed();
+    let mut read_only = with_third_flow();
     set(
         &mut read_only,
-        &format!("{CONTRACT}/revenueFlows/flows/0/formula"),
+        &format!("{CONTRACT}/revenueFlows/flows/2/formula"),
         json!("roles.BUYER.roleInputs.contractedQuantity × roles.AGGREGATOR.roleInputs.bonus"),
     );
     assert_eq!(
@@ -196,7 +208,7 @@ fn roles_not_yet_listed_are_warnings() {
         [(
             "role-not-listed".to_owned(),
             Severity::Warning,
-            format!("{CONTRACT}/revenueFlows/flows/0/formula")
+            format!("{CONTRACT}/revenueFlows/flows/2/formula")
         )]
     );
 }
@@ -564,4 +576,107 @@ fn a_column_inside_an_escaped_formula_lands_on_its_source_character() {
         "{}",
         finding.message
     );
+}
+
+#[test]
+fn quantities_and_prices_are_positive_and_charges_not_negative() {
+    assert_eq!(errors(&confirmed()), []);
+    for (input, value) in [
+        ("roles/1/roleInputs/contractedQuantity", json!(-5)),
+        ("roles/0/roleInputs/pricePerKWh", json!(0)),
+        ("roles/2/roleInputs/wheelingCharges", json!(-0.1)),
+        ("roles/2/roleInputs/current_seller_trade_total", json!(-1)),
+    ] {
+        let pointer = format!("{CONTRACT}/{input}");
+        let mut message = confirmed();
+        set(&mut message, &pointer, value);
+        let found: Vec<(String, String)> = errors(&message)
+            .into_iter()
+            .filter(|(rule, _)| rule == "positive-terms")
+            .collect();
+        assert_eq!(
+            found,
+            [("positive-terms".to_owned(), pointer.clone())],
+            "{input}"
+        );
+    }
+    // Zero is a fine wheeling charge.
+    let mut free = confirmed();
+    set(
+        &mut free,
+        &format!("{CONTRACT}/roles/2/roleInputs/wheelingCharges"),
+        json!(0),
+    );
+    assert_eq!(errors(&free), []);
+}
+
+#[test]
+fn the_contract_has_the_seeds_two_flows() {
+    let flows = format!("{CONTRACT}/revenueFlows");
+    // No flows at all: neither is there.
+    let mut none = confirmed();
+    set(&mut none, &format!("{flows}/flows"), json!([]));
+    assert_eq!(
+        errors(&none),
+        [
+            ("seed-flows".to_owned(), flows.clone()),
+            ("seed-flows".to_owned(), flows.clone())
+        ]
+    );
+    // The grid operator's flow missing while it is a party.
+    let mut no_wheeling = confirmed();
+    let list = no_wheeling
+        .pointer_mut(&format!("{flows}/flows"))
+        .and_then(Value::as_array_mut)
+        .unwrap();
+    list.truncate(1);
+    expect(&no_wheeling, "seed-flows", &flows);
+    // Paying the wrong way.
+    let mut reversed = confirmed();
+    set(
+        &mut reversed,
+        &format!("{flows}/flows/0/from"),
+        json!("SELLER"),
+    );
+    set(
+        &mut reversed,
+        &format!("{flows}/flows/0/to"),
+        json!("BUYER"),
+    );
+    let found = errors(&reversed);
+    assert_eq!(
+        found,
+        [("seed-flows".to_owned(), flows.clone())],
+        "{found:?}"
+    );
+    // Another formula; the factors in the other order are the same product.
+    let formula = format!("{flows}/flows/0/formula");
+    let mut other = confirmed();
+    set(
+        &mut other,
+        &formula,
+        json!(
+            "roles.BUYER.roleInputs.contractedQuantity × roles.GRID_OPERATOR.roleInputs.wheelingCharges"
+        ),
+    );
+    expect(&other, "seed-flows", &formula);
+    let mut swapped = confirmed();
+    set(
+        &mut swapped,
+        &formula,
+        json!("roles.SELLER.roleInputs.pricePerKWh * roles.BUYER.roleInputs.contractedQuantity"),
+    );
+    assert_eq!(errors(&swapped), []);
+    // Before the grid operator joins, only the seller's flow is required.
+    assert_eq!(errors(&example("05_init")), []);
+}
+
+#[test]
+fn flows_net_to_zero() {
+    let mut message = confirmed();
+    let flag = format!("{CONTRACT}/revenueFlows/netZero");
+    set(&mut message, &flag, json!(false));
+    expect(&message, "net-zero", &flag);
+    set(&mut message, &flag, json!(true));
+    assert_eq!(errors(&message), []);
 }

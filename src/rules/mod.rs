@@ -4,6 +4,7 @@
 mod currency;
 pub mod flows;
 mod roles;
+mod seed;
 mod settlement;
 pub mod trade;
 
@@ -16,6 +17,7 @@ use crate::finding::Finding;
 /// input), so a test can hold them against the schema the rules apply to.
 pub fn role_inputs_read() -> Vec<(&'static [&'static str], &'static str)> {
     let mut reads = trade::READS.to_vec();
+    reads.extend(seed::READS);
     reads.extend(currency::READS);
     reads
 }
@@ -25,6 +27,7 @@ pub fn check_contract(contract: &Contract<'_>, action: Option<&str>, out: &mut V
     roles::check(contract, action, out);
     if let Some(p2p) = &contract.p2p {
         trade::check(p2p, out);
+        seed::check(contract, p2p, out);
     }
     flows::check(contract, out);
     currency::check_contract(contract, out);
