@@ -216,6 +216,30 @@ pub fn explanation(rule: Rule) -> Explanation {
             r#""netZero": false"#,
             r#""netZero": true"#,
         ),
+        Rule::CompletedSettled => (
+            "A contract ends COMPLETED when the trade has been paid; without a settled cycle it has not.",
+            "DEG's P2P validation rules (COMPLETED ⇒ settled)",
+            r#"status COMPLETED with every cycle PENDING"#,
+            r#"status COMPLETED with a cycle SETTLED"#,
+        ),
+        Rule::SettledDelivery => (
+            "Energy is paid for once it is delivered.",
+            "the seed's settlement cycles in the fulfillment attributes; our own",
+            r#"deliveryStatus IN_PROGRESS with a cycle SETTLED"#,
+            r#"deliveryStatus COMPLETED with a cycle SETTLED"#,
+        ),
+        Rule::SettlementCurrency => (
+            "A trade priced in one currency is settled in it.",
+            "DEG's P2P validation rules (currencies); the seed",
+            r#"SELLER currency INR, cycle currency USD"#,
+            r#"SELLER currency INR, cycle currency INR"#,
+        ),
+        Rule::DeliveredQuantity => (
+            "A delivery far above the contracted quantity is energy nobody agreed to buy; 10 % allows for metering and losses.",
+            "the DEG P2P implementation guide (a delivery tolerance); the tolerance is our documented default",
+            r#"contractedQuantity 12.5, deliveredQuantity 50"#,
+            r#"contractedQuantity 12.5, deliveredQuantity 12.5"#,
+        ),
         Rule::Transaction(T::MessageId) => (
             "Beckn v2 gives every request and callback its own message id; a reused id makes two messages indistinguishable.",
             "Beckn v2 context; DEG's examples",

@@ -280,6 +280,9 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool
     for view in &deliveries {
         rules::check_delivery(view, contracts.first(), &mut report.findings);
     }
+    for contract in &contracts {
+        rules::check_fulfilment(contract, &deliveries, &mut report.findings);
+    }
     if facts {
         report.facts = vec![facts::extract(message, &contracts, &deliveries)];
     }

@@ -69,6 +69,14 @@ pub enum Rule {
     SeedFlows,
     /// Revenue flows declared not to net to zero.
     NetZero,
+    /// A COMPLETED contract with no SETTLED settlement cycle.
+    CompletedSettled,
+    /// A SETTLED cycle while the delivery is not COMPLETED.
+    SettledDelivery,
+    /// A settlement cycle in another currency than the contract's.
+    SettlementCurrency,
+    /// More delivered than contracted, beyond the tolerance.
+    DeliveredQuantity,
     /// A check across the messages of one trade.
     Transaction(TransactionRule),
 }
@@ -186,7 +194,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 22] = [
+    pub const PER_MESSAGE: [Rule; 26] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -205,6 +213,10 @@ impl Rule {
         Rule::PositiveTerms,
         Rule::SeedFlows,
         Rule::NetZero,
+        Rule::CompletedSettled,
+        Rule::SettledDelivery,
+        Rule::SettlementCurrency,
+        Rule::DeliveredQuantity,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
@@ -245,6 +257,10 @@ impl Rule {
             Rule::PositiveTerms => "positive-terms",
             Rule::SeedFlows => "seed-flows",
             Rule::NetZero => "net-zero",
+            Rule::CompletedSettled => "completed-settled",
+            Rule::SettledDelivery => "settled-delivery",
+            Rule::SettlementCurrency => "settlement-currency",
+            Rule::DeliveredQuantity => "delivered-quantity",
             Rule::Transaction(rule) => rule.id(),
         }
     }
@@ -322,6 +338,16 @@ impl Rule {
             }
             Rule::NetZero => {
                 "revenue flows do not declare `netZero: false`: what payers pay, payees receive"
+            }
+            Rule::CompletedSettled => "a COMPLETED contract comes with a SETTLED settlement cycle",
+            Rule::SettledDelivery => {
+                "a settlement cycle is SETTLED only once the delivery is COMPLETED"
+            }
+            Rule::SettlementCurrency => {
+                "settlement cycles are in the contract's currency (the SELLER's `currency`)"
+            }
+            Rule::DeliveredQuantity => {
+                "deliveredQuantity is at most the contracted quantity plus 10 %"
             }
             Rule::Transaction(rule) => rule.summary(),
         }

@@ -334,7 +334,12 @@ fn currencies_are_active_iso_4217_codes() {
     for code in ["EUR", "USD", "JPY"] {
         let mut message = confirmed();
         set(&mut message, &currency, json!(code));
-        assert_eq!(errors(&message), [], "{code}");
+        // The opened settlement cycle stays in INR, which settlement-currency reports.
+        let found: Vec<_> = errors(&message)
+            .into_iter()
+            .filter(|(rule, _)| rule == "currency")
+            .collect();
+        assert_eq!(found, [], "{code}");
     }
     for code in ["inr", "RUPEE", "XYZ"] {
         let mut message = confirmed();
@@ -407,7 +412,10 @@ fn settlement_matches_the_revenue_flows() {
     );
     set(&mut pending, &amount, json!(1));
     assert_eq!(
-        errors(&pending),
+        errors(&pending)
+            .into_iter()
+            .filter(|(rule, _)| rule == "settlement")
+            .collect::<Vec<_>>(),
         [],
         "pending cycles carry provisional amounts"
     );
@@ -679,4 +687,60 @@ fn flows_net_to_zero() {
     expect(&message, "net-zero", &flag);
     set(&mut message, &flag, json!(true));
     assert_eq!(errors(&message), []);
+}
+
+#[test]
+fn a_completed_contract_is_settled() {
+    let completed = example("13_on_status_completed");
+    assert_eq!(errors(&completed), []);
+    let mut pending = completed.clone();
+    set(
+        &mut pending,
+        &format!("{DELIVERY}/settlementCycles/0/status"),
+        json!("PENDING"),
+    );
+    expect(&pending, "completed-settled", &format!("{CONTRACT}/status"));
+    let mut bare = completed;
+    bare["message"]["order"]
+        .as_object_mut()
+        .unwrap()
+        .remove("beckn:fulfillment");
+    expect(&bare, "completed-settled", &format!("{CONTRACT}/status"));
+}
+
+#[test]
+fn a_cycle_is_settled_only_once_delivered() {
+    let mut early = example("13_on_status_completed");
+    set(
+        &mut early,
+        &format!("{DELIVERY}/deliveryStatus"),
+        json!("IN_PROGRESS"),
+    );
+    let found = errors(&early);
+    assert!(
+        found.contains(&(
+            "settled-delivery".to_owned(),
+            format!("{DELIVERY}/settlementCycles/0/status")
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn settlement_is_in_the_contracts_currency() {
+    let mut dollars = example("13_on_status_completed");
+    let currency = format!("{DELIVERY}/settlementCycles/0/currency");
+    set(&mut dollars, &currency, json!("USD"));
+    expect(&dollars, "settlement-currency", &currency);
+}
+
+#[test]
+fn delivery_stays_within_the_tolerance_above_the_contract() {
+    let quantity = format!("{DELIVERY}/deliveredQuantity");
+    let mut within = example("13_on_status_completed");
+    set(&mut within, &quantity, json!(13.75));
+    assert_eq!(errors(&within), [], "10 % over 12.5 is allowed");
+    let mut four_times = example("13_on_status_completed");
+    set(&mut four_times, &quantity, json!(50));
+    expect(&four_times, "delivered-quantity", &quantity);
 }

@@ -2,6 +2,7 @@
 //! (see [`crate::finding::Rule`]) and works on whatever the schema check let through.
 
 mod currency;
+mod delivery;
 pub mod flows;
 mod roles;
 mod seed;
@@ -18,6 +19,7 @@ use crate::finding::Finding;
 pub fn role_inputs_read() -> Vec<(&'static [&'static str], &'static str)> {
     let mut reads = trade::READS.to_vec();
     reads.extend(seed::READS);
+    reads.extend(delivery::READS);
     reads.extend(currency::READS);
     reads
 }
@@ -40,7 +42,17 @@ pub fn check_delivery(
     out: &mut Vec<Finding>,
 ) {
     currency::check_delivery(delivery, out);
+    delivery::check(delivery, contract, out);
     if let Some(contract) = contract {
         settlement::check(contract, delivery, out);
     }
+}
+
+/// Every rule that looks at a contract with all the message's deliveries.
+pub fn check_fulfilment(
+    contract: &Contract<'_>,
+    deliveries: &[EnergyTradeDeliveryView<'_>],
+    out: &mut Vec<Finding>,
+) {
+    delivery::check_completed(contract, deliveries, out);
 }
