@@ -80,7 +80,7 @@ fn describe_contract(contract: &Contract<'_>, text: &mut String) {
         let payer = flow.payer().unwrap_or("?");
         let payee = flow.payee().unwrap_or("?");
         let _ = write!(text, "  {payer} → {payee}: ");
-        match &flow.parsed {
+        match &*flow.parsed {
             Err(error) => {
                 let _ = writeln!(
                     text,

@@ -353,20 +353,40 @@ pub fn exact_numbers(text: &str) -> ExactNumbers {
 /// Whether some run of number characters has more digits than an `f64` keeps; strings are
 /// not told apart, so a long id merely costs the walk that finds no number in it.
 fn has_long_digit_run(bytes: &[u8]) -> bool {
+    /// Whether any of the word's eight bytes is an ASCII digit (the classic "has a byte less
+    /// than n" test on the bytes less `'0'`): most of a message is words without one, which
+    /// are skipped whole.
+    fn has_digit(word: u64) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let x = word ^ (u64::from(b'0') * ONES);
+        x.wrapping_sub(10 * ONES) & !x & HIGHS != 0
+    }
     let mut digits = 0;
-    for byte in bytes {
-        match byte {
-            b'0'..=b'9' => {
-                digits += 1;
-                if digits > F64_DIGITS {
-                    return true;
-                }
+    let mut words = bytes.chunks_exact(8);
+    let step = |byte: u8, digits: &mut usize| match byte {
+        b'0'..=b'9' => {
+            *digits += 1;
+            *digits > F64_DIGITS
+        }
+        b'.' | b'e' | b'E' | b'+' | b'-' => false,
+        _ => {
+            *digits = 0;
+            false
+        }
+    };
+    for word in words.by_ref() {
+        let packed = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if digits == 0 && !has_digit(packed) {
+            continue;
+        }
+        for &byte in word {
+            if step(byte, &mut digits) {
+                return true;
             }
-            b'.' | b'e' | b'E' | b'+' | b'-' => {}
-            _ => digits = 0,
         }
     }
-    false
+    words.remainder().iter().any(|&byte| step(byte, &mut digits))
 }
 
 fn digit_count(number: &str) -> usize {
@@ -824,6 +844,13 @@ mod tests {
             "no decimal holds it, so none is made up"
         );
         assert!(exact_numbers(r#"{"price": 6.4, "at": "2026-12-01T10:00:00Z"}"#).is_empty());
+        // Runs across and inside eight-byte words, and at the very end, are all seen.
+        for at in 0..20 {
+            let text = format!("{}1234567890123456", " ".repeat(at));
+            assert!(has_long_digit_run(text.as_bytes()), "{at}");
+            let short = format!("{}123456789012345 1", " ".repeat(at));
+            assert!(!has_long_digit_run(short.as_bytes()), "{at}");
+        }
     }
 
     #[test]

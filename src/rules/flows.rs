@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use deg_contracts_runtime::view::Node;
 use rust_decimal::Decimal;
@@ -21,7 +22,8 @@ pub struct Flow<'a> {
     pub to: Option<Node<'a>>,
     /// The formula, and where it is written.
     pub formula: Node<'a>,
-    pub parsed: Result<Expr, SyntaxError>,
+    /// Shared with the parse cache: every rule that asks reads the same tree.
+    pub parsed: Rc<Result<Expr, SyntaxError>>,
 }
 
 impl<'a> Flow<'a> {
@@ -63,20 +65,20 @@ pub fn flows<'a>(contract: &Contract<'a>) -> Vec<Flow<'a>> {
 }
 
 /// Formulas repeat from message to message, so each thread keeps the ones it has parsed.
-fn parse_cached(formula: &str) -> Result<Expr, SyntaxError> {
+fn parse_cached(formula: &str) -> Rc<Result<Expr, SyntaxError>> {
     const CAPACITY: usize = 256;
     thread_local! {
-        static PARSED: RefCell<HashMap<String, Result<Expr, SyntaxError>>> = RefCell::new(HashMap::new());
+        static PARSED: RefCell<HashMap<String, Rc<Result<Expr, SyntaxError>>>> = RefCell::new(HashMap::new());
     }
     PARSED.with_borrow_mut(|parsed| {
         if let Some(known) = parsed.get(formula) {
-            return known.clone();
+            return Rc::clone(known);
         }
         if parsed.len() >= CAPACITY {
             parsed.clear();
         }
-        let result = formula::parse(formula);
-        parsed.insert(formula.to_owned(), result.clone());
+        let result = Rc::new(formula::parse(formula));
+        parsed.insert(formula.to_owned(), Rc::clone(&result));
         result
     })
 }
@@ -109,7 +111,7 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        let expr = match &flow.parsed {
+        let expr = match &*flow.parsed {
             Ok(expr) => expr,
             Err(error) => {
                 let mut finding = Finding::new(

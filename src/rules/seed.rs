@@ -159,7 +159,7 @@ fn computes(contract: &Contract<'_>, flow: &Flow<'_>, factors: [(&str, &str); 2]
         op: Op::Multiply,
         left,
         right,
-    }) = &flow.parsed
+    }) = &*flow.parsed
     else {
         // A formula that does not parse is formula-syntax's finding, not this one's.
         return flow.parsed.is_err();

@@ -129,13 +129,11 @@ pub fn check(
     }
 }
 
-/// The sum, unless it leaves the decimal range (`Decimal::sum` panics there).
 /// Each flow's payee and value, or why they cannot all be computed.
 fn evaluate(contract: &Contract<'_>) -> Result<Vec<(Option<String>, Decimal)>, String> {
     let mut values = Vec::new();
     for flow in flows(contract) {
-        let expr = flow
-            .parsed
+        let expr = (*flow.parsed)
             .as_ref()
             .map_err(|error| format!("flow {} does not parse: {error}", flow.index))?;
         let value = expr
