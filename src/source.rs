@@ -250,13 +250,14 @@ pub fn positions(text: &str, offsets: &[usize]) -> Vec<Position> {
             end -= 1;
         }
         if end > at {
-            for c in text[at..end].chars() {
-                if c == '\n' {
-                    line += 1;
-                    column = 1;
-                } else {
-                    column += 1;
+            // Lines by a byte search, columns by counting only the last line's characters.
+            let segment = &text[at..end];
+            match memchr::memrchr(b'\n', segment.as_bytes()) {
+                Some(last) => {
+                    line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
+                    column = segment[last + 1..].chars().count() + 1;
                 }
+                None => column += segment.chars().count(),
             }
             at = end;
         }
@@ -386,7 +387,10 @@ fn has_long_digit_run(bytes: &[u8]) -> bool {
             }
         }
     }
-    words.remainder().iter().any(|&byte| step(byte, &mut digits))
+    words
+        .remainder()
+        .iter()
+        .any(|&byte| step(byte, &mut digits))
 }
 
 fn digit_count(number: &str) -> usize {
