@@ -216,6 +216,12 @@ pub fn explanation(rule: Rule) -> Explanation {
             r#""netZero": false"#,
             r#""netZero": true"#,
         ),
+        Rule::RequiredRoles => (
+            "A confirmed P2P trade has a seller, a buyer and a grid operator; a contract confirmed without one has no party to hold it to its terms.",
+            "the seed's three roles; DEG's P2P validation rules (roles filled before confirmation)",
+            r#"status ACTIVE with roles SELLER and GRID_OPERATOR only"#,
+            r#"status ACTIVE with roles SELLER, BUYER and GRID_OPERATOR"#,
+        ),
         Rule::CompletedSettled => (
             "A contract ends COMPLETED when the trade has been paid; without a settled cycle it has not.",
             "DEG's P2P validation rules (COMPLETED ⇒ settled)",

@@ -69,6 +69,8 @@ pub enum Rule {
     SeedFlows,
     /// Revenue flows declared not to net to zero.
     NetZero,
+    /// A contract from its confirm on that does not list a kind of role its schema defines.
+    RequiredRoles,
     /// A COMPLETED contract with no SETTLED settlement cycle.
     CompletedSettled,
     /// A SETTLED cycle while the delivery is not COMPLETED.
@@ -194,7 +196,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 26] = [
+    pub const PER_MESSAGE: [Rule; 27] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -207,6 +209,7 @@ impl Rule {
         Rule::FilledBy,
         Rule::DuplicateRole,
         Rule::OpenRole,
+        Rule::RequiredRoles,
         Rule::StatusAction,
         Rule::Currency,
         Rule::Settlement,
@@ -257,6 +260,7 @@ impl Rule {
             Rule::PositiveTerms => "positive-terms",
             Rule::SeedFlows => "seed-flows",
             Rule::NetZero => "net-zero",
+            Rule::RequiredRoles => "required-roles",
             Rule::CompletedSettled => "completed-settled",
             Rule::SettledDelivery => "settled-delivery",
             Rule::SettlementCurrency => "settlement-currency",
@@ -308,7 +312,9 @@ impl Rule {
             Rule::DuplicateRole => {
                 "each kind of role appears once (SELLER ≡ PROSUMER, BUYER ≡ CONSUMER)"
             }
-            Rule::OpenRole => "ACTIVE and COMPLETED contracts have every role filled",
+            Rule::OpenRole => {
+                "a confirm, an on_confirm, and ACTIVE and COMPLETED contracts have every listed role filled"
+            }
             Rule::StatusAction => {
                 "the status fits `context.action`: PENDING for on_discover, select, on_select, init, on_init, confirm; ACTIVE for on_confirm; ACTIVE, COMPLETED or TERMINATED for on_status; TERMINATED for on_cancel"
             }
@@ -338,6 +344,9 @@ impl Rule {
             }
             Rule::NetZero => {
                 "revenue flows do not declare `netZero: false`: what payers pay, payees receive"
+            }
+            Rule::RequiredRoles => {
+                "from the confirm on (a confirm or on_confirm, or an ACTIVE or COMPLETED contract), every kind of role the contract's schema defines is listed"
             }
             Rule::CompletedSettled => "a COMPLETED contract comes with a SETTLED settlement cycle",
             Rule::SettledDelivery => {

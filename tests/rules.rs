@@ -744,3 +744,28 @@ fn delivery_stays_within_the_tolerance_above_the_contract() {
     set(&mut four_times, &quantity, json!(50));
     expect(&four_times, "delivered-quantity", &quantity);
 }
+
+#[test]
+fn from_the_confirm_on_every_role_is_listed_and_filled() {
+    let roles = format!("{CONTRACT}/roles");
+    // ACTIVE without a BUYER.
+    let mut no_buyer = confirmed();
+    no_buyer
+        .pointer_mut(&roles)
+        .and_then(Value::as_array_mut)
+        .unwrap()
+        .remove(1);
+    let found: Vec<(String, String)> = errors(&no_buyer)
+        .into_iter()
+        .filter(|(rule, _)| rule == "required-roles")
+        .collect();
+    assert_eq!(found, [("required-roles".to_owned(), roles.clone())]);
+    // A confirm whose grid operator is still open.
+    let mut open = example("09_confirm");
+    assert_eq!(errors(&open), []);
+    set(&mut open, &format!("{roles}/2/filled"), json!(false));
+    set(&mut open, &format!("{roles}/2/filledBy"), Value::Null);
+    expect(&open, "open-role", &format!("{roles}/2/filled"));
+    // Before the confirm, roles join as they come.
+    assert_eq!(errors(&example("05_init")), []);
+}

@@ -2,8 +2,11 @@
 //! contract is ACTIVE or COMPLETED, and a status that fits the message's action.
 
 use deg_contracts_schema::energy_contract_v1::EnergyContractStatus as Status;
-use deg_contracts_schema::energy_contract_v1::views::ContractRoleView;
+use deg_contracts_schema::energy_contract_v1::views::{
+    ContractRoleView, EnergyContractView as ContractRoles,
+};
 
+use crate::beckn::{self, Stage};
 use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 
@@ -58,14 +61,43 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
     }
     let status = contract.status();
     let parsed = status.and_then(|status| status.parse::<Status>().ok());
-    if let Some(status @ (Status::Active | Status::Completed)) = parsed {
+    let binding = match (parsed, action) {
+        (Some(status @ (Status::Active | Status::Completed)), _) => {
+            Some(format!("that is {status}"))
+        }
+        (_, Some(action)) if beckn::stage(action) == Stage::Confirm => {
+            Some(format!("in `{action}`"))
+        }
+        _ => None,
+    };
+    if let Some(binding) = binding {
         for role in roles.iter().filter(|role| !role.filled()) {
             let at = role.view.filled().map(|filled| filled.pointer().to_owned());
             out.push(Finding::new(
                 Rule::OpenRole,
                 at.unwrap_or_else(|| role.view.node().pointer().to_owned()),
-                format!("{} is still open in a contract that is {status}", role.name),
+                format!("{} is still open in a contract {binding}", role.name),
             ));
+        }
+        let roles_at = contract
+            .base
+            .node()
+            .member(ContractRoles::ROLES)
+            .map_or_else(
+                || contract.pointer.to_owned(),
+                |node| node.pointer().to_owned(),
+            );
+        for spec in contract.specs.iter().filter(|spec| spec.inputs.is_some()) {
+            let Some(kind) = spec.values.first() else {
+                continue;
+            };
+            if !contract.lists(kind) {
+                out.push(Finding::new(
+                    Rule::RequiredRoles,
+                    roles_at.clone(),
+                    format!("the contract lists no {kind}, which its schema requires of a contract {binding}"),
+                ));
+            }
         }
     }
     if let (Some(action), Some(status)) = (action, contract.base.status())
