@@ -200,12 +200,7 @@ fn hostile_inputs_give_findings_not_crashes() {
         .map(|finding| {
             format!(
                 "{}:{}:{}: {}",
-                finding["file"]
-                    .as_str()
-                    .unwrap()
-                    .rsplit('/')
-                    .next()
-                    .unwrap(),
+                common::finding_file(&finding),
                 finding["line"],
                 finding["column"],
                 finding["message"].as_str().unwrap()
@@ -354,14 +349,8 @@ fn a_hostile_formula_or_overflowing_numbers_leave_every_other_report_intact() {
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
         .map(|finding| {
-            let file = finding["file"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap();
             (
-                file.to_owned(),
+                common::finding_file(&finding),
                 finding["rule"].as_str().unwrap().to_owned(),
             )
         })
@@ -606,14 +595,8 @@ fn findings_beyond_the_per_file_limit_are_counted_not_listed() {
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
         .map(|finding| {
-            let file = finding["file"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap();
             (
-                file.to_owned(),
+                common::finding_file(&finding),
                 finding["rule"].as_str().unwrap().to_owned(),
                 format!("{}:{}", finding["line"], finding["column"]),
             )

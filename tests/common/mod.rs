@@ -32,6 +32,12 @@ pub fn json_lines(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The file name (without its directory) a JSON finding is reported on.
+pub fn finding_file(finding: &Value) -> String {
+    let file = finding["file"].as_str().unwrap_or_default();
+    file.rsplit('/').next().unwrap_or(file).to_owned()
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
