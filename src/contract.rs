@@ -3,6 +3,8 @@
 //! for what kinds of role its schema declares. No member name is spelled here: a member
 //! renamed in the schema renames the accessor the rules call.
 
+use std::cell::OnceCell;
+
 use deg_contracts_runtime::view::{ExactNumbers, Input, Node};
 use deg_contracts_schema::RoleSpec;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
@@ -10,6 +12,8 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2P
 use deg_contracts_schema::energy_contract_v1::views::{ContractRoleView, EnergyContractView};
 use rust_decimal::Decimal;
 use serde_json::Value;
+
+use crate::rules::flows::Flow;
 
 /// A contract within a message.
 pub struct Contract<'a> {
@@ -23,6 +27,8 @@ pub struct Contract<'a> {
     pub specs: &'static [RoleSpec],
     /// The listed roles that name their kind, read once: every rule and formula asks.
     roles: Vec<Role<'a>>,
+    /// The revenue flows, read on first use: several rules and the trade facts ask.
+    flows: OnceCell<Vec<Flow<'a>>>,
 }
 
 /// A role listed in the contract.
@@ -61,7 +67,13 @@ impl<'a> Contract<'a> {
             pointer,
             specs,
             roles,
+            flows: OnceCell::new(),
         }
+    }
+
+    /// The revenue flows, in order.
+    pub fn flows(&self) -> &[Flow<'a>] {
+        self.flows.get_or_init(|| crate::rules::flows::read(self))
     }
 
     /// The listed roles that name their kind, in order.

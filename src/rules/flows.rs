@@ -43,8 +43,13 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// The contract's revenue flows, in order.
-pub fn flows<'a>(contract: &Contract<'a>) -> Vec<Flow<'a>> {
+/// The contract's revenue flows, in order, read once per contract however many rules ask.
+pub fn flows<'c, 'a>(contract: &'c Contract<'a>) -> &'c [Flow<'a>] {
+    contract.flows()
+}
+
+/// Reads the contract's revenue flows, each with its parsed formula.
+pub(crate) fn read<'a>(contract: &Contract<'a>) -> Vec<Flow<'a>> {
     let logic = contract.base.revenue_flows();
     logic
         .iter()
