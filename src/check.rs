@@ -55,8 +55,12 @@ pub fn check_bytes(bytes: &[u8]) -> MessageReport {
 pub struct Keep {
     /// The most findings listed; the rest are counted.
     pub findings: usize,
-    /// Whether to keep (and place) what the transaction checks read.
+    /// Whether to keep what the transaction checks read.
     pub facts: bool,
+    /// Whether to place those facts now. A caller that can read the message again later
+    /// leaves them unplaced and places only the few a transaction finding is about
+    /// ([`crate::transaction::Source`]).
+    pub place_facts: bool,
 }
 
 /// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
@@ -69,6 +73,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
         Keep {
             findings: limit,
             facts: true,
+            place_facts: true,
         },
     )
 }
@@ -147,40 +152,25 @@ pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
             }
         }
     }
-    let mut facts = std::mem::take(&mut report.facts);
-    let mut fact_positions: Vec<(&str, &mut Position)> = facts
-        .iter_mut()
-        .flat_map(MessageFacts::positions_mut)
-        .collect();
     let unplaced: Vec<&str> = report
         .findings
         .iter()
         .filter(|finding| finding.position.is_none())
         .map(|finding| finding.pointer.as_str())
-        .chain(fact_positions.iter().map(|(pointer, _)| *pointer))
         .collect();
-    let mut offsets = source::offsets_all(text, &unplaced).into_iter();
     let placed: Vec<usize> = report
         .findings
         .iter()
         .filter(|finding| finding.position.is_none())
-        .map(|finding| {
-            let offset = offsets.next().unwrap_or_default();
-            match finding.column_in_value {
-                Some(column) => source::offset_in_string(text, offset, column),
-                None => offset,
-            }
+        .zip(source::offsets_all(text, &unplaced))
+        .map(|(finding, offset)| match finding.column_in_value {
+            Some(column) => source::offset_in_string(text, offset, column),
+            None => offset,
         })
         .collect();
-    let fact_offsets: Vec<usize> = offsets.collect();
-    for ((_, position), placed) in fact_positions
-        .iter_mut()
-        .zip(source::positions(text, &fact_offsets))
-    {
-        **position = placed;
+    if keep.place_facts {
+        facts::place(text, &mut report.facts);
     }
-    drop(fact_positions);
-    report.facts = facts;
     let mut positions = source::positions(text, &placed).into_iter();
     let lines = source::LineIndex::new(text);
     // Findings on one line (all of them, in a minified file) share its clipped text.

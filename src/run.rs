@@ -1,5 +1,5 @@
 //! Runs the check over many inputs: files, directories (every `*.json` below, sorted) and
-//! standard input. Files are checked in parallel, one at a time per worker, and results come
+//! standard input. Files are checked in parallel, a batch at a time per worker, and results come
 //! back in input order, so output is deterministic and a large directory never sits in memory.
 
 use std::collections::BTreeMap;
@@ -73,8 +73,14 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
             source,
         };
         for entry in std::fs::read_dir(&dir).map_err(error)? {
-            let path = entry.map_err(error)?.path();
-            if path.is_dir() {
+            let entry = entry.map_err(error)?;
+            let path = entry.path();
+            // The entry's own type needs no stat of its own (a link is followed as before).
+            let is_dir = match entry.file_type().map_err(error)? {
+                kind if kind.is_symlink() => path.is_dir(),
+                kind => kind.is_dir(),
+            };
+            if is_dir {
                 pending.push(path);
             } else if path.extension().is_some_and(|ext| ext == "json")
                 || crate::trades::is_log(&path)
@@ -154,6 +160,8 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
     let keep = Keep {
         findings: limits.max_findings,
         facts: limits.facts,
+        // A file can be read again should a transaction finding need its positions.
+        place_facts: *input == Input::Stdin,
     };
     let bytes = match input {
         Input::File(path) => std::fs::File::open(path).and_then(|file| read_at_most(file, limit)),
@@ -223,6 +231,8 @@ pub fn internal_error(reason: &str) -> MessageReport {
 }
 
 /// Checks every input on `jobs` threads and hands each result to `deliver` in input order.
+/// Workers take files a batch at a time, so that a thread hand-off is paid per batch and not
+/// per file; one worker checks on the calling thread.
 pub fn check_all(
     inputs: &[Input],
     jobs: usize,
@@ -230,19 +240,31 @@ pub fn check_all(
     mut deliver: impl FnMut(FileResult),
 ) {
     let jobs = jobs.clamp(1, inputs.len().max(1));
+    if jobs == 1 {
+        for input in inputs {
+            deliver(check_input(input, limits));
+        }
+        return;
+    }
+    let batch = batch_size(inputs.len(), jobs);
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(usize, FileResult)>(jobs * 4);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<FileResult>)>(jobs * 2);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let sender = sender.clone();
             let next = &next;
             scope.spawn(move || {
                 loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(input) = inputs.get(index) else {
+                    let number = next.fetch_add(1, Ordering::Relaxed);
+                    let start = number.saturating_mul(batch);
+                    let Some(taken) = inputs.get(start..(start + batch).min(inputs.len())) else {
                         break;
                     };
-                    if sender.send((index, check_input(input, limits))).is_err() {
+                    if taken.is_empty() {
+                        break;
+                    }
+                    let results = taken.iter().map(|input| check_input(input, limits));
+                    if sender.send((number, results.collect())).is_err() {
                         break;
                     }
                 }
@@ -251,14 +273,20 @@ pub fn check_all(
         drop(sender);
         let mut waiting = BTreeMap::new();
         let mut expected = 0;
-        for (index, result) in receiver {
-            waiting.insert(index, result);
-            while let Some(result) = waiting.remove(&expected) {
-                deliver(result);
+        for (number, results) in receiver {
+            waiting.insert(number, results);
+            while let Some(results) = waiting.remove(&expected) {
+                results.into_iter().for_each(&mut deliver);
                 expected += 1;
             }
         }
     });
+}
+
+/// Files per batch: enough to make a hand-off rare, few enough that every worker gets
+/// several batches (the last ones finish together) and a slow file delays little output.
+fn batch_size(files: usize, jobs: usize) -> usize {
+    (files / (jobs * 8)).clamp(1, 32)
 }
 
 #[cfg(test)]

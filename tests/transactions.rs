@@ -569,6 +569,89 @@ fn standard_input_is_a_log_with_jsonl() {
     );
 }
 
+/// The transaction findings of a run, as (rule, line, column, message), with the input's
+/// name written as `<log>`.
+fn placed_findings(stdout: &str, name: &str) -> Vec<(String, u64, u64, String)> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|finding| {
+            finding["rule"]
+                .as_str()
+                .unwrap()
+                .starts_with("transaction/")
+        })
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["column"].as_u64().unwrap(),
+                finding["message"].as_str().unwrap().replace(name, "<log>"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_log_read_again_for_its_positions_places_them_as_one_read_once() {
+    // A log file's facts are placed only when a finding needs them, by reading the line
+    // again; standard input's as they are read. Indented lines test the columns.
+    let mut trade = trade();
+    set(
+        &mut trade,
+        "05_init",
+        "/context/message_id",
+        json!("msg-03-select"),
+    );
+    set(
+        &mut trade,
+        "12_on_status",
+        &format!("{CONTRACT}/roles/0/roleInputs/pricePerKWh"),
+        json!(7.1),
+    );
+    let log: String = trade
+        .iter()
+        .map(|(_, _, message)| format!("  {}\n", serde_json::to_string(message).unwrap()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trade.jsonl");
+    std::fs::write(&path, &log).unwrap();
+    let (_, from_file, _) = run(deg().args(["validate", "--format", "json"]).arg(&path));
+    let (_, from_stdin, _) = run(deg()
+        .args(["validate", "--format", "json", "--jsonl", "-"])
+        .write_stdin(log.clone()));
+    let from_file = placed_findings(&from_file, &path.display().to_string());
+    let from_stdin = placed_findings(&from_stdin, "<stdin>");
+    assert_eq!(from_file, from_stdin);
+    let rules: Vec<&str> = from_file.iter().map(|(rule, ..)| rule.as_str()).collect();
+    assert!(rules.contains(&"transaction/message-id"), "{from_file:#?}");
+    assert!(rules.contains(&"transaction/terms"), "{from_file:#?}");
+    // Each finding is at its value: the text there (columns count characters) is the value
+    // the message names.
+    let lines: Vec<&str> = log.lines().collect();
+    for (rule, line, column, message) in &from_file {
+        let text: String = lines[*line as usize - 1]
+            .chars()
+            .skip(*column as usize - 1)
+            .collect();
+        match rule.as_str() {
+            "transaction/message-id" => {
+                assert!(text.starts_with("\"msg-03-select\""), "{text}");
+                assert!(message.contains("already used at <log>:3:"), "{message}");
+            }
+            "transaction/terms" => {
+                let value = message
+                    .split_once("changed to ")
+                    .and_then(|(_, rest)| rest.split_once(':'))
+                    .map(|(value, _)| value)
+                    .unwrap_or_else(|| panic!("{message}"));
+                assert!(text.starts_with(value), "{message}: {text}");
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The example trade with the price changed after the contract is ACTIVE, in a directory,
 /// reported in `format` with the directory's path replaced by `<trade>`.
 fn price_changed_after_active(format: &str) -> String {

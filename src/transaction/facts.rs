@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::beckn;
 use crate::contract::Contract;
 use crate::rules::flows::flows;
-use crate::source::Position;
+use crate::source::{self, Position};
 
 /// A value and where it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,11 +162,28 @@ impl MessageFacts {
         all
     }
 
-    /// Moves every position down by `lines`, for a message that is one line of a log.
-    pub fn shift(&mut self, lines: usize) {
+    /// Moves every position down by `lines` and, on the message's first line, right by
+    /// `indent`: for a message that is one line of a log, read without its leading blanks.
+    pub fn shift(&mut self, lines: usize, indent: usize) {
         for (_, position) in self.positions_mut() {
+            if position.line == 1 {
+                position.column += indent;
+            }
             position.line += lines;
         }
+    }
+}
+
+/// Gives every located value of `facts` its line and column in `text`, the message they were
+/// read from, in one pass over it.
+pub fn place(text: &str, facts: &mut [MessageFacts]) {
+    let mut all: Vec<(&str, &mut Position)> = facts
+        .iter_mut()
+        .flat_map(MessageFacts::positions_mut)
+        .collect();
+    let pointers: Vec<&str> = all.iter().map(|(pointer, _)| *pointer).collect();
+    for ((_, position), placed) in all.iter_mut().zip(source::locate_all(text, &pointers)) {
+        **position = placed;
     }
 }
 

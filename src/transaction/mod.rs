@@ -7,6 +7,7 @@
 
 pub mod facts;
 mod rules;
+mod source;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use crate::finding::{Finding, Rule, TransactionRule};
 use crate::source::Position;
 pub use facts::MessageFacts;
+pub use source::Source;
 
 /// One message, where it came from, and when it arrived.
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct Entry {
     /// That input's name, for findings that point back at it (shared by a log's lines).
     pub name: Arc<str>,
     pub facts: MessageFacts,
+    /// Where to read the message again to place its facts, until they are placed.
+    source: Source,
     arrival: usize,
 }
 
@@ -37,6 +41,12 @@ impl Entry {
                 .instant()
                 .unix_timestamp_nanos(),
         )
+    }
+
+    /// Gives the facts their lines and columns, once.
+    fn place(&mut self) {
+        let source = std::mem::replace(&mut self.source, Source::Placed);
+        source.place(&mut self.facts);
     }
 
     /// `file:line:col` of a located value in this message.
@@ -88,7 +98,7 @@ pub struct Ledger {
     /// Which trade each transaction id (`t:`) and contract id (`c:`) belongs to.
     keys: HashMap<String, usize>,
     /// Message ids of the open trades, with where they were first used.
-    message_ids: HashMap<String, (Arc<str>, Position)>,
+    message_ids: HashMap<String, FirstUse>,
     /// No open trade's last message is older than this: below it, nothing can close.
     oldest_last: i128,
     next_trade: usize,
@@ -113,12 +123,14 @@ impl Ledger {
         }
     }
 
-    /// Adds one message of input `input` (named `name`).
-    pub fn add(&mut self, input: usize, name: &Arc<str>, facts: MessageFacts) {
-        let entry = Entry {
+    /// Adds one message of input `input` (named `name`), which can be read again at `source`
+    /// (or whose facts are placed already).
+    pub fn add(&mut self, input: usize, name: &Arc<str>, source: Source, facts: MessageFacts) {
+        let mut entry = Entry {
             input,
             name: Arc::clone(name),
             facts,
+            source,
             arrival: self.arrivals,
         };
         self.arrivals += 1;
@@ -131,7 +143,7 @@ impl Ledger {
             self.latest = time;
             self.close_older_than(self.latest.saturating_sub(self.window));
         }
-        self.check_message_id(&entry);
+        self.check_message_id(&mut entry);
         let trade = self.trade_for(&keys);
         let open = self.trades.entry(trade).or_insert_with(Trade::new);
         open.last = open.last.max(time);
@@ -151,25 +163,30 @@ impl Ledger {
         self.found
     }
 
-    fn check_message_id(&mut self, entry: &Entry) {
+    fn check_message_id(&mut self, entry: &mut Entry) {
         let Some(id) = &entry.facts.message_id else {
             return;
         };
-        match self.message_ids.get(&id.value) {
-            Some((file, at)) => self.found.push(finding(
-                TransactionRule::MessageId,
-                entry,
-                id,
-                format!(
-                    "message id `{}` is already used at {file}:{}:{}",
-                    id.value, at.line, at.column
-                ),
-            )),
-            None => {
-                self.message_ids
-                    .insert(id.value.clone(), (Arc::clone(&entry.name), id.position));
+        if let Some(first) = self.message_ids.get(&id.value) {
+            let at = first.position();
+            let message = format!(
+                "message id `{}` is already used at {}:{}:{}",
+                id.value, first.name, at.line, at.column
+            );
+            entry.place();
+            if let Some(id) = &entry.facts.message_id {
+                self.found
+                    .push(finding(TransactionRule::MessageId, entry, id, message));
             }
+            return;
         }
+        let first = FirstUse {
+            name: Arc::clone(&entry.name),
+            source: entry.source.clone(),
+            pointer: id.pointer.clone(),
+            position: id.position,
+        };
+        self.message_ids.insert(id.value.clone(), first);
     }
 
     /// The trade the keys belong to, merging trades a message shows to be one.
@@ -226,7 +243,15 @@ impl Ledger {
             trade
                 .entries
                 .sort_by_key(|entry| (entry.time().unwrap_or(i128::MAX), entry.arrival));
-            rules::check(&trade.entries, &mut self.found);
+            let mut found = Vec::new();
+            rules::check(&trade.entries, &mut found);
+            if !found.is_empty() && trade.entries.iter().any(|e| e.source != Source::Placed) {
+                // The rules read no positions, only report them: placed, they find the same.
+                trade.entries.iter_mut().for_each(Entry::place);
+                found.clear();
+                rules::check(&trade.entries, &mut found);
+            }
+            self.found.append(&mut found);
         }
         self.oldest_last = self
             .trades
@@ -234,6 +259,21 @@ impl Ledger {
             .map(|trade| trade.last)
             .min()
             .unwrap_or(i128::MAX);
+    }
+}
+
+/// Where a message id was first used.
+struct FirstUse {
+    name: Arc<str>,
+    source: Source,
+    pointer: String,
+    /// Its position, if placed when it was read.
+    position: Position,
+}
+
+impl FirstUse {
+    fn position(&self) -> Position {
+        self.source.locate(&self.pointer).unwrap_or(self.position)
     }
 }
 

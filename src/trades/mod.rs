@@ -1,0 +1,143 @@
+//! A run with the transaction checks: every input checked as [`crate::run`] does (files in
+//! parallel), message logs (`.jsonl`, `.ndjson`, or standard input with `--jsonl`) read line
+//! by line on the reporting thread so that their messages stream into the [`Ledger`], and
+//! each trade's findings attached to the message they are about before anything is reported.
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::check::MessageReport;
+use crate::finding::clipped_line;
+use crate::run::{self, FileResult, Input, Limits};
+use crate::source;
+use crate::transaction::{Ledger, Source};
+
+mod log;
+
+/// How the run reads and groups messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub limits: Limits,
+    pub jobs: usize,
+    /// Read standard input as a log, one message per line.
+    pub stdin_is_log: bool,
+    /// Close a trade this many seconds (of message time) after its last message.
+    pub window_seconds: u64,
+    /// Whether to check trades across messages at all (`--per-message` turns it off).
+    pub transactions: bool,
+}
+
+/// Whether a file is a message log, by its name.
+pub fn is_log(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext == "jsonl" || ext == "ndjson")
+}
+
+/// Checks every input, then every trade across them, and hands each input's result (with
+/// the trade findings about its messages) to `deliver` in input order. Without the trade
+/// checks nothing waits for later messages, so each result is delivered as it arrives.
+pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileResult)) {
+    if !options.transactions {
+        each_result(inputs, options, None, |_, result| deliver(result));
+        return;
+    }
+    let ledger = RefCell::new(Ledger::new(options.window_seconds));
+    let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
+    each_result(inputs, options, Some(&ledger), |input, mut result| {
+        if let Ok(report) = &mut result.outcome
+            && !report.facts.is_empty()
+        {
+            let name: Arc<str> = Arc::from(result.name.as_str());
+            let source = match &inputs[input] {
+                Input::File(path) => Source::File(Arc::from(path.as_path())),
+                Input::Stdin => Source::Placed,
+            };
+            let mut ledger = ledger.borrow_mut();
+            for facts in std::mem::take(&mut report.facts) {
+                ledger.add(input, &name, source.clone(), facts);
+            }
+        }
+        results.push(result);
+    });
+    let mut framed: Vec<usize> = Vec::new();
+    for (input, finding) in ledger.into_inner().finish() {
+        if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
+            report.findings.push(finding);
+            framed.push(input);
+        }
+    }
+    framed.sort_unstable();
+    framed.dedup();
+    for input in framed {
+        if let (Some(Input::File(path)), Some(Ok(report))) = (
+            inputs.get(input),
+            results.get_mut(input).map(|r| &mut r.outcome),
+        ) {
+            add_line_text(path, report);
+        }
+    }
+    for mut result in results {
+        if let Ok(report) = &mut result.outcome {
+            report.findings.sort_by_key(|finding| finding.position);
+        }
+        deliver(result);
+    }
+}
+
+/// Whether an input is read as a log.
+fn is_log_input(input: &Input, options: Options) -> bool {
+    match input {
+        Input::File(path) => is_log(path),
+        Input::Stdin => options.stdin_is_log,
+    }
+}
+
+/// Checks every input in order, files in parallel between logs, and hands each result and
+/// its index to `on`; a log's lines go to `ledger` as they are read.
+fn each_result(
+    inputs: &[Input],
+    options: Options,
+    ledger: Option<&RefCell<Ledger>>,
+    mut on: impl FnMut(usize, FileResult),
+) {
+    let mut start = 0;
+    while start < inputs.len() {
+        if is_log_input(&inputs[start], options) {
+            on(start, log::check(&inputs[start], options, start, ledger));
+            start += 1;
+            continue;
+        }
+        let end = (start..inputs.len())
+            .find(|&i| is_log_input(&inputs[i], options))
+            .unwrap_or(inputs.len());
+        let mut index = start;
+        run::check_all(
+            &inputs[start..end],
+            options.jobs,
+            options.limits,
+            |result| {
+                on(index, result);
+                index += 1;
+            },
+        );
+        start = end;
+    }
+}
+
+/// Gives the trade findings, which are placed after the file's text is gone, their line for
+/// the code frame, reading the file once more. A file that changed or vanished since keeps
+/// its findings without frames.
+fn add_line_text(path: &Path, report: &mut MessageReport) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let lines = source::LineIndex::new(&text);
+    for finding in &mut report.findings {
+        if finding.line_text.is_none()
+            && let Some(position) = finding.position
+        {
+            finding.line_text = lines.line(&text, position.line).map(clipped_line);
+        }
+    }
+}
