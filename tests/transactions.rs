@@ -58,7 +58,17 @@ fn check(trade: &[(String, String, Value)]) -> (Vec<Found>, Vec<Found>) {
         log.push('\n');
     }
     let log_path = dir.path().join("trade.jsonl");
-    std::fs::write(&log_path, log).unwrap();
+    std::fs::write(&log_path, &log).unwrap();
+    // Standard input is placed as it is read, a log file only where a finding needs it:
+    // every finding, position and message agrees.
+    let (_, from_file, _) = run(deg().args(["validate", "--format", "json"]).arg(&log_path));
+    let (_, from_stdin, _) = run(deg()
+        .args(["validate", "--format", "json", "--jsonl", "-"])
+        .write_stdin(log));
+    assert_eq!(
+        placed_findings(&from_file, &log_path.display().to_string()),
+        placed_findings(&from_stdin, "<stdin>")
+    );
     let from_dir = transaction_findings(&dir.path().join("trade"), |finding| {
         let file = finding["file"].as_str().unwrap();
         Path::new(file)

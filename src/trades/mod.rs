@@ -7,10 +7,7 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::check::MessageReport;
-use crate::finding::clipped_line;
 use crate::run::{self, FileResult, Input, Limits};
-use crate::source;
 use crate::transaction::{Ledger, Source};
 
 mod log;
@@ -60,21 +57,9 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
         }
         results.push(result);
     });
-    let mut framed: Vec<usize> = Vec::new();
     for (input, finding) in ledger.into_inner().finish() {
         if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
             report.findings.push(finding);
-            framed.push(input);
-        }
-    }
-    framed.sort_unstable();
-    framed.dedup();
-    for input in framed {
-        if let (Some(Input::File(path)), Some(Ok(report))) = (
-            inputs.get(input),
-            results.get_mut(input).map(|r| &mut r.outcome),
-        ) {
-            add_line_text(path, report);
         }
     }
     for mut result in results {
@@ -122,22 +107,5 @@ fn each_result(
             },
         );
         start = end;
-    }
-}
-
-/// Gives the trade findings, which are placed after the file's text is gone, their line for
-/// the code frame, reading the file once more. A file that changed or vanished since keeps
-/// its findings without frames.
-fn add_line_text(path: &Path, report: &mut MessageReport) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let lines = source::LineIndex::new(&text);
-    for finding in &mut report.findings {
-        if finding.line_text.is_none()
-            && let Some(position) = finding.position
-        {
-            finding.line_text = lines.line(&text, position.line).map(clipped_line);
-        }
     }
 }

@@ -9,12 +9,14 @@ pub mod facts;
 mod rules;
 mod source;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::finding::{Finding, Rule, TransactionRule};
+use crate::finding::{Finding, Rule, TransactionRule, clipped_line};
 use crate::source::Position;
 pub use facts::MessageFacts;
+use source::Reread;
 pub use source::Source;
 
 /// One message, where it came from, and when it arrived.
@@ -25,8 +27,10 @@ pub struct Entry {
     /// That input's name, for findings that point back at it (shared by a log's lines).
     pub name: Arc<str>,
     pub facts: MessageFacts,
-    /// Where to read the message again to place its facts, until they are placed.
+    /// Where to read the message again to place a value a finding names.
     source: Source,
+    /// Its text, once a finding needed it.
+    text: OnceCell<Option<Reread>>,
     arrival: usize,
 }
 
@@ -43,18 +47,25 @@ impl Entry {
         )
     }
 
-    /// Gives the facts their lines and columns, once.
-    fn place(&mut self) {
-        let source = std::mem::replace(&mut self.source, Source::Placed);
-        source.place(&mut self.facts);
+    /// Where a located value of this message is, and its line's text when the message was
+    /// read again for it (a message placed as it was read has no text left).
+    fn place<T>(&self, located: &facts::Located<T>) -> (Position, Option<&str>) {
+        if self.source == Source::Placed {
+            return (located.position, None);
+        }
+        match self.text.get_or_init(|| self.source.reread()) {
+            Some(text) => {
+                let position = text.locate(&located.pointer);
+                (position, text.line(position.line))
+            }
+            None => (located.position, None),
+        }
     }
 
     /// `file:line:col` of a located value in this message.
     fn at<T>(&self, located: &facts::Located<T>) -> String {
-        format!(
-            "{}:{}:{}",
-            self.name, located.position.line, located.position.column
-        )
+        let (position, _) = self.place(located);
+        format!("{}:{}:{}", self.name, position.line, position.column)
     }
 }
 
@@ -69,7 +80,9 @@ fn finding<T>(
     message: String,
 ) -> Placed {
     let mut finding = Finding::new(Rule::Transaction(rule), &located.pointer, message);
-    finding.position = Some(located.position);
+    let (position, line) = entry.place(located);
+    finding.position = Some(position);
+    finding.line_text = line.map(clipped_line);
     (entry.input, finding)
 }
 
@@ -126,11 +139,12 @@ impl Ledger {
     /// Adds one message of input `input` (named `name`), which can be read again at `source`
     /// (or whose facts are placed already).
     pub fn add(&mut self, input: usize, name: &Arc<str>, source: Source, facts: MessageFacts) {
-        let mut entry = Entry {
+        let entry = Entry {
             input,
             name: Arc::clone(name),
             facts,
             source,
+            text: OnceCell::new(),
             arrival: self.arrivals,
         };
         self.arrivals += 1;
@@ -143,7 +157,7 @@ impl Ledger {
             self.latest = time;
             self.close_older_than(self.latest.saturating_sub(self.window));
         }
-        self.check_message_id(&mut entry);
+        self.check_message_id(&entry);
         let trade = self.trade_for(&keys);
         let open = self.trades.entry(trade).or_insert_with(Trade::new);
         open.last = open.last.max(time);
@@ -163,7 +177,7 @@ impl Ledger {
         self.found
     }
 
-    fn check_message_id(&mut self, entry: &mut Entry) {
+    fn check_message_id(&mut self, entry: &Entry) {
         let Some(id) = &entry.facts.message_id else {
             return;
         };
@@ -173,11 +187,8 @@ impl Ledger {
                 "message id `{}` is already used at {}:{}:{}",
                 id.value, first.name, at.line, at.column
             );
-            entry.place();
-            if let Some(id) = &entry.facts.message_id {
-                self.found
-                    .push(finding(TransactionRule::MessageId, entry, id, message));
-            }
+            self.found
+                .push(finding(TransactionRule::MessageId, entry, id, message));
             return;
         }
         let first = FirstUse {
@@ -243,15 +254,7 @@ impl Ledger {
             trade
                 .entries
                 .sort_by_key(|entry| (entry.time().unwrap_or(i128::MAX), entry.arrival));
-            let mut found = Vec::new();
-            rules::check(&trade.entries, &mut found);
-            if !found.is_empty() && trade.entries.iter().any(|e| e.source != Source::Placed) {
-                // The rules read no positions, only report them: placed, they find the same.
-                trade.entries.iter_mut().for_each(Entry::place);
-                found.clear();
-                rules::check(&trade.entries, &mut found);
-            }
-            self.found.append(&mut found);
+            rules::check(&trade.entries, &mut self.found);
         }
         self.oldest_last = self
             .trades

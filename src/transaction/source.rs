@@ -1,12 +1,11 @@
-//! Where a message can be read again. The transaction checks place a message's facts (give
-//! them lines and columns) only when a finding is about its trade: most trades have none, and
-//! placing every value of every message costs about as much as parsing it again.
+//! Where a message can be read again. The transaction checks place a value (give it a line
+//! and column) only when a finding names it: most trades have no finding, and placing every
+//! value of every message costs about as much as parsing it again.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::facts::{self, MessageFacts};
 use crate::source::{self as text, Position};
 
 /// Where a message's text is.
@@ -26,42 +25,55 @@ pub enum Source {
 }
 
 /// A message's text read again, and how far it sits from the start of its input.
-struct Reread {
-    text: String,
+#[derive(Debug, Clone)]
+pub struct Reread {
+    /// As read: the whole file, or one line of a log.
+    read: String,
+    /// The message within it (a log line without its surrounding blanks).
+    message: std::ops::Range<usize>,
     lines_before: usize,
-    indent: usize,
+}
+
+impl Reread {
+    /// Where the value at `pointer` is, in its input's lines and columns.
+    pub fn locate(&self, pointer: &str) -> Position {
+        let mut position = text::locate(&self.read[self.message.clone()], pointer);
+        if position.line == 1 {
+            position.column += self.message.start;
+        }
+        position.line += self.lines_before;
+        position
+    }
+
+    /// The text of a line of the input, for a finding's code frame.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let within = line.checked_sub(self.lines_before)?.checked_sub(1)?;
+        self.read
+            .lines()
+            .nth(within)
+            .map(|line| line.trim_end_matches('\r'))
+    }
 }
 
 impl Source {
-    /// Places every value of `facts`. A message that changed or vanished since it was checked
-    /// keeps the positions it has (its first line), rather than wrong ones.
-    pub fn place(&self, facts: &mut MessageFacts) {
-        let Some(reread) = self.reread() else {
-            return;
-        };
-        facts::place(&reread.text, std::slice::from_mut(facts));
-        facts.shift(reread.lines_before, reread.indent);
-    }
-
     /// Where the value at `pointer` is in the message, when it can be read again.
     pub fn locate(&self, pointer: &str) -> Option<Position> {
-        let reread = self.reread()?;
-        let mut position = text::locate(&reread.text, pointer);
-        if position.line == 1 {
-            position.column += reread.indent;
-        }
-        position.line += reread.lines_before;
-        Some(position)
+        Some(self.reread()?.locate(pointer))
     }
 
-    fn reread(&self) -> Option<Reread> {
+    /// The message's text, unless it cannot be read again or changed so that it is no longer
+    /// text (positions then stay where they are, rather than wrong).
+    pub fn reread(&self) -> Option<Reread> {
         match self {
             Source::Placed => None,
-            Source::File(path) => Some(Reread {
-                text: std::fs::read_to_string(path).ok()?,
-                lines_before: 0,
-                indent: 0,
-            }),
+            Source::File(path) => {
+                let read = std::fs::read_to_string(path).ok()?;
+                Some(Reread {
+                    message: 0..read.len(),
+                    read,
+                    lines_before: 0,
+                })
+            }
             Source::Line {
                 log,
                 offset,
@@ -72,12 +84,12 @@ impl Source {
                 file.seek(SeekFrom::Start(*offset)).ok()?;
                 let mut bytes = vec![0; *len];
                 file.read_exact(&mut bytes).ok()?;
-                let line = String::from_utf8(bytes).ok()?;
-                let indent = line.len() - line.trim_ascii_start().len();
+                let read = String::from_utf8(bytes).ok()?;
+                let start = read.len() - read.trim_ascii_start().len();
                 Some(Reread {
-                    text: line.trim_ascii().to_owned(),
+                    message: start..read.trim_ascii_end().len().max(start),
+                    read,
                     lines_before: number.saturating_sub(1),
-                    indent,
                 })
             }
         }
@@ -87,18 +99,6 @@ impl Source {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transaction::facts::Located;
-
-    fn facts_with_id() -> MessageFacts {
-        MessageFacts {
-            message_id: Some(Located::new("m-1".to_owned(), "/context/message_id")),
-            ..MessageFacts::default()
-        }
-    }
-
-    fn id_position(facts: &MessageFacts) -> Position {
-        facts.message_id.as_ref().map(|id| id.position).unwrap()
-    }
 
     #[test]
     fn a_line_of_a_log_is_read_again_at_its_offset() {
@@ -113,23 +113,20 @@ mod tests {
             len: second.len(),
             number: 2,
         };
-        let mut facts = facts_with_id();
-        source.place(&mut facts);
         let at = Position {
             line: 2,
             column: 31,
         };
-        assert_eq!(id_position(&facts), at);
         assert_eq!(source.locate("/context/message_id"), Some(at));
+        let reread = source.reread().unwrap();
+        assert_eq!(reread.line(2), Some(second.trim_end()));
+        assert_eq!(reread.line(1), None);
     }
 
     #[test]
-    fn a_message_that_vanished_keeps_the_positions_it_has() {
+    fn a_message_that_vanished_places_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let gone = Source::File(Arc::from(dir.path().join("gone.json").as_path()));
-        let mut facts = facts_with_id();
-        gone.place(&mut facts);
-        assert_eq!(id_position(&facts), Position { line: 1, column: 1 });
         assert_eq!(gone.locate("/context/message_id"), None);
         let path = dir.path().join("short.jsonl");
         std::fs::write(&path, "{}\n").unwrap();
