@@ -7,6 +7,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 use serde_json::Value;
 
+use crate::beckn;
 use crate::contract::Contract;
 use crate::discover::typed_objects;
 use crate::finding::{Finding, Rule, Severity, clipped_line};
@@ -241,7 +242,7 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool
             });
         }
     }
-    let action = message.pointer("/context/action").and_then(Value::as_str);
+    let action = pointer::get(message, beckn::ACTION).and_then(Value::as_str);
     let contracts: Vec<Contract<'_>> = objects
         .iter()
         .filter_map(|object| {

@@ -3,8 +3,8 @@
 //! does both over text serde_json has already accepted: a single pass, without recursion, so
 //! nesting depth cannot overflow, that tells a visitor where each value and key starts.
 
+use foldhash::{HashMap, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use deg_contracts_runtime::pointer;

@@ -2,8 +2,8 @@
 //! declares, and (a warning) roles the contract already lists. Also evaluates the flows for
 //! the settlement rule and the `flows` command.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use deg_contracts_runtime::view::Node;

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use deg_contracts_runtime::pointer;
 use deg_contracts_runtime::view::{Input, Node};
 use deg_contracts_runtime::{DateTime, Decimal};
 use deg_contracts_schema::energy_trade_delivery_v1::SettlementCycleStatus;
@@ -44,18 +45,18 @@ impl<T> Located<T> {
 }
 
 /// A role input's value, compared as the contract means it: numbers as exact decimals (so
-/// `15.0` is `15`), anything else as its JSON text.
+/// `15.0` is `15`), anything else as JSON (and shown as its JSON text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     Number(Decimal),
-    Json(String),
+    Json(Value),
 }
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Term::Number(number) => write!(f, "{}", number.normalize()),
-            Term::Json(text) => f.write_str(text),
+            Term::Json(value) => write!(f, "{value}"),
         }
     }
 }
@@ -194,13 +195,11 @@ pub fn extract(
     deliveries: &[EnergyTradeDeliveryView<'_>],
 ) -> MessageFacts {
     let text = |pointer: &str| {
-        message
-            .pointer(pointer)
+        pointer::get(message, pointer)
             .and_then(Value::as_str)
             .map(|value| Located::new(value.to_owned(), pointer))
     };
-    let quote = message
-        .pointer(beckn::QUOTED_PRICE)
+    let quote = pointer::get(message, beckn::QUOTED_PRICE)
         .and_then(|value| Node::new(value, beckn::QUOTED_PRICE).decimal())
         .map(|value| Located::new(value, beckn::QUOTED_PRICE));
     let timestamp = text(beckn::TIMESTAMP).and_then(|located| {
@@ -261,7 +260,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                     let value = input.value()?;
                     let term = match value.decimal() {
                         Some(number) => Term::Number(number),
-                        None => Term::Json(value.value().to_string()),
+                        None => Term::Json(value.value().clone()),
                     };
                     Some((name.to_owned(), Located::new(term, input.pointer())))
                 })

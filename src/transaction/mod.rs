@@ -9,8 +9,8 @@ pub mod facts;
 mod rules;
 mod source;
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{Finding, Rule, TransactionRule, clipped_line};

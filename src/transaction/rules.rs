@@ -2,7 +2,7 @@
 //! later message, at the value that changed, and names the earlier message and value it
 //! contradicts. A trade missing messages is checked on what is there; nothing is inferred.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use deg_contracts_runtime::Decimal;
 use deg_contracts_schema::energy_contract_v1::EnergyContractStatus as ContractStatus;

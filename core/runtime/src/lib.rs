@@ -1039,8 +1039,43 @@ pub use rust_decimal::Decimal;
 /// decimal cannot hold it.
 pub fn decimal(number: &serde_json::Number) -> Option<Decimal> {
     use std::str::FromStr;
+    if let Some(integer) = number.as_i64() {
+        return Some(Decimal::from(integer));
+    }
+    if let Some(integer) = number.as_u64() {
+        return Some(Decimal::from(integer));
+    }
     let text = number.to_string();
     Decimal::from_str(&text)
         .or_else(|_| Decimal::from_scientific(&text))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Decimal, decimal};
+    use std::str::FromStr;
+
+    #[test]
+    fn numbers_become_the_decimals_they_write() {
+        for (json, expected) in [
+            ("0", "0"),
+            ("-9223372036854775808", "-9223372036854775808"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("12.5", "12.5"),
+            ("0.1", "0.1"),
+            ("-6.4", "-6.4"),
+            ("1e3", "1000"),
+            ("2.5E-3", "0.0025"),
+        ] {
+            let number: serde_json::Number = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                decimal(&number),
+                Some(Decimal::from_str(expected).unwrap()),
+                "{json}"
+            );
+        }
+        let huge: serde_json::Number = serde_json::from_str("1e300").unwrap();
+        assert_eq!(decimal(&huge), None);
+    }
 }
