@@ -256,13 +256,13 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 .iter()
                 .flat_map(|inputs| inputs.node().members())
                 .filter_map(|(name, node)| {
-                    let input = Input::new(node);
-                    let value = input.value()?;
+                    // The value's node sits where the input's value is written, in either form.
+                    let value = Input::new(node).value()?;
                     let term = match value.decimal() {
                         Some(number) => Term::Number(number),
                         None => Term::Json(value.value().clone()),
                     };
-                    Some((name.to_owned(), Located::new(term, input.pointer())))
+                    Some((name.to_owned(), Located::new(term, value.into_pointer())))
                 })
                 .collect();
             let kind = contract

@@ -81,6 +81,11 @@ impl<'a> Node<'a> {
         &self.pointer
     }
 
+    /// Where the value sits, for a caller that keeps it beyond the view.
+    pub fn into_pointer(self) -> String {
+        self.pointer
+    }
+
     /// The member `name`, unless absent or null.
     pub fn member(&self, name: &str) -> Option<Node<'a>> {
         let value = self.value.get(name).filter(|value| !value.is_null())?;
