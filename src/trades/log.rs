@@ -20,6 +20,9 @@ use crate::transaction::{Ledger, Source};
 /// the batches in flight stay small and every worker gets many.
 const BATCH: usize = 64;
 
+/// How much of the log is read at once.
+const READ_BUFFER: usize = 256 * 1024;
+
 /// One message line of a log.
 struct Line {
     /// Its line number, from 1.
@@ -160,13 +163,15 @@ fn read_batches(
     limit: u64,
     mut on: impl FnMut(Batch) -> bool,
 ) -> std::io::Result<()> {
-    let mut lines = BufReader::new(reader);
+    let mut lines = BufReader::with_capacity(READ_BUFFER, reader);
     let mut number = 0;
     let mut consumed: u64 = 0;
+    // Lines of a log are alike in length: each starts with room for the last one.
+    let mut last_len = 0;
     loop {
         let mut batch = Batch::default();
         while batch.lines.len() < BATCH {
-            let mut text = Vec::new();
+            let mut text = Vec::with_capacity(last_len + 1);
             let read = (&mut lines)
                 .take(limit.saturating_add(1))
                 .read_until(b'\n', &mut text)?;
@@ -176,6 +181,7 @@ fn read_batches(
             let offset = consumed;
             consumed += read as u64;
             number += 1;
+            last_len = text.len().min(READ_BUFFER);
             if text.len() as u64 > limit && !text.ends_with(b"\n") {
                 batch.too_long.push(line_too_long(number, limit));
                 let mut rest = Vec::new();
