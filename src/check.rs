@@ -81,6 +81,21 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
 
 /// As [`check_bytes_at_most`], keeping the facts the transaction checks read only when asked.
 pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
+    let mut report = check_bytes_counting(bytes, keep);
+    if report.not_kept != (0, 0) {
+        let first_line = std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|text| text.lines().next())
+            .map(|line| clipped_line(line.trim_end_matches('\r')));
+        report.note_findings_limit(keep.findings, first_line);
+    }
+    report
+}
+
+/// As [`check_bytes_keeping`], with the findings beyond the limit counted but not noted: for a
+/// caller that merges many messages into one report and notes the limit once, whatever
+/// share of it each message was given.
+pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
     let limit = keep.findings;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -195,8 +210,17 @@ pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
         }
     }
     report.findings.sort_by_key(|finding| finding.position);
-    let (errors, warnings) = report.not_kept;
-    if errors + warnings > 0 {
+    report
+}
+
+impl MessageReport {
+    /// Ends the report with a `findings-limit` warning when findings beyond `limit` were
+    /// counted and not kept; `first_line` is the text the note is shown on.
+    pub fn note_findings_limit(&mut self, limit: usize, first_line: Option<String>) {
+        let (errors, warnings) = self.not_kept;
+        if errors + warnings == 0 {
+            return;
+        }
         let mut finding = Finding::new(
             Rule::FindingsLimit,
             "",
@@ -207,10 +231,9 @@ pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
             ),
         );
         finding.position = Some(Position { line: 1, column: 1 });
-        finding.line_text = lines.line(text, 1).map(clipped_line);
-        report.findings.push(finding);
+        finding.line_text = first_line;
+        self.findings.push(finding);
     }
-    report
 }
 
 /// Checks a parsed message; findings carry pointers only. Numbers with more digits than an

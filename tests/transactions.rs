@@ -732,3 +732,61 @@ fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
         "{stdout}"
     );
 }
+
+#[test]
+fn trade_findings_beyond_the_limit_are_counted_not_listed() {
+    // Every message reuses one id: one message-id finding per message after the first.
+    let mut trade = trade();
+    for (step, _, _) in trade.clone() {
+        set(&mut trade, &step, "/context/message_id", json!("msg-same"));
+    }
+    let repeats = trade.len() - 1;
+    let log: String = trade
+        .iter()
+        .map(|(_, _, message)| serde_json::to_string(message).unwrap() + "\n")
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trade.jsonl");
+    std::fs::write(&path, &log).unwrap();
+    let run_log = || {
+        run(deg()
+            .args(["validate", "--format", "json", "--max-findings", "6"])
+            .arg(&path))
+    };
+    let (code, stdout, stderr) = run_log();
+    assert_eq!(code, 1, "{stderr}");
+    let rules: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|finding| finding["rule"].as_str().unwrap().to_owned())
+        .collect();
+    let ids = rules
+        .iter()
+        .filter(|rule| *rule == "transaction/message-id");
+    // The example's four role-not-listed warnings come first; two repeats fill the six.
+    assert_eq!(ids.count(), 2, "{stdout}");
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|rule| *rule == "findings-limit")
+            .count(),
+        1
+    );
+    let beyond = repeats - 2;
+    assert!(
+        stdout.contains(&format!(
+            "{beyond} more findings in this file are not listed ({beyond} errors, 0 warnings)"
+        )),
+        "{stdout}"
+    );
+    // The example's four role-not-listed warnings, the repeats, and the note.
+    assert_eq!(
+        stderr.lines().last(),
+        Some(format!("1 file, 16 objects: {repeats} errors, 5 warnings").as_str())
+    );
+    assert_eq!(
+        run_log(),
+        (code, stdout, stderr),
+        "the same however the work interleaves"
+    );
+}

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use super::Options;
-use crate::check::{Keep, MessageReport, check_bytes_keeping};
+use crate::check::{Keep, MessageReport, check_bytes_counting};
 use crate::finding::{Finding, Rule, Severity};
 use crate::run::{self, FileResult, Input, Limits};
 use crate::source::Position;
@@ -99,6 +99,7 @@ pub(super) fn check(
         } else {
             in_parallel(reader, &log, options.jobs, &mut report)?;
         }
+        report.note_findings_limit(options.limits.max_findings, None);
         Ok(report)
     });
     FileResult { name, outcome }
@@ -205,7 +206,9 @@ fn read_batches(
     }
 }
 
-/// Each line's report, keeping no more findings than the log has room for.
+/// Each line's report, keeping no more findings than the log may still have room for. The
+/// room a worker sees is never less than the line's true room (the merge runs in order), so
+/// which findings are listed, and every count, is the same however the batches interleave.
 fn check_batch(batch: &Batch, checking: &Checking) -> Vec<MessageReport> {
     let room = checking
         .limits
@@ -220,7 +223,7 @@ fn check_batch(batch: &Batch, checking: &Checking) -> Vec<MessageReport> {
     batch
         .lines
         .iter()
-        .map(|line| run::isolated(|| check_bytes_keeping(line.text.trim_ascii(), keep)))
+        .map(|line| run::isolated(|| check_bytes_counting(line.text.trim_ascii(), keep)))
         .collect()
 }
 

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::finding::{Finding, Rule, Severity};
 use crate::run::{self, FileResult, Input, Limits};
 use crate::transaction::{Ledger, Source};
 
@@ -39,7 +40,8 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
         each_result(inputs, options, None, |_, result| deliver(result));
         return;
     }
-    let ledger = RefCell::new(Ledger::new(options.window_seconds));
+    let limit = options.limits.max_findings;
+    let ledger = RefCell::new(Ledger::keeping(options.window_seconds, limit));
     let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
     each_result(inputs, options, Some(&ledger), |input, mut result| {
         if let Ok(report) = &mut result.outcome
@@ -57,9 +59,35 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
         }
         results.push(result);
     });
-    for (input, finding) in ledger.into_inner().finish() {
+    let found = ledger.into_inner().finish();
+    let mut beyond = found.beyond;
+    for (input, finding) in found.kept {
+        let counted = beyond.entry(input).or_default();
         if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
-            report.findings.push(finding);
+            let listed = report.findings.iter().filter(|f| !is_limit_note(f)).count();
+            if listed < limit {
+                report.findings.push(finding);
+            } else if finding.severity == Severity::Error {
+                counted.0 += 1;
+            } else {
+                counted.1 += 1;
+            }
+        }
+    }
+    for (input, (errors, warnings)) in beyond {
+        if errors + warnings == 0 {
+            continue;
+        }
+        if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
+            // The input's note, if it has one, is made again with the trade findings counted.
+            let first_line = report
+                .findings
+                .iter()
+                .position(is_limit_note)
+                .and_then(|at| report.findings.remove(at).line_text);
+            report.not_kept.0 += errors;
+            report.not_kept.1 += warnings;
+            report.note_findings_limit(limit, first_line);
         }
     }
     for mut result in results {
@@ -68,6 +96,10 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
         }
         deliver(result);
     }
+}
+
+fn is_limit_note(finding: &Finding) -> bool {
+    finding.rule == Rule::FindingsLimit
 }
 
 /// Whether an input is read as a log.

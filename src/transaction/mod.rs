@@ -13,7 +13,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
 use std::sync::Arc;
 
-use crate::finding::{Finding, Rule, TransactionRule, clipped_line};
+use crate::finding::{Finding, Rule, Severity, TransactionRule, clipped_line};
 use crate::source::Position;
 pub use facts::MessageFacts;
 use source::Reread;
@@ -117,12 +117,45 @@ pub struct Ledger {
     next_trade: usize,
     arrivals: usize,
     latest: i128,
-    found: Vec<Placed>,
+    found: Found,
+}
+
+/// The findings of the trades checked so far: the first `limit` of each input, and how many
+/// more each had (errors, warnings), so that a log full of broken trades holds no more than
+/// the limit in memory.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub kept: Vec<Placed>,
+    pub beyond: HashMap<usize, (usize, usize)>,
+    kept_per_input: HashMap<usize, usize>,
+    limit: usize,
+}
+
+impl Found {
+    fn add(&mut self, (input, finding): Placed) {
+        let kept = self.kept_per_input.entry(input).or_default();
+        if *kept < self.limit {
+            *kept += 1;
+            self.kept.push((input, finding));
+            return;
+        }
+        let beyond = self.beyond.entry(input).or_default();
+        match finding.severity {
+            Severity::Error => beyond.0 += 1,
+            Severity::Warning => beyond.1 += 1,
+        }
+    }
 }
 
 impl Ledger {
     /// A ledger that closes a trade `window_seconds` of message time after its last message.
     pub fn new(window_seconds: u64) -> Ledger {
+        Ledger::keeping(window_seconds, usize::MAX)
+    }
+
+    /// As [`Ledger::new`], keeping the first `limit` findings of each input and counting
+    /// the rest.
+    pub fn keeping(window_seconds: u64, limit: usize) -> Ledger {
         Ledger {
             window: i128::from(window_seconds) * 1_000_000_000,
             trades: HashMap::new(),
@@ -132,7 +165,10 @@ impl Ledger {
             next_trade: 0,
             arrivals: 0,
             latest: i128::MIN,
-            found: Vec::new(),
+            found: Found {
+                limit,
+                ..Found::default()
+            },
         }
     }
 
@@ -172,7 +208,7 @@ impl Ledger {
     }
 
     /// Checks every trade still open and returns every finding, in the order found.
-    pub fn finish(mut self) -> Vec<Placed> {
+    pub fn finish(mut self) -> Found {
         self.close_older_than(i128::MAX);
         self.found
     }
@@ -188,7 +224,7 @@ impl Ledger {
                 id.value, first.name, at.line, at.column
             );
             self.found
-                .push(finding(TransactionRule::MessageId, entry, id, message));
+                .add(finding(TransactionRule::MessageId, entry, id, message));
             return;
         }
         let first = FirstUse {
@@ -254,7 +290,9 @@ impl Ledger {
             trade
                 .entries
                 .sort_by_key(|entry| (entry.time().unwrap_or(i128::MAX), entry.arrival));
-            rules::check(&trade.entries, &mut self.found);
+            let mut found = Vec::new();
+            rules::check(&trade.entries, &mut found);
+            found.into_iter().for_each(|placed| self.found.add(placed));
         }
         self.oldest_last = self
             .trades
