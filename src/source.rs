@@ -46,7 +46,9 @@ pub fn span(text: &str, pointer: &str) -> Option<std::ops::Range<usize>> {
     let end = trie.insert(pointer);
     let root = skip_space(text.as_bytes(), 0);
     trie.nodes[0].offset = Some(root);
-    trie.descend(text, root, 0);
+    if trie.unfound > 0 {
+        trie.descend(text, root, 0);
+    }
     let start = trie.nodes[end].offset?;
     Some(start..skip_value(text.as_bytes(), start)?)
 }
@@ -73,7 +75,9 @@ pub fn offsets_all(text: &str, pointers: &[&str]) -> Vec<usize> {
     let bytes = text.as_bytes();
     let root = skip_space(bytes, 0);
     trie.nodes[0].offset = Some(root);
-    trie.descend(text, root, 0);
+    if trie.unfound > 0 {
+        trie.descend(text, root, 0);
+    }
     ends.iter().map(|&end| trie.nearest(end)).collect()
 }
 
@@ -82,6 +86,9 @@ pub fn offsets_all(text: &str, pointers: &[&str]) -> Vec<usize> {
 #[derive(Default)]
 struct Trie<'p> {
     nodes: Vec<TrieNode<'p>>,
+    /// How many nodes are still to be found: at none, the descent stops, and the rest of
+    /// the text (most of it, for a finding near the top) is never scanned.
+    unfound: usize,
 }
 
 #[derive(Default)]
@@ -114,6 +121,7 @@ impl<'p> Trie<'p> {
                         ..TrieNode::default()
                     });
                     let child = self.nodes.len() - 1;
+                    self.unfound += 1;
                     let parent = &mut self.nodes[node];
                     if let Some(index) = &mut parent.index {
                         index.insert(token.clone(), child);
@@ -156,8 +164,9 @@ impl<'p> Trie<'p> {
     }
 
     /// Records the wanted members of the value at `at` (the trie's `node`) and descends into
-    /// those that lead further; returns where the value ends. Recursion is as deep as the
-    /// longest pointer, never deeper than the text's nesting.
+    /// those that lead further; returns where the value ends, or `None` once every node is
+    /// found (or the text ends early). Recursion is as deep as the longest pointer, never
+    /// deeper than the text's nesting.
     fn descend(&mut self, text: &str, at: usize, node: usize) -> Option<usize> {
         let bytes = text.as_bytes();
         if self.nodes[node].children.is_empty() {
@@ -189,6 +198,10 @@ impl<'p> Trie<'p> {
             let end = match child {
                 Some(child) if self.nodes[child].offset.is_none() => {
                     self.nodes[child].offset = Some(cursor);
+                    self.unfound -= 1;
+                    if self.unfound == 0 {
+                        return None;
+                    }
                     self.descend(text, cursor, child)?
                 }
                 _ => skip_value(bytes, cursor)?,
