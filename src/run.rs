@@ -248,7 +248,8 @@ pub fn check_all(
     }
     let batch = batch_size(inputs.len(), jobs);
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<FileResult>)>(jobs * 2);
+    // Room for a slow batch to hold up the in-order delivery without blocking the others.
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<FileResult>)>(jobs * 8);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let sender = sender.clone();

@@ -20,6 +20,10 @@ use crate::transaction::{Ledger, Source};
 /// the batches in flight stay small and every worker gets many.
 const BATCH: usize = 64;
 
+/// Batches each worker may have waiting, read or checked: enough that a slow batch holding
+/// up the in-order merge leaves the other workers busy rather than blocked.
+const IN_FLIGHT: usize = 8;
+
 /// How much of the log is read at once.
 const READ_BUFFER: usize = 256 * 1024;
 
@@ -114,10 +118,11 @@ fn in_parallel(
 ) -> std::io::Result<()> {
     let limit = log.checking.limits.max_file_size;
     let checking = &log.checking;
-    let (work, batches) = mpsc::sync_channel::<(usize, Batch)>(jobs * 2);
+    let (work, batches) = mpsc::sync_channel::<(usize, Batch)>(jobs * IN_FLIGHT);
     let batches = Mutex::new(batches);
     std::thread::scope(|scope| {
-        let (done, checked) = mpsc::sync_channel::<(usize, Batch, Vec<MessageReport>)>(jobs * 2);
+        let (done, checked) =
+            mpsc::sync_channel::<(usize, Batch, Vec<MessageReport>)>(jobs * IN_FLIGHT);
         let reading = scope.spawn(move || {
             let mut number = 0;
             read_batches(reader, limit, |batch| {
