@@ -77,7 +77,11 @@ fn main() -> ExitCode {
             };
             match xtask::synth::synth(&examples, &out, plan) {
                 Ok(files) => {
-                    eprintln!("synth: {} messages in {}", files.len(), out.display());
+                    let into = match files.as_slice() {
+                        [log] if jsonl => format!("one log, {}", log.display()),
+                        _ => format!("{} files in {}", files.len(), out.display()),
+                    };
+                    eprintln!("synth: {count} messages as {into}");
                     ExitCode::SUCCESS
                 }
                 Err(error) => {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The gate at scale, against its parse floor, interleaved in one run (README, Performance).
+#
+#   benches/scripts/gate.sh [ROUNDS]
+#
+# Writes 10,000 synthetic messages as files and as one log (cargo xtask synth), then times,
+# ROUNDS times in turn: the floor (read + parse to serde_json::Value, 2 threads) and
+# `deg-contracts validate --format json` on each form. Prints each run's median wall time,
+# messages/s, MB/s and its ratio to the floor of the same form, so a slower host moves both.
+set -euo pipefail
+rounds=${1:-7}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+cargo build --release -q -p deg-contracts-benches --bin parse-floor
+cargo build --release -q --bin deg-contracts
+cargo xtask synth --count 10000 --out "$work/files" >/dev/null
+cargo xtask synth --count 10000 --out "$work/log" --jsonl >/dev/null
+gate=target/release/deg-contracts
+floor=target/release/parse-floor
+files_bytes=$(find "$work/files" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}')
+log_bytes=$(stat -c %s "$work/log/messages.jsonl")
+
+declare -A runs=(
+  [floor-files]="$floor $work/files"
+  [floor-log]="$floor $work/log/messages.jsonl"
+  [gate-files]="$gate validate --format json $work/files"
+  [gate-log]="$gate validate --format json $work/log/messages.jsonl"
+  [gate-files-per-message]="$gate validate --format json --per-message $work/files"
+)
+order=(floor-files gate-files gate-files-per-message floor-log gate-log)
+declare -A times
+for _ in $(seq "$rounds"); do
+  for name in "${order[@]}"; do
+    start=$(date +%s%N)
+    ${runs[$name]} >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times[$name]+="$(( (end - start) / 1000 )) "
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+printf '%-24s %10s %12s %9s %9s\n' run wall messages/s MB/s vs-floor
+for name in "${order[@]}"; do
+  us=$(echo "${times[$name]}" | median)
+  case $name in *log*) bytes=$log_bytes; base=floor-log;; *) bytes=$files_bytes; base=floor-files;; esac
+  base_us=$(echo "${times[$base]}" | median)
+  awk -v n="$name" -v us="$us" -v b="$bytes" -v f="$base_us" 'BEGIN {
+    printf "%-24s %9.3fs %12.0f %9.0f %8.2fx\n", n, us/1e6, 10000/(us/1e6), b/us, us/f }'
+done
