@@ -22,6 +22,21 @@ pub const FULFILLMENT_ID: &str = "/message/order/beckn:fulfillment/beckn:id";
 /// The price the provider quotes for the order.
 pub const QUOTED_PRICE: &str = "/message/order/beckn:quote/beckn:price/schema:price";
 
+/// The price's currency in the quote.
+pub const QUOTED_CURRENCY: &str = "/message/order/beckn:quote/beckn:price/schema:priceCurrency";
+/// The order.
+pub const ORDER: &str = "/message/order";
+/// The order's items.
+pub const ORDER_ITEMS: &str = "/message/order/beckn:orderItems";
+/// Where an order item says how much, from the item.
+pub const ITEM_QUANTITY: &str = "/beckn:quantity/unitQuantity";
+/// The member of an offer that carries its contract.
+pub const OFFER_ATTRIBUTES: &str = "beckn:offerAttributes";
+/// Where an offer states its unit price, from the offer.
+pub const OFFER_PRICE: &str = "/beckn:price/schema:price";
+/// Where an offer states its price's currency, from the offer.
+pub const OFFER_CURRENCY: &str = "/beckn:price/schema:priceCurrency";
+
 /// The prefix that makes an action a callback (`on_init` answers `init`).
 const CALLBACK: &str = "on_";
 

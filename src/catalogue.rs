@@ -241,10 +241,40 @@ pub fn explanation(rule: Rule) -> Explanation {
             r#"SELLER currency INR, cycle currency INR"#,
         ),
         Rule::DeliveredQuantity => (
-            "A delivery far above the contracted quantity is energy nobody agreed to buy; 10 % allows for metering and losses.",
+            "A delivery far above the contracted quantity is energy nobody agreed to buy; a tolerance (10 % unless `[settlement] delivery-tolerance` says otherwise) allows for metering and losses.",
             "the DEG P2P implementation guide (a delivery tolerance); the tolerance is our documented default",
             r#"contractedQuantity 12.5, deliveredQuantity 50"#,
             r#"contractedQuantity 12.5, deliveredQuantity 12.5"#,
+        ),
+        Rule::ValidityWindow => (
+            "An offer stands only within its validity window; a trade outside it was never offered, and a window without a start and end bounds nothing.",
+            "the seed (SELLER validityWindow: {start, end}), as the `ValidityWindow` shape in our schema; trade window inside it: the DEG P2P implementation guide",
+            r#"validityWindow {"foo": 1}; or {"start": "…T06:00", "end": "…T18:00"} with tradeEndTime "…T20:00""#,
+            r#"validityWindow {"start": "…T06:00", "end": "…T18:00"}, trade 10:00–16:00"#,
+        ),
+        Rule::Certification => (
+            "A buyer pays for certified energy on the strength of the certificates; a certification with no status or no certificates certifies nothing.",
+            "the seed (certification: {status, certificates[]}), as the `Certification` shape in our schema",
+            r#"certification {}"#,
+            r#"certification {"status": "Green Energy Certified", "certificates": ["https://…/gec.pdf"]}"#,
+        ),
+        Rule::EnergyFlow => (
+            "The energy flow is what the meters measured; one that is not the change in the readings settles energy nobody metered. Upstream's example agrees with the buyer's meter for three intervals and with neither for the last, so which meter counts is a setting.",
+            "the upstream EnergyTradeDelivery schema (energyFlow: energy between readings, positive towards the target); the meter is our documented default",
+            r#"targetReading 990.3 then 990.8 with energyFlow 0.7"#,
+            r#"targetReading 990.3 then 990.8 with energyFlow 0.5"#,
+        ),
+        Rule::SettlementPeriod => (
+            "Every hour of the trade is billed in some cycle, and no cycle bills a period with no trade in it.",
+            "the seed (settlement cycles in the fulfillment attributes) and the DEG P2P implementation guide (cycles over the trade window)",
+            r#"trade 10:00–16:00, one cycle 10:00–12:00"#,
+            r#"trade 10:00–16:00, one cycle 10:00–16:00"#,
+        ),
+        Rule::OrderTerms => (
+            "The Beckn order around the contract must say what the contract says: the quantity ordered, the price quoted, the offer's price.",
+            "the DEG P2P implementation guide (the order's items and quote carry the trade); our own",
+            r#"contractedQuantity 12.5 with an order item of 15 kWh; quote 80.00 with flows 80.00 + 10.00"#,
+            r#"an order item of 12.5 kWh; quote 90.00"#,
         ),
         Rule::Transaction(T::MessageId) => (
             "Beckn v2 gives every request and callback its own message id; a reused id makes two messages indistinguishable.",

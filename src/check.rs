@@ -14,6 +14,7 @@ use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::parse;
 use crate::rules;
 use crate::schema;
+use crate::settings::Settings;
 use crate::source::{self, Position};
 use crate::transaction::{MessageFacts, facts};
 
@@ -62,6 +63,8 @@ pub struct Keep {
     /// leaves them unplaced and places only the few a transaction finding is about
     /// ([`crate::transaction::Source`]).
     pub place_facts: bool,
+    /// How the rules read what upstream leaves open.
+    pub settings: Settings,
 }
 
 /// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
@@ -75,6 +78,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
             findings: limit,
             facts: true,
             place_facts: true,
+            settings: Settings::default(),
         },
     )
 }
@@ -153,7 +157,13 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, &source::exact_numbers(text), room, keep.facts);
+    let checked = check_parsed(
+        &message,
+        &source::exact_numbers(text),
+        room,
+        keep.facts,
+        &keep.settings,
+    );
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -239,12 +249,24 @@ impl MessageReport {
 /// Checks a parsed message; findings carry pointers only. Numbers with more digits than an
 /// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
 pub fn check_message(message: &Value) -> MessageReport {
-    check_parsed(message, &ExactNumbers::default(), usize::MAX, false)
+    check_parsed(
+        message,
+        &ExactNumbers::default(),
+        usize::MAX,
+        false,
+        &Settings::default(),
+    )
 }
 
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
 /// and, with `facts`, what the transaction checks read.
-fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool) -> MessageReport {
+fn check_parsed(
+    message: &Value,
+    exact: &ExactNumbers,
+    limit: usize,
+    facts: bool,
+    settings: &Settings,
+) -> MessageReport {
     let mut report = MessageReport::default();
     let objects = typed_objects(message, &mut report.skipped);
     report.objects = objects.len();
@@ -280,6 +302,7 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool
         .collect();
     for contract in &contracts {
         rules::check_contract(contract, action, &mut report.findings);
+        rules::check_order(contract, message, &mut report.findings);
     }
     let deliveries = objects
         .iter()
@@ -292,7 +315,7 @@ fn check_parsed(message: &Value, exact: &ExactNumbers, limit: usize, facts: bool
         })
         .collect();
     for view in &deliveries {
-        rules::check_delivery(view, contracts.first(), &mut report.findings);
+        rules::check_delivery(view, contracts.first(), settings, &mut report.findings);
     }
     for contract in &contracts {
         rules::check_fulfilment(contract, &deliveries, &mut report.findings);

@@ -7,6 +7,13 @@
 //! [rules]
 //! role-not-listed = "off"
 //! "transaction/quote" = "warning"
+//!
+//! [settlement]
+//! basis = "delivered"           # contracted (the default, the seed's) | delivered
+//! delivery-tolerance = "10%"
+//!
+//! [delivery]
+//! energy-flow = "target"        # the meter an energyFlow is read on: target | source
 //! ```
 
 use std::collections::BTreeMap;
@@ -18,6 +25,7 @@ use toml::Spanned;
 use crate::catalogue;
 use crate::check::MessageReport;
 use crate::finding::{Finding, Severity};
+use crate::settings::{Basis, Meter, Settings, parse_percent};
 use crate::source;
 
 /// The file looked for in the current directory and its parents.
@@ -65,10 +73,11 @@ pub enum ConfigError {
     Argument { spec: String, message: String },
 }
 
-/// The rule levels in force.
+/// The rule levels and the settings in force.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     levels: BTreeMap<String, Level>,
+    pub settings: Settings,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +85,23 @@ pub struct Config {
 struct File {
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    settlement: SettlementSection,
+    #[serde(default)]
+    delivery: DeliverySection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SettlementSection {
+    basis: Option<Spanned<String>>,
+    delivery_tolerance: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct DeliverySection {
+    energy_flow: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -120,6 +146,24 @@ impl Config {
                 };
                 return Err(invalid(at, message));
             }
+        }
+        let setting = |value: &Spanned<String>, message: &str| {
+            invalid(
+                value.span().start,
+                format!("`{}` {message}", value.get_ref()),
+            )
+        };
+        if let Some(basis) = &file.settlement.basis {
+            config.settings.basis = Basis::parse(basis.get_ref())
+                .ok_or_else(|| setting(basis, "is not a basis: contracted or delivered"))?;
+        }
+        if let Some(tolerance) = &file.settlement.delivery_tolerance {
+            config.settings.delivery_tolerance = parse_percent(tolerance.get_ref())
+                .ok_or_else(|| setting(tolerance, "is not a percentage from 0% to 1000%"))?;
+        }
+        if let Some(meter) = &file.delivery.energy_flow {
+            config.settings.energy_flow = Meter::parse(meter.get_ref())
+                .ok_or_else(|| setting(meter, "is not a meter: target or source"))?;
         }
         Ok(config)
     }
@@ -226,15 +270,50 @@ mod tests {
             parse("[rules]\n\ntrade-caps = \"off\"\n").unwrap_err(),
             "deg-contracts.toml:3:1: unknown rule `trade-caps`; `deg-contracts rules` lists them (families: schema, transaction)"
         );
-        let unknown = parse("[settlement]\nbasis = \"delivered\"\n").unwrap_err();
+        let unknown = parse("[schemas]\n\"https://x/\" = \"schema/\"\n").unwrap_err();
         assert!(
-            unknown.starts_with("deg-contracts.toml:1:2: unknown field `settlement`"),
+            unknown.starts_with("deg-contracts.toml:1:2: unknown field `schemas`"),
+            "{unknown}"
+        );
+        let unknown =
+            parse("[settlement]\nbasis = \"delivered\"\ntolerance = \"5%\"\n").unwrap_err();
+        assert!(
+            unknown.starts_with("deg-contracts.toml:3:1: unknown field `tolerance`"),
             "{unknown}"
         );
         let syntax = parse("[rules\n").unwrap_err();
         assert!(syntax.starts_with("deg-contracts.toml:1:"), "{syntax}");
         let typed = parse("[rules]\ncurrency = 3\n").unwrap_err();
         assert!(typed.starts_with("deg-contracts.toml:2:12: "), "{typed}");
+    }
+
+    #[test]
+    fn settings_are_read_and_checked_where_they_are_written() {
+        let config = parse(
+            "[settlement]\nbasis = \"delivered\"\ndelivery-tolerance = \"2.5%\"\n[delivery]\nenergy-flow = \"source\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.settings,
+            Settings {
+                basis: Basis::Delivered,
+                delivery_tolerance: rust_decimal::Decimal::new(25, 1),
+                energy_flow: Meter::Source,
+            }
+        );
+        assert_eq!(parse("").unwrap().settings, Settings::default());
+        assert_eq!(
+            parse("[settlement]\nbasis = \"metered\"\n").unwrap_err(),
+            "deg-contracts.toml:2:9: `metered` is not a basis: contracted or delivered"
+        );
+        assert_eq!(
+            parse("[settlement]\ndelivery-tolerance = \"10\"\n").unwrap_err(),
+            "deg-contracts.toml:2:22: `10` is not a percentage from 0% to 1000%"
+        );
+        assert_eq!(
+            parse("[delivery]\nenergy-flow = \"grid\"\n").unwrap_err(),
+            "deg-contracts.toml:2:15: `grid` is not a meter: target or source"
+        );
     }
 
     #[test]

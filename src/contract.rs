@@ -25,6 +25,9 @@ pub struct Contract<'a> {
     pub pointer: &'a str,
     /// The role kinds its schema declares.
     pub specs: &'static [RoleSpec],
+    /// The message's numbers too long for an `f64`, read exactly: for rules that read the
+    /// message around the contract.
+    pub exact: &'a ExactNumbers,
     /// The listed roles that name their kind, read once: every rule and formula asks.
     roles: Vec<Role<'a>>,
     /// The revenue flows, read on first use: several rules and the trade facts ask.
@@ -66,6 +69,7 @@ impl<'a> Contract<'a> {
             p2p: (type_name == EnergyContractP2PTrade::TYPE_NAME).then(|| node().into()),
             pointer,
             specs,
+            exact,
             roles,
             flows: OnceCell::new(),
         }

@@ -77,6 +77,16 @@ pub enum Rule {
     SettledDelivery,
     /// A settlement cycle in another currency than the contract's.
     SettlementCurrency,
+    /// The seller's validity window is not {start, end}, or the trade window leaves it.
+    ValidityWindow,
+    /// The seller's certification is not {status, certificates[]}.
+    Certification,
+    /// A meter reading's energyFlow is not the difference of its meter's readings.
+    EnergyFlow,
+    /// The settlement cycles do not cover the trade window, or one lies outside it.
+    SettlementPeriod,
+    /// The order's items, quote or offer price contradict the contract.
+    OrderTerms,
     /// More delivered than contracted, beyond the tolerance.
     DeliveredQuantity,
     /// A check across the messages of one trade.
@@ -196,7 +206,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 27] = [
+    pub const PER_MESSAGE: [Rule; 32] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -220,6 +230,11 @@ impl Rule {
         Rule::SettledDelivery,
         Rule::SettlementCurrency,
         Rule::DeliveredQuantity,
+        Rule::ValidityWindow,
+        Rule::Certification,
+        Rule::EnergyFlow,
+        Rule::SettlementPeriod,
+        Rule::OrderTerms,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
@@ -265,6 +280,11 @@ impl Rule {
             Rule::SettledDelivery => "settled-delivery",
             Rule::SettlementCurrency => "settlement-currency",
             Rule::DeliveredQuantity => "delivered-quantity",
+            Rule::ValidityWindow => "validity-window",
+            Rule::Certification => "certification",
+            Rule::EnergyFlow => "energy-flow",
+            Rule::SettlementPeriod => "settlement-period",
+            Rule::OrderTerms => "order-terms",
             Rule::Transaction(rule) => rule.id(),
         }
     }
@@ -356,7 +376,22 @@ impl Rule {
                 "settlement cycles are in the contract's currency (the SELLER's `currency`)"
             }
             Rule::DeliveredQuantity => {
-                "deliveredQuantity is at most the contracted quantity plus 10 %"
+                "deliveredQuantity is at most the contracted quantity plus the delivery tolerance (`[settlement] delivery-tolerance`, default 10 %)"
+            }
+            Rule::ValidityWindow => {
+                "the seller's validityWindow is a `ValidityWindow` ({start, end} date-times, start before end), and the trade window lies inside it"
+            }
+            Rule::Certification => {
+                "the seller's certification is a `Certification`: a status and the certificates' URIs"
+            }
+            Rule::EnergyFlow => {
+                "each meter reading after the first has energyFlow equal to the change in its meter's reading since the previous one, in decimal (the buyer's meter, or the seller's with `[delivery] energy-flow = \"source\"`)"
+            }
+            Rule::SettlementPeriod => {
+                "the settlement cycles, taken together, span the trade window, and none lies wholly outside it"
+            }
+            Rule::OrderTerms => {
+                "the order items' quantities add up to contractedQuantity, the quote equals the evaluated revenue flows in the seller's currency, and an offer's price is the seller's pricePerKWh"
             }
             Rule::Transaction(rule) => rule.summary(),
         }

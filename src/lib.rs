@@ -17,6 +17,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod settings;
 pub mod source;
 pub mod trades;
 pub mod transaction;

@@ -127,6 +127,7 @@ fn main() -> ExitCode {
                 max_file_size,
                 max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
                 facts: !per_message,
+                settings: config.settings,
             };
             let jobs =
                 jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));

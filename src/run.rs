@@ -10,6 +10,7 @@ use std::sync::mpsc;
 
 use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity};
+use crate::settings::Settings;
 use crate::source::Position;
 
 /// One thing to check.
@@ -143,6 +144,8 @@ pub struct Limits {
     pub max_findings: usize,
     /// Whether each report keeps what the transaction checks read.
     pub facts: bool,
+    /// How the rules read what upstream leaves open (`deg-contracts.toml`).
+    pub settings: Settings,
 }
 
 impl Default for Limits {
@@ -151,6 +154,7 @@ impl Default for Limits {
             max_file_size: 64 * 1024 * 1024,
             max_findings: 1000,
             facts: true,
+            settings: Settings::default(),
         }
     }
 }
@@ -160,6 +164,7 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
     let keep = Keep {
         findings: limits.max_findings,
         facts: limits.facts,
+        settings: limits.settings,
         // A file can be read again should a transaction finding need its positions.
         place_facts: *input == Input::Stdin,
     };

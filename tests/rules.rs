@@ -4,8 +4,10 @@
 mod common;
 
 use common::{read_json, step_file};
-use deg_contracts::check::{check_bytes, check_message};
+use deg_contracts::check::{Keep, check_bytes, check_bytes_keeping, check_message};
 use deg_contracts::finding::Severity;
+use deg_contracts::settings::{Basis, Meter, Settings};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 const CONTRACT: &str = "/message/order/beckn:orderAttributes";
@@ -56,6 +58,20 @@ fn expect(message: &Value, rule: &str, pointer: &str) {
     );
 }
 
+/// Sets the contracted quantity, and the order item's with it, as a consistent order would.
+fn set_quantity(message: &mut Value, value: Value) {
+    set(
+        message,
+        &format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity"),
+        value.clone(),
+    );
+    set(
+        message,
+        "/message/order/beckn:orderItems/0/beckn:quantity/unitQuantity",
+        value,
+    );
+}
+
 fn confirmed() -> Value {
     example("10_on_confirm")
 }
@@ -76,10 +92,10 @@ fn with_third_flow() -> Value {
 fn trade_cap() {
     let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
     let mut at_limit = confirmed();
-    set(&mut at_limit, &quantity, json!(25));
+    set_quantity(&mut at_limit, json!(25));
     assert_eq!(errors(&at_limit), []);
     let mut over = confirmed();
-    set(&mut over, &quantity, json!(25.01));
+    set_quantity(&mut over, json!(25.01));
     expect(&over, "trade-cap", &quantity);
     let mut seller_bound = confirmed();
     set(
@@ -87,7 +103,7 @@ fn trade_cap() {
         &format!("{CONTRACT}/roles/2/roleInputs/current_seller_trade_total"),
         json!(50),
     );
-    set(&mut seller_bound, &quantity, json!(10.5));
+    set_quantity(&mut seller_bound, json!(10.5));
     expect(&seller_bound, "trade-cap", &quantity);
 }
 
@@ -121,13 +137,13 @@ fn trade_window() {
 fn seller_quantity_bounds() {
     let quantity = format!("{CONTRACT}/roles/1/roleInputs/contractedQuantity");
     let mut at_minimum = example("05_init");
-    set(&mut at_minimum, &quantity, json!(2.0));
+    set_quantity(&mut at_minimum, json!(2.0));
     assert_eq!(errors(&at_minimum), []);
     let mut below = example("05_init");
-    set(&mut below, &quantity, json!(1.5));
+    set_quantity(&mut below, json!(1.5));
     expect(&below, "quantity-bounds", &quantity);
     let mut above = example("05_init");
-    set(&mut above, &quantity, json!(40.5));
+    set_quantity(&mut above, json!(40.5));
     expect(&above, "quantity-bounds", &quantity);
 }
 
@@ -549,7 +565,7 @@ fn a_type_array_listing_the_base_first_is_checked_as_the_specific_type() {
     ] {
         let mut over = confirmed();
         set(&mut over, &format!("{CONTRACT}/@type"), types.clone());
-        set(&mut over, &quantity, json!(25.01));
+        set_quantity(&mut over, json!(25.01));
         expect(&over, "trade-cap", &quantity);
     }
 }
@@ -768,4 +784,249 @@ fn from_the_confirm_on_every_role_is_listed_and_filled() {
     expect(&open, "open-role", &format!("{roles}/2/filled"));
     // Before the confirm, roles join as they come.
     assert_eq!(errors(&example("05_init")), []);
+}
+
+const SELLER_INPUTS: &str = "/message/order/beckn:orderAttributes/roles/0/roleInputs";
+const BUYER_INPUTS: &str = "/message/order/beckn:orderAttributes/roles/1/roleInputs";
+
+/// (rule, pointer) of every error, with the rules reading `settings`.
+fn errors_with(message: &Value, settings: Settings) -> Vec<(String, String)> {
+    let bytes = serde_json::to_vec(message).unwrap();
+    let keep = Keep {
+        findings: usize::MAX,
+        facts: false,
+        place_facts: false,
+        settings,
+    };
+    check_bytes_keeping(&bytes, keep)
+        .findings
+        .into_iter()
+        .filter(|finding| finding.severity == Severity::Error)
+        .map(|finding| (finding.rule.id(), finding.pointer))
+        .collect()
+}
+
+#[test]
+fn the_trade_lies_inside_a_validity_window_shaped_as_the_schema_says() {
+    let window = format!("{SELLER_INPUTS}/validityWindow");
+    assert_eq!(errors(&confirmed()), []);
+    let mut foo = confirmed();
+    set(&mut foo, &window, json!({"foo": 1}));
+    let found = errors(&foo);
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|(rule, pointer)| rule == "validity-window" && pointer.starts_with(&window)),
+        "{found:?}"
+    );
+    // The verbose form is checked at its value.
+    let mut verbose = confirmed();
+    set(
+        &mut verbose,
+        &window,
+        json!({"type": "OBJECT", "required": false, "value": {"start": "2025-06-14T06:00:00+05:30"}}),
+    );
+    expect(&verbose, "validity-window", &format!("{window}/value"));
+    let mut late = confirmed();
+    set(
+        &mut late,
+        &format!("{BUYER_INPUTS}/tradeEndTime"),
+        json!("2025-06-14T20:00:00+05:30"),
+    );
+    expect(
+        &late,
+        "validity-window",
+        &format!("{BUYER_INPUTS}/tradeEndTime"),
+    );
+    let mut early = confirmed();
+    set(
+        &mut early,
+        &format!("{BUYER_INPUTS}/tradeStartTime"),
+        json!("2025-06-14T05:00:00+05:30"),
+    );
+    expect(
+        &early,
+        "validity-window",
+        &format!("{BUYER_INPUTS}/tradeStartTime"),
+    );
+    let mut reversed = confirmed();
+    set(
+        &mut reversed,
+        &format!("{window}/end"),
+        json!("2025-06-14T05:00:00+05:30"),
+    );
+    expect(&reversed, "validity-window", &format!("{window}/end"));
+}
+
+#[test]
+fn a_certification_has_a_status_and_certificates() {
+    let certification = format!("{SELLER_INPUTS}/certification");
+    let mut empty = confirmed();
+    set(&mut empty, &certification, json!({}));
+    let found = errors(&empty);
+    assert_eq!(found.len(), 2, "status and certificates: {found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|(rule, pointer)| rule == "certification" && *pointer == certification)
+    );
+    let mut not_a_list = confirmed();
+    set(
+        &mut not_a_list,
+        &format!("{certification}/certificates"),
+        json!("cert.pdf"),
+    );
+    expect(
+        &not_a_list,
+        "certification",
+        &format!("{certification}/certificates"),
+    );
+}
+
+#[test]
+fn an_energy_flow_is_the_change_in_its_meters_readings() {
+    let readings = format!("{DELIVERY}/meterReadings");
+    let completed = example("13_on_status_completed");
+    assert_eq!(errors(&completed), []);
+    let mut wrong = completed.clone();
+    set(&mut wrong, &format!("{readings}/2/energyFlow"), json!(6.3));
+    expect(&wrong, "energy-flow", &format!("{readings}/2/energyFlow"));
+    // On the seller's meter instead: there the target meter moves by more than stated.
+    let mut lossy = completed;
+    set(
+        &mut lossy,
+        &format!("{readings}/2/sourceReading"),
+        json!(5132.9),
+    );
+    assert_eq!(errors(&lossy), [], "the buyer's meter counts by default");
+    let source = Settings {
+        energy_flow: Meter::Source,
+        ..Settings::default()
+    };
+    assert_eq!(
+        errors_with(&lossy, source),
+        [("energy-flow".to_owned(), format!("{readings}/2/energyFlow"))]
+    );
+}
+
+#[test]
+fn the_settlement_cycles_cover_the_trade() {
+    let cycle = format!("{DELIVERY}/settlementCycles/0");
+    let mut short = example("13_on_status_completed");
+    set(
+        &mut short,
+        &format!("{cycle}/endTime"),
+        json!("2025-06-14T12:00:00+05:30"),
+    );
+    expect(&short, "settlement-period", &format!("{cycle}/endTime"));
+    let mut late = example("13_on_status_completed");
+    set(
+        &mut late,
+        &format!("{cycle}/startTime"),
+        json!("2025-06-14T11:00:00+05:30"),
+    );
+    expect(&late, "settlement-period", &format!("{cycle}/startTime"));
+    let mut elsewhere = example("13_on_status_completed");
+    set(
+        &mut elsewhere,
+        &format!("{cycle}/startTime"),
+        json!("2025-06-15T00:00:00+05:30"),
+    );
+    set(
+        &mut elsewhere,
+        &format!("{cycle}/endTime"),
+        json!("2025-06-15T23:59:59+05:30"),
+    );
+    let found = errors(&elsewhere);
+    assert!(
+        found.iter().all(|(rule, _)| rule == "settlement-period") && found.len() == 2,
+        "outside, and so the trade's start uncovered: {found:?}"
+    );
+}
+
+#[test]
+fn settlement_follows_the_configured_basis_and_tolerance() {
+    let quantity = format!("{DELIVERY}/deliveredQuantity");
+    let mut short = example("13_on_status_completed");
+    set(&mut short, &quantity, json!(10));
+    assert_eq!(
+        errors(&short),
+        [],
+        "the seed settles on the contracted quantity"
+    );
+    let delivered = Settings {
+        basis: Basis::Delivered,
+        ..Settings::default()
+    };
+    let amount = format!("{DELIVERY}/settlementCycles/0/amount");
+    let found = errors_with(&short, delivered);
+    assert!(
+        found.contains(&("settlement".to_owned(), amount.clone())),
+        "{found:?}"
+    );
+    // 10 kWh × (6.4 + 0.8) = 72: settled so, the delivered basis accepts it.
+    set(&mut short, &amount, json!(72));
+    set(
+        &mut short,
+        &format!("{DELIVERY}/settlementCycles/0/breakdown/energyCost"),
+        json!(64),
+    );
+    set(
+        &mut short,
+        &format!("{DELIVERY}/settlementCycles/0/breakdown/wheelingCharges"),
+        json!(8),
+    );
+    assert_eq!(errors_with(&short, delivered), []);
+    let mut none = example("13_on_status_completed");
+    none.pointer_mut(DELIVERY)
+        .and_then(Value::as_object_mut)
+        .unwrap()
+        .remove("deliveredQuantity");
+    assert_eq!(
+        errors_with(&none, delivered),
+        [("settlement".to_owned(), amount)],
+        "nothing to settle on is said, not guessed"
+    );
+    let mut over = example("13_on_status_completed");
+    set(&mut over, &quantity, json!(13.75));
+    let strict = Settings {
+        delivery_tolerance: Decimal::ZERO,
+        ..Settings::default()
+    };
+    assert_eq!(
+        errors_with(&over, strict),
+        [("delivered-quantity".to_owned(), quantity)]
+    );
+}
+
+#[test]
+fn the_order_and_offer_say_what_the_contract_says() {
+    let item = "/message/order/beckn:orderItems/0/beckn:quantity/unitQuantity";
+    let mut more = confirmed();
+    set(&mut more, item, json!(15));
+    expect(&more, "order-terms", item);
+    let quote = "/message/order/beckn:quote/beckn:price/schema:price";
+    let quoted = example("06_on_init");
+    assert_eq!(errors(&quoted), []);
+    let mut cheap = quoted.clone();
+    set(&mut cheap, quote, json!(80));
+    expect(&cheap, "order-terms", quote);
+    let currency = "/message/order/beckn:quote/beckn:price/schema:priceCurrency";
+    let mut dollars = quoted;
+    set(&mut dollars, currency, json!("USD"));
+    expect(&dollars, "order-terms", currency);
+    // The grid operator, answering the cascade, quotes its own flow only.
+    let cascade = example("08_cascaded_on_init");
+    assert_eq!(errors(&cascade), []);
+    let mut whole = cascade;
+    set(&mut whole, quote, json!(90));
+    expect(&whole, "order-terms", quote);
+    // An offer's price is the seller's.
+    let offer = "/message/catalogs/0/beckn:offers/0/beckn:price/schema:price";
+    let catalog = example("02_on_discover");
+    assert_eq!(errors(&catalog), []);
+    let mut dearer = catalog;
+    set(&mut dearer, offer, json!(7));
+    expect(&dearer, "order-terms", offer);
 }

@@ -4,6 +4,8 @@
 mod currency;
 mod delivery;
 pub mod flows;
+mod offer;
+mod order;
 mod roles;
 mod seed;
 mod settlement;
@@ -11,8 +13,11 @@ pub mod trade;
 
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 
+use serde_json::Value;
+
 use crate::contract::Contract;
 use crate::finding::Finding;
+use crate::settings::Settings;
 
 /// Every role input the rules read by its generated name, as (the role kind's names, the
 /// input), so a test can hold them against the schema the rules apply to.
@@ -21,6 +26,8 @@ pub fn role_inputs_read() -> Vec<(&'static [&'static str], &'static str)> {
     reads.extend(seed::READS);
     reads.extend(delivery::READS);
     reads.extend(currency::READS);
+    reads.extend(offer::READS);
+    reads.extend(order::READS);
     reads
 }
 
@@ -30,21 +37,28 @@ pub fn check_contract(contract: &Contract<'_>, action: Option<&str>, out: &mut V
     if let Some(p2p) = &contract.p2p {
         trade::check(p2p, out);
         seed::check(contract, p2p, out);
+        offer::check(p2p, out);
     }
     flows::check(contract, out);
     currency::check_contract(contract, out);
+}
+
+/// Every rule that holds a contract against the Beckn order or offer around it in `message`.
+pub fn check_order(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
+    order::check(contract, message, out);
 }
 
 /// Every rule that looks at one delivery, with the message's contract when it has one.
 pub fn check_delivery(
     delivery: &EnergyTradeDeliveryView<'_>,
     contract: Option<&Contract<'_>>,
+    settings: &Settings,
     out: &mut Vec<Finding>,
 ) {
     currency::check_delivery(delivery, out);
-    delivery::check(delivery, contract, out);
+    delivery::check(delivery, contract, settings, out);
     if let Some(contract) = contract {
-        settlement::check(contract, delivery, out);
+        settlement::check(contract, delivery, settings.basis, out);
     }
 }
 

@@ -1,9 +1,12 @@
 //! A settled cycle's amount must equal the sum of the evaluated revenue flows, and each part
 //! of its breakdown the flow it names, in exact decimal arithmetic. Pending cycles carry
-//! provisional amounts and are not checked.
+//! provisional amounts and are not checked. The flows read the contracted quantity (the
+//! seed), or the delivered one with `[settlement] basis = "delivered"`.
 
 use deg_contracts_runtime::view::Node;
-use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeRoleView as Kinds;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
+};
 use deg_contracts_schema::energy_trade_delivery_v1::SettlementCycleStatus;
 use deg_contracts_schema::energy_trade_delivery_v1::views::{
     EnergyTradeDeliveryView, SettlementBreakdownView as Breakdown,
@@ -14,6 +17,8 @@ use super::flows::{flows, lookup};
 use crate::contract::Contract;
 use crate::exact;
 use crate::finding::{Finding, Rule};
+use crate::formula::Reference;
+use crate::settings::Basis;
 
 /// Which flow each breakdown member accounts for, by the kind of role it pays.
 fn breakdown_parts<'a>(
@@ -36,6 +41,7 @@ fn breakdown_parts<'a>(
 pub fn check(
     contract: &Contract<'_>,
     delivery: &EnergyTradeDeliveryView<'_>,
+    basis: Basis,
     out: &mut Vec<Finding>,
 ) {
     let settled_status = SettlementCycleStatus::Settled.as_str();
@@ -55,7 +61,25 @@ pub fn check(
     let Some((_, first, _)) = settled.first() else {
         return;
     };
-    let values = match evaluate(contract) {
+    let delivered = match basis {
+        Basis::Contracted => None,
+        Basis::Delivered => match delivery.delivered_quantity().and_then(|q| q.decimal()) {
+            Some(delivered) => Some(delivered),
+            None => {
+                out.push(Finding::new(
+                    Rule::Settlement,
+                    first.pointer(),
+                    format!(
+                        "cannot check the settled amount: settlement is on the delivered quantity \
+                         ([settlement] basis = \"delivered\") and the delivery states no {}",
+                        EnergyTradeDeliveryView::DELIVERED_QUANTITY
+                    ),
+                ));
+                return;
+            }
+        },
+    };
+    let values = match evaluate(contract, delivered) {
         Ok(values) => values,
         Err(reason) => {
             out.push(Finding::new(
@@ -129,15 +153,28 @@ pub fn check(
     }
 }
 
-/// Each flow's payee and value, or why they cannot all be computed.
-fn evaluate(contract: &Contract<'_>) -> Result<Vec<(Option<String>, Decimal)>, String> {
+/// Each flow's payee and value, or why they cannot all be computed; with `delivered`, the
+/// flows read it wherever they read the buyer's contracted quantity.
+pub fn evaluate(
+    contract: &Contract<'_>,
+    delivered: Option<Decimal>,
+) -> Result<Vec<(Option<String>, Decimal)>, String> {
+    let read = |reference: &Reference| match (reference, delivered) {
+        (Reference::RoleInput { role, input }, Some(delivered))
+            if input == BuyerInputs::CONTRACTED_QUANTITY
+                && contract.same_kind(role, Kinds::BUYER[0]) =>
+        {
+            Some(delivered)
+        }
+        _ => lookup(contract, reference),
+    };
     let mut values = Vec::new();
     for flow in flows(contract) {
         let expr = (*flow.parsed)
             .as_ref()
             .map_err(|error| format!("flow {} does not parse: {error}", flow.index))?;
         let value = expr
-            .evaluate(&|reference| lookup(contract, reference))
+            .evaluate(&read)
             .map_err(|error| format!("flow {}: {error}", flow.index))?;
         values.push((flow.payee().map(str::to_owned), value));
     }

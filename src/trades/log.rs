@@ -224,6 +224,7 @@ fn check_batch(batch: &Batch, checking: &Checking) -> Vec<MessageReport> {
         findings: room,
         facts: checking.limits.facts,
         place_facts: checking.place_facts,
+        settings: checking.limits.settings,
     };
     batch
         .lines
