@@ -780,3 +780,45 @@ fn explain_says_what_each_rule_checks_and_why() {
         "deg-contracts: unknown rule `trade-caps`; `deg-contracts rules` lists them\n"
     );
 }
+
+#[test]
+fn settlement_settings_come_from_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let completed = common::step_file("13_on_status_completed");
+    let text = std::fs::read_to_string(&completed).unwrap();
+    let short = text.replace("\"deliveredQuantity\": 12.5", "\"deliveredQuantity\": 10");
+    assert_ne!(short, text);
+    std::fs::write(dir.path().join("completed.json"), short).unwrap();
+    let check = || {
+        let (code, stdout, stderr) = run(deg()
+            .current_dir(dir.path())
+            .args(["validate", "--per-message", "--format", "json", "completed.json"]));
+        let rules: Vec<String> = common::json_lines(&stdout)
+            .iter()
+            .map(|finding| finding["rule"].as_str().unwrap().to_owned())
+            .collect();
+        (code, rules, stderr)
+    };
+    // The seed settles on the contracted quantity: 90 for 12.5 kWh, whatever was delivered.
+    let (code, rules, _) = check();
+    assert_eq!((code, rules.as_slice()), (0, &[][..]));
+    std::fs::write(
+        dir.path().join("deg-contracts.toml"),
+        "[settlement]\nbasis = \"delivered\"\n",
+    )
+    .unwrap();
+    let (code, rules, _) = check();
+    assert_eq!(code, 1);
+    assert!(rules.iter().all(|rule| rule == "settlement") && !rules.is_empty(), "{rules:?}");
+    std::fs::write(
+        dir.path().join("deg-contracts.toml"),
+        "[settlement]\ndelivery-tolerance = \"ten\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = check();
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("deg-contracts.toml:2:22: `ten` is not a percentage"),
+        "{stderr}"
+    );
+}
