@@ -371,8 +371,12 @@ pub fn find(id: &str) -> Option<Rule> {
 /// `deg-contracts explain RULE`'s text.
 pub fn explain(rule: Rule) -> String {
     let explanation = explanation(rule);
+    let nack = match crate::nack::nack(rule) {
+        Some(nack) => format!("{} {} ({})", nack.kind, nack.code, nack.message),
+        None => "none: the finding is about this run, not the message".to_owned(),
+    };
     format!(
-        "{} ({})\n\n{}\n\n{}\n\nsource: {}\n\nreported:\n    {}\naccepted:\n    {}\n",
+        "{} ({})\n\n{}\n\n{}\n\nsource: {}\n\nBeckn NACK: {nack}\n\nreported:\n    {}\naccepted:\n    {}\n",
         rule.id(),
         rule.severity().as_str(),
         rule.summary(),

@@ -27,6 +27,7 @@ fn json_lines_output_on_a_mixed_directory() {
         assert_eq!(
             keys,
             [
+                "beckn_error",
                 "column",
                 "file",
                 "line",
@@ -37,6 +38,15 @@ fn json_lines_output_on_a_mixed_directory() {
                 "severity"
             ]
         );
+        // Schema findings NACK as Beckn's JSON-SCHEMA-ERROR; every finding here has a code.
+        let nack = &finding["beckn_error"];
+        assert!(
+            nack["code"].as_str().is_some_and(|code| code.len() == 5),
+            "{line}"
+        );
+        if finding["rule"].as_str().unwrap().starts_with("schema/") {
+            assert_eq!(nack["type"], "JSON-SCHEMA-ERROR", "{line}");
+        }
     }
     insta::assert_snapshot!("json", stdout);
 }
@@ -790,9 +800,13 @@ fn settlement_settings_come_from_the_config_file() {
     assert_ne!(short, text);
     std::fs::write(dir.path().join("completed.json"), short).unwrap();
     let check = || {
-        let (code, stdout, stderr) = run(deg()
-            .current_dir(dir.path())
-            .args(["validate", "--per-message", "--format", "json", "completed.json"]));
+        let (code, stdout, stderr) = run(deg().current_dir(dir.path()).args([
+            "validate",
+            "--per-message",
+            "--format",
+            "json",
+            "completed.json",
+        ]));
         let rules: Vec<String> = common::json_lines(&stdout)
             .iter()
             .map(|finding| finding["rule"].as_str().unwrap().to_owned())
@@ -809,7 +823,10 @@ fn settlement_settings_come_from_the_config_file() {
     .unwrap();
     let (code, rules, _) = check();
     assert_eq!(code, 1);
-    assert!(rules.iter().all(|rule| rule == "settlement") && !rules.is_empty(), "{rules:?}");
+    assert!(
+        rules.iter().all(|rule| rule == "settlement") && !rules.is_empty(),
+        "{rules:?}"
+    );
     std::fs::write(
         dir.path().join("deg-contracts.toml"),
         "[settlement]\ndelivery-tolerance = \"ten\"\n",

@@ -1,11 +1,13 @@
 //! JSON Lines: one object per finding, keys file, line, column, pointer, schema_location,
-//! rule, severity, message. The summary goes to standard error, keeping the stream pure.
+//! rule, severity, message, and beckn_error (the Beckn error type and code a receiver would
+//! NACK the message with, or null). The summary goes to standard error, keeping the stream pure.
 
 use std::io::{self, Write};
 
 use serde_json::json;
 
 use super::{Reporter, summary_line};
+use crate::nack::nack;
 use crate::run::{FileResult, Summary};
 
 pub struct JsonLines;
@@ -18,7 +20,7 @@ impl Reporter for JsonLines {
                 let line = json!({
                     "file": result.name, "line": null, "column": null, "pointer": null,
                     "schema_location": null, "rule": "io", "severity": "error",
-                    "message": format!("cannot read: {error}"),
+                    "message": format!("cannot read: {error}"), "beckn_error": null,
                 });
                 return writeln!(out, "{line}");
             }
@@ -33,6 +35,9 @@ impl Reporter for JsonLines {
                 "rule": finding.rule.id(),
                 "severity": finding.severity.as_str(),
                 "message": finding.message,
+                "beckn_error": nack(finding.rule).map(|nack| json!({
+                    "type": nack.kind, "code": nack.code, "message": nack.message,
+                })),
             });
             writeln!(out, "{line}")?;
         }

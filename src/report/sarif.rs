@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::Reporter;
 use crate::catalogue;
 use crate::finding::{Rule, Severity};
+use crate::nack::nack;
 use crate::run::{FileResult, Summary};
 
 /// Where the log stands: nothing written, or the opening and some results.
@@ -115,8 +116,18 @@ impl Reporter for Sarif {
                 "message": { "text": finding.message },
                 "locations": location(line, column, &finding.pointer),
             });
+            let mut properties = serde_json::Map::new();
             if let Some(schema) = finding.schema_location {
-                entry["properties"] = json!({ "schemaLocation": schema });
+                properties.insert("schemaLocation".to_owned(), json!(schema));
+            }
+            if let Some(nack) = nack(finding.rule) {
+                properties.insert(
+                    "becknError".to_owned(),
+                    json!({ "type": nack.kind, "code": nack.code, "message": nack.message }),
+                );
+            }
+            if !properties.is_empty() {
+                entry["properties"] = serde_json::Value::Object(properties);
             }
             self.result(&entry, out)?;
         }
