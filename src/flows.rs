@@ -1,5 +1,6 @@
-//! `deg-contracts flows`: for each contract, who pays whom and how much, the formula with its
-//! values substituted, and the largest trade the grid operator's caps allow. Missing inputs
+//! `deg-contracts flows`: for each contract, its roles and who filled them, who pays whom and
+//! how much, the formula with its values substituted, and the largest trade the grid
+//! operator's caps allow. Missing inputs
 //! are named, never guessed.
 
 use std::fmt::Write as _;
@@ -68,6 +69,25 @@ fn describe_contract(contract: &Contract<'_>, text: &mut String) {
         "contract {id} ({}) at {at}",
         contract.status().unwrap_or("?")
     );
+    let roles: Vec<String> = contract
+        .roles()
+        .map(|role| {
+            match role
+                .view
+                .filled_by()
+                .and_then(|by| by.as_str())
+                .filter(|_| role.filled())
+            {
+                Some(by) => format!("{} filled by {by}", role.name),
+                None => format!("{} open", role.name),
+            }
+        })
+        .collect();
+    if roles.is_empty() {
+        let _ = writeln!(text, "  no roles");
+    } else {
+        let _ = writeln!(text, "  roles: {}", roles.join("; "));
+    }
     let currency = contract
         .p2p
         .as_ref()

@@ -4,8 +4,9 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use super::Frame;
 use super::{Reporter, summary_line};
-use crate::finding::{Finding, LINE_TEXT_LIMIT, Rule, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::run::{FileResult, Summary};
 
 pub struct Human {
@@ -74,14 +75,13 @@ fn write_finding(file: &str, finding: &Finding, out: &mut dyn Write) -> io::Resu
         finding.rule,
         finding.message
     )?;
-    let Some(text) = &finding.line_text else {
+    let Some(frame) = Frame::of(finding) else {
         return Ok(());
     };
     let gutter = line.to_string().len();
-    let shown: String = text.chars().take(LINE_TEXT_LIMIT).collect();
-    let caret = " ".repeat(column.saturating_sub(1).min(shown.chars().count()));
+    let caret = " ".repeat(frame.caret);
     writeln!(out, "{BLUE}{:gutter$} |{BLUE:#}", "")?;
-    writeln!(out, "{BLUE}{line} |{BLUE:#} {shown}")?;
+    writeln!(out, "{BLUE}{line} |{BLUE:#} {}", frame.text)?;
     let label = if finding.rule == Rule::JsonSyntax {
         ""
     } else {

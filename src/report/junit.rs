@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::Reporter;
+use super::{Reporter, escape_markup as escape};
 use crate::finding::Severity;
 use crate::run::{FileResult, Summary};
 
@@ -23,28 +23,6 @@ impl Junit {
         }
         Ok(())
     }
-}
-
-/// XML character data and attribute values. A character XML 1.0 cannot hold even as a
-/// reference (controls other than tab and line breaks, U+FFFE, U+FFFF) is spelled `\u{…}`, so
-/// the report stays well-formed and still says what was there.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\t' | '\n' | '\r' => escaped.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                let _ = write!(escaped, "\\u{{{:X}}}", c as u32);
-            }
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 impl Reporter for Junit {
