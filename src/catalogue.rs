@@ -270,6 +270,12 @@ pub fn explanation(rule: Rule) -> Explanation {
             r#"trade 10:00–16:00, one cycle 10:00–12:00"#,
             r#"trade 10:00–16:00, one cycle 10:00–16:00"#,
         ),
+        Rule::LegacyForm => (
+            "A gate that skips what it does not know passes a legacy message without a word; a design the schemas replace is named, with what replaces it.",
+            "the seed (the migration plan: the legacy contract's fields move into the P2P roles); our schema's `x-replaces`",
+            r#"{"@type": "EnergyTradeContract", "contractStatus": "PENDING", …}"#,
+            r#"{"@type": "EnergyContractP2PTrade", "roles": […], …}"#,
+        ),
         Rule::OrderTerms => (
             "The Beckn order around the contract must say what the contract says: the quantity ordered, the price quoted, the offer's price.",
             "the DEG P2P implementation guide (the order's items and quote carry the trade); our own",

@@ -270,6 +270,22 @@ fn check_parsed(
     let mut report = MessageReport::default();
     let objects = typed_objects(message, &mut report.skipped);
     report.objects = objects.len();
+    // A retired design is reported, and so no longer merely skipped.
+    let findings = &mut report.findings;
+    report.skipped.retain(|(pointer, type_name)| {
+        let Some(current) = schema::replaced_by(type_name) else {
+            return true;
+        };
+        findings.push(Finding::new(
+            Rule::LegacyForm,
+            pointer.as_str(),
+            format!(
+                "`{type_name}` is a retired design, replaced by `{current}`: this object is \
+                 not checked; move its fields to the `{current}` form"
+            ),
+        ));
+        false
+    });
     for object in &objects {
         let room = limit.saturating_sub(report.findings.len());
         let Some(errors) = schema::validate_at_most(object.type_name, object.value, room) else {

@@ -87,6 +87,8 @@ pub enum Rule {
     SettlementPeriod,
     /// The order's items, quote or offer price contradict the contract.
     OrderTerms,
+    /// An object of a retired design, which a current schema replaces.
+    LegacyForm,
     /// More delivered than contracted, beyond the tolerance.
     DeliveredQuantity,
     /// A check across the messages of one trade.
@@ -206,7 +208,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 32] = [
+    pub const PER_MESSAGE: [Rule; 33] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -235,6 +237,7 @@ impl Rule {
         Rule::EnergyFlow,
         Rule::SettlementPeriod,
         Rule::OrderTerms,
+        Rule::LegacyForm,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
@@ -285,6 +288,7 @@ impl Rule {
             Rule::EnergyFlow => "energy-flow",
             Rule::SettlementPeriod => "settlement-period",
             Rule::OrderTerms => "order-terms",
+            Rule::LegacyForm => "legacy-form",
             Rule::Transaction(rule) => rule.id(),
         }
     }
@@ -389,6 +393,9 @@ impl Rule {
             }
             Rule::SettlementPeriod => {
                 "the settlement cycles, taken together, span the trade window, and none lies wholly outside it"
+            }
+            Rule::LegacyForm => {
+                "no object is of a retired design that a current schema replaces (the v2 P2P examples' `EnergyTradeContract`, replaced by `EnergyContractP2PTrade`): it would otherwise pass unchecked"
             }
             Rule::OrderTerms => {
                 "the order items' quantities add up to contractedQuantity, the quote equals the evaluated revenue flows in the seller's currency, and an offer's price is the seller's pricePerKWh"

@@ -61,7 +61,11 @@ const POLICY: Nack = Nack {
 /// The error a receiver would NACK a message with for a finding of `rule`.
 pub fn nack(rule: Rule) -> Option<Nack> {
     Some(match rule {
-        Rule::JsonSyntax | Rule::DuplicateKey | Rule::Schema(_) | Rule::FileTooLarge => SCHEMA,
+        Rule::JsonSyntax
+        | Rule::DuplicateKey
+        | Rule::Schema(_)
+        | Rule::FileTooLarge
+        | Rule::LegacyForm => SCHEMA,
         Rule::TradeCap | Rule::QuantityBounds | Rule::DeliveredQuantity => QUANTITY,
         Rule::OrderTerms | Rule::Transaction(T::Quote) => QUOTE,
         Rule::Transaction(T::Terms | T::RevenueFlows) => UPDATE,

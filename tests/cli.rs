@@ -839,3 +839,43 @@ fn settlement_settings_come_from_the_config_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_legacy_p2p_contract_is_named_not_skipped() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let legacy = corpus.join("examples/v2_P2P_Trading_legacy");
+    let (code, stdout, _) = run(deg().args(["validate", "--format", "json"]).arg(&legacy));
+    assert_eq!(code, 1, "{stdout}");
+    let findings = common::json_lines(&stdout);
+    let legacy_forms: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|finding| finding["rule"] == "legacy-form")
+        .collect();
+    assert_eq!(legacy_forms.len(), 6, "one per EnergyTradeContract");
+    for finding in &legacy_forms {
+        assert_eq!(finding["severity"], "error");
+        assert!(finding["line"].as_u64().is_some());
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("replaced by `EnergyContractP2PTrade`"),
+            "{finding}"
+        );
+    }
+    // Offers and resources are not legacy by themselves: listed as skipped, not reported.
+    let (_, verbose, _) = run(deg().args(["validate", "--verbose"]).arg(&legacy));
+    assert!(verbose.contains("skipped EnergyTradeOffer at"), "{verbose}");
+    assert!(verbose.contains("skipped EnergyResource at"), "{verbose}");
+    assert!(
+        !verbose.contains("skipped EnergyTradeContract"),
+        "{verbose}"
+    );
+    // The rule's level is the team's.
+    let (_, stdout, _) = run(deg()
+        .args(["validate", "--format", "json", "--rule", "legacy-form=off"])
+        .arg(&legacy));
+    assert!(!stdout.contains("legacy-form"), "{stdout}");
+}

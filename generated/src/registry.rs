@@ -271,6 +271,18 @@ pub fn extends(type_name: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+/// Retired `@type`s (a legacy design's), each with the `@type` that replaces it: the
+/// schemas' `x-replaces`.
+pub const REPLACED: &[(&str, &str)] = &[
+    ("EnergyTradeContract", "EnergyContractP2PTrade"),
+];
+/// The `@type` that replaces the retired `type_name`, if one does.
+pub fn replaced_by(type_name: &str) -> ::std::option::Option<&'static str> {
+    REPLACED
+        .iter()
+        .find(|(retired, _)| *retired == type_name)
+        .map(|(_, current)| *current)
+}
 /// Where the schema whose `@type` is `type_name` is written, as `file#pointer`.
 pub fn schema_location(type_name: &str) -> ::std::option::Option<&'static str> {
     match type_name {

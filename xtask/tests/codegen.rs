@@ -579,3 +579,38 @@ fn a_missing_schema_directory_is_an_io_error_naming_it() {
         "{message}"
     );
 }
+
+#[test]
+fn x_replaces_needs_a_json_ld_type_and_names_each_retired_type_once() {
+    let untyped = format!("{HEAD}    A:\n      type: object\n      x-replaces: [Old]\n");
+    let errors = errors_for(&[("A/v1/attributes.yaml", &untyped)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("x-replaces needs the schema's own `x-jsonld` @type"),
+        "{}",
+        errors[0]
+    );
+    let a = format!(
+        "{HEAD}    A:\n      type: object\n      x-replaces: [Old]\n      x-jsonld: {{\"@type\": A}}\n"
+    );
+    let b = format!(
+        "{HEAD}    B:\n      type: object\n      x-replaces: [Old]\n      x-jsonld: {{\"@type\": B}}\n"
+    );
+    let errors = errors_for(&[("A/v1/attributes.yaml", &a), ("B/v1/attributes.yaml", &b)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("`Old` is already replaced by `A`"),
+        "{}",
+        errors[0]
+    );
+    let listed = format!(
+        "{HEAD}    A:\n      type: object\n      x-replaces: Old\n      x-jsonld: {{\"@type\": A}}\n"
+    );
+    let errors = errors_for(&[("A/v1/attributes.yaml", &listed)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("expected a list of @type names"),
+        "{}",
+        errors[0]
+    );
+}

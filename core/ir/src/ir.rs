@@ -53,6 +53,8 @@ pub struct Crate {
     /// For each `@type`, the `@type`s its schema extends through `allOf`, so an object that
     /// lists several can be checked against the most specific one.
     pub extends: std::collections::BTreeMap<String, Vec<String>>,
+    /// Retired `@type`s (`x-replaces`), each with the `@type` that replaces it.
+    pub replaced: std::collections::BTreeMap<String, String>,
 }
 
 /// The types of one schema file.

@@ -34,6 +34,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
         inline: BTreeMap::new(),
         registry: BTreeMap::new(),
         extends: BTreeMap::new(),
+        replaced: BTreeMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -70,6 +71,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
             .map(|(name, (ty, _))| (name, ty))
             .collect(),
         extends: lowerer.extends,
+        replaced: lowerer.replaced,
     };
     roles::annotate(&mut krate);
     Lowered {
@@ -90,6 +92,7 @@ struct Lowerer<'a> {
     inline: BTreeMap<Location, Vec<(Schema, TypeRef)>>,
     registry: BTreeMap<String, (TypeRef, Location)>,
     extends: BTreeMap<String, Vec<String>>,
+    replaced: BTreeMap<String, String>,
     errors: Vec<SchemaError>,
     warnings: Vec<Warning>,
 }
@@ -149,6 +152,24 @@ impl Lowerer<'_> {
                 bases.retain(|base| base != jsonld_type);
                 self.extends.insert(jsonld_type.clone(), bases);
             }
+            for retired in &schema.replaces {
+                if let Some(other) = self.replaced.get(retired) {
+                    self.errors.push(SchemaError::Invalid {
+                        location: self.source(schema),
+                        message: format!(
+                            "`{retired}` is already replaced by `{other}` (x-replaces)"
+                        ),
+                    });
+                } else {
+                    self.replaced.insert(retired.clone(), jsonld_type.clone());
+                }
+            }
+        } else if !schema.replaces.is_empty() {
+            self.errors.push(SchemaError::Invalid {
+                location: self.source(schema),
+                message: "x-replaces needs the schema's own `x-jsonld` @type, which replaces them"
+                    .to_owned(),
+            });
         }
         let kind = if Schema::is_plain_reference(schema) {
             TypeKind::Alias(self.lower_node(&context, schema))

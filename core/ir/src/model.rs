@@ -114,6 +114,9 @@ pub struct Schema {
     pub jsonld_type: Option<String>,
     /// Our `x-role-input-type` annotation on a RoleInput reference.
     pub role_input_type: Option<String>,
+    /// Our `x-replaces`: the retired `@type`s a JSON-LD typed schema takes over (the legacy
+    /// contract a new design replaces), so the gate can say so instead of skipping them.
+    pub replaces: Vec<String>,
     pub example: Option<serde_json::Value>,
 }
 
@@ -295,6 +298,20 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 schema.jsonld_type = value.get("@type").and_then(Yaml::as_str).map(str::to_owned)
             }
             "x-role-input-type" => schema.role_input_type = string(value, &mut bad),
+            "x-replaces" => match value.as_array() {
+                Some(names) => {
+                    for (index, name) in names.iter().enumerate() {
+                        match name.as_str() {
+                            Some(name) => schema.replaces.push(name.to_owned()),
+                            None => problems.push(invalid(
+                                &format!("{here}/{index}"),
+                                "x-replaces must list @type names",
+                            )),
+                        }
+                    }
+                }
+                None => bad("expected a list of @type names"),
+            },
             "example" => schema.example = Some(value.to_json()),
             _ if key.starts_with("x-") || ANNOTATIONS.contains(&key) => {}
             _ => problems.push(ReadProblem::Unsupported {

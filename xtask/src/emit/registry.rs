@@ -32,6 +32,7 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         pub mod registry;
         #(#modules)*
 
+        pub use registry::replaced_by;
         pub use registry::validate_at_most;
         pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
         pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
@@ -52,6 +53,8 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
         .filter(|(_, bases)| !bases.is_empty())
         .map(|(name, bases)| quote! { #name => &[#(#bases),*], });
     let types: Vec<TokenStream> = krate.registry.iter().map(|(_, ty)| path(ty)).collect();
+    let retired = krate.replaced.keys();
+    let replacements = krate.replaced.values();
     quote! {
         #![doc = " Lookups by JSON-LD `@type`, so callers need not know the generated types."]
 
@@ -111,6 +114,18 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
                 #(#extends_arms)*
                 _ => &[],
             }
+        }
+
+        /// Retired `@type`s (a legacy design's), each with the `@type` that replaces it: the
+        /// schemas' `x-replaces`.
+        pub const REPLACED: &[(&str, &str)] = &[#((#retired, #replacements)),*];
+
+        /// The `@type` that replaces the retired `type_name`, if one does.
+        pub fn replaced_by(type_name: &str) -> ::std::option::Option<&'static str> {
+            REPLACED
+                .iter()
+                .find(|(retired, _)| *retired == type_name)
+                .map(|(_, current)| *current)
         }
 
         /// Where the schema whose `@type` is `type_name` is written, as `file#pointer`.
