@@ -86,18 +86,19 @@ fn check(trade: &[(String, String, Value)]) -> (Vec<Found>, Vec<Found>) {
     (from_dir, from_log)
 }
 
+/// The findings of the transaction checks in a run's JSON Lines output.
+fn trade_findings(stdout: &str) -> impl Iterator<Item = Value> + '_ {
+    common::json_lines(stdout).into_iter().filter(|finding| {
+        finding["rule"]
+            .as_str()
+            .is_some_and(|rule| rule.starts_with("transaction/"))
+    })
+}
+
 fn transaction_findings(path: &Path, step_of: impl Fn(&Value) -> String) -> Vec<Found> {
     let (code, stdout, stderr) = run(deg().args(["validate", "--format", "json"]).arg(path));
     assert!(code == 0 || code == 1, "{stderr}");
-    let mut found: Vec<Found> = stdout
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .filter(|finding| {
-            finding["rule"]
-                .as_str()
-                .unwrap()
-                .starts_with("transaction/")
-        })
+    let mut found: Vec<Found> = trade_findings(&stdout)
         .map(|finding| {
             (
                 step_of(&finding),
@@ -582,15 +583,7 @@ fn standard_input_is_a_log_with_jsonl() {
 /// The transaction findings of a run, as (rule, line, column, message), with the input's
 /// name written as `<log>`.
 fn placed_findings(stdout: &str, name: &str) -> Vec<(String, u64, u64, String)> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .filter(|finding| {
-            finding["rule"]
-                .as_str()
-                .unwrap()
-                .starts_with("transaction/")
-        })
+    trade_findings(stdout)
         .map(|finding| {
             (
                 finding["rule"].as_str().unwrap().to_owned(),
