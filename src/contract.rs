@@ -8,7 +8,10 @@ use std::cell::OnceCell;
 use deg_contracts_runtime::view::{ExactNumbers, Input, Node};
 use deg_contracts_schema::RoleSpec;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
-use deg_contracts_schema::energy_contract_p2p_trade_v1::views::EnergyContractP2PTradeView;
+use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
+    EnergyContractP2PTradeView, P2PTradeBuyerRoleView, P2PTradeGridOperatorRoleView,
+    P2PTradeSellerRoleView,
+};
 use deg_contracts_schema::energy_contract_v1::views::{ContractRoleView, EnergyContractView};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -32,6 +35,16 @@ pub struct Contract<'a> {
     roles: Vec<Role<'a>>,
     /// The revenue flows, read on first use: several rules and the trade facts ask.
     flows: OnceCell<Vec<Flow<'a>>>,
+    /// A P2P contract's roles by kind, found on first use: most rules ask for one.
+    p2p_roles: OnceCell<P2pRoles<'a>>,
+}
+
+/// The first role of each P2P kind.
+#[derive(Default)]
+struct P2pRoles<'a> {
+    buyer: Option<P2PTradeBuyerRoleView<'a>>,
+    seller: Option<P2PTradeSellerRoleView<'a>>,
+    grid_operator: Option<P2PTradeGridOperatorRoleView<'a>>,
 }
 
 /// A role listed in the contract.
@@ -72,7 +85,34 @@ impl<'a> Contract<'a> {
             exact,
             roles,
             flows: OnceCell::new(),
+            p2p_roles: OnceCell::new(),
         }
+    }
+
+    fn p2p_roles(&self) -> &P2pRoles<'a> {
+        self.p2p_roles.get_or_init(|| match &self.p2p {
+            Some(p2p) => P2pRoles {
+                buyer: p2p.buyer(),
+                seller: p2p.seller(),
+                grid_operator: p2p.grid_operator(),
+            },
+            None => P2pRoles::default(),
+        })
+    }
+
+    /// A P2P contract's first BUYER (or CONSUMER).
+    pub fn buyer(&self) -> Option<&P2PTradeBuyerRoleView<'a>> {
+        self.p2p_roles().buyer.as_ref()
+    }
+
+    /// A P2P contract's first SELLER (or PROSUMER).
+    pub fn seller(&self) -> Option<&P2PTradeSellerRoleView<'a>> {
+        self.p2p_roles().seller.as_ref()
+    }
+
+    /// A P2P contract's first GRID_OPERATOR.
+    pub fn grid_operator(&self) -> Option<&P2PTradeGridOperatorRoleView<'a>> {
+        self.p2p_roles().grid_operator.as_ref()
     }
 
     /// The revenue flows, in order.

@@ -89,9 +89,8 @@ fn describe_contract(contract: &Contract<'_>, text: &mut String) {
         let _ = writeln!(text, "  roles: {}", roles.join("; "));
     }
     let currency = contract
-        .p2p
-        .as_ref()
-        .and_then(|p2p| p2p.seller()?.role_inputs()?.currency()?.as_str());
+        .seller()
+        .and_then(|seller| seller.role_inputs()?.currency()?.as_str());
     let flows = flows(contract);
     if flows.is_empty() {
         let _ = writeln!(text, "  no revenue flows");

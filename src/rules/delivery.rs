@@ -97,11 +97,7 @@ fn settlement_period(
     contract: &Contract<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(buyer) = contract
-        .p2p
-        .as_ref()
-        .and_then(|p2p| p2p.buyer()?.role_inputs())
-    else {
+    let Some(buyer) = contract.buyer().and_then(|buyer| buyer.role_inputs()) else {
         return;
     };
     let (Some(trade_start), Some(trade_end)) = (
@@ -238,9 +234,8 @@ fn currency(
     out: &mut Vec<Finding>,
 ) {
     let Some(expected) = contract
-        .p2p
-        .as_ref()
-        .and_then(|p2p| p2p.seller()?.role_inputs()?.currency()?.as_str())
+        .seller()
+        .and_then(|seller| seller.role_inputs()?.currency()?.as_str())
     else {
         return;
     };
@@ -274,9 +269,8 @@ fn overdelivery(
     let (Some(delivered_at), Some(contracted)) = (
         delivery.delivered_quantity(),
         contract
-            .p2p
-            .as_ref()
-            .and_then(|p2p| p2p.buyer()?.role_inputs()?.contracted_quantity()?.decimal()),
+            .buyer()
+            .and_then(|buyer| buyer.role_inputs()?.contracted_quantity()?.decimal()),
     ) else {
         return;
     };

@@ -34,10 +34,10 @@ pub fn role_inputs_read() -> Vec<(&'static [&'static str], &'static str)> {
 /// Every rule that looks at one contract.
 pub fn check_contract(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Finding>) {
     roles::check(contract, action, out);
-    if let Some(p2p) = &contract.p2p {
-        trade::check(p2p, out);
-        seed::check(contract, p2p, out);
-        offer::check(p2p, out);
+    if contract.p2p.is_some() {
+        trade::check(contract, out);
+        seed::check(contract, out);
+        offer::check(contract, out);
     }
     flows::check(contract, out);
     currency::check_contract(contract, out);

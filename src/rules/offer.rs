@@ -6,12 +6,12 @@
 use deg_contracts_runtime::view::{Input, Node};
 use deg_contracts_runtime::{DateTime, ValidationErrors};
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
-    EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
-    P2PTradeBuyerRoleInputsView as BuyerInputs, P2PTradeSellerRoleInputsView as SellerInputs,
-    ValidityWindowView,
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
+    P2PTradeSellerRoleInputsView as SellerInputs, ValidityWindowView,
 };
 use deg_contracts_schema::energy_contract_p2p_trade_v1::{Certification, ValidityWindow};
 
+use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 
 /// The inputs these rules read.
@@ -22,11 +22,13 @@ pub const READS: &[(&[&str], &str)] = &[
     (Kinds::BUYER, BuyerInputs::TRADE_END_TIME),
 ];
 
-pub fn check(contract: &EnergyContractP2PTradeView<'_>, out: &mut Vec<Finding>) {
+pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     let Some(seller) = contract.seller().and_then(|seller| seller.role_inputs()) else {
         return;
     };
-    if let Some(value) = seller.certification().and_then(|input| input.value()) {
+    if let Some(value) = seller.certification().and_then(|input| input.value())
+        && !Certification::is_valid(value.value())
+    {
         shape(
             Rule::Certification,
             SellerInputs::CERTIFICATION,
@@ -38,13 +40,15 @@ pub fn check(contract: &EnergyContractP2PTradeView<'_>, out: &mut Vec<Finding>) 
     let Some(window) = seller.validity_window().and_then(|input| input.value()) else {
         return;
     };
-    let valid = shape(
-        Rule::ValidityWindow,
-        SellerInputs::VALIDITY_WINDOW,
-        &window,
-        ValidityWindow::validate(window.value()),
-        out,
-    );
+    // The fail-fast check first: the full one, which collects every error, only when it fails.
+    let valid = ValidityWindow::is_valid(window.value())
+        || shape(
+            Rule::ValidityWindow,
+            SellerInputs::VALIDITY_WINDOW,
+            &window,
+            ValidityWindow::validate(window.value()),
+            out,
+        );
     if valid {
         let buyer = contract.buyer().and_then(|buyer| buyer.role_inputs());
         within(&ValidityWindowView::from(window), buyer.as_ref(), out);

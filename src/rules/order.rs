@@ -25,13 +25,15 @@ pub const READS: &[(&[&str], &str)] = &[
 ];
 
 pub fn check(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
-    let Some(p2p) = &contract.p2p else { return };
-    let seller = p2p.seller().and_then(|seller| seller.role_inputs());
+    if contract.p2p.is_none() {
+        return;
+    }
+    let seller = contract.seller().and_then(|seller| seller.role_inputs());
     let currency = seller
         .as_ref()
         .and_then(|seller| seller.currency()?.as_str());
     if contract.pointer.starts_with(beckn::ORDER) {
-        let quantity = p2p
+        let quantity = contract
             .buyer()
             .and_then(|buyer| buyer.role_inputs()?.contracted_quantity()?.decimal());
         if let Some(quantity) = quantity {

@@ -6,9 +6,8 @@
 
 use deg_contracts_runtime::view::Input;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
-    EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
-    P2PTradeBuyerRoleInputsView as BuyerInputs, P2PTradeGridOperatorRoleInputsView as GridInputs,
-    P2PTradeSellerRoleInputsView as SellerInputs,
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
+    P2PTradeGridOperatorRoleInputsView as GridInputs, P2PTradeSellerRoleInputsView as SellerInputs,
 };
 use rust_decimal::Decimal;
 
@@ -24,18 +23,14 @@ pub const READS: &[(&[&str], &str)] = &[
     (Kinds::GRID_OPERATOR, GridInputs::WHEELING_CHARGES),
 ];
 
-pub fn check(
-    contract: &Contract<'_>,
-    p2p: &EnergyContractP2PTradeView<'_>,
-    out: &mut Vec<Finding>,
-) {
-    signs(p2p, out);
+pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
+    signs(contract, out);
     expected_flows(contract, out);
     net_zero(contract, out);
 }
 
 /// Quantities and prices above zero; charges, caps and totals not below it.
-fn signs(contract: &EnergyContractP2PTradeView<'_>, out: &mut Vec<Finding>) {
+fn signs(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     let buyer = contract.buyer().and_then(|role| role.role_inputs());
     let seller = contract.seller().and_then(|role| role.role_inputs());
     let grid = contract.grid_operator().and_then(|role| role.role_inputs());

@@ -4,12 +4,12 @@
 
 use deg_contracts_runtime::view::Input;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
-    EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
-    P2PTradeBuyerRoleInputsView as BuyerInputs, P2PTradeGridOperatorRoleInputsView as GridInputs,
-    P2PTradeSellerRoleInputsView as SellerInputs,
+    EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
+    P2PTradeGridOperatorRoleInputsView as GridInputs, P2PTradeSellerRoleInputsView as SellerInputs,
 };
 use rust_decimal::Decimal;
 
+use crate::contract::Contract;
 use crate::exact;
 use crate::finding::{Finding, Rule};
 
@@ -27,7 +27,7 @@ pub const READS: &[(&[&str], &str)] = &[
     (Kinds::GRID_OPERATOR, GridInputs::CURRENT_SELLER_TRADE_TOTAL),
 ];
 
-pub fn check(contract: &EnergyContractP2PTradeView<'_>, out: &mut Vec<Finding>) {
+pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     let buyer = contract.buyer().and_then(|buyer| buyer.role_inputs());
     let quantity = buyer
         .as_ref()
