@@ -270,6 +270,18 @@ pub fn explanation(rule: Rule) -> Explanation {
             r#"trade 10:00–16:00, one cycle 10:00–12:00"#,
             r#"trade 10:00–16:00, one cycle 10:00–16:00"#,
         ),
+        Rule::SchemaDefinition => (
+            "A schema edit should fail where it is written, before anyone runs codegen and rebuilds the gate.",
+            "our codegen pipeline (deg-contracts-ir), as `cargo xtask codegen` reports it",
+            r#"properties: {code: {type: string, pattern: "^A"}}   # unsupported keyword `pattern`"#,
+            r#"properties: {code: {type: string, enum: [A, B]}}"#,
+        ),
+        Rule::SchemaAdvice => (
+            "What codegen accepts but reads one way of several deserves a look from the schema's author.",
+            "our codegen pipeline (deg-contracts-ir)",
+            r#"a role input typed "DATETIME" in the role's example"#,
+            r#"x-role-input-type: DATE_TIME"#,
+        ),
         Rule::LegacyForm => (
             "A gate that skips what it does not know passes a legacy message without a word; a design the schemas replace is named, with what replaces it.",
             "the seed (the migration plan: the legacy contract's fields move into the P2P roles); our schema's `x-replaces`",

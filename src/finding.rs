@@ -89,6 +89,10 @@ pub enum Rule {
     OrderTerms,
     /// An object of a retired design, which a current schema replaces.
     LegacyForm,
+    /// A schema file that codegen cannot generate from (`deg-contracts schema`).
+    SchemaDefinition,
+    /// What codegen works around in a schema file (`deg-contracts schema`).
+    SchemaAdvice,
     /// More delivered than contracted, beyond the tolerance.
     DeliveredQuantity,
     /// A check across the messages of one trade.
@@ -208,7 +212,7 @@ impl Rule {
     }
 
     /// Every rule that looks at one message.
-    pub const PER_MESSAGE: [Rule; 33] = [
+    pub const PER_MESSAGE: [Rule; 35] = [
         Rule::JsonSyntax,
         Rule::DuplicateKey,
         Rule::TradeCap,
@@ -238,6 +242,8 @@ impl Rule {
         Rule::SettlementPeriod,
         Rule::OrderTerms,
         Rule::LegacyForm,
+        Rule::SchemaDefinition,
+        Rule::SchemaAdvice,
         Rule::ArithmeticOverflow,
         Rule::InternalError,
         Rule::FileTooLarge,
@@ -289,13 +295,15 @@ impl Rule {
             Rule::SettlementPeriod => "settlement-period",
             Rule::OrderTerms => "order-terms",
             Rule::LegacyForm => "legacy-form",
+            Rule::SchemaDefinition => "schema-definition",
+            Rule::SchemaAdvice => "schema-advice",
             Rule::Transaction(rule) => rule.id(),
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Rule::RoleNotListed | Rule::FindingsLimit => Severity::Warning,
+            Rule::RoleNotListed | Rule::FindingsLimit | Rule::SchemaAdvice => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -393,6 +401,12 @@ impl Rule {
             }
             Rule::SettlementPeriod => {
                 "the settlement cycles, taken together, span the trade window, and none lies wholly outside it"
+            }
+            Rule::SchemaDefinition => {
+                "(`deg-contracts schema`) a schema file codegen can generate from: YAML, `$ref`s that resolve, supported keywords, allOf branches that agree, unique names and `@type`s, typed role inputs"
+            }
+            Rule::SchemaAdvice => {
+                "(`deg-contracts schema`) what codegen works around in a schema file, such as a role input typed only by its example, or `DATETIME` for `DATE_TIME`"
             }
             Rule::LegacyForm => {
                 "no object is of a retired design that a current schema replaces (the v2 P2P examples' `EnergyTradeContract`, replaced by `EnergyContractP2PTrade`): it would otherwise pass unchecked"

@@ -13,6 +13,7 @@ pub mod exact;
 pub mod finding;
 pub mod flows;
 pub mod formula;
+pub mod lint;
 pub mod nack;
 pub mod parse;
 pub mod report;

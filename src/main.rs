@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use deg_contracts::config::{Config, ConfigError};
+use deg_contracts::lint;
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
 use deg_contracts::{catalogue, trades};
@@ -81,6 +82,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "error")]
         fail_on: FailOn,
     },
+    /// Check a schema directory on its own: every error and warning codegen would give, at
+    /// its file, line and column.
+    Schema {
+        /// The schema root (`<Name>/<version>/attributes.yaml` below it).
+        dir: PathBuf,
+        /// Only these entries (`<Name>/<version>`) and what they refer to; every file when none.
+        entries: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings too.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+    },
     /// What one rule checks, why, where it comes from, and what it reports.
     Explain {
         /// The rule's id, as `deg-contracts rules` lists it.
@@ -141,6 +155,12 @@ fn main() -> ExitCode {
             validate(&paths, format, verbose, options, &config, fail_on)
         }
         Command::Flows { files } => flows(&files),
+        Command::Schema {
+            dir,
+            entries,
+            format,
+            fail_on,
+        } => lint_schemas(&dir, &entries, format, fail_on),
         Command::Explain { rule } => match catalogue::find(&rule) {
             Some(found) => {
                 print!("{}", catalogue::explain(found));
@@ -214,6 +234,40 @@ fn validate(
     write_failed |= reporter.finish(&summary, &mut out).is_err();
     write_failed |= out.flush().is_err();
     if write_failed || !bad_paths.is_empty() || summary.unreadable > 0 {
+        ExitCode::from(2)
+    } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn lint_schemas(dir: &Path, entries: &[String], format: Format, fail_on: FailOn) -> ExitCode {
+    if !dir.is_dir() {
+        eprintln!("deg-contracts: {}: not a schema directory", dir.display());
+        return ExitCode::from(2);
+    }
+    let results = lint::lint(dir, entries);
+    report_all(results, format, fail_on)
+}
+
+/// Writes `results` in `format` and exits as `validate` does: 1 on errors (or warnings, with
+/// `--fail-on warning`), 2 when the report could not be written.
+fn report_all(results: Vec<run::FileResult>, format: Format, fail_on: FailOn) -> ExitCode {
+    let mut reporter = report::reporter(format, false);
+    let mut out: Box<dyn Write> = match format {
+        Format::Human => Box::new(BufWriter::new(anstream::stdout().lock())),
+        _ => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut summary = Summary::default();
+    let mut write_failed = false;
+    for result in &results {
+        summary.add(result);
+        write_failed |= reporter.file(result, &mut out).is_err();
+    }
+    write_failed |= reporter.finish(&summary, &mut out).is_err();
+    write_failed |= out.flush().is_err();
+    if write_failed {
         ExitCode::from(2)
     } else if summary.errors > 0 || (fail_on == FailOn::Warning && summary.warnings > 0) {
         ExitCode::from(1)

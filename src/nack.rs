@@ -94,7 +94,9 @@ pub fn nack(rule: Rule) -> Option<Nack> {
         | Rule::SettlementPeriod
         | Rule::EnergyFlow
         | Rule::ArithmeticOverflow => BUSINESS,
-        Rule::InternalError | Rule::FindingsLimit => return None,
+        Rule::InternalError | Rule::FindingsLimit | Rule::SchemaDefinition | Rule::SchemaAdvice => {
+            return None;
+        }
     })
 }
 
@@ -109,7 +111,13 @@ mod tests {
             .into_iter()
             .chain(catalogue::transaction());
         for rule in rules {
-            let expected = !matches!(rule, Rule::InternalError | Rule::FindingsLimit);
+            let expected = !matches!(
+                rule,
+                Rule::InternalError
+                    | Rule::FindingsLimit
+                    | Rule::SchemaDefinition
+                    | Rule::SchemaAdvice
+            );
             assert_eq!(nack(rule).is_some(), expected, "{}", rule.id());
         }
         assert_eq!(nack(Rule::TradeCap).map(|n| n.code), Some("40002"));

@@ -879,3 +879,80 @@ fn the_legacy_p2p_contract_is_named_not_skipped() {
         .arg(&legacy));
     assert!(!stdout.contains("legacy-form"), "{stdout}");
 }
+
+#[test]
+fn a_schema_directory_is_checked_on_its_own() {
+    // Ours generates cleanly.
+    let (code, stdout, stderr) = run(deg().args(["schema", "schema"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.ends_with("3 files, 0 objects: 0 errors, 0 warnings\n"),
+        "{stdout}"
+    );
+    // An edit codegen would refuse is reported at its place, in any format.
+    let dir = tempfile::tempdir().unwrap();
+    let entry = dir.path().join("Thing/v1");
+    std::fs::create_dir_all(&entry).unwrap();
+    std::fs::write(
+        entry.join("attributes.yaml"),
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          pattern: '^A'\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(deg().args(["schema", "--format", "json"]).arg(dir.path()));
+    assert_eq!(code, 1, "{stdout}");
+    let findings = common::json_lines(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["rule"], "schema-definition");
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
+        (Some(10), Some(11))
+    );
+    assert_eq!(findings[0]["message"], "unsupported keyword `pattern`");
+    assert_eq!(
+        findings[0]["pointer"],
+        "/components/schemas/Thing/properties/code/pattern"
+    );
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("Thing/v1/attributes.yaml")
+    );
+    // An entry that is not there is a finding on the directory.
+    let (code, stdout, _) = run(deg().args(["schema", "--format", "json", "schema", "Nope/v1"]));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("no schema file for entry `Nope/v1`"),
+        "{stdout}"
+    );
+    // Not a directory: a usage error.
+    let (code, _, stderr) = run(deg().args(["schema", "no/such/dir"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a schema directory"), "{stderr}");
+}
+
+#[test]
+fn the_upstream_schemas_get_their_codegen_errors_and_warnings() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (code, stdout, _) = run(deg()
+        .args(["schema", "--format", "json"])
+        .arg(corpus.join("schema")));
+    assert_eq!(code, 1, "{stdout}");
+    let findings = common::json_lines(&stdout);
+    let count = |rule: &str| findings.iter().filter(|f| f["rule"] == rule).count();
+    assert!(
+        count("schema-definition") > 0 && count("schema-advice") > 0,
+        "{stdout}"
+    );
+    // Every one is placed in a file that exists.
+    for finding in &findings {
+        let file = finding["file"].as_str().unwrap();
+        assert!(std::path::Path::new(file).is_file(), "{finding}");
+        assert!(
+            finding["line"].as_u64().is_some_and(|line| line >= 1),
+            "{finding}"
+        );
+    }
+}
