@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::discover::typed_objects;
+use crate::discover::typed_objects_noting;
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::parse;
 use crate::rules;
@@ -268,7 +268,8 @@ fn check_parsed(
     settings: &Settings,
 ) -> MessageReport {
     let mut report = MessageReport::default();
-    let objects = typed_objects(message, &mut report.skipped);
+    let mut other_versions = Vec::new();
+    let objects = typed_objects_noting(message, &mut report.skipped, &mut other_versions);
     report.objects = objects.len();
     // A retired design is reported, and so no longer merely skipped.
     let findings = &mut report.findings;
@@ -334,7 +335,8 @@ fn check_parsed(
         rules::check_delivery(view, contracts.first(), settings, &mut report.findings);
     }
     for contract in &contracts {
-        rules::check_fulfilment(contract, &deliveries, &mut report.findings);
+        let unread_delivery = other_versions.contains(&EnergyTradeDelivery::TYPE_NAME);
+        rules::check_fulfilment(contract, &deliveries, unread_delivery, &mut report.findings);
     }
     if facts {
         report.facts = vec![facts::extract(message, &contracts, &deliveries)];

@@ -1,7 +1,11 @@
 //! Finds the objects in a Beckn message that a generated schema describes, wherever they sit:
-//! an order's or an offer's attributes, a fulfillment's attributes, or the message root.
+//! an order's or an offer's attributes, a fulfillment's attributes, or the message root. An
+//! object's schema is chosen by its `@type` and its `@context` together: a context that names
+//! a schema entry (`…/<Name>/<version>/context.jsonld`) must name the one the type is defined
+//! in, so an object of another version is skipped, not judged by ours. A context that names no
+//! entry (or none at all) leaves the choice to the type.
 
-use deg_contracts_runtime::{JSONLD_TYPE, pointer};
+use deg_contracts_runtime::{JSONLD_CONTEXT, JSONLD_TYPE, pointer};
 use serde_json::Value;
 
 /// An object whose `@type` names a generated schema.
@@ -21,6 +25,17 @@ pub fn typed_objects<'a>(
     message: &'a Value,
     skipped: &mut Vec<(String, String)>,
 ) -> Vec<TypedObject<'a>> {
+    typed_objects_noting(message, skipped, &mut Vec::new())
+}
+
+/// As [`typed_objects`], noting in `other_versions` the type of each object skipped because
+/// its context names a version of the schema this build does not have: a rule that would
+/// miss what such an object says can then keep silent instead of claiming it is absent.
+pub fn typed_objects_noting<'a>(
+    message: &'a Value,
+    skipped: &mut Vec<(String, String)>,
+    other_versions: &mut Vec<&'static str>,
+) -> Vec<TypedObject<'a>> {
     let mut found = Vec::new();
     // Depth-first with an explicit stack, so a deeply nested message cannot overflow; one path
     // buffer is truncated to each entry's parent, so pointers cost nothing until one is kept.
@@ -33,6 +48,10 @@ pub fn typed_objects<'a>(
             Value::Object(object) => {
                 if let Some(names) = object.get(JSONLD_TYPE) {
                     match registered(names) {
+                        Some(type_name) if !fits(object.get(JSONLD_CONTEXT), type_name) => {
+                            skipped.push((path.clone(), versioned(object, type_name)));
+                            other_versions.push(type_name);
+                        }
                         Some(type_name) => found.push(TypedObject {
                             pointer: path.clone(),
                             type_name,
@@ -118,10 +137,119 @@ fn registered(names: &Value) -> Option<&'static str> {
     }
 }
 
+/// The file every schema entry's JSON-LD context is published as.
+const CONTEXT_FILE: &str = "/context.jsonld";
+
+/// The schema entry (`<Name>/<version>`) a context URL names, if it names one.
+fn named_entry(context: &str) -> Option<&str> {
+    let dir = context.strip_suffix(CONTEXT_FILE)?;
+    let mut parts = dir.rsplitn(3, '/');
+    let version = parts.next().filter(|version| !version.is_empty())?;
+    let name = parts.next().filter(|name| !name.is_empty())?;
+    parts.next()?;
+    Some(&dir[dir.len() - version.len() - 1 - name.len()..])
+}
+
+/// Whether an object's context lets `type_name`'s schema judge it: it names that schema's
+/// entry (or a base's), or names no entry at all.
+fn fits(context: Option<&Value>, type_name: &str) -> bool {
+    let named: Vec<&str> = match context {
+        Some(Value::String(url)) => named_entry(url).into_iter().collect(),
+        Some(Value::Array(urls)) => urls
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(named_entry)
+            .collect(),
+        _ => Vec::new(),
+    };
+    if named.is_empty() {
+        return true;
+    }
+    std::iter::once(type_name)
+        .chain(deg_contracts_schema::extends(type_name).iter().copied())
+        .filter_map(deg_contracts_schema::entry)
+        .any(|entry| named.contains(&entry))
+}
+
+/// How a skipped object of a version we do not have is listed: its type and the entry its
+/// context names.
+fn versioned(object: &serde_json::Map<String, Value>, type_name: &str) -> String {
+    let entry = object
+        .get(JSONLD_CONTEXT)
+        .and_then(Value::as_str)
+        .and_then(named_entry);
+    match entry {
+        Some(entry) => format!(
+            "{type_name} ({entry}; this build has {})",
+            deg_contracts_schema::entry(type_name).unwrap_or("another version")
+        ),
+        None => type_name.to_owned(),
+    }
+}
+
 fn first_name(names: &Value) -> Option<&str> {
     match names {
         Value::String(name) => Some(name),
         Value::Array(items) => items.iter().find_map(Value::as_str),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_context_names_the_entry_before_its_file() {
+        let url = "https://example.org/schema/EnergyTradeDelivery/v0.2/context.jsonld";
+        assert_eq!(named_entry(url), Some("EnergyTradeDelivery/v0.2"));
+        assert_eq!(named_entry("/A/v1/context.jsonld"), Some("A/v1"));
+        for none in [
+            "https://example.org/context.jsonld",
+            "v1/context.jsonld",
+            "https://example.org/A/v1/other.jsonld",
+            "https://example.org//v1/context.jsonld",
+        ] {
+            assert_eq!(named_entry(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn an_object_of_a_version_we_do_not_have_is_skipped_not_judged() {
+        let at = |context: Value| json!({"message": {"delivery": {"@context": context, "@type": "EnergyTradeDelivery"}}});
+        let ours = at(json!(
+            "https://x.example/EnergyTradeDelivery/v1/context.jsonld"
+        ));
+        let theirs = at(json!(
+            "https://x.example/EnergyTradeDelivery/v0.2/context.jsonld"
+        ));
+        let unversioned = at(json!("https://x.example/context.jsonld"));
+        let listed = at(json!([
+            "https://x.example/core/v2/context.jsonld",
+            "https://x.example/EnergyTradeDelivery/v1/context.jsonld"
+        ]));
+        let listed_other = at(json!([
+            "https://x.example/core/v2/context.jsonld",
+            "https://x.example/EnergyTradeDelivery/v0.2/context.jsonld"
+        ]));
+        for (message, judged) in [
+            (&ours, true),
+            (&theirs, false),
+            (&unversioned, true),
+            (&listed, true),
+            (&listed_other, false),
+        ] {
+            let mut skipped = Vec::new();
+            let found = typed_objects(message, &mut skipped);
+            assert_eq!(found.len() == 1, judged, "{message}");
+            assert_eq!(skipped.len() == 1, !judged, "{message}");
+        }
+        let mut skipped = Vec::new();
+        typed_objects(&theirs, &mut skipped);
+        assert_eq!(
+            skipped[0].1,
+            "EnergyTradeDelivery (EnergyTradeDelivery/v0.2; this build has EnergyTradeDelivery/v1)"
+        );
     }
 }

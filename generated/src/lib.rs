@@ -18,8 +18,8 @@ pub mod energy_contract_v1;
 /// Generated from `EnergyTradeDelivery/v1/attributes.yaml`.
 #[rustfmt::skip]
 pub mod energy_trade_delivery_v1;
-pub use registry::replaced_by;
 pub use registry::validate_at_most;
 pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
+pub use registry::{entry, replaced_by};
 pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
 pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};

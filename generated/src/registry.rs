@@ -271,6 +271,17 @@ pub fn extends(type_name: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+/// Each `@type` with the schema entry (`<Name>/<version>`) that defines it, which an
+/// object's `@context` (`…/<Name>/<version>/context.jsonld`) must name to be judged by it.
+pub const ENTRIES: &[(&str, &str)] = &[
+    ("EnergyContract", "EnergyContract/v1"),
+    ("EnergyContractP2PTrade", "EnergyContractP2PTrade/v1"),
+    ("EnergyTradeDelivery", "EnergyTradeDelivery/v1"),
+];
+/// The schema entry (`<Name>/<version>`) whose schema has the `@type` `type_name`.
+pub fn entry(type_name: &str) -> ::std::option::Option<&'static str> {
+    ENTRIES.iter().find(|(name, _)| *name == type_name).map(|(_, entry)| *entry)
+}
 /// Retired `@type`s (a legacy design's), each with the `@type` that replaces it: the
 /// schemas' `x-replaces`.
 pub const REPLACED: &[(&str, &str)] = &[

@@ -1033,6 +1033,9 @@ pub use format::{Format, FormatError};
 
 /// The JSON-LD keyword that names an object's type, and so its schema.
 pub const JSONLD_TYPE: &str = "@type";
+/// The JSON-LD keyword that names an object's context: with its type, which schema (and
+/// which version of it) describes the object.
+pub const JSONLD_CONTEXT: &str = "@context";
 pub use rust_decimal::Decimal;
 
 /// A JSON number as an exact decimal, from its text and never through `f64`; `None` when a

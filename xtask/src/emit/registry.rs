@@ -32,9 +32,9 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         pub mod registry;
         #(#modules)*
 
-        pub use registry::replaced_by;
         pub use registry::validate_at_most;
         pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
+        pub use registry::{entry, replaced_by};
         pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
         pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
     }
@@ -53,6 +53,17 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
         .filter(|(_, bases)| !bases.is_empty())
         .map(|(name, bases)| quote! { #name => &[#(#bases),*], });
     let types: Vec<TokenStream> = krate.registry.iter().map(|(_, ty)| path(ty)).collect();
+    let entries = krate.registry.iter().filter_map(|(name, ty)| {
+        let module = krate
+            .modules
+            .iter()
+            .find(|module| module.name == ty.module)?;
+        let entry = module
+            .source
+            .rsplit_once('/')
+            .map_or(module.source.as_str(), |(dir, _)| dir);
+        Some(quote! { (#name, #entry) })
+    });
     let retired = krate.replaced.keys();
     let replacements = krate.replaced.values();
     quote! {
@@ -114,6 +125,18 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
                 #(#extends_arms)*
                 _ => &[],
             }
+        }
+
+        /// Each `@type` with the schema entry (`<Name>/<version>`) that defines it, which an
+        /// object's `@context` (`…/<Name>/<version>/context.jsonld`) must name to be judged by it.
+        pub const ENTRIES: &[(&str, &str)] = &[#(#entries),*];
+
+        /// The schema entry (`<Name>/<version>`) whose schema has the `@type` `type_name`.
+        pub fn entry(type_name: &str) -> ::std::option::Option<&'static str> {
+            ENTRIES
+                .iter()
+                .find(|(name, _)| *name == type_name)
+                .map(|(_, entry)| *entry)
         }
 
         /// Retired `@type`s (a legacy design's), each with the `@type` that replaces it: the
