@@ -614,3 +614,33 @@ fn x_replaces_needs_a_json_ld_type_and_names_each_retired_type_once() {
         errors[0]
     );
 }
+
+#[test]
+fn an_absolute_url_ref_is_the_local_file_it_names_or_an_error_at_its_place() {
+    let base = format!(
+        "{HEAD}    Base:\n      type: object\n      properties:\n        id: {{type: string}}\n"
+    );
+    let derived = format!(
+        "{HEAD}    Derived:\n      $ref: 'https://raw.githubusercontent.com/org/repo/main/schema/Base/v1/attributes.yaml#/components/schemas/Base'\n"
+    );
+    let schema = schema_dir(&[
+        ("Base/v1/attributes.yaml", &base),
+        ("Derived/v1/attributes.yaml", &derived),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    codegen(&options(schema.path(), out.path())).expect("the URL resolves to Base/v1");
+    let elsewhere = format!(
+        "{HEAD}    Derived:\n      $ref: 'https://example.org/schema/Gone/v1/attributes.yaml#/components/schemas/Base'\n"
+    );
+    let errors = errors_for(&[
+        ("Base/v1/attributes.yaml", &base),
+        ("Derived/v1/attributes.yaml", &elsewhere),
+    ]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("Derived/v1/attributes.yaml:6:"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains("is not fetched"), "{}", errors[0]);
+}

@@ -1,5 +1,7 @@
 //! Resolves `$ref`s: RFC 3986 relative to the referring file, falling back to the schema root
-//! for the upstream files that are written one directory off.
+//! for the upstream files that are written one directory off. An absolute URL is never
+//! fetched: one whose path ends in `/<Name>/<version>/attributes.yaml` is that file under the
+//! schema root, as DEG publishes its schemas.
 
 use std::path::Path;
 
@@ -44,6 +46,15 @@ pub enum ResolveError {
         /// The component asked for.
         name: String,
     },
+    /// An absolute URL that names no `<Name>/<version>/attributes.yaml` under the schema root.
+    #[error(
+        "`{url}` is not fetched: an absolute URL resolves to the `<Name>/<version>/attributes.yaml` \
+         its path ends in, under the schema root, and there is none here"
+    )]
+    NoLocalFile {
+        /// The URL as written.
+        url: String,
+    },
     /// A reference lowering met that loading did not resolve.
     #[error("does not resolve")]
     Unresolved,
@@ -69,6 +80,24 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
             fell_back: false,
         });
     }
+    if let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| path.strip_prefix(scheme))
+    {
+        let file = rest
+            .split_once('/')
+            .and_then(|(_, url_path)| local_entry_file(url_path))
+            .filter(|file| root.join(file).is_file());
+        return match file {
+            Some(file) => Ok(Resolution {
+                target: Target { file, name },
+                fell_back: false,
+            }),
+            None => Err(ResolveError::NoLocalFile {
+                url: path.to_owned(),
+            }),
+        };
+    }
     let base = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     let relative = normalise(&format!("{base}/{path}"));
     if let Some(file) = relative.filter(|file| root.join(file).is_file()) {
@@ -88,6 +117,17 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
             from: from.to_owned(),
         }),
     }
+}
+
+/// `<Name>/<version>/attributes.yaml`, the last three segments of a URL's path, when that is
+/// how it ends.
+fn local_entry_file(url_path: &str) -> Option<String> {
+    let url_path = url_path.split(['?', '#']).next()?;
+    let mut segments = url_path.rsplit('/');
+    let file = segments.next().filter(|file| *file == "attributes.yaml")?;
+    let version = segments.next().filter(|segment| !segment.is_empty())?;
+    let name = segments.next().filter(|segment| !segment.is_empty())?;
+    Some(format!("{name}/{version}/{file}"))
 }
 
 /// Removes `.` and `..` segments (RFC 3986 §5.2.4); None when the path climbs above the root.
@@ -143,6 +183,39 @@ mod tests {
         .unwrap();
         assert_eq!(resolution.target.file, "Base/v1/attributes.yaml");
         assert!(resolution.fell_back);
+    }
+
+    #[test]
+    fn absolute_urls_are_the_local_entry_they_end_in_never_fetched() {
+        let dir = tree();
+        let url = "https://raw.githubusercontent.com/beckn/x/main/schema/Base/v1/attributes.yaml";
+        let resolution = resolve(
+            dir.path(),
+            "Derived/v1/attributes.yaml",
+            &format!("{url}#/components/schemas/Thing"),
+        )
+        .unwrap();
+        assert_eq!(resolution.target.file, "Base/v1/attributes.yaml");
+        assert_eq!(resolution.target.name, "Thing");
+        for missing in [
+            "https://example.org/schema/Other/v1/attributes.yaml",
+            "https://example.org/schema/Base/v1/context.jsonld",
+            "https://example.org",
+        ] {
+            let error = resolve(
+                dir.path(),
+                "Derived/v1/attributes.yaml",
+                &format!("{missing}#/components/schemas/Thing"),
+            )
+            .unwrap_err();
+            assert_eq!(
+                error,
+                ResolveError::NoLocalFile {
+                    url: missing.to_owned()
+                },
+                "{missing}"
+            );
+        }
     }
 
     #[test]
