@@ -1026,7 +1026,11 @@ fn the_order_and_offer_say_what_the_contract_says() {
     let offer = "/message/catalogs/0/beckn:offers/0/beckn:price/schema:price";
     let catalog = example("02_on_discover");
     assert_eq!(errors(&catalog), []);
-    let mut dearer = catalog;
+    let mut dearer = catalog.clone();
     set(&mut dearer, offer, json!(7));
     expect(&dearer, "order-terms", offer);
+    let offer_currency = "/message/catalogs/0/beckn:offers/0/beckn:price/schema:priceCurrency";
+    let mut dollars = catalog;
+    set(&mut dollars, offer_currency, json!("USD"));
+    expect(&dollars, "order-terms", offer_currency);
 }
