@@ -37,7 +37,13 @@ pub struct Contract<'a> {
     flows: OnceCell<Vec<Flow<'a>>>,
     /// A P2P contract's roles by kind, found on first use: most rules ask for one.
     p2p_roles: OnceCell<P2pRoles<'a>>,
+    /// What each flow amounts to on the contracted quantity, computed on first use: the
+    /// settlement and the quote are both held to it.
+    values: OnceCell<FlowValues>,
 }
+
+/// Each flow's payee and amount, or why they cannot all be computed.
+pub type FlowValues = Result<Vec<(Option<String>, Decimal)>, String>;
 
 /// The first role of each P2P kind.
 #[derive(Default)]
@@ -86,7 +92,14 @@ impl<'a> Contract<'a> {
             roles,
             flows: OnceCell::new(),
             p2p_roles: OnceCell::new(),
+            values: OnceCell::new(),
         }
+    }
+
+    /// What each revenue flow amounts to on the contracted quantity, computed once.
+    pub fn flow_values(&self) -> &FlowValues {
+        self.values
+            .get_or_init(|| crate::rules::settlement::evaluate(self, None))
     }
 
     fn p2p_roles(&self) -> &P2pRoles<'a> {

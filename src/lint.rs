@@ -41,6 +41,16 @@ pub fn lint(root: &Path, entries: &[String]) -> Vec<FileResult> {
             .or_default()
             .push(finding);
     }
+    if files.is_empty() {
+        // A directory with nothing to check is a mistake to say, not a clean pass.
+        let mut finding = Finding::new(
+            Rule::SchemaDefinition,
+            "",
+            "no schema file here: codegen reads `<Name>/<version>/attributes.yaml` below the root",
+        );
+        finding.position = Some(Position { line: 1, column: 1 });
+        files.insert(String::new(), vec![finding]);
+    }
     files
         .into_iter()
         .map(|(file, mut findings)| {
@@ -69,7 +79,7 @@ fn located(rule: Rule, location: &SourceLocation, message: String) -> Finding {
 /// The file an error is about, and the finding, its message without the place it names.
 fn error_finding(root: &Path, error: &SchemaError) -> (String, Finding) {
     let text = error.to_string();
-    match location(error) {
+    match error.location() {
         Some(location) => {
             let prefix = format!("{location}: ");
             let message = text.strip_prefix(&prefix).unwrap_or(&text).to_owned();
@@ -91,19 +101,6 @@ fn error_finding(root: &Path, error: &SchemaError) -> (String, Finding) {
             finding.position = Some(Position { line: 1, column: 1 });
             (file, finding)
         }
-    }
-}
-
-fn location(error: &SchemaError) -> Option<&SourceLocation> {
-    match error {
-        SchemaError::Yaml { location, .. }
-        | SchemaError::DanglingRef { location, .. }
-        | SchemaError::Unsupported { location, .. }
-        | SchemaError::Invalid { location, .. }
-        | SchemaError::Conflict { location, .. }
-        | SchemaError::DuplicateName { location, .. }
-        | SchemaError::Cycle { location, .. } => Some(location),
-        SchemaError::Io { .. } | SchemaError::UnknownEntry { .. } => None,
     }
 }
 

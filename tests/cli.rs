@@ -934,6 +934,34 @@ fn a_schema_directory_is_checked_on_its_own() {
         stdout.contains("no schema file for entry `Nope/v1`"),
         "{stdout}"
     );
+    // A file that cannot be read as text is a finding on it; an empty directory is one too.
+    let unreadable = tempfile::tempdir().unwrap();
+    let file = unreadable.path().join("X/v1/attributes.yaml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, b"\xff\xfe").unwrap();
+    let (code, stdout, _) = run(deg()
+        .args(["schema", "--format", "json"])
+        .arg(unreadable.path()));
+    assert_eq!(code, 1);
+    let findings = common::json_lines(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("X/v1/attributes.yaml")
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("valid UTF-8"),
+        "{stdout}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = run(deg().args(["schema", "--format", "json"]).arg(empty.path()));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("no schema file here"), "{stdout}");
     // Not a directory: a usage error.
     let (code, _, stderr) = run(deg().args(["schema", "no/such/dir"]));
     assert_eq!(code, 2);

@@ -8,7 +8,7 @@ mod offer;
 mod order;
 mod roles;
 mod seed;
-mod settlement;
+pub(crate) mod settlement;
 pub mod trade;
 
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;

@@ -11,7 +11,6 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::settlement::evaluate;
 use crate::beckn;
 use crate::contract::Contract;
 use crate::exact;
@@ -118,7 +117,7 @@ fn quote(contract: &Contract<'_>, message: &Value, currency: Option<&str>, out: 
     let Some((at, quoted)) = number(contract.exact, message, beckn::QUOTED_PRICE) else {
         return;
     };
-    let Ok(values) = evaluate(contract, None) else {
+    let Ok(values) = contract.flow_values() else {
         return;
     };
     let provider = text(message, beckn::BPP_ID);

@@ -3,6 +3,8 @@
 //! provisional amounts and are not checked. The flows read the contracted quantity (the
 //! seed), or the delivered one with `[settlement] basis = "delivered"`.
 
+use std::borrow::Cow;
+
 use deg_contracts_runtime::view::Node;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
@@ -14,7 +16,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::{
 use rust_decimal::Decimal;
 
 use super::flows::{flows, lookup};
-use crate::contract::Contract;
+use crate::contract::{Contract, FlowValues};
 use crate::exact;
 use crate::finding::{Finding, Rule};
 use crate::formula::Reference;
@@ -79,7 +81,13 @@ pub fn check(
             }
         },
     };
-    let values = match evaluate(contract, delivered) {
+    // On the contracted quantity the contract's own values serve; on the delivered, they
+    // are computed for this delivery.
+    let values: Cow<'_, FlowValues> = match delivered {
+        None => Cow::Borrowed(contract.flow_values()),
+        Some(_) => Cow::Owned(evaluate(contract, delivered)),
+    };
+    let values = match values.as_ref() {
         Ok(values) => values,
         Err(reason) => {
             out.push(Finding::new(
@@ -155,10 +163,7 @@ pub fn check(
 
 /// Each flow's payee and value, or why they cannot all be computed; with `delivered`, the
 /// flows read it wherever they read the buyer's contracted quantity.
-pub fn evaluate(
-    contract: &Contract<'_>,
-    delivered: Option<Decimal>,
-) -> Result<Vec<(Option<String>, Decimal)>, String> {
+pub fn evaluate(contract: &Contract<'_>, delivered: Option<Decimal>) -> FlowValues {
     let read = |reference: &Reference| match (reference, delivered) {
         (Reference::RoleInput { role, input }, Some(delivered))
             if input == BuyerInputs::CONTRACTED_QUANTITY

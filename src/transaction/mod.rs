@@ -232,6 +232,7 @@ impl Ledger {
             source: entry.source.clone(),
             pointer: id.pointer.clone(),
             position: id.position,
+            located: OnceCell::new(),
         };
         self.message_ids.insert(id.value.clone(), first);
     }
@@ -310,11 +311,15 @@ struct FirstUse {
     pointer: String,
     /// Its position, if placed when it was read.
     position: Position,
+    /// Its position read again from the source, once: a log may reuse one id many times.
+    located: OnceCell<Position>,
 }
 
 impl FirstUse {
     fn position(&self) -> Position {
-        self.source.locate(&self.pointer).unwrap_or(self.position)
+        *self
+            .located
+            .get_or_init(|| self.source.locate(&self.pointer).unwrap_or(self.position))
     }
 }
 

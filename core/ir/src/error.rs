@@ -113,6 +113,23 @@ pub enum SchemaError {
     },
 }
 
+impl SchemaError {
+    /// Where in a schema file the error is, for the errors that have a place (not an I/O
+    /// failure, nor an entry named on the command line that does not exist).
+    pub fn location(&self) -> Option<&SourceLocation> {
+        match self {
+            SchemaError::Yaml { location, .. }
+            | SchemaError::DanglingRef { location, .. }
+            | SchemaError::Unsupported { location, .. }
+            | SchemaError::Invalid { location, .. }
+            | SchemaError::Conflict { location, .. }
+            | SchemaError::DuplicateName { location, .. }
+            | SchemaError::Cycle { location, .. } => Some(location),
+            SchemaError::Io { .. } | SchemaError::UnknownEntry { .. } => None,
+        }
+    }
+}
+
 /// Several errors, all reported at once.
 #[derive(Debug)]
 pub struct SchemaErrors(pub Vec<SchemaError>);
