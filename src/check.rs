@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::discover::typed_objects_noting;
+use crate::discover::{typed_objects_noting, unloaded_for};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::parse;
 use crate::rules;
-use crate::schema;
+use crate::schemas::Schemas;
 use crate::settings::Settings;
 use crate::source::{self, Position};
 use crate::transaction::{MessageFacts, facts};
@@ -65,6 +65,8 @@ pub struct Keep {
     pub place_facts: bool,
     /// How the rules read what upstream leaves open.
     pub settings: Settings,
+    /// The schemas objects are judged by.
+    pub schemas: Schemas,
 }
 
 /// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
@@ -79,6 +81,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
             facts: true,
             place_facts: true,
             settings: Settings::default(),
+            schemas: Schemas::Compiled,
         },
     )
 }
@@ -163,6 +166,7 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         room,
         keep.facts,
         &keep.settings,
+        keep.schemas,
     );
     report.objects = checked.objects;
     report.skipped = checked.skipped;
@@ -255,6 +259,7 @@ pub fn check_message(message: &Value) -> MessageReport {
         usize::MAX,
         false,
         &Settings::default(),
+        Schemas::Compiled,
     )
 }
 
@@ -266,15 +271,16 @@ fn check_parsed(
     limit: usize,
     facts: bool,
     settings: &Settings,
+    schemas: Schemas,
 ) -> MessageReport {
     let mut report = MessageReport::default();
     let mut other_versions = Vec::new();
-    let objects = typed_objects_noting(message, &mut report.skipped, &mut other_versions);
+    let objects = typed_objects_noting(message, schemas, &mut report.skipped, &mut other_versions);
     report.objects = objects.len();
     // A retired design is reported, and so no longer merely skipped.
     let findings = &mut report.findings;
     report.skipped.retain(|(pointer, type_name)| {
-        let Some(current) = schema::replaced_by(type_name) else {
+        let Some(current) = schemas.replaced_by(type_name) else {
             return true;
         };
         findings.push(Finding::new(
@@ -287,11 +293,27 @@ fn check_parsed(
         ));
         false
     });
+    // An object whose schema was left out of the run is reported, never passed in silence.
+    report.skipped.retain(|(pointer, type_name)| {
+        let Some(broken) = message
+            .pointer(pointer)
+            .and_then(|object| unloaded_for(schemas, object))
+        else {
+            return true;
+        };
+        findings.push(Finding::new(
+            Rule::Schema(UNLOADED),
+            pointer.as_str(),
+            format!(
+                "`{type_name}` is not checked: its schema ({}) could not be loaded: {}",
+                broken.entry, broken.reason
+            ),
+        ));
+        false
+    });
     for object in &objects {
         let room = limit.saturating_sub(report.findings.len());
-        let Some(errors) = schema::validate_at_most(object.type_name, object.value, room) else {
-            continue;
-        };
+        let errors = object.schema.validate_at_most(object.value, room);
         report.not_kept.0 += errors.beyond;
         for error in errors.kept {
             report.findings.push(Finding {
@@ -312,7 +334,7 @@ fn check_parsed(
                 object.value,
                 &object.pointer,
                 object.type_name,
-                schema::roles(object.type_name)?,
+                object.schema.schema.roles?,
                 exact,
             ))
         })
@@ -343,6 +365,9 @@ fn check_parsed(
     }
     report
 }
+
+/// The schema family's kind for an object whose schema could not be loaded.
+const UNLOADED: &str = "unloaded";
 
 /// serde_json's message for input nested deeper than it will go (128 levels).
 const RECURSION_LIMIT: &str = "recursion limit exceeded";

@@ -8,31 +8,36 @@
 use deg_contracts_runtime::{JSONLD_CONTEXT, JSONLD_TYPE, pointer};
 use serde_json::Value;
 
-/// An object whose `@type` names a generated schema.
-#[derive(Debug, Clone, PartialEq)]
+use crate::schemas::{Known, Schemas, Unloaded};
+
+/// An object whose `@type` names a schema.
+#[derive(Debug, Clone)]
 pub struct TypedObject<'a> {
     /// RFC 6901 pointer to the object within the message.
     pub pointer: String,
     /// The schema's `@type` name.
     pub type_name: &'static str,
+    /// The schema that judges it.
+    pub schema: &'static Known,
     pub value: &'a Value,
 }
 
 /// Every object in `message` whose `@type` (a string, or an array of strings) names a
-/// registered schema, in document order. Objects of other types are walked into but not
+/// compiled schema, in document order. Objects of other types are walked into but not
 /// returned; `skipped` receives their pointers and type names.
 pub fn typed_objects<'a>(
     message: &'a Value,
     skipped: &mut Vec<(String, String)>,
 ) -> Vec<TypedObject<'a>> {
-    typed_objects_noting(message, skipped, &mut Vec::new())
+    typed_objects_noting(message, Schemas::Compiled, skipped, &mut Vec::new())
 }
 
-/// As [`typed_objects`], noting in `other_versions` the type of each object skipped because
-/// its context names a version of the schema this build does not have: a rule that would
-/// miss what such an object says can then keep silent instead of claiming it is absent.
+/// As [`typed_objects`] against `schemas`, noting in `other_versions` the type of each object
+/// skipped because its context names a version of the schema we do not have: a rule that
+/// would miss what such an object says can then keep silent instead of claiming it is absent.
 pub fn typed_objects_noting<'a>(
     message: &'a Value,
+    schemas: Schemas,
     skipped: &mut Vec<(String, String)>,
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
@@ -47,16 +52,24 @@ pub fn typed_objects_noting<'a>(
         match value {
             Value::Object(object) => {
                 if let Some(names) = object.get(JSONLD_TYPE) {
-                    match registered(names) {
-                        Some(type_name) if !fits(object.get(JSONLD_CONTEXT), type_name) => {
-                            skipped.push((path.clone(), versioned(object, type_name)));
-                            other_versions.push(type_name);
+                    match registered(schemas, names) {
+                        Some(type_name) => {
+                            match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
+                                Some(schema) => found.push(TypedObject {
+                                    pointer: path.clone(),
+                                    type_name,
+                                    schema,
+                                    value,
+                                }),
+                                None => {
+                                    skipped.push((
+                                        path.clone(),
+                                        versioned(schemas, object, type_name),
+                                    ));
+                                    other_versions.push(type_name);
+                                }
+                            }
                         }
-                        Some(type_name) => found.push(TypedObject {
-                            pointer: path.clone(),
-                            type_name,
-                            value,
-                        }),
                         None => {
                             if let Some(name) = first_name(names) {
                                 skipped.push((path.clone(), name.to_owned()));
@@ -107,12 +120,12 @@ impl Segment<'_> {
 
 /// The registered schema `@type` name, as a string or among an array's strings; of several,
 /// the most specific (one no other listed type extends), whatever their order.
-fn registered(names: &Value) -> Option<&'static str> {
+fn registered(schemas: Schemas, names: &Value) -> Option<&'static str> {
     let lookup = |name: &str| {
-        deg_contracts_schema::TYPE_NAMES
-            .iter()
-            .copied()
-            .find(|known| *known == name)
+        schemas
+            .named(name)
+            .next()
+            .map(|known| known.schema.type_name)
     };
     match names {
         Value::String(name) => lookup(name),
@@ -125,7 +138,7 @@ fn registered(names: &Value) -> Option<&'static str> {
             let extended = |name: &str| {
                 listed
                     .iter()
-                    .any(|other| deg_contracts_schema::extends(other).contains(&name))
+                    .any(|other| schemas.extends(other).contains(&name))
             };
             listed
                 .iter()
@@ -150,10 +163,31 @@ fn named_entry(context: &str) -> Option<&str> {
     Some(&dir[dir.len() - version.len() - 1 - name.len()..])
 }
 
-/// Whether an object's context lets `type_name`'s schema judge it: it names that schema's
-/// entry (or a base's), or names no entry at all.
-fn fits(context: Option<&Value>, type_name: &str) -> bool {
-    let named: Vec<&str> = match context {
+/// The schema named `type_name` that judges an object with this context: the first whose
+/// entry (or a base's) the context names, or the first of all when the context names no
+/// entry; `None` when it names only entries we do not have.
+fn judge(schemas: Schemas, context: Option<&Value>, type_name: &str) -> Option<&'static Known> {
+    let named = context_entries(context);
+    let mut candidates = schemas.named(type_name);
+    if named.is_empty() {
+        return candidates.next();
+    }
+    candidates.find(|known| {
+        std::iter::once(known.schema.entry)
+            .chain(
+                known
+                    .schema
+                    .extends
+                    .iter()
+                    .flat_map(|base| schemas.named(base).map(|base| base.schema.entry)),
+            )
+            .any(|entry| named.contains(&entry))
+    })
+}
+
+/// The schema entries an object's `@context` (a URL or an array of them) names.
+fn context_entries(context: Option<&Value>) -> Vec<&str> {
+    match context {
         Some(Value::String(url)) => named_entry(url).into_iter().collect(),
         Some(Value::Array(urls)) => urls
             .iter()
@@ -161,27 +195,43 @@ fn fits(context: Option<&Value>, type_name: &str) -> bool {
             .filter_map(named_entry)
             .collect(),
         _ => Vec::new(),
-    };
-    if named.is_empty() {
-        return true;
     }
-    std::iter::once(type_name)
-        .chain(deg_contracts_schema::extends(type_name).iter().copied())
-        .filter_map(deg_contracts_schema::entry)
-        .any(|entry| named.contains(&entry))
+}
+
+/// The entry left out of the run (`--keep-going`) that would have judged `object`: one its
+/// `@context` names, or one named after its `@type` (DEG names each entry after its type).
+pub fn unloaded_for(schemas: Schemas, object: &Value) -> Option<&'static Unloaded> {
+    let unloaded = schemas.unloaded();
+    if unloaded.is_empty() {
+        return None;
+    }
+    let named = context_entries(object.get(JSONLD_CONTEXT));
+    let type_name = object.get(JSONLD_TYPE).and_then(first_name);
+    unloaded.iter().find(|broken| {
+        named.contains(&broken.entry.as_str())
+            || broken.entry.split('/').next() == type_name
+    })
 }
 
 /// How a skipped object of a version we do not have is listed: its type and the entry its
 /// context names.
-fn versioned(object: &serde_json::Map<String, Value>, type_name: &str) -> String {
+fn versioned(schemas: Schemas, object: &serde_json::Map<String, Value>, type_name: &str) -> String {
     let entry = object
         .get(JSONLD_CONTEXT)
         .and_then(Value::as_str)
         .and_then(named_entry);
+    let ours: Vec<&str> = schemas
+        .named(type_name)
+        .map(|known| known.schema.entry)
+        .collect();
     match entry {
         Some(entry) => format!(
             "{type_name} ({entry}; this build has {})",
-            deg_contracts_schema::entry(type_name).unwrap_or("another version")
+            if ours.is_empty() {
+                "another version".to_owned()
+            } else {
+                ours.join(", ")
+            }
         ),
         None => type_name.to_owned(),
     }

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod schemas;
 pub mod settings;
 pub mod source;
 pub mod trades;

@@ -16,6 +16,7 @@ use deg_contracts::config::{Config, ConfigError};
 use deg_contracts::lint;
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
+use deg_contracts::schemas::{self, Schemas};
 use deg_contracts::{catalogue, trades};
 
 #[derive(Parser)]
@@ -81,6 +82,15 @@ enum Command {
         /// Exit 1 on errors only (default), or on warnings too.
         #[arg(long, value_enum, default_value = "error")]
         fail_on: FailOn,
+        /// Judge objects by the schemas in this directory (`<Name>/<version>/attributes.yaml`
+        /// below it), read now, instead of those compiled in. Repeatable; each object's
+        /// `@context` and `@type` pick its schema.
+        #[arg(long = "schema", value_name = "DIR")]
+        schema_dirs: Vec<PathBuf>,
+        /// With --schema, leave out only the schemas a broken file breaks (and report each
+        /// object that needed one) instead of stopping before any message is judged.
+        #[arg(long, requires = "schema_dirs")]
+        keep_going: bool,
     },
     /// Check a schema directory on its own: every error and warning codegen would give, at
     /// its file, line and column.
@@ -129,6 +139,8 @@ fn main() -> ExitCode {
             config,
             rules,
             fail_on,
+            schema_dirs,
+            keep_going,
         } => {
             let config = match rule_levels(config.as_deref(), &rules) {
                 Ok(config) => config,
@@ -137,7 +149,19 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let (schemas, broken) = match load_schemas(&schema_dirs, keep_going, verbose) {
+                Ok(loaded) => loaded,
+                Err(reports) => {
+                    // The schemas' own errors, as `deg-contracts schema` gives them; no
+                    // message is judged against a schema set that is not whole.
+                    if !reports.is_empty() {
+                        report_all(reports, format, fail_on);
+                    }
+                    return ExitCode::from(2);
+                }
+            };
             let limits = run::Limits {
+                schemas,
                 max_file_size,
                 max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
                 facts: !per_message,
@@ -152,7 +176,7 @@ fn main() -> ExitCode {
                 window_seconds: transaction_window.as_secs(),
                 transactions: !per_message,
             };
-            validate(&paths, format, verbose, options, &config, fail_on)
+            validate(&paths, broken, format, verbose, options, &config, fail_on)
         }
         Command::Flows { files } => flows(&files),
         Command::Schema {
@@ -204,8 +228,32 @@ fn rule_levels(file: Option<&Path>, rules: &[String]) -> Result<Config, ConfigEr
     Ok(config)
 }
 
+/// The schemas `--schema` names, read now (the compiled ones when none is named), and the
+/// reports of the broken files left out under `--keep-going`.
+fn load_schemas(
+    dirs: &[PathBuf],
+    keep_going: bool,
+    verbose: bool,
+) -> Result<(Schemas, Vec<run::FileResult>), Vec<run::FileResult>> {
+    if dirs.is_empty() {
+        return Ok((Schemas::Compiled, Vec::new()));
+    }
+    if let Some(missing) = dirs.iter().find(|dir| !dir.is_dir()) {
+        eprintln!("deg-contracts: {}: not a schema directory", missing.display());
+        return Err(Vec::new());
+    }
+    let (schemas, broken) = schemas::load(dirs, keep_going).map_err(|failure| failure.reports)?;
+    if verbose {
+        for note in schemas::rule_gaps(schemas) {
+            eprintln!("deg-contracts: note: {note}");
+        }
+    }
+    Ok((schemas, broken))
+}
+
 fn validate(
     paths: &[PathBuf],
+    broken_schemas: Vec<run::FileResult>,
     format: Format,
     verbose: bool,
     options: trades::Options,
@@ -224,6 +272,10 @@ fn validate(
     };
     let mut summary = Summary::default();
     let mut write_failed = false;
+    for result in &broken_schemas {
+        summary.add(result);
+        write_failed |= reporter.file(result, &mut out).is_err();
+    }
     trades::check(&inputs, options, |mut result| {
         if let Ok(report) = &mut result.outcome {
             config.apply(report);

@@ -10,6 +10,7 @@ use std::sync::mpsc;
 
 use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity};
+use crate::schemas::Schemas;
 use crate::settings::Settings;
 use crate::source::Position;
 
@@ -146,6 +147,8 @@ pub struct Limits {
     pub facts: bool,
     /// How the rules read what upstream leaves open (`deg-contracts.toml`).
     pub settings: Settings,
+    /// The schemas objects are judged by.
+    pub schemas: Schemas,
 }
 
 impl Default for Limits {
@@ -155,6 +158,7 @@ impl Default for Limits {
             max_findings: 1000,
             facts: true,
             settings: Settings::default(),
+            schemas: Schemas::Compiled,
         }
     }
 }
@@ -165,6 +169,7 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
         findings: limits.max_findings,
         facts: limits.facts,
         settings: limits.settings,
+        schemas: limits.schemas,
         // A file can be read again should a transaction finding need its positions.
         place_facts: *input == Input::Stdin,
     };

@@ -397,17 +397,20 @@ const DELIVERY_CASES: &[Case] = &[
 /// The entry points of one generated type.
 struct Api {
     validate: Validator,
+    type_name: &'static str,
     is_valid: fn(&Value) -> bool,
     verdict: fn(&[u8]) -> bool,
 }
 
 const CONTRACT_API: Api = Api {
+    type_name: EnergyContractP2PTrade::TYPE_NAME,
     validate: EnergyContractP2PTrade::validate,
     is_valid: EnergyContractP2PTrade::is_valid,
     verdict: EnergyContractP2PTrade::verdict,
 };
 
 const DELIVERY_API: Api = Api {
+    type_name: EnergyTradeDelivery::TYPE_NAME,
     validate: EnergyTradeDelivery::validate,
     is_valid: EnergyTradeDelivery::is_valid,
     verdict: EnergyTradeDelivery::verdict,
@@ -415,6 +418,7 @@ const DELIVERY_API: Api = Api {
 
 fn run(cases: &[Case], base: fn() -> Value, api: &Api) -> usize {
     let Api {
+        type_name,
         validate,
         is_valid,
         verdict,
@@ -430,6 +434,12 @@ fn run(cases: &[Case], base: fn() -> Value, api: &Api) -> usize {
             .collect();
         expected.sort();
         let actual = findings(validate, &value);
+        if common::interpreted_validate(type_name, &value) != validate(&value) {
+            failures.push(format!(
+                "{}: the run-time interpreter's errors differ from the compiled ones",
+                case.name
+            ));
+        }
         if actual != expected {
             failures.push(format!(
                 "{}: expected {expected:?}, got {actual:?}",

@@ -1,6 +1,7 @@
 //! Thousands of seeded random mutations of valid contracts and deliveries: the three entry
-//! points (every error, fail fast, and the streaming verdict) must always agree, and the gate
-//! must never panic. A deterministic generator keeps every failure reproducible.
+//! points (every error, fail fast, and the streaming verdict) must always agree, the run-time
+//! interpreter of the same schemas must give exactly the compiled validators' errors, and the
+//! gate must never panic. A deterministic generator keeps every failure reproducible.
 
 mod common;
 
@@ -165,7 +166,15 @@ fn agree<T>(
         for _ in 0..=rng.below(3) {
             mutate(&mut value, &mut rng);
         }
-        let full = validate(&value).is_ok();
+        let errors = validate(&value);
+        let interpreted = common::interpreted_validate(type_name, &value);
+        assert_eq!(
+            interpreted,
+            errors,
+            "round {round}: the run-time interpreter disagrees with the compiled validator\n{}",
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        let full = errors.is_ok();
         let fast = is_valid(&value);
         let streamed = verdict(role_first(&value).as_bytes());
         let buffered = verdict(&serde_json::to_vec(&value).unwrap());

@@ -797,6 +797,7 @@ fn errors_with(message: &Value, settings: Settings) -> Vec<(String, String)> {
         facts: false,
         place_facts: false,
         settings,
+        schemas: Default::default(),
     };
     check_bytes_keeping(&bytes, keep)
         .findings

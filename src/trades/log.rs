@@ -225,6 +225,7 @@ fn check_batch(batch: &Batch, checking: &Checking) -> Vec<MessageReport> {
         facts: checking.limits.facts,
         place_facts: checking.place_facts,
         settings: checking.limits.settings,
+        schemas: checking.limits.schemas,
     };
     batch
         .lines

@@ -121,3 +121,28 @@ pub fn role_first(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// Our schema directory, read and compiled for the run-time interpreter, once per test binary.
+pub fn interpreted() -> &'static deg_contracts_ir::interpret::Program {
+    static PROGRAM: std::sync::OnceLock<deg_contracts_ir::interpret::Program> =
+        std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let lowered = deg_contracts_ir::lower_schemas(&root().join("schema"), &[])
+            .unwrap_or_else(|failure| panic!("schema/ does not lower: {:?}", failure.errors));
+        deg_contracts_ir::interpret::Program::new(&lowered.krate)
+    })
+}
+
+/// The interpreter's errors for `value` against the schema whose `@type` is `type_name`.
+pub fn interpreted_validate(
+    type_name: &str,
+    value: &Value,
+) -> Result<(), deg_contracts::schema::ValidationErrors> {
+    let program = interpreted();
+    let schema = program
+        .schemas()
+        .iter()
+        .find(|schema| schema.type_name == type_name)
+        .unwrap_or_else(|| panic!("the interpreter has no schema `{type_name}`"));
+    program.validate(schema, value)
+}

@@ -6,6 +6,7 @@
 
 pub mod dispatch;
 pub mod error;
+pub mod interpret;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -13,6 +14,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod role_rule;
 pub mod roles;
 pub mod yaml;
 

@@ -530,17 +530,18 @@ impl Collector {
 pub type Check = fn(&Value, &Location<'_>, &mut Collector);
 
 /// The anyOf rule: some branch must accept the value; when none does, each branch's errors are
-/// reported after a [`ErrorKind::NoBranchMatched`].
-pub fn any_of(
+/// reported after a [`ErrorKind::NoBranchMatched`]. A branch is a [`Check`] in generated code,
+/// a closure over the schema in the run-time interpreter.
+pub fn any_of<B: Fn(&Value, &Location<'_>, &mut Collector)>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[Check],
+    branches: &[B],
     out: &mut Collector,
 ) {
     if branches
         .iter()
-        .any(|branch| accepts(*branch, value, location))
+        .any(|branch| accepts(branch, value, location))
     {
         return;
     }
@@ -548,16 +549,16 @@ pub fn any_of(
 }
 
 /// The oneOf rule: exactly one branch must accept the value.
-pub fn one_of(
+pub fn one_of<B: Fn(&Value, &Location<'_>, &mut Collector)>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[Check],
+    branches: &[B],
     out: &mut Collector,
 ) {
     let matched = branches
         .iter()
-        .filter(|branch| accepts(**branch, value, location))
+        .filter(|branch| accepts(*branch, value, location))
         .count();
     match matched {
         1 => {}
@@ -568,17 +569,21 @@ pub fn one_of(
     }
 }
 
-fn accepts(branch: Check, value: &Value, location: &Location<'_>) -> bool {
+fn accepts<B: Fn(&Value, &Location<'_>, &mut Collector)>(
+    branch: &B,
+    value: &Value,
+    location: &Location<'_>,
+) -> bool {
     let mut probe = Collector::fail_fast();
     branch(value, location, &mut probe);
     !probe.failed()
 }
 
-fn report_branches(
+fn report_branches<B: Fn(&Value, &Location<'_>, &mut Collector)>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[Check],
+    branches: &[B],
     out: &mut Collector,
 ) {
     out.push(location, schema_location, || ErrorKind::NoBranchMatched {

@@ -10,28 +10,9 @@ use quote::{format_ident, quote};
 
 use super::Kinds;
 use deg_contracts_ir::ir::{
-    AdditionalRule, Module, Node, RoleObject, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Module, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
-
-/// The struct types that are some role's `roleInputs`: their seeds report which inputs are
-/// provided, for the filled-role rule.
-pub fn role_input_structs(kinds: &Kinds<'_>) -> BTreeSet<TypeRef> {
-    kinds
-        .values()
-        .filter_map(|kind| match kind {
-            TypeKind::Struct(object) => declared_inputs(object).map(|(ty, ..)| ty.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A role object's inputs struct and the inputs required once filled, when every input is a
-/// declared role input.
-fn declared_inputs(object: &Struct) -> Option<(&TypeRef, &[String], &RoleObject)> {
-    let role = object.role.as_ref()?;
-    let (required, _) = role.required_inputs.as_ref()?;
-    Some((role.inputs_type.as_ref()?, required, role))
-}
+use deg_contracts_ir::role_rule::declared_inputs;
 
 fn seed_path(ty: &TypeRef) -> TokenStream {
     let module = format_ident!("{}", ty.module);

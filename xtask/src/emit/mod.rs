@@ -8,14 +8,16 @@ mod types;
 mod validate;
 mod views;
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::CodegenError;
 use crate::write::OutputFile;
 use deg_contracts_ir::ir::{Crate, Format, InputType, TypeKind, TypeRef};
+use deg_contracts_ir::role_rule;
+
+/// What kind of type each reference names, for code that depends on it (role accessors).
+pub(crate) use deg_contracts_ir::role_rule::Kinds;
 
 /// The generated crate's package name.
 pub const PACKAGE: &str = "deg-contracts-schema";
@@ -26,8 +28,8 @@ const SOURCES: &str = "the schemas under schema/";
 /// Every file of the generated crate.
 /// `runtime` is the path of the runtime crate, relative to the generated crate.
 pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenError> {
-    let kinds = kinds(krate);
-    let role_inputs = fast::role_input_structs(&kinds);
+    let kinds = role_rule::kinds(krate);
+    let role_inputs = role_rule::role_input_structs(&kinds);
     let mut files = vec![
         OutputFile::new("Cargo.toml", manifest(runtime)),
         OutputFile::new(
@@ -50,8 +52,8 @@ pub fn emit(krate: &Crate, runtime: &str) -> Result<Vec<OutputFile>, CodegenErro
                 name: def.name.clone(),
             };
             let rule = match &def.kind {
-                TypeKind::Struct(object) => validate::role_rule(object, &ty, &kinds, &role_inputs),
-                _ => validate::RoleRule::None,
+                TypeKind::Struct(object) => role_rule::role_rule(object, &ty, &kinds, &role_inputs),
+                _ => role_rule::RoleRule::None,
             };
             tokens.extend(types::emit(def, &kinds));
             validators.extend(validate::emit(def, &rule));
@@ -107,27 +109,6 @@ pub(crate) fn input_type_path(declared: InputType) -> TokenStream {
         InputType::Object => quote! { Object },
     };
     quote! { ::deg_contracts_runtime::InputType::#variant }
-}
-
-/// What kind of type each reference names, for code that depends on it (role accessors).
-pub(crate) type Kinds<'a> = BTreeMap<TypeRef, &'a TypeKind>;
-
-fn kinds(krate: &Crate) -> Kinds<'_> {
-    krate
-        .modules
-        .iter()
-        .flat_map(|module| {
-            module.types.iter().map(|def| {
-                (
-                    TypeRef {
-                        module: module.name.clone(),
-                        name: def.name.clone(),
-                    },
-                    &def.kind,
-                )
-            })
-        })
-        .collect()
 }
 
 /// Formats tokens as a Rust file with the @generated header.

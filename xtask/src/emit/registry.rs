@@ -58,10 +58,7 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
             .modules
             .iter()
             .find(|module| module.name == ty.module)?;
-        let entry = module
-            .source
-            .rsplit_once('/')
-            .map_or(module.source.as_str(), |(dir, _)| dir);
+        let entry = deg_contracts_ir::role_rule::entry_of(&module.source);
         Some(quote! { (#name, #entry) })
     });
     let retired = krate.replaced.keys();

@@ -5,13 +5,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust_types::path;
-use std::collections::BTreeSet;
 
-use super::Kinds;
-use deg_contracts_ir::ir::{
-    AdditionalRule, Location, Node, RoleObject, RoleUnion, Shape, Struct, TypeDef, TypeKind,
-    TypeRef,
-};
+use deg_contracts_ir::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind};
+use deg_contracts_ir::role_rule::RoleRule;
 
 /// The validation impl of one type.
 pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
@@ -109,70 +105,6 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 fn type_error(location: &str, expected: &str) -> TokenStream {
     quote! {
         out.push(location, #location, || ::deg_contracts_runtime::ErrorKind::Type { expected: #expected })
-    }
-}
-
-/// How a struct takes part in the filled-role rule.
-pub(super) enum RoleRule<'a> {
-    /// Not at all.
-    None,
-    /// A role: once `filled`, these inputs (by index in the inputs struct) must be provided.
-    Role {
-        role: &'a RoleObject,
-        inputs: &'a Struct,
-        required: Vec<(usize, &'a String)>,
-        at: &'a Location,
-    },
-    /// A role's inputs: the check reports which fields carry a value.
-    Inputs,
-}
-
-/// The role rule of a struct, from the other types it refers to.
-pub(super) fn role_rule<'a>(
-    object: &'a Struct,
-    ty: &TypeRef,
-    kinds: &Kinds<'a>,
-    role_inputs: &BTreeSet<TypeRef>,
-) -> RoleRule<'a> {
-    if role_inputs.contains(ty) {
-        return RoleRule::Inputs;
-    }
-    let Some(role) = &object.role else {
-        return RoleRule::None;
-    };
-    let Some((names, at)) = &role.required_inputs else {
-        return RoleRule::None;
-    };
-    let inputs = role
-        .inputs_type
-        .as_ref()
-        .and_then(|ty| match kinds.get(ty) {
-            Some(TypeKind::Struct(inputs)) => Some(inputs),
-            _ => None,
-        });
-    let Some(inputs) = inputs else {
-        return RoleRule::None;
-    };
-    let required: Option<Vec<(usize, &String)>> = names
-        .iter()
-        .map(|name| {
-            Some((
-                inputs
-                    .fields
-                    .iter()
-                    .position(|field| &field.json_name == name)?,
-                name,
-            ))
-        })
-        .collect();
-    match required {
-        Some(required) => RoleRule::Role {
-            role,
-            inputs,
-            required,
-            at,
-        },
-        None => RoleRule::None,
     }
 }
 

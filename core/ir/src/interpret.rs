@@ -1,0 +1,701 @@
+//! Validation against schemas read at run time: the IR compiled once into a tree of checks
+//! that makes, error for error, the same judgements as the validators the emitter generates
+//! from the same IR (same kinds, instance paths, schema locations and order), so a schema
+//! author sees the gate's answer without codegen or a rebuild.
+//!
+//! Findings hold their schema locations as `&'static str`, as generated code's do; a program
+//! therefore keeps its text for the rest of the process. Load a schema set once per run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use deg_contracts_runtime::{
+    self as runtime, BoundedErrors, Collector, ErrorKind, Format, InputSpec, InputType, Location,
+    RoleSpec, ValidationErrors,
+};
+use serde_json::Value;
+
+use crate::ir::{self, AdditionalRule, Crate, Shape, TypeKind, TypeRef};
+use crate::role_rule::{self, Kinds, RoleRule};
+
+/// One JSON-LD typed schema a program judges objects by.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// Its `@type`.
+    pub type_name: &'static str,
+    /// The entry (`<Name>/<version>`) that defines it.
+    pub entry: &'static str,
+    /// The `@type`s it extends through `allOf`, nearest first.
+    pub extends: &'static [&'static str],
+    /// The kinds of role it declares, when it is a contract.
+    pub roles: Option<&'static [RoleSpec]>,
+    /// Where it is written, as `file#pointer`.
+    pub location: &'static str,
+    /// Its type's place in the program that judges it.
+    pub index: usize,
+}
+
+/// A schema set compiled for validation at run time.
+#[derive(Debug)]
+pub struct Program {
+    types: Vec<Type>,
+    schemas: Vec<Schema>,
+    replaced: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug)]
+enum Type {
+    Object(Object),
+    Enum {
+        values: &'static [&'static str],
+        location: &'static str,
+        enum_location: &'static str,
+    },
+    Union(Union),
+    Alias(Check),
+}
+
+#[derive(Debug)]
+struct Object {
+    location: &'static str,
+    members: HashMap<&'static str, Member>,
+    /// The required members, in field order, with where each is listed.
+    required: Vec<(&'static str, &'static str)>,
+    otherwise: Otherwise,
+    part: Part,
+}
+
+/// What an object's member is checked by.
+#[derive(Debug)]
+enum Member {
+    Field {
+        check: Check,
+        /// Its slot among the required members.
+        required: Option<usize>,
+        role: RolePart,
+    },
+    /// `@context` on a JSON-LD object that does not declare it.
+    Context,
+    /// `@type` on a JSON-LD object that does not declare it.
+    JsonLdType(&'static str),
+}
+
+/// What a field contributes to the filled-role rule.
+#[derive(Debug)]
+enum RolePart {
+    None,
+    /// The role's `filled` flag.
+    Filled,
+    /// The role's inputs, checked by the inputs struct.
+    Inputs(usize),
+    /// One declared input of an inputs struct, at this index.
+    Input {
+        index: usize,
+        declared: InputType,
+        location: &'static str,
+    },
+}
+
+/// How an object takes part in the filled-role rule.
+#[derive(Debug)]
+enum Part {
+    None,
+    Role {
+        inputs_member: &'static str,
+        inputs_count: usize,
+        required: Vec<(usize, &'static str)>,
+        at: &'static str,
+    },
+    Inputs {
+        count: usize,
+    },
+}
+
+#[derive(Debug)]
+enum Otherwise {
+    Forbidden(&'static str),
+    Allowed,
+    Typed(Check),
+}
+
+#[derive(Debug)]
+struct Union {
+    location: &'static str,
+    discriminator: &'static str,
+    variants: Vec<(&'static [&'static str], usize)>,
+    fallback: Option<usize>,
+    allowed: &'static [&'static str],
+}
+
+/// The checks of one value.
+#[derive(Debug)]
+struct Check {
+    location: &'static str,
+    nullable: bool,
+    shape: CheckShape,
+}
+
+#[derive(Debug)]
+enum CheckShape {
+    Any,
+    Boolean,
+    Number {
+        integer: bool,
+        minimum: Option<(f64, &'static str)>,
+        maximum: Option<(f64, &'static str)>,
+    },
+    String {
+        format: Option<(Format, &'static str)>,
+        length: Option<(Option<u64>, Option<u64>)>,
+    },
+    Named(usize),
+    Array {
+        items: Box<Check>,
+        min: Option<(u64, &'static str)>,
+        max: Option<(u64, &'static str)>,
+    },
+    AnyOf(Vec<Check>),
+    OneOf(Vec<Check>),
+    RoleInput(InputType),
+}
+
+fn keep(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn keep_all<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+fn keep_strings<'a>(items: impl IntoIterator<Item = &'a String>) -> &'static [&'static str] {
+    keep_all(items.into_iter().map(|item| keep(item.clone())).collect())
+}
+
+impl Program {
+    /// Compiles `krate` for validation.
+    pub fn new(krate: &Crate) -> Program {
+        let kinds = role_rule::kinds(krate);
+        let defs: BTreeMap<TypeRef, &ir::TypeDef> = krate
+            .modules
+            .iter()
+            .flat_map(|module| {
+                module.types.iter().map(move |def| {
+                    let ty = TypeRef {
+                        module: module.name.clone(),
+                        name: def.name.clone(),
+                    };
+                    (ty, def)
+                })
+            })
+            .collect();
+        let index: HashMap<&TypeRef, usize> =
+            defs.keys().enumerate().map(|(at, ty)| (ty, at)).collect();
+        let role_inputs = role_rule::role_input_structs(&kinds);
+        let compiler = Compiler { index: &index };
+        let types = defs
+            .iter()
+            .map(|(ty, def)| match &def.kind {
+                TypeKind::Struct(object) => {
+                    let rule = role_rule::role_rule(object, ty, &kinds, &role_inputs);
+                    Type::Object(compiler.object(object, &def.location, &rule))
+                }
+                TypeKind::Enum(values) => {
+                    let location = def.location.to_string();
+                    Type::Enum {
+                        values: keep_strings(values),
+                        enum_location: keep(format!("{location}/enum")),
+                        location: keep(location),
+                    }
+                }
+                TypeKind::RoleUnion(union) => Type::Union(Union {
+                    location: keep(def.location.to_string()),
+                    discriminator: keep(union.discriminator.clone()),
+                    variants: union
+                        .variants
+                        .iter()
+                        .map(|variant| (keep_strings(&variant.values), index[&variant.ty]))
+                        .collect(),
+                    fallback: union.fallback.as_ref().map(|ty| index[ty]),
+                    allowed: keep_strings(
+                        union.variants.iter().flat_map(|variant| &variant.values),
+                    ),
+                }),
+                TypeKind::Alias(node) => Type::Alias(compiler.check(node)),
+            })
+            .collect();
+        let schemas = krate
+            .registry
+            .iter()
+            .map(|(name, ty)| Schema {
+                type_name: keep(name.clone()),
+                entry: keep(
+                    role_rule::entry_of(
+                        krate
+                            .modules
+                            .iter()
+                            .find(|module| module.name == ty.module)
+                            .map_or("", |module| module.source.as_str()),
+                    )
+                    .to_owned(),
+                ),
+                extends: keep_strings(krate.extends.get(name).into_iter().flatten()),
+                roles: role_specs(ty, &kinds),
+                location: keep(defs[ty].location.to_string()),
+                index: index[ty],
+            })
+            .collect();
+        let replaced = krate
+            .replaced
+            .iter()
+            .map(|(retired, current)| (keep(retired.clone()), keep(current.clone())))
+            .collect();
+        Program {
+            types,
+            schemas,
+            replaced,
+        }
+    }
+
+    /// The typed schemas, in `@type` order.
+    pub fn schemas(&self) -> &[Schema] {
+        &self.schemas
+    }
+
+    /// The retired `@type`s, each with the one that replaces it.
+    pub fn replaced(&self) -> &[(&'static str, &'static str)] {
+        &self.replaced
+    }
+
+    /// Validates `value` against `schema` (one of [`Program::schemas`]), keeping the first
+    /// `limit` errors and counting the rest.
+    pub fn validate_at_most(&self, schema: &Schema, value: &Value, limit: usize) -> BoundedErrors {
+        let mut out = Collector::at_most(limit);
+        self.check_type(schema.index, value, &Location::ROOT, &mut out);
+        out.finish_bounded()
+    }
+
+    /// Validates `value` against `schema`, collecting every error.
+    pub fn validate(&self, schema: &Schema, value: &Value) -> Result<(), ValidationErrors> {
+        let mut out = Collector::all();
+        self.check_type(schema.index, value, &Location::ROOT, &mut out);
+        out.finish()
+    }
+
+    /// Whether `value` satisfies `schema`; stops at the first error.
+    pub fn is_valid(&self, schema: &Schema, value: &Value) -> bool {
+        let mut out = Collector::fail_fast();
+        self.check_type(schema.index, value, &Location::ROOT, &mut out);
+        !out.failed()
+    }
+
+    fn check_type(&self, ty: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+        match &self.types[ty] {
+            Type::Object(object) => {
+                self.check_object(object, value, location, out);
+            }
+            Type::Enum {
+                values,
+                location: at,
+                enum_location,
+            } => match value.as_str() {
+                Some(found) if values.contains(&found) => {}
+                Some(found) => out.push(location, enum_location, || ErrorKind::Enum {
+                    found: found.to_owned(),
+                    allowed: values,
+                }),
+                None => type_error(location, at, "a string", out),
+            },
+            Type::Union(union) => {
+                let kind = value.get(union.discriminator).and_then(Value::as_str);
+                let chosen = kind
+                    .and_then(|kind| {
+                        union
+                            .variants
+                            .iter()
+                            .find(|(values, _)| values.contains(&kind))
+                    })
+                    .map(|(_, ty)| *ty)
+                    .or(union.fallback);
+                match chosen {
+                    Some(ty) => self.check_type(ty, value, location, out),
+                    None => out.push(location, union.location, || ErrorKind::Enum {
+                        found: value
+                            .get(union.discriminator)
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        allowed: union.allowed,
+                    }),
+                }
+            }
+            Type::Alias(check) => self.check(check, value, location, out),
+        }
+    }
+
+    /// Checks an object; for a role's inputs, says which declared inputs carry a value.
+    fn check_object(
+        &self,
+        object: &Object,
+        value: &Value,
+        location: &Location<'_>,
+        out: &mut Collector,
+    ) -> Vec<bool> {
+        let mut filled = false;
+        let mut inputs_object = false;
+        let mut provided = match &object.part {
+            Part::None => Vec::new(),
+            Part::Role { inputs_count, .. } => vec![false; *inputs_count],
+            Part::Inputs { count } => vec![false; *count],
+        };
+        let Some(members) = value.as_object() else {
+            type_error(location, object.location, "an object", out);
+            return provided;
+        };
+        let mut seen = vec![false; object.required.len()];
+        for (key, value) in members {
+            let location = &location.key(key);
+            match object.members.get(key.as_str()) {
+                Some(Member::Field {
+                    check,
+                    required,
+                    role,
+                }) => {
+                    match role {
+                        RolePart::None => self.check(check, value, location, out),
+                        RolePart::Filled => {
+                            self.check(check, value, location, out);
+                            filled = value.as_bool() == Some(true);
+                        }
+                        RolePart::Inputs(ty) => {
+                            inputs_object = value.is_object();
+                            provided = match &self.types[*ty] {
+                                Type::Object(inputs) => {
+                                    self.check_object(inputs, value, location, out)
+                                }
+                                _ => unreachable!("role inputs are a struct"),
+                            };
+                        }
+                        RolePart::Input {
+                            index,
+                            declared,
+                            location: at,
+                        } => {
+                            provided[*index] =
+                                runtime::check_role_input(value, *declared, location, at, out);
+                        }
+                    }
+                    if let Some(slot) = required {
+                        seen[*slot] = true;
+                    }
+                }
+                Some(Member::Context) => {}
+                Some(Member::JsonLdType(expected)) => {
+                    runtime::check_jsonld_type(value, expected, location, object.location, out)
+                }
+                None => match &object.otherwise {
+                    Otherwise::Forbidden(at) => {
+                        out.push(location, at, || ErrorKind::UnknownProperty {
+                            property: key.clone(),
+                        })
+                    }
+                    Otherwise::Allowed => {}
+                    Otherwise::Typed(check) => self.check(check, value, location, out),
+                },
+            }
+            if out.should_stop() {
+                return provided;
+            }
+        }
+        for ((property, at), seen) in object.required.iter().zip(seen) {
+            if !seen {
+                out.push(location, at, || ErrorKind::Required { property });
+            }
+        }
+        if let Part::Role {
+            inputs_member,
+            required,
+            at,
+            ..
+        } = &object.part
+            && filled
+        {
+            let inputs_location = location.key(inputs_member);
+            let reported_at = if inputs_object {
+                &inputs_location
+            } else {
+                location
+            };
+            for (index, input) in required {
+                if !provided[*index] {
+                    out.push(reported_at, at, || ErrorKind::MissingRoleInput { input });
+                }
+            }
+        }
+        provided
+    }
+
+    fn check(&self, check: &Check, value: &Value, location: &Location<'_>, out: &mut Collector) {
+        if check.nullable && value.is_null() {
+            return;
+        }
+        let at = check.location;
+        match &check.shape {
+            CheckShape::Any => {}
+            CheckShape::Boolean => {
+                runtime::expect_type(value.is_boolean(), location, at, "a boolean", out)
+            }
+            CheckShape::Number {
+                integer,
+                minimum,
+                maximum,
+            } => {
+                let expected = if *integer { "an integer" } else { "a number" };
+                match value.as_f64() {
+                    Some(number) if !*integer || number.fract() == 0.0 => {
+                        if let Some((limit, at)) = minimum
+                            && number < *limit
+                        {
+                            out.push(location, at, || ErrorKind::Minimum { limit: *limit });
+                        }
+                        if let Some((limit, at)) = maximum
+                            && number > *limit
+                        {
+                            out.push(location, at, || ErrorKind::Maximum { limit: *limit });
+                        }
+                    }
+                    _ => type_error(location, at, expected, out),
+                }
+            }
+            CheckShape::String { format, length } => match value.as_str() {
+                Some(text) => {
+                    if let Some((format, format_at)) = format {
+                        runtime::check_format(text, *format, location, format_at, out);
+                    }
+                    if let Some((min, max)) = length {
+                        runtime::check_length(text, *min, *max, location, at, out);
+                    }
+                }
+                None => type_error(location, at, "a string", out),
+            },
+            CheckShape::Named(ty) => self.check_type(*ty, value, location, out),
+            CheckShape::Array { items, min, max } => {
+                let Some(elements) = value.as_array() else {
+                    return type_error(location, at, "an array", out);
+                };
+                let count = elements.len();
+                if let Some((min, at)) = min
+                    && (count as u64) < *min
+                {
+                    out.push(location, at, || ErrorKind::MinItems {
+                        min: *min,
+                        actual: count,
+                    });
+                }
+                if let Some((max, at)) = max
+                    && (count as u64) > *max
+                {
+                    out.push(location, at, || ErrorKind::MaxItems {
+                        max: *max,
+                        actual: count,
+                    });
+                }
+                if matches!(items.shape, CheckShape::Any) {
+                    return;
+                }
+                for (index, element) in elements.iter().enumerate() {
+                    self.check(items, element, &location.index(index), out);
+                    if out.should_stop() {
+                        return;
+                    }
+                }
+            }
+            CheckShape::AnyOf(branches) => {
+                runtime::any_of(value, location, at, &self.branches(branches), out)
+            }
+            CheckShape::OneOf(branches) => {
+                runtime::one_of(value, location, at, &self.branches(branches), out)
+            }
+            CheckShape::RoleInput(declared) => {
+                runtime::check_role_input(value, *declared, location, at, out);
+            }
+        }
+    }
+
+    fn branches<'p>(
+        &'p self,
+        branches: &'p [Check],
+    ) -> Vec<impl Fn(&Value, &Location<'_>, &mut Collector) + 'p> {
+        branches
+            .iter()
+            .map(move |branch| {
+                move |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                    self.check(branch, value, location, out)
+                }
+            })
+            .collect()
+    }
+}
+
+fn type_error(
+    location: &Location<'_>,
+    at: &'static str,
+    expected: &'static str,
+    out: &mut Collector,
+) {
+    out.push(location, at, || ErrorKind::Type { expected });
+}
+
+/// The role specs of a contract type, as the generated registry gives them.
+fn role_specs(contract: &TypeRef, kinds: &Kinds<'_>) -> Option<&'static [RoleSpec]> {
+    let Some(TypeKind::Struct(object)) = kinds.get(contract) else {
+        return None;
+    };
+    let roles = object.roles.as_ref()?;
+    Some(keep_all(
+        roles
+            .kinds
+            .iter()
+            .map(|kind| RoleSpec {
+                values: keep_strings(&kind.values),
+                inputs: kind.inputs.as_ref().map(|inputs| {
+                    keep_all(
+                        inputs
+                            .iter()
+                            .map(|input| InputSpec {
+                                name: keep(input.name.clone()),
+                                declared: input.declared,
+                                required: input.required,
+                            })
+                            .collect(),
+                    )
+                }),
+            })
+            .collect(),
+    ))
+}
+
+/// Compiles IR nodes into checks.
+struct Compiler<'c> {
+    index: &'c HashMap<&'c TypeRef, usize>,
+}
+
+impl Compiler<'_> {
+    fn object(&self, object: &ir::Struct, location: &ir::Location, rule: &RoleRule<'_>) -> Object {
+        let mut members = HashMap::new();
+        let mut required = Vec::new();
+        for (index, field) in object.fields.iter().enumerate() {
+            let name = keep(field.json_name.clone());
+            let slot = field.required.as_ref().map(|at| {
+                required.push((name, keep(at.to_string())));
+                required.len() - 1
+            });
+            let role = match rule {
+                RoleRule::Role { role, .. } if field.json_name == role.filled => RolePart::Filled,
+                RoleRule::Role { role, .. } if field.json_name == role.inputs => {
+                    let Shape::Named(ty) = &field.node.shape else {
+                        unreachable!("role inputs are a named struct")
+                    };
+                    RolePart::Inputs(self.index[ty])
+                }
+                RoleRule::Inputs => match &field.node.shape {
+                    Shape::RoleInput(declared) => RolePart::Input {
+                        index,
+                        declared: *declared,
+                        location: keep(field.node.location.to_string()),
+                    },
+                    _ => RolePart::None,
+                },
+                _ => RolePart::None,
+            };
+            members.insert(
+                name,
+                Member::Field {
+                    check: self.check(&field.node),
+                    required: slot,
+                    role,
+                },
+            );
+        }
+        if let Some(jsonld_type) = &object.jsonld_type {
+            members
+                .entry(runtime::JSONLD_CONTEXT)
+                .or_insert(Member::Context);
+            members
+                .entry(runtime::JSONLD_TYPE)
+                .or_insert_with(|| Member::JsonLdType(keep(jsonld_type.clone())));
+        }
+        let otherwise = match &object.additional {
+            AdditionalRule::Forbidden => {
+                Otherwise::Forbidden(keep(object.additional_location.to_string()))
+            }
+            AdditionalRule::Allowed => Otherwise::Allowed,
+            AdditionalRule::Typed(node) => Otherwise::Typed(self.check(node)),
+        };
+        let part = match rule {
+            RoleRule::None => Part::None,
+            RoleRule::Role {
+                role,
+                inputs,
+                required,
+                at,
+            } => Part::Role {
+                inputs_member: keep(role.inputs.clone()),
+                inputs_count: inputs.fields.len(),
+                required: required
+                    .iter()
+                    .map(|(index, name)| (*index, keep((*name).clone())))
+                    .collect(),
+                at: keep(at.to_string()),
+            },
+            RoleRule::Inputs => Part::Inputs {
+                count: object.fields.len(),
+            },
+        };
+        Object {
+            location: keep(location.to_string()),
+            members,
+            required,
+            otherwise,
+            part,
+        }
+    }
+
+    fn check(&self, node: &ir::Node) -> Check {
+        let here = &node.location;
+        let at = |keyword: &str| keep(here.join(keyword).to_string());
+        let shape = match &node.shape {
+            Shape::Any => CheckShape::Any,
+            Shape::Boolean => CheckShape::Boolean,
+            Shape::Integer(bounds) | Shape::Number(bounds) => CheckShape::Number {
+                integer: matches!(node.shape, Shape::Integer(_)),
+                minimum: bounds.minimum.map(|limit| (limit, at("minimum"))),
+                maximum: bounds.maximum.map(|limit| (limit, at("maximum"))),
+            },
+            Shape::String(rules) => CheckShape::String {
+                format: rules.format.map(|format| (format, at("format"))),
+                length: (rules.min_length.is_some() || rules.max_length.is_some())
+                    .then_some((rules.min_length, rules.max_length)),
+            },
+            Shape::Named(ty) => CheckShape::Named(self.index[ty]),
+            Shape::Array {
+                items,
+                min_items,
+                max_items,
+            } => CheckShape::Array {
+                items: Box::new(self.check(items)),
+                min: min_items.map(|min| (min, at("minItems"))),
+                max: max_items.map(|max| (max, at("maxItems"))),
+            },
+            Shape::AnyOf(branches) => {
+                CheckShape::AnyOf(branches.iter().map(|branch| self.check(branch)).collect())
+            }
+            Shape::OneOf(branches) => {
+                CheckShape::OneOf(branches.iter().map(|branch| self.check(branch)).collect())
+            }
+            Shape::RoleInput(declared) => CheckShape::RoleInput(*declared),
+        };
+        Check {
+            location: keep(here.to_string()),
+            nullable: node.nullable,
+            shape,
+        }
+    }
+}
