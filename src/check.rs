@@ -293,7 +293,9 @@ fn check_parsed(
         ));
         false
     });
-    // An object whose schema was left out of the run is reported, never passed in silence.
+    // An object whose schema was left out of the run is reported, never passed in silence,
+    // and what it would have said is unread, not absent.
+    let mut unloaded_delivery = false;
     report.skipped.retain(|(pointer, type_name)| {
         let Some(broken) = message
             .pointer(pointer)
@@ -301,6 +303,7 @@ fn check_parsed(
         else {
             return true;
         };
+        unloaded_delivery |= type_name == EnergyTradeDelivery::TYPE_NAME;
         findings.push(Finding::new(
             Rule::Schema(UNLOADED),
             pointer.as_str(),
@@ -357,7 +360,8 @@ fn check_parsed(
         rules::check_delivery(view, contracts.first(), settings, &mut report.findings);
     }
     for contract in &contracts {
-        let unread_delivery = other_versions.contains(&EnergyTradeDelivery::TYPE_NAME);
+        let unread_delivery =
+            unloaded_delivery || other_versions.contains(&EnergyTradeDelivery::TYPE_NAME);
         rules::check_fulfilment(contract, &deliveries, unread_delivery, &mut report.findings);
     }
     if facts {

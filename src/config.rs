@@ -14,6 +14,9 @@
 //!
 //! [delivery]
 //! energy-flow = "target"        # the meter an energyFlow is read on: target | source
+//!
+//! [schemas]                     # @context URL prefix → schema directory (relative to the file)
+//! "https://schemas.example.org/deg/" = "vendor/deg-schemas"
 //! ```
 
 use std::collections::BTreeMap;
@@ -25,6 +28,7 @@ use toml::Spanned;
 use crate::catalogue;
 use crate::check::MessageReport;
 use crate::finding::{Finding, Severity};
+use crate::schemas::SchemaDir;
 use crate::settings::{Basis, Meter, Settings, parse_percent};
 use crate::source;
 
@@ -78,6 +82,9 @@ pub enum ConfigError {
 pub struct Config {
     levels: BTreeMap<String, Level>,
     pub settings: Settings,
+    /// Schema directories read at run time, each for the objects whose `@context` starts
+    /// with its prefix.
+    pub schemas: Vec<SchemaDir>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +96,8 @@ struct File {
     settlement: SettlementSection,
     #[serde(default)]
     delivery: DeliverySection,
+    #[serde(default)]
+    schemas: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -165,6 +174,17 @@ impl Config {
             config.settings.energy_flow = Meter::parse(meter.get_ref())
                 .ok_or_else(|| setting(meter, "is not a meter: target or source"))?;
         }
+        let base = path.parent().unwrap_or(Path::new(""));
+        for (prefix, dir) in file.schemas {
+            config
+                .schemas
+                .push(schema_map(prefix.get_ref(), dir.get_ref(), base).map_err(
+                    |(on_prefix, message)| {
+                        let at = if on_prefix { prefix.span() } else { dir.span() };
+                        invalid(at.start, message)
+                    },
+                )?);
+        }
         Ok(config)
     }
 
@@ -225,6 +245,28 @@ impl Config {
     }
 }
 
+/// One `@context` prefix mapped to a schema directory, `dir` read relative to `base`; the
+/// error says whether the prefix (`true`) or the directory is wrong, and why.
+pub fn schema_map(prefix: &str, dir: &str, base: &Path) -> Result<SchemaDir, (bool, String)> {
+    if fluent_uri::Uri::parse(prefix).is_err() {
+        return Err((
+            true,
+            format!("`{prefix}` is not an absolute URL to match `@context` against"),
+        ));
+    }
+    let dir = base.join(dir);
+    if !dir.is_dir() {
+        return Err((
+            false,
+            format!("`{}` is not a schema directory", dir.display()),
+        ));
+    }
+    Ok(SchemaDir {
+        dir,
+        prefix: Some(prefix.to_owned()),
+    })
+}
+
 /// Whether `id` names a rule or a family of rules.
 fn known(id: &str) -> bool {
     if FAMILIES.contains(&id) {
@@ -270,9 +312,9 @@ mod tests {
             parse("[rules]\n\ntrade-caps = \"off\"\n").unwrap_err(),
             "deg-contracts.toml:3:1: unknown rule `trade-caps`; `deg-contracts rules` lists them (families: schema, transaction)"
         );
-        let unknown = parse("[schemas]\n\"https://x/\" = \"schema/\"\n").unwrap_err();
+        let unknown = parse("[schema]\n\"https://x/\" = \"schema/\"\n").unwrap_err();
         assert!(
-            unknown.starts_with("deg-contracts.toml:1:2: unknown field `schemas`"),
+            unknown.starts_with("deg-contracts.toml:1:2: unknown field `schema`"),
             "{unknown}"
         );
         let unknown =
@@ -285,6 +327,33 @@ mod tests {
         assert!(syntax.starts_with("deg-contracts.toml:1:"), "{syntax}");
         let typed = parse("[rules]\ncurrency = 3\n").unwrap_err();
         assert!(typed.starts_with("deg-contracts.toml:2:12: "), "{typed}");
+    }
+
+    #[test]
+    fn schema_directories_are_mapped_to_context_prefixes_relative_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("vendor")).unwrap();
+        let path = dir.path().join("deg-contracts.toml");
+        let config = Config::parse(
+            "[schemas]\n\"https://schemas.example.org/deg/\" = \"vendor\"\n",
+            &path,
+        )
+        .unwrap();
+        assert_eq!(
+            config.schemas,
+            [SchemaDir {
+                dir: dir.path().join("vendor"),
+                prefix: Some("https://schemas.example.org/deg/".to_owned()),
+            }]
+        );
+        assert_eq!(
+            parse("[schemas]\n\"not a url\" = \"schema\"\n").unwrap_err(),
+            "deg-contracts.toml:2:1: `not a url` is not an absolute URL to match `@context` against"
+        );
+        assert_eq!(
+            parse("[schemas]\n\"https://x.example/\" = \"no/such/dir\"\n").unwrap_err(),
+            "deg-contracts.toml:2:24: `no/such/dir` is not a schema directory"
+        );
     }
 
     #[test]

@@ -167,8 +167,9 @@ fn named_entry(context: &str) -> Option<&str> {
 /// entry (or a base's) the context names, or the first of all when the context names no
 /// entry; `None` when it names only entries we do not have.
 fn judge(schemas: Schemas, context: Option<&Value>, type_name: &str) -> Option<&'static Known> {
-    let named = context_entries(context);
-    let mut candidates = schemas.named(type_name);
+    let urls = context_urls(context);
+    let named: Vec<&str> = urls.iter().filter_map(|url| named_entry(url)).collect();
+    let mut candidates = schemas.for_context(type_name, &urls);
     if named.is_empty() {
         return candidates.next();
     }
@@ -185,17 +186,21 @@ fn judge(schemas: Schemas, context: Option<&Value>, type_name: &str) -> Option<&
     })
 }
 
-/// The schema entries an object's `@context` (a URL or an array of them) names.
-fn context_entries(context: Option<&Value>) -> Vec<&str> {
+/// The URLs of an object's `@context`: one, or an array's strings.
+fn context_urls(context: Option<&Value>) -> Vec<&str> {
     match context {
-        Some(Value::String(url)) => named_entry(url).into_iter().collect(),
-        Some(Value::Array(urls)) => urls
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(named_entry)
-            .collect(),
+        Some(Value::String(url)) => vec![url.as_str()],
+        Some(Value::Array(urls)) => urls.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The schema entries an object's `@context` names.
+fn context_entries(context: Option<&Value>) -> Vec<&str> {
+    context_urls(context)
+        .into_iter()
+        .filter_map(named_entry)
+        .collect()
 }
 
 /// The entry left out of the run (`--keep-going`) that would have judged `object`: one its
@@ -208,8 +213,7 @@ pub fn unloaded_for(schemas: Schemas, object: &Value) -> Option<&'static Unloade
     let named = context_entries(object.get(JSONLD_CONTEXT));
     let type_name = object.get(JSONLD_TYPE).and_then(first_name);
     unloaded.iter().find(|broken| {
-        named.contains(&broken.entry.as_str())
-            || broken.entry.split('/').next() == type_name
+        named.contains(&broken.entry.as_str()) || broken.entry.split('/').next() == type_name
     })
 }
 

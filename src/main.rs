@@ -16,7 +16,7 @@ use deg_contracts::config::{Config, ConfigError};
 use deg_contracts::lint;
 use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
-use deg_contracts::schemas::{self, Schemas};
+use deg_contracts::schemas::{self, SchemaDir, Schemas};
 use deg_contracts::{catalogue, trades};
 
 #[derive(Parser)]
@@ -87,9 +87,13 @@ enum Command {
         /// `@context` and `@type` pick its schema.
         #[arg(long = "schema", value_name = "DIR")]
         schema_dirs: Vec<PathBuf>,
+        /// Judge objects whose `@context` URL starts with URL_PREFIX by the schemas in DIR
+        /// alone (as `[schemas]` in deg-contracts.toml). Repeatable.
+        #[arg(long = "schema-map", value_name = "URL_PREFIX=DIR")]
+        schema_maps: Vec<String>,
         /// With --schema, leave out only the schemas a broken file breaks (and report each
         /// object that needed one) instead of stopping before any message is judged.
-        #[arg(long, requires = "schema_dirs")]
+        #[arg(long)]
         keep_going: bool,
     },
     /// Check a schema directory on its own: every error and warning codegen would give, at
@@ -140,6 +144,7 @@ fn main() -> ExitCode {
             rules,
             fail_on,
             schema_dirs,
+            schema_maps,
             keep_going,
         } => {
             let config = match rule_levels(config.as_deref(), &rules) {
@@ -149,7 +154,21 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let (schemas, broken) = match load_schemas(&schema_dirs, keep_going, verbose) {
+            let dirs = match schema_sources(&schema_dirs, &schema_maps, &config) {
+                Ok(dirs) => dirs,
+                Err(error) => {
+                    eprintln!("deg-contracts: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            if keep_going && dirs.is_empty() {
+                eprintln!(
+                    "deg-contracts: --keep-going needs schemas read at run time: --schema, \
+                     --schema-map or [schemas] in deg-contracts.toml"
+                );
+                return ExitCode::from(2);
+            }
+            let (schemas, broken) = match load_schemas(&dirs, keep_going, verbose) {
                 Ok(loaded) => loaded,
                 Err(reports) => {
                     // The schemas' own errors, as `deg-contracts schema` gives them; no
@@ -228,19 +247,44 @@ fn rule_levels(file: Option<&Path>, rules: &[String]) -> Result<Config, ConfigEr
     Ok(config)
 }
 
-/// The schemas `--schema` names, read now (the compiled ones when none is named), and the
-/// reports of the broken files left out under `--keep-going`.
-fn load_schemas(
+/// The schema directories to read at run time: `--schema`'s, `--schema-map`'s, then the
+/// configuration's `[schemas]`.
+fn schema_sources(
     dirs: &[PathBuf],
+    maps: &[String],
+    config: &Config,
+) -> Result<Vec<SchemaDir>, String> {
+    let mut sources: Vec<SchemaDir> = dirs
+        .iter()
+        .map(|dir| SchemaDir {
+            dir: dir.clone(),
+            prefix: None,
+        })
+        .collect();
+    for map in maps {
+        let (prefix, dir) = map
+            .split_once('=')
+            .ok_or_else(|| format!("--schema-map {map}: expected URL_PREFIX=DIR"))?;
+        let source = deg_contracts::config::schema_map(prefix, dir, Path::new(""))
+            .map_err(|(_, message)| format!("--schema-map {map}: {message}"))?;
+        sources.push(source);
+    }
+    sources.extend(config.schemas.iter().cloned());
+    if let Some(missing) = sources.iter().find(|source| !source.dir.is_dir()) {
+        return Err(format!("{}: not a schema directory", missing.dir.display()));
+    }
+    Ok(sources)
+}
+
+/// The schemas read now (the compiled ones when none is named), and the reports of the broken
+/// files left out under `--keep-going`.
+fn load_schemas(
+    dirs: &[SchemaDir],
     keep_going: bool,
     verbose: bool,
 ) -> Result<(Schemas, Vec<run::FileResult>), Vec<run::FileResult>> {
     if dirs.is_empty() {
         return Ok((Schemas::Compiled, Vec::new()));
-    }
-    if let Some(missing) = dirs.iter().find(|dir| !dir.is_dir()) {
-        eprintln!("deg-contracts: {}: not a schema directory", missing.display());
-        return Err(Vec::new());
     }
     let (schemas, broken) = schemas::load(dirs, keep_going).map_err(|failure| failure.reports)?;
     if verbose {

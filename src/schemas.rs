@@ -40,6 +40,8 @@ pub struct Known {
     pub schema: Schema,
     /// The program that interprets it; `None` for a compiled schema.
     program: Option<&'static Program>,
+    /// Which of the run's schema directories it comes from.
+    source: usize,
 }
 
 impl Known {
@@ -57,6 +59,9 @@ impl Known {
 #[derive(Debug, Default)]
 pub struct Loaded {
     known: Vec<Known>,
+    /// `@context` URL prefixes, each with the directory whose schemas alone judge an object
+    /// whose context starts with it.
+    prefixes: Vec<(String, usize)>,
     replaced: Vec<(&'static str, &'static str)>,
     /// Entries that could not be loaded (`--keep-going`), with why.
     unloaded: Vec<Unloaded>,
@@ -85,6 +90,25 @@ impl Schemas {
         self.all()
             .iter()
             .filter(move |known| known.schema.type_name == type_name)
+    }
+
+    /// The schemas named `type_name` that may judge an object whose `@context` lists
+    /// `urls`: those of the directory mapped to a prefix of one of them, if one is; else all.
+    pub fn for_context<'u>(
+        self,
+        type_name: &'u str,
+        urls: &[&str],
+    ) -> impl Iterator<Item = &'static Known> + 'u {
+        let mapped = match self {
+            Schemas::Compiled => None,
+            Schemas::Loaded(loaded) => loaded
+                .prefixes
+                .iter()
+                .find(|(prefix, _)| urls.iter().any(|url| url.starts_with(prefix.as_str())))
+                .map(|(_, source)| *source),
+        };
+        self.named(type_name)
+            .filter(move |known| mapped.is_none_or(|source| known.source == source))
     }
 
     /// The `@type`s the schema named `type_name` extends (in the first entry defining it).
@@ -131,6 +155,7 @@ fn compiled() -> &'static [Known] {
                     index,
                 },
                 program: None,
+                source: 0,
             })
             .collect()
     })
@@ -143,20 +168,33 @@ pub struct LoadFailure {
     pub reports: Vec<FileResult>,
 }
 
+/// A schema directory to read, and the `@context` URL prefix it answers for, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaDir {
+    pub dir: PathBuf,
+    pub prefix: Option<String>,
+}
+
 /// Reads, lowers and compiles every schema directory. A directory with an error fails the
 /// load with the lint's report of every directory that has one; with `keep_going`, only the
 /// entries that depend on a broken file are left out (each listed in
 /// [`Schemas::unloaded`]), and the report of what was broken is returned beside the set.
-pub fn load(dirs: &[PathBuf], keep_going: bool) -> Result<(Schemas, Vec<FileResult>), LoadFailure> {
+pub fn load(
+    dirs: &[SchemaDir],
+    keep_going: bool,
+) -> Result<(Schemas, Vec<FileResult>), LoadFailure> {
     let mut loaded = Loaded::default();
     let mut broken = Vec::new();
-    for dir in dirs {
+    for (source, SchemaDir { dir, prefix }) in dirs.iter().enumerate() {
+        if let Some(prefix) = prefix {
+            loaded.prefixes.push((prefix.clone(), source));
+        }
         match deg_contracts_ir::lower_schemas(dir, &[]) {
-            Ok(lowered) => loaded.add(Program::new(&lowered.krate)),
+            Ok(lowered) => loaded.add(Program::new(&lowered.krate), source),
             Err(_) => {
                 broken.extend(broken_files(dir));
                 if keep_going {
-                    load_entries(dir, &mut loaded);
+                    load_entries(dir, source, &mut loaded);
                 }
             }
         }
@@ -184,14 +222,14 @@ fn broken_files(dir: &Path) -> Vec<FileResult> {
 }
 
 /// Loads each entry of a broken directory on its own, keeping those that lower.
-fn load_entries(dir: &Path, loaded: &mut Loaded) {
+fn load_entries(dir: &Path, source: usize, loaded: &mut Loaded) {
     let Ok(files) = deg_contracts_ir::load::discover_entries(dir) else {
         return;
     };
     for file in files {
         let entry = deg_contracts_ir::role_rule::entry_of(&file).to_owned();
         match deg_contracts_ir::lower_schemas(dir, std::slice::from_ref(&entry)) {
-            Ok(lowered) => loaded.add(Program::new(&lowered.krate)),
+            Ok(lowered) => loaded.add(Program::new(&lowered.krate), source),
             Err(failure) => loaded.unloaded.push(Unloaded {
                 entry,
                 reason: failure
@@ -208,16 +246,19 @@ fn load_entries(dir: &Path, loaded: &mut Loaded) {
 impl Loaded {
     /// Adds a program's schemas; a schema already known from the same entry is not added
     /// twice (entries loaded one by one share the files they refer to).
-    fn add(&mut self, program: Program) {
+    fn add(&mut self, program: Program, source: usize) {
         let program: &'static Program = Box::leak(Box::new(program));
         for schema in program.schemas() {
             let known = self.known.iter().any(|known| {
-                known.schema.type_name == schema.type_name && known.schema.entry == schema.entry
+                known.source == source
+                    && known.schema.type_name == schema.type_name
+                    && known.schema.entry == schema.entry
             });
             if !known {
                 self.known.push(Known {
                     schema: schema.clone(),
                     program: Some(program),
+                    source,
                 });
             }
         }
