@@ -6,6 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts_benches::{broken, bundled_schema, contracts};
+use deg_contracts_ir::interpret::{Program, Schema};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
@@ -25,13 +26,33 @@ fn peer() -> jsonschema::Validator {
         .expect("the bundled schema compiles")
 }
 
+/// Our schema directory, compiled for the run-time interpreter (`validate --schema schema/`).
+fn interpreted() -> (Program, Schema) {
+    let lowered = deg_contracts_ir::lower_schemas(std::path::Path::new("../schema"), &[])
+        .expect("schema/ lowers");
+    let program = Program::new(&lowered.krate);
+    let schema = program
+        .schemas()
+        .iter()
+        .find(|schema| schema.type_name == EnergyContractP2PTrade::TYPE_NAME)
+        .expect("the interpreter has the P2P contract")
+        .clone();
+    (program, schema)
+}
+
 fn valid_contracts(c: &mut Criterion) {
     let samples = contracts();
     let peer = peer();
+    let (program, schema) = interpreted();
     for sample in &samples {
         assert!(
             EnergyContractP2PTrade::is_valid(&sample.value),
             "{}",
+            sample.name
+        );
+        assert!(
+            program.is_valid(&schema, &sample.value),
+            "the interpreter rejects {}",
             sample.name
         );
         assert!(
@@ -115,6 +136,20 @@ fn valid_contracts(c: &mut Criterion) {
             })
         })
     });
+    group.bench_function("ours (run-time): validate (all errors)", |b| {
+        b.iter(|| {
+            samples.iter().for_each(|s| {
+                let _ = black_box(program.validate(&schema, &s.value));
+            })
+        })
+    });
+    group.bench_function("ours (run-time): is_valid", |b| {
+        b.iter(|| {
+            samples.iter().for_each(|s| {
+                let _ = black_box(program.is_valid(&schema, &s.value));
+            })
+        })
+    });
     group.finish();
 }
 
@@ -140,6 +175,14 @@ fn broken_contracts(c: &mut Criterion) {
         b.iter(|| {
             broken.iter().for_each(|v| {
                 let _ = black_box(peer.iter_errors(v).count());
+            })
+        })
+    });
+    let (program, schema) = interpreted();
+    group.bench_function("ours (run-time): validate (all errors)", |b| {
+        b.iter(|| {
+            broken.iter().for_each(|v| {
+                let _ = black_box(program.validate(&schema, v));
             })
         })
     });

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use deg_contracts_runtime::{
-    self as runtime, BoundedErrors, Collector, ErrorKind, Format, InputSpec, InputType, Location,
-    RoleSpec, ValidationErrors,
+    self as runtime, BoundedErrors, Branches, Collector, ErrorKind, Format, InputSpec, InputType,
+    Location, RoleSpec, ValidationErrors,
 };
 use serde_json::Value;
 
@@ -57,11 +57,81 @@ enum Type {
 #[derive(Debug)]
 struct Object {
     location: &'static str,
-    members: HashMap<&'static str, Member>,
+    members: Members,
     /// The required members, in field order, with where each is listed.
     required: Vec<(&'static str, &'static str)>,
     otherwise: Otherwise,
     part: Part,
+}
+
+/// An object's members by name: searched in order when few (most DEG objects), hashed when
+/// many.
+#[derive(Debug, Default)]
+struct Members {
+    list: Vec<(&'static str, Member)>,
+    index: Option<HashMap<&'static str, usize>>,
+}
+
+/// Beyond this many members a lookup hashes.
+const SEARCHED: usize = 16;
+
+impl Members {
+    fn insert_if_absent(&mut self, name: &'static str, member: impl FnOnce() -> Member) {
+        if self.list.iter().all(|(known, _)| *known != name) {
+            self.list.push((name, member()));
+        }
+    }
+
+    fn seal(&mut self) {
+        if self.list.len() > SEARCHED {
+            self.index = Some(
+                self.list
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (name, _))| (*name, at))
+                    .collect(),
+            );
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Member> {
+        let at = match &self.index {
+            Some(index) => *index.get(name)?,
+            None => self.list.iter().position(|(known, _)| *known == name)?,
+        };
+        Some(&self.list[at].1)
+    }
+}
+
+/// Which of an object's members were seen, or a role's inputs provided: bits while they fit.
+enum Flags {
+    Bits(u64),
+    Many(Vec<bool>),
+}
+
+impl Flags {
+    fn new(count: usize) -> Flags {
+        if count <= 64 {
+            Flags::Bits(0)
+        } else {
+            Flags::Many(vec![false; count])
+        }
+    }
+
+    fn set(&mut self, index: usize, on: bool) {
+        match self {
+            Flags::Bits(bits) if on => *bits |= 1 << index,
+            Flags::Bits(bits) => *bits &= !(1 << index),
+            Flags::Many(flags) => flags[index] = on,
+        }
+    }
+
+    fn get(&self, index: usize) -> bool {
+        match self {
+            Flags::Bits(bits) => bits & (1 << index) != 0,
+            Flags::Many(flags) => flags[index],
+        }
+    }
 }
 
 /// What an object's member is checked by.
@@ -337,19 +407,19 @@ impl Program {
         value: &Value,
         location: &Location<'_>,
         out: &mut Collector,
-    ) -> Vec<bool> {
+    ) -> Flags {
         let mut filled = false;
         let mut inputs_object = false;
-        let mut provided = match &object.part {
-            Part::None => Vec::new(),
-            Part::Role { inputs_count, .. } => vec![false; *inputs_count],
-            Part::Inputs { count } => vec![false; *count],
-        };
+        let mut provided = Flags::new(match &object.part {
+            Part::None => 0,
+            Part::Role { inputs_count, .. } => *inputs_count,
+            Part::Inputs { count } => *count,
+        });
         let Some(members) = value.as_object() else {
             type_error(location, object.location, "an object", out);
             return provided;
         };
-        let mut seen = vec![false; object.required.len()];
+        let mut seen = Flags::new(object.required.len());
         for (key, value) in members {
             let location = &location.key(key);
             match object.members.get(key.as_str()) {
@@ -378,12 +448,13 @@ impl Program {
                             declared,
                             location: at,
                         } => {
-                            provided[*index] =
+                            let given =
                                 runtime::check_role_input(value, *declared, location, at, out);
+                            provided.set(*index, given);
                         }
                     }
                     if let Some(slot) = required {
-                        seen[*slot] = true;
+                        seen.set(*slot, true);
                     }
                 }
                 Some(Member::Context) => {}
@@ -404,8 +475,8 @@ impl Program {
                 return provided;
             }
         }
-        for ((property, at), seen) in object.required.iter().zip(seen) {
-            if !seen {
+        for (slot, (property, at)) in object.required.iter().enumerate() {
+            if !seen.get(slot) {
                 out.push(location, at, || ErrorKind::Required { property });
             }
         }
@@ -424,7 +495,7 @@ impl Program {
                 location
             };
             for (index, input) in required {
-                if !provided[*index] {
+                if !provided.get(*index) {
                     out.push(reported_at, at, || ErrorKind::MissingRoleInput { input });
                 }
             }
@@ -507,30 +578,41 @@ impl Program {
                     }
                 }
             }
-            CheckShape::AnyOf(branches) => {
-                runtime::any_of(value, location, at, &self.branches(branches), out)
+            CheckShape::AnyOf(checks) => {
+                let branches = Alternatives {
+                    program: self,
+                    checks,
+                };
+                runtime::any_of(value, location, at, &branches, out)
             }
-            CheckShape::OneOf(branches) => {
-                runtime::one_of(value, location, at, &self.branches(branches), out)
+            CheckShape::OneOf(checks) => {
+                let branches = Alternatives {
+                    program: self,
+                    checks,
+                };
+                runtime::one_of(value, location, at, &branches, out)
             }
             CheckShape::RoleInput(declared) => {
                 runtime::check_role_input(value, *declared, location, at, out);
             }
         }
     }
+}
 
-    fn branches<'p>(
-        &'p self,
-        branches: &'p [Check],
-    ) -> Vec<impl Fn(&Value, &Location<'_>, &mut Collector) + 'p> {
-        branches
-            .iter()
-            .map(move |branch| {
-                move |value: &Value, location: &Location<'_>, out: &mut Collector| {
-                    self.check(branch, value, location, out)
-                }
-            })
-            .collect()
+/// An anyOf's or oneOf's branches, checked by the program.
+struct Alternatives<'p> {
+    program: &'p Program,
+    checks: &'p [Check],
+}
+
+impl Branches for Alternatives<'_> {
+    fn count(&self) -> usize {
+        self.checks.len()
+    }
+
+    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+        self.program
+            .check(&self.checks[index], value, location, out)
     }
 }
 
@@ -579,7 +661,7 @@ struct Compiler<'c> {
 
 impl Compiler<'_> {
     fn object(&self, object: &ir::Struct, location: &ir::Location, rule: &RoleRule<'_>) -> Object {
-        let mut members = HashMap::new();
+        let mut members = Members::default();
         let mut required = Vec::new();
         for (index, field) in object.fields.iter().enumerate() {
             let name = keep(field.json_name.clone());
@@ -605,23 +687,19 @@ impl Compiler<'_> {
                 },
                 _ => RolePart::None,
             };
-            members.insert(
-                name,
-                Member::Field {
-                    check: self.check(&field.node),
-                    required: slot,
-                    role,
-                },
-            );
+            members.insert_if_absent(name, || Member::Field {
+                check: self.check(&field.node),
+                required: slot,
+                role,
+            });
         }
         if let Some(jsonld_type) = &object.jsonld_type {
-            members
-                .entry(runtime::JSONLD_CONTEXT)
-                .or_insert(Member::Context);
-            members
-                .entry(runtime::JSONLD_TYPE)
-                .or_insert_with(|| Member::JsonLdType(keep(jsonld_type.clone())));
+            members.insert_if_absent(runtime::JSONLD_CONTEXT, || Member::Context);
+            members.insert_if_absent(runtime::JSONLD_TYPE, || {
+                Member::JsonLdType(keep(jsonld_type.clone()))
+            });
         }
+        members.seal();
         let otherwise = match &object.additional {
             AdditionalRule::Forbidden => {
                 Otherwise::Forbidden(keep(object.additional_location.to_string()))

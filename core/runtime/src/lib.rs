@@ -529,36 +529,60 @@ impl Collector {
 /// A validator of one shape, as generated code passes it to [`any_of`] and [`one_of`].
 pub type Check = fn(&Value, &Location<'_>, &mut Collector);
 
+/// The branches of an anyOf or oneOf: [`Check`]s in generated code, the schema's own nodes in
+/// the run-time interpreter.
+pub trait Branches {
+    /// How many branches there are.
+    fn count(&self) -> usize;
+    /// Checks `value` against branch `index`.
+    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector);
+}
+
+impl<B: Fn(&Value, &Location<'_>, &mut Collector)> Branches for [B] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+        self[index](value, location, out)
+    }
+}
+
+impl<B: Fn(&Value, &Location<'_>, &mut Collector), const N: usize> Branches for [B; N] {
+    fn count(&self) -> usize {
+        N
+    }
+
+    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+        self[index](value, location, out)
+    }
+}
+
 /// The anyOf rule: some branch must accept the value; when none does, each branch's errors are
-/// reported after a [`ErrorKind::NoBranchMatched`]. A branch is a [`Check`] in generated code,
-/// a closure over the schema in the run-time interpreter.
-pub fn any_of<B: Fn(&Value, &Location<'_>, &mut Collector)>(
+/// reported after a [`ErrorKind::NoBranchMatched`].
+pub fn any_of<B: Branches + ?Sized>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[B],
+    branches: &B,
     out: &mut Collector,
 ) {
-    if branches
-        .iter()
-        .any(|branch| accepts(branch, value, location))
-    {
+    if (0..branches.count()).any(|index| accepts(branches, index, value, location)) {
         return;
     }
     report_branches(value, location, schema_location, branches, out);
 }
 
 /// The oneOf rule: exactly one branch must accept the value.
-pub fn one_of<B: Fn(&Value, &Location<'_>, &mut Collector)>(
+pub fn one_of<B: Branches + ?Sized>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[B],
+    branches: &B,
     out: &mut Collector,
 ) {
-    let matched = branches
-        .iter()
-        .filter(|branch| accepts(*branch, value, location))
+    let matched = (0..branches.count())
+        .filter(|index| accepts(branches, *index, value, location))
         .count();
     match matched {
         1 => {}
@@ -569,29 +593,30 @@ pub fn one_of<B: Fn(&Value, &Location<'_>, &mut Collector)>(
     }
 }
 
-fn accepts<B: Fn(&Value, &Location<'_>, &mut Collector)>(
-    branch: &B,
+fn accepts<B: Branches + ?Sized>(
+    branches: &B,
+    index: usize,
     value: &Value,
     location: &Location<'_>,
 ) -> bool {
     let mut probe = Collector::fail_fast();
-    branch(value, location, &mut probe);
+    branches.check(index, value, location, &mut probe);
     !probe.failed()
 }
 
-fn report_branches<B: Fn(&Value, &Location<'_>, &mut Collector)>(
+fn report_branches<B: Branches + ?Sized>(
     value: &Value,
     location: &Location<'_>,
     schema_location: &'static str,
-    branches: &[B],
+    branches: &B,
     out: &mut Collector,
 ) {
     out.push(location, schema_location, || ErrorKind::NoBranchMatched {
-        branches: branches.len(),
+        branches: branches.count(),
     });
     if !out.fail_fast {
-        for branch in branches {
-            branch(value, location, out);
+        for index in 0..branches.count() {
+            branches.check(index, value, location, out);
         }
     }
 }
