@@ -37,6 +37,8 @@ pub struct Schema {
 /// A schema set compiled for validation at run time.
 #[derive(Debug)]
 pub struct Program {
+    /// Each type's name, by its place in `types`.
+    names: Vec<TypeRef>,
     types: Vec<Type>,
     schemas: Vec<Schema>,
     replaced: Vec<(&'static str, &'static str)>,
@@ -319,6 +321,7 @@ impl Program {
             .map(|(retired, current)| (keep(retired.clone()), keep(current.clone())))
             .collect();
         Program {
+            names: defs.into_keys().collect(),
             types,
             schemas,
             replaced,
@@ -328,6 +331,20 @@ impl Program {
     /// The typed schemas, in `@type` order.
     pub fn schemas(&self) -> &[Schema] {
         &self.schemas
+    }
+
+    /// The type `ty`, JSON-LD typed or not, as a schema to validate against directly (a test
+    /// suite's component, say); its registry fields are empty.
+    pub fn schema_of(&self, ty: &TypeRef) -> Option<Schema> {
+        let index = self.names.iter().position(|name| name == ty)?;
+        Some(Schema {
+            type_name: "",
+            entry: "",
+            extends: &[],
+            roles: None,
+            location: "",
+            index,
+        })
     }
 
     /// The retired `@type`s, each with the one that replaces it.
