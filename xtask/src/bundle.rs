@@ -36,7 +36,7 @@ pub fn bundle(krate: &Crate, set: &SchemaSet) -> Vec<OutputFile> {
             defs.insert(key, schema);
         }
     }
-    for input_type in InputType::ALL {
+    for input_type in InputType::ALL.into_iter().chain([InputType::Any]) {
         defs.insert(
             format!("roleInput.{input_type}"),
             role_input_schema(input_type),
@@ -227,6 +227,7 @@ fn verbose_shape() -> Value {
 
 fn input_value(declared: InputType) -> Value {
     match declared {
+        InputType::Any => json!({}),
         InputType::Boolean => json!({ "type": "boolean" }),
         InputType::Number => json!({ "type": "number" }),
         InputType::String => json!({ "type": "string" }),
@@ -243,7 +244,7 @@ fn role_input_schema(declared: InputType) -> Value {
         "if": verbose_shape(),
         "then": {
             "properties": {
-                "type": { "const": declared.as_str() },
+                "type": stated_type(declared),
                 "required": { "type": "boolean" },
                 "description": { "type": "string" },
                 "value": value
@@ -252,6 +253,14 @@ fn role_input_schema(declared: InputType) -> Value {
         },
         "else": value
     })
+}
+
+/// What a verbose input's `type` must say: its declared type, or any type for an untyped one.
+fn stated_type(declared: InputType) -> Value {
+    match declared {
+        InputType::Any => json!({ "enum": InputType::ALL.map(InputType::as_str) }),
+        declared => json!({ "const": declared.as_str() }),
+    }
 }
 
 /// A role input that carries a value, in either form.

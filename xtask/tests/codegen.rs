@@ -322,17 +322,66 @@ fn a_reference_cycle_without_a_type_between_is_an_error() {
 }
 
 #[test]
-fn a_role_input_without_a_declared_type_is_an_error() {
+fn a_role_input_of_an_unknown_type_is_an_error() {
     let text = format!(
-        "{HEAD}    RoleInput:\n      type: object\n    Role:\n      type: object\n      properties:\n        filled: {{type: boolean}}\n        roleInputs:\n          type: object\n          properties:\n            price:\n              $ref: '#/components/schemas/RoleInput'\n            volume:\n              $ref: '#/components/schemas/RoleInput'\n              x-role-input-type: KILOS\n"
+        "{HEAD}    RoleInput:\n      type: object\n    Role:\n      type: object\n      properties:\n        filled: {{type: boolean}}\n        roleInputs:\n          type: object\n          properties:\n            volume:\n              $ref: '#/components/schemas/RoleInput'\n              x-role-input-type: KILOS\n"
     );
     let errors = errors_for(&[("Role/v1/attributes.yaml", &text)]);
     assert_eq!(
         errors,
         [
-            "Role/v1/attributes.yaml:14:13 #/components/schemas/Role/properties/roleInputs/properties/price: invalid schema: role input `price` has no declared type: add `x-role-input-type`, or a `type` for it in the role's `example`",
-            "Role/v1/attributes.yaml:16:13 #/components/schemas/Role/properties/roleInputs/properties/volume: invalid schema: role input `volume` declares type `KILOS`, not one of BOOLEAN, NUMBER, DATE_TIME, DURATION, OFFER_CURVE, STRING, ROUTE, OBJECT",
+            "Role/v1/attributes.yaml:14:13 #/components/schemas/Role/properties/roleInputs/properties/volume: invalid schema: role input `volume` declares type `KILOS`, not one of BOOLEAN, NUMBER, DATE_TIME, DURATION, OFFER_CURVE, STRING, ROUTE, OBJECT",
         ]
+    );
+}
+
+/// Upstream leaves some role inputs untyped: codegen warns where, accepts any value for them,
+/// and still requires them once the role is filled.
+#[test]
+fn a_role_input_without_a_declared_type_takes_any_value_and_stays_required() {
+    let text = format!(
+        "{HEAD}    RoleInput:\n      type: object\n    Role:\n      type: object\n      x-jsonld: {{\"@type\": Role}}\n      properties:\n        filled: {{type: boolean}}\n        roleInputs:\n          type: object\n          required: [price]\n          properties:\n            price:\n              $ref: '#/components/schemas/RoleInput'\n"
+    );
+    let schema = schema_dir(&[("Role/v1/attributes.yaml", &text)]);
+    let lowered = deg_contracts_ir::lower_schemas(schema.path(), &[])
+        .unwrap_or_else(|failure| panic!("{}", failure.errors));
+    let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: Role/v1/attributes.yaml:16:13 #/components/schemas/Role/properties/roleInputs/properties/price: role input `price` has no declared type, so any value is accepted: add `x-role-input-type`, or a `type` for it in the role's `example`"
+        ]
+    );
+    let program = deg_contracts_ir::interpret::Program::new(&lowered.krate);
+    let role = &program.schemas()[0];
+    let kinds = |value: serde_json::Value| -> Vec<&'static str> {
+        match program.validate(role, &value) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.iter().map(|error| error.kind.code()).collect(),
+        }
+    };
+    for price in [
+        serde_json::json!(6.4),
+        serde_json::json!("cheap"),
+        serde_json::json!({"per": "kWh"}),
+        serde_json::json!({"type": "NUMBER", "required": true, "value": "any"}),
+    ] {
+        let role = serde_json::json!({"filled": true, "roleInputs": {"price": price}});
+        assert_eq!(kinds(role), Vec::<&str>::new(), "{price}");
+    }
+    assert_eq!(
+        kinds(serde_json::json!({"filled": true, "roleInputs": {}})),
+        ["missing-role-input"]
+    );
+    // The codegen run itself succeeds with the warning, and writes the crate.
+    let out = tempfile::tempdir().unwrap();
+    let outcome = codegen(&options(schema.path(), out.path()))
+        .unwrap_or_else(|failure| panic!("{}", failure.errors));
+    assert_eq!(outcome.warnings.len(), 1);
+    let module = std::fs::read_to_string(out.path().join("src/role_v1.rs")).unwrap();
+    assert!(
+        module.contains("RoleInputSlot<::serde_json::Value>"),
+        "an untyped input is a JSON value in Rust"
     );
 }
 

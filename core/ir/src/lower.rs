@@ -432,14 +432,20 @@ impl Lowerer<'_> {
             None => self.declared_by_example(name, property, owner),
         };
         let Some(declared) = declared else {
-            self.errors.push(SchemaError::Invalid {
+            // Upstream leaves some inputs untyped; they take any value, and stay required
+            // where the schema requires them.
+            self.warnings.push(Warning {
                 location: self.source(property),
                 message: format!(
-                    "role input `{name}` has no declared type: add `x-role-input-type`, or a \
-                     `type` for it in the role's `example`"
+                    "role input `{name}` has no declared type, so any value is accepted: add \
+                     `x-role-input-type`, or a `type` for it in the role's `example`"
                 ),
             });
-            return any_node(property);
+            return Node {
+                location: property.location(),
+                nullable: true,
+                shape: Shape::RoleInput(InputType::Any),
+            };
         };
         let Some(declared_type) = InputType::from_name(&declared) else {
             let known: Vec<&str> = InputType::ALL.iter().map(|t| t.as_str()).collect();

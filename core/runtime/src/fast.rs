@@ -303,8 +303,13 @@ impl<'de> DeserializeSeed<'de> for RoleInputSeed {
 }
 
 impl RoleInputSeed {
+    /// A direct value of the kind tested: given when it has the declared type (or any).
     fn expect<E: Error>(self, declared: bool) -> Result<bool, E> {
-        if declared { Ok(true) } else { Err(reject()) }
+        if declared || self.0 == InputType::Any {
+            Ok(true)
+        } else {
+            Err(reject())
+        }
     }
 }
 
@@ -333,14 +338,17 @@ impl<'de> Visitor<'de> for RoleInputSeed {
     }
     fn visit_str<E: Error>(self, value: &str) -> Result<bool, E> {
         match self.0 {
-            InputType::String => Ok(true),
+            InputType::String | InputType::Any => Ok(true),
             InputType::DateTime => self.expect(super::format::date_time(value).is_ok()),
             InputType::Duration => self.expect(super::is_iso8601_duration(value)),
             _ => Err(reject()),
         }
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        if !matches!(self.0, InputType::OfferCurve | InputType::Route) {
+        if !matches!(
+            self.0,
+            InputType::OfferCurve | InputType::Route | InputType::Any
+        ) {
             return Err(reject());
         }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -379,7 +387,8 @@ impl<'de> Visitor<'de> for RoleInputSeed {
             ));
         }
         let (null, typed) = value.unwrap_or((true, true));
-        let valid = stated == Some(Some(self.0)) && !others && description_ok && (null || typed);
+        let stated_ok = self.0 == InputType::Any || stated == Some(Some(self.0));
+        let valid = stated_ok && !others && description_ok && (null || typed);
         if valid { Ok(!null) } else { Err(reject()) }
     }
 }
@@ -393,6 +402,7 @@ impl<'de> DeserializeSeed<'de> for DirectValueSeed {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(bool, bool), D::Error> {
         let value = Value::deserialize(deserializer)?;
         let typed = match self.0 {
+            InputType::Any => true,
             InputType::Boolean => value.is_boolean(),
             InputType::Number => value.is_number(),
             InputType::String => value.is_string(),

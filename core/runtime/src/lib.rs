@@ -92,10 +92,13 @@ pub enum InputType {
     Route,
     /// A JSON object.
     Object,
+    /// Anything: an input the schema leaves untyped (codegen warns, and still requires it
+    /// where the schema does). No schema can declare it by name.
+    Any,
 }
 
 impl InputType {
-    /// Every declared type, in schema order.
+    /// Every type a schema can declare, in schema order.
     pub const ALL: [InputType; 8] = [
         InputType::Boolean,
         InputType::Number,
@@ -118,6 +121,7 @@ impl InputType {
             InputType::String => "STRING",
             InputType::Route => "ROUTE",
             InputType::Object => "OBJECT",
+            InputType::Any => "ANY",
         }
     }
 
@@ -137,6 +141,7 @@ impl InputType {
             InputType::String => "a string",
             InputType::Route => "a route (object or array)",
             InputType::Object => "an object",
+            InputType::Any => "any JSON value",
         }
     }
 }
@@ -734,7 +739,7 @@ pub fn check_role_input(
         match key.as_str() {
             "type" => {
                 let stated = member.as_str().unwrap_or_default();
-                if stated != declared.as_str() {
+                if declared != InputType::Any && stated != declared.as_str() {
                     out.push(&member_location, schema_location, || {
                         ErrorKind::RoleInputTypeMismatch {
                             declared,
@@ -775,6 +780,7 @@ fn check_input_value(
     out: &mut Collector,
 ) {
     let ok = match declared {
+        InputType::Any => true,
         InputType::Boolean => value.is_boolean(),
         InputType::Number => value.is_number(),
         InputType::String => value.is_string(),

@@ -164,6 +164,52 @@ fn role_inputs_are_typed_in_both_forms() {
     );
 }
 
+/// An untyped input (`Any`) takes every value in either form, in the full check and in the
+/// streaming seed alike, and says whether it carries one.
+#[test]
+fn an_untyped_role_input_takes_any_value_in_both_forms() {
+    use serde::de::DeserializeSeed;
+    let streamed = |text: &str| {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deg_contracts_runtime::fast::RoleInputSeed(InputType::Any)
+            .deserialize(&mut deserializer)
+            .ok()
+    };
+    for (text, given) in [
+        ("true", true),
+        ("6.4", true),
+        ("\"cheap\"", true),
+        ("[1, 2]", true),
+        ("{\"per\": \"kWh\"}", true),
+        (
+            "{\"type\": \"NUMBER\", \"required\": true, \"value\": \"any\"}",
+            true,
+        ),
+        (
+            "{\"type\": \"STRING\", \"required\": false, \"value\": null}",
+            false,
+        ),
+        ("null", false),
+    ] {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut out = Collector::all();
+        let provided = check_role_input(&value, InputType::Any, &Location::ROOT, "test#", &mut out);
+        assert!(out.finish().is_ok(), "{text}");
+        assert_eq!(provided, given, "{text}");
+        assert_eq!(streamed(text), Some(given), "{text}");
+    }
+    // The verbose form's own members are still checked.
+    let verbose = json!({"type": "NUMBER", "required": true, "value": 1, "unit": "kWh"});
+    let mut out = Collector::all();
+    check_role_input(&verbose, InputType::Any, &Location::ROOT, "test#", &mut out);
+    assert_eq!(out.finish().unwrap_err().len(), 1);
+    assert_eq!(streamed(&verbose.to_string()), None);
+    assert!(
+        InputType::from_name("ANY").is_none(),
+        "no schema declares it"
+    );
+}
+
 #[test]
 fn a_fail_fast_collector_records_no_errors_and_says_stop() {
     let mut out = Collector::fail_fast();

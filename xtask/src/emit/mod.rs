@@ -107,6 +107,7 @@ pub(crate) fn input_type_path(declared: InputType) -> TokenStream {
         InputType::String => quote! { String },
         InputType::Route => quote! { Route },
         InputType::Object => quote! { Object },
+        InputType::Any => quote! { Any },
     };
     quote! { ::deg_contracts_runtime::InputType::#variant }
 }

@@ -36,7 +36,8 @@ pub fn value_type(node: &Node) -> TokenStream {
                 InputType::Duration
                 | InputType::OfferCurve
                 | InputType::Route
-                | InputType::Object => quote! { ::serde_json::Value },
+                | InputType::Object
+                | InputType::Any => quote! { ::serde_json::Value },
             };
             quote! { ::deg_contracts_runtime::RoleInputSlot<#inner> }
         }

@@ -422,9 +422,11 @@ fn role_input_accessor(
             quote! { #slot },
         ),
         InputType::Boolean => (quote! { bool }, quote! { #slot.copied() }),
-        InputType::Duration | InputType::OfferCurve | InputType::Route | InputType::Object => {
-            (quote! { &::serde_json::Value }, quote! { #slot })
-        }
+        InputType::Duration
+        | InputType::OfferCurve
+        | InputType::Route
+        | InputType::Object
+        | InputType::Any => (quote! { &::serde_json::Value }, quote! { #slot }),
     };
     let doc = format!(" `{json}`, in whichever form it is given; `None` when it is not.");
     quote! {
