@@ -189,14 +189,29 @@ pub fn load(
         if let Some(prefix) = prefix {
             loaded.prefixes.push((prefix.clone(), source));
         }
-        match deg_contracts_ir::lower_schemas(dir, &[]) {
-            Ok(lowered) => loaded.add(Program::new(&lowered.krate), source),
-            Err(_) => {
-                broken.extend(broken_files(dir));
-                if keep_going {
-                    load_entries(dir, source, &mut loaded);
+        if let Ok(lowered) = deg_contracts_ir::lower_schemas(dir, &[]) {
+            loaded.add(Program::new(&lowered.krate), source);
+            continue;
+        }
+        broken.extend(broken_files(dir));
+        if !keep_going {
+            continue;
+        }
+        match deg_contracts_ir::lower_schemas_keeping(dir, &[]) {
+            Ok(kept) => {
+                if let Some(lowered) = kept.lowered {
+                    loaded.add(Program::new(&lowered.krate), source);
                 }
+                loaded
+                    .unloaded
+                    .extend(kept.left_out.into_iter().map(|(entry, failure)| Unloaded {
+                        entry,
+                        reason: first_error(&failure),
+                    }));
             }
+            // The entries that lower alone clash together: nothing of this directory loads,
+            // and the lint's report above says why.
+            Err(_) => {}
         }
     }
     if !broken.is_empty() && !keep_going {
@@ -221,31 +236,18 @@ fn broken_files(dir: &Path) -> Vec<FileResult> {
         .collect()
 }
 
-/// Loads each entry of a broken directory on its own, keeping those that lower.
-fn load_entries(dir: &Path, source: usize, loaded: &mut Loaded) {
-    let Ok(files) = deg_contracts_ir::load::discover_entries(dir) else {
-        return;
-    };
-    for file in files {
-        let entry = deg_contracts_ir::role_rule::entry_of(&file).to_owned();
-        match deg_contracts_ir::lower_schemas(dir, std::slice::from_ref(&entry)) {
-            Ok(lowered) => loaded.add(Program::new(&lowered.krate), source),
-            Err(failure) => loaded.unloaded.push(Unloaded {
-                entry,
-                reason: failure
-                    .errors
-                    .0
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            }),
-        }
-    }
+fn first_error(failure: &deg_contracts_ir::Failure) -> String {
+    failure
+        .errors
+        .0
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 impl Loaded {
-    /// Adds a program's schemas; a schema already known from the same entry is not added
-    /// twice (entries loaded one by one share the files they refer to).
+    /// Adds a program's schemas; a schema already known from the same directory and entry is
+    /// not added twice.
     fn add(&mut self, program: Program, source: usize) {
         let program: &'static Program = Box::leak(Box::new(program));
         for schema in program.schemas() {

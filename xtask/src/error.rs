@@ -21,6 +21,9 @@ pub enum CodegenError {
         #[source]
         source: std::io::Error,
     },
+    /// A warning, with `--deny-warnings`.
+    #[error("{0} (denied by --deny-warnings)")]
+    Denied(Warning),
     /// Generated Rust that does not parse; a bug in the generator.
     #[error("generated code for {file} does not parse: {source}")]
     Emit {

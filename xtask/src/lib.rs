@@ -26,6 +26,10 @@ pub struct Options {
     pub check: bool,
     /// The `deg-contracts-runtime` crate the generated crate depends on.
     pub runtime: PathBuf,
+    /// Generate what does not depend on a broken file, and report the rest.
+    pub keep_going: bool,
+    /// Make every warning an error.
+    pub deny_warnings: bool,
 }
 
 /// This workspace's runtime crate, the default dependency of generated crates.
@@ -37,6 +41,8 @@ pub fn workspace_runtime() -> PathBuf {
 #[derive(Debug)]
 pub struct Outcome {
     pub warnings: Vec<Warning>,
+    /// With `keep_going`, the entries left out (`<Name>/<version>`) and why.
+    pub left_out: Vec<(String, CodegenErrors)>,
     pub report: Report,
     /// The generated type names, per module, for the summary.
     pub types: Vec<(String, Vec<String>)>,
@@ -61,13 +67,19 @@ impl From<CodegenError> for Failure {
 /// load → resolve → lower → emit → format → write. Nothing is written unless every step
 /// succeeds for every file.
 pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
-    let lowered =
-        deg_contracts_ir::lower_schemas(&options.schema, &options.entries).map_err(|failure| {
-            Failure {
-                errors: CodegenErrors(failure.errors.0.into_iter().map(Into::into).collect()),
-                warnings: failure.warnings,
-            }
-        })?;
+    let (lowered, left_out) = lower(options)?;
+    if options.deny_warnings && !lowered.warnings.is_empty() {
+        return Err(Failure {
+            errors: CodegenErrors(
+                lowered
+                    .warnings
+                    .into_iter()
+                    .map(CodegenError::Denied)
+                    .collect(),
+            ),
+            warnings: Vec::new(),
+        });
+    }
     let warnings = lowered.warnings;
     let fail = |error: CodegenError, warnings: &Vec<Warning>| Failure {
         errors: error.into(),
@@ -89,9 +101,49 @@ pub fn codegen(options: &Options) -> Result<Outcome, Failure> {
         .collect();
     Ok(Outcome {
         warnings,
+        left_out,
         report,
         types,
     })
+}
+
+/// The schemas lowered: all of them, or with `keep_going` those that lower, and the entries
+/// left out.
+fn lower(
+    options: &Options,
+) -> Result<(deg_contracts_ir::Lowered, Vec<(String, CodegenErrors)>), Failure> {
+    let failed = |failure: deg_contracts_ir::Failure| Failure {
+        errors: errors_of(failure.errors),
+        warnings: failure.warnings,
+    };
+    if !options.keep_going {
+        let lowered =
+            deg_contracts_ir::lower_schemas(&options.schema, &options.entries).map_err(failed)?;
+        return Ok((lowered, Vec::new()));
+    }
+    let kept = deg_contracts_ir::lower_schemas_keeping(&options.schema, &options.entries)
+        .map_err(failed)?;
+    let left_out: Vec<(String, CodegenErrors)> = kept
+        .left_out
+        .into_iter()
+        .map(|(entry, failure)| (entry, errors_of(failure.errors)))
+        .collect();
+    match kept.lowered {
+        Some(lowered) => Ok((lowered, left_out)),
+        None => Err(Failure {
+            errors: CodegenErrors(
+                left_out
+                    .into_iter()
+                    .flat_map(|(_, errors)| errors.0)
+                    .collect(),
+            ),
+            warnings: Vec::new(),
+        }),
+    }
+}
+
+fn errors_of(errors: deg_contracts_ir::error::SchemaErrors) -> CodegenErrors {
+    CodegenErrors(errors.0.into_iter().map(Into::into).collect())
 }
 
 /// `target` as a path relative to `base`, with `/` separators, so a manifest written under

@@ -31,6 +31,13 @@ enum Task {
         /// Print the generated type names.
         #[arg(long)]
         list_types: bool,
+        /// Generate what does not depend on a broken file and report the rest (exit 1);
+        /// without it, one error writes nothing.
+        #[arg(long)]
+        keep_going: bool,
+        /// Make every warning an error, for schema authors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write synthetic Beckn messages, varied from the examples, for measuring the gate.
     Synth {
@@ -60,7 +67,21 @@ fn main() -> ExitCode {
             entries,
             check,
             list_types,
-        } => codegen(schema, out, entries, check, list_types),
+            keep_going,
+            deny_warnings,
+        } => {
+            let root = workspace_root();
+            let options = xtask::Options {
+                schema: schema.unwrap_or_else(|| root.join("schema")),
+                out: out.unwrap_or_else(|| root.join("generated")),
+                entries,
+                check,
+                runtime: xtask::workspace_runtime(),
+                keep_going,
+                deny_warnings,
+            };
+            codegen(&options, list_types)
+        }
         Task::Synth {
             count,
             out,
@@ -93,22 +114,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn codegen(
-    schema: Option<PathBuf>,
-    out: Option<PathBuf>,
-    entries: Vec<String>,
-    check: bool,
-    list_types: bool,
-) -> ExitCode {
-    let root = workspace_root();
-    let options = xtask::Options {
-        schema: schema.unwrap_or_else(|| root.join("schema")),
-        out: out.unwrap_or_else(|| root.join("generated")),
-        entries,
-        check,
-        runtime: xtask::workspace_runtime(),
-    };
-    match xtask::codegen(&options) {
+fn codegen(options: &xtask::Options, list_types: bool) -> ExitCode {
+    let check = options.check;
+    match xtask::codegen(options) {
         Ok(outcome) => {
             for warning in &outcome.warnings {
                 eprintln!("{warning}");
@@ -136,7 +144,14 @@ fn codegen(
                 if check { 0 } else { report.changed.len() },
                 if check { 0 } else { report.removed.len() },
             );
-            ExitCode::SUCCESS
+            if outcome.left_out.is_empty() {
+                return ExitCode::SUCCESS;
+            }
+            for (entry, errors) in &outcome.left_out {
+                eprintln!("{errors}");
+                eprintln!("codegen: left out {entry}: {} error(s)", errors.0.len());
+            }
+            ExitCode::FAILURE
         }
         Err(failure) => {
             for warning in &failure.warnings {

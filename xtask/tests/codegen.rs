@@ -31,6 +31,8 @@ fn options(schema: &Path, out: &Path) -> Options {
         entries: Vec::new(),
         check: false,
         runtime: xtask::workspace_runtime(),
+        keep_going: false,
+        deny_warnings: false,
     }
 }
 
@@ -534,6 +536,83 @@ fn the_whole_upstream_directory_fails_with_both_known_errors_and_writes_nothing(
         errors[1].starts_with("EnergyOffer/v1/attributes.yaml:71:13 #/components/schemas/EnergyOffer/properties/expectedInputs/items/$ref: dangling $ref `../EnergyContract/v1/attributes.yaml#/components/schemas/ExpectedRoleInput`"),
         "{}",
         errors[1]
+    );
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn with_keep_going_the_upstream_directory_generates_all_but_its_broken_entries_and_builds() {
+    let Some(corpus) = corpus_schema() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut asked = options(&corpus, out.path());
+    asked.keep_going = true;
+    let outcome = codegen(&asked).unwrap_or_else(|failure| panic!("{}", failure.errors));
+    let left_out: Vec<(&str, String)> = outcome
+        .left_out
+        .iter()
+        .map(|(entry, errors)| (entry.as_str(), errors.to_string()))
+        .collect();
+    assert_eq!(left_out.len(), 2, "{left_out:?}");
+    assert_eq!(left_out[0].0, "EnergyOffer/v1");
+    assert!(
+        left_out[0]
+            .1
+            .contains("EnergyOffer/v1/attributes.yaml:71:13"),
+        "{}",
+        left_out[0].1
+    );
+    assert_eq!(left_out[1].0, "GridNode/v1");
+    assert!(
+        left_out[1]
+            .1
+            .contains("GridNode/v1/attributes.yaml:76:86: invalid YAML"),
+        "{}",
+        left_out[1].1
+    );
+    let modules: Vec<&str> = outcome
+        .types
+        .iter()
+        .map(|(module, _)| module.as_str())
+        .collect();
+    for expected in [
+        "energy_contract_p2p_trade_v1",
+        "energy_resource_v0_2",
+        "energy_trade_delivery_v0_2",
+    ] {
+        assert!(modules.contains(&expected), "{modules:?}");
+    }
+    assert!(
+        !modules
+            .iter()
+            .any(|module| module.starts_with("grid_node") || module.starts_with("energy_offer"))
+    );
+    cargo_in(out.path(), &["clippy", "--quiet", "--", "-D", "warnings"]);
+}
+
+#[test]
+fn deny_warnings_makes_each_warning_an_error_and_writes_nothing() {
+    let Some(corpus) = corpus_schema() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut asked = options(&corpus, out.path());
+    asked.entries = vec!["EnergyContractP2PTrade/v1".to_owned()];
+    asked.deny_warnings = true;
+    let failure = codegen(&asked).expect_err("the upstream entry has warnings");
+    let errors: Vec<String> = failure.errors.0.iter().map(ToString::to_string).collect();
+    assert!(errors.len() >= 4, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|error| error.ends_with("(denied by --deny-warnings)")),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].starts_with("warning: EnergyContract"),
+        "{}",
+        errors[0]
     );
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }

@@ -85,3 +85,51 @@ pub fn lower_schemas(root: &Path, entries: &[String]) -> Result<Lowered, Failure
         warnings,
     })
 }
+
+/// What [`lower_schemas_keeping`] could lower, and what it left out.
+#[derive(Debug)]
+pub struct Kept {
+    /// The entries that lower, lowered together; `None` when none does.
+    pub lowered: Option<Lowered>,
+    /// Each entry left out (`<Name>/<version>`), with why.
+    pub left_out: Vec<(String, Failure)>,
+}
+
+/// As [`lower_schemas`], but a broken file costs only the entries that depend on it: when the
+/// whole set fails, each entry is lowered alone, and those that lower are lowered again
+/// together (so shared files are lowered once, as one crate).
+pub fn lower_schemas_keeping(root: &Path, entries: &[String]) -> Result<Kept, Failure> {
+    if let Ok(lowered) = lower_schemas(root, entries) {
+        return Ok(Kept {
+            lowered: Some(lowered),
+            left_out: Vec::new(),
+        });
+    }
+    let entries: Vec<String> = if entries.is_empty() {
+        load::discover_entries(root)?
+            .iter()
+            .map(|file| role_rule::entry_of(file).to_owned())
+            .collect()
+    } else {
+        entries.to_vec()
+    };
+    let mut good = Vec::new();
+    let mut left_out = Vec::new();
+    for entry in entries {
+        match lower_schemas(root, std::slice::from_ref(&entry)) {
+            Ok(_) => good.push(entry),
+            Err(failure) => left_out.push((entry, failure)),
+        }
+    }
+    if good.is_empty() {
+        return Ok(Kept {
+            lowered: None,
+            left_out,
+        });
+    }
+    // Entries that lower alone may still clash together (one `@type` in two of them).
+    Ok(Kept {
+        lowered: Some(lower_schemas(root, &good)?),
+        left_out,
+    })
+}
