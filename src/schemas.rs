@@ -197,21 +197,18 @@ pub fn load(
         if !keep_going {
             continue;
         }
-        match deg_contracts_ir::lower_schemas_keeping(dir, &[]) {
-            Ok(kept) => {
-                if let Some(lowered) = kept.lowered {
-                    loaded.add(Program::new(&lowered.krate), source);
-                }
-                loaded
-                    .unloaded
-                    .extend(kept.left_out.into_iter().map(|(entry, failure)| Unloaded {
-                        entry,
-                        reason: first_error(&failure),
-                    }));
+        // When the entries that lower alone clash together, nothing of this directory loads,
+        // and the lint's report above says why.
+        if let Ok(kept) = deg_contracts_ir::lower_schemas_keeping(dir, &[]) {
+            if let Some(lowered) = kept.lowered {
+                loaded.add(Program::new(&lowered.krate), source);
             }
-            // The entries that lower alone clash together: nothing of this directory loads,
-            // and the lint's report above says why.
-            Err(_) => {}
+            loaded
+                .unloaded
+                .extend(kept.left_out.into_iter().map(|(entry, failure)| Unloaded {
+                    entry,
+                    reason: first_error(&failure),
+                }));
         }
     }
     if !broken.is_empty() && !keep_going {
