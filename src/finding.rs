@@ -403,7 +403,7 @@ impl Rule {
                 "the settlement cycles, taken together, span the trade window, and none lies wholly outside it"
             }
             Rule::SchemaDefinition => {
-                "(`deg-contracts schema`) a schema file codegen can generate from: YAML, `$ref`s that resolve, supported keywords, allOf branches that agree, unique names and `@type`s, typed role inputs"
+                "(`deg-contracts schema`) a schema file codegen can generate from: YAML, `$ref`s that resolve, supported keywords, allOf branches that agree, unique names and `@type`s, role inputs of a known type"
             }
             Rule::SchemaAdvice => {
                 "(`deg-contracts schema`) what codegen works around in a schema file, such as a role input typed only by its example, or `DATETIME` for `DATE_TIME`"
