@@ -273,8 +273,8 @@ pub fn explanation(rule: Rule) -> Explanation {
         Rule::SchemaDefinition => (
             "A schema edit should fail where it is written, before anyone runs codegen and rebuilds the gate.",
             "our codegen pipeline (deg-contracts-ir), as `cargo xtask codegen` reports it",
-            r#"properties: {code: {type: string, pattern: "^A"}}   # unsupported keyword `pattern`"#,
-            r#"properties: {code: {type: string, enum: [A, B]}}"#,
+            r#"properties: {codes: {type: array, contains: {const: A}}}   # unsupported keyword `contains`"#,
+            r#"properties: {codes: {type: array, items: {type: string, enum: [A]}, minItems: 1}}"#,
         ),
         Rule::SchemaAdvice => (
             "What codegen accepts but reads one way of several deserves a look from the schema's author.",

@@ -1,10 +1,10 @@
 //! The official JSON-Schema-Test-Suite (draft 2020-12) through our pipeline: each group's
 //! schema is offered to codegen's library as a component, lowered, and every case is judged by
 //! the run-time interpreter (which the differential tests hold equal to the generated
-//! validators). The outcome, group by group, is a snapshot: the groups the pipeline refuses,
-//! with its reason, and the cases it judges wrongly. Any change in either (a keyword newly
-//! supported, a verdict fixed or broken) fails the test until the snapshot is reviewed.
-//! Only indices and our own messages are recorded, never the suite's text.
+//! validators). Every wrong verdict must be one of [`EXPECTED_FAILURES`], each a documented
+//! deviation with its reason, and every expected failure must still fail; the groups the
+//! pipeline refuses, with its reason, are a reviewed snapshot, so a keyword newly supported or
+//! newly refused shows. Only indices and our own words are recorded, never the suite's text.
 
 mod common;
 
@@ -30,6 +30,35 @@ fn suite() -> Option<PathBuf> {
     );
     None
 }
+
+/// Why we judge a case otherwise than the suite, by design.
+const FORMATS_ASSERTED: &str = "formats are asserted, not annotations: a gate that lets a malformed date-time pass is no gate (as jsonschema-rs with validate_formats)";
+const RUST_REGEX: &str = "patterns run on Rust's `regex`, whose \\d, \\w and \\s are Unicode-aware where ECMA-262's are ASCII";
+const MERGED_ALL_OF: &str = "allOf merges: additionalProperties applies to the union of the branches' properties (DEVELOPERS.md, decided)";
+const OBJECT_WITHOUT_TYPE: &str = "properties or required without `type` is read as an object, as DEG writes objects, so a non-object fails";
+
+/// The cases we judge otherwise than the suite: (file, group, cases, why).
+const EXPECTED_FAILURES: &[(&str, usize, &[usize], &str)] = &[
+    ("additionalProperties.json", 5, &[0], MERGED_ALL_OF),
+    ("format.json", 0, &[6], FORMATS_ASSERTED),
+    ("format.json", 7, &[6], FORMATS_ASSERTED),
+    ("format.json", 8, &[6], FORMATS_ASSERTED),
+    ("format.json", 9, &[6], FORMATS_ASSERTED),
+    ("format.json", 14, &[6], FORMATS_ASSERTED),
+    ("format.json", 17, &[6], FORMATS_ASSERTED),
+    ("optional/ecmascript-regex.json", 4, &[1, 2], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 5, &[1, 2], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 6, &[1], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 7, &[1], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 8, &[5], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 9, &[5], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 11, &[1, 2], RUST_REGEX),
+    ("optional/ecmascript-regex.json", 13, &[2], RUST_REGEX),
+    ("properties.json", 0, &[4, 5], OBJECT_WITHOUT_TYPE),
+    ("properties.json", 5, &[0, 1], OBJECT_WITHOUT_TYPE),
+    ("required.json", 0, &[2, 3, 4, 5, 6], OBJECT_WITHOUT_TYPE),
+    ("required.json", 4, &[0, 1], OBJECT_WITHOUT_TYPE),
+];
 
 /// What became of one group.
 enum Outcome {
@@ -127,8 +156,10 @@ fn the_json_schema_test_suite_through_the_run_time_path() {
     let mut files = Vec::new();
     json_files(&suite, &mut files);
     files.sort();
-    let (mut refused_cases, mut judged_cases, mut wrong_cases) = (0, 0, 0);
-    let mut report = String::new();
+    let (mut refused_cases, mut passed, mut expected) = (0, 0, 0);
+    let mut unexpected = Vec::new();
+    let mut refusals = String::new();
+    let mut judged_groups = Vec::new();
     for file in &files {
         let name = file.strip_prefix(&suite).unwrap().display().to_string();
         let groups: Vec<Value> = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
@@ -137,23 +168,41 @@ fn the_json_schema_test_suite_through_the_run_time_path() {
             match judge_group(group, scratch.path()) {
                 Outcome::Refused(reason) => {
                     refused_cases += group["tests"].as_array().map_or(0, Vec::len);
-                    let _ = writeln!(report, "{name} {index}: refused: {reason}");
+                    let _ = writeln!(refusals, "{name} {index}: {reason}");
                 }
                 Outcome::Judged { wrong, cases } => {
-                    judged_cases += cases;
-                    wrong_cases += wrong.len();
-                    if !wrong.is_empty() {
-                        let _ =
-                            writeln!(report, "{name} {index}: wrong verdict in cases {wrong:?}");
+                    judged_groups.push((name.clone(), index));
+                    let allowed: &[usize] = EXPECTED_FAILURES
+                        .iter()
+                        .find(|(file, group, ..)| *file == name && *group == index)
+                        .map_or(&[], |(_, _, cases, _)| cases);
+                    for case in 0..cases {
+                        match (wrong.contains(&case), allowed.contains(&case)) {
+                            (false, false) => passed += 1,
+                            (true, true) => expected += 1,
+                            (true, false) => unexpected.push(format!("{name} {index} case {case}: wrong verdict")),
+                            (false, true) => unexpected.push(format!("{name} {index} case {case}: expected to fail, now passes; remove it from EXPECTED_FAILURES")),
+                        }
                     }
                 }
             }
         }
     }
-    let summary = format!(
-        "{} cases: {refused_cases} refused, {judged_cases} judged, {wrong_cases} of them wrongly\n",
-        refused_cases + judged_cases
+    for (file, group, _, _) in EXPECTED_FAILURES {
+        if !judged_groups
+            .iter()
+            .any(|(name, index)| name == file && index == group)
+        {
+            unexpected.push(format!(
+                "{file} {group}: expected failures in a group no longer judged"
+            ));
+        }
+    }
+    println!(
+        "JSON-Schema-Test-Suite: {passed} passed, {expected} expected failures, {} unexpected ({refused_cases} cases in groups the pipeline refuses)",
+        unexpected.len()
     );
-    assert!(judged_cases > 500, "{summary}\n{report}");
-    insta::assert_snapshot!(format!("{summary}\n{report}"));
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+    assert!(passed > 500, "only {passed} cases passed");
+    insta::assert_snapshot!(refusals);
 }

@@ -1544,7 +1544,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/EnergyContractP2PTrade",
                             out,
-                        )
+                        );
                     }
                     _ => {
                         out.push(
@@ -2886,6 +2886,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "end" => {
@@ -2896,6 +2897,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -2975,6 +2977,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "certificates" => {
@@ -2986,6 +2989,7 @@ pub(crate) mod seeds {
                             ),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         },
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -3156,6 +3160,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "roles" => {
@@ -3180,6 +3185,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "inputParameters" => {
@@ -3528,6 +3534,7 @@ pub(crate) mod seeds {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         }),
                     )?;
                 }
@@ -3796,6 +3803,7 @@ pub(crate) mod seeds {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         }),
                     )?;
                 }
@@ -4057,6 +4065,7 @@ pub(crate) mod seeds {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         }),
                     )?;
                 }

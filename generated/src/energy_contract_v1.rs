@@ -1861,7 +1861,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract",
                             out,
-                        )
+                        );
                     }
                     _ => {
                         out.push(
@@ -5174,6 +5174,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "roles" => {
@@ -5198,6 +5199,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "inputParameters" => {
@@ -5416,6 +5418,7 @@ pub(crate) mod seeds {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         }),
                     )?;
                 }
@@ -5528,6 +5531,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "value" => {
@@ -5623,6 +5627,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "endpoint" => {
@@ -5633,6 +5638,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -5722,6 +5728,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "signalType" => {
@@ -5748,6 +5755,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "description" => {
@@ -5756,6 +5764,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -5847,6 +5856,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "meterId" => {
@@ -5855,6 +5865,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "endpoint" => {
@@ -5865,6 +5876,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -5954,6 +5966,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "sourceType" => {
@@ -5976,6 +5989,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "format" => {
@@ -5990,6 +6004,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "fields" => {
@@ -5999,6 +6014,7 @@ pub(crate) mod seeds {
                             format: ::std::option::Option::None,
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         },
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -6200,6 +6216,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::Some(1u64),
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "description" => {
@@ -6208,6 +6225,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -6380,6 +6398,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "appliedTo" => {
@@ -6465,6 +6484,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "formula" => {
@@ -6473,6 +6493,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "unit" => {
@@ -6481,6 +6502,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "target" => {
@@ -6489,6 +6511,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "penalty" => {
@@ -6589,6 +6612,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "algorithm" => {
@@ -6603,6 +6627,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "signature" => {
@@ -6611,6 +6636,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "publicKeyEndpoint" => {
@@ -6621,6 +6647,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -6702,6 +6729,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "expirationTime" => {
@@ -6712,6 +6740,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "lastVerifiedAt" => {
@@ -6722,6 +6751,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -6812,6 +6842,7 @@ pub(crate) mod seeds {
                             ),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         },
                         min_items: ::std::option::Option::None,
                         max_items: ::std::option::Option::None,
@@ -6983,6 +7014,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "publicKeyId" => {
@@ -6991,6 +7023,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "namespace" => {
@@ -6999,6 +7032,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "verificationEndpoint" => {
@@ -7009,6 +7043,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "verifiedAt" => {
@@ -7019,6 +7054,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -7098,6 +7134,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "humanReadableTextHash" => {
@@ -7106,6 +7143,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "machineReadableHash" => {
@@ -7114,6 +7152,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "combinedHash" => {
@@ -7122,6 +7161,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "legalJurisdiction" => {
@@ -7130,6 +7170,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "contractVersion" => {
@@ -7138,6 +7179,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "templateId" => {
@@ -7146,6 +7188,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {

@@ -952,7 +952,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery",
                             out,
-                        )
+                        );
                     }
                     _ => {
                         out.push(
@@ -2012,6 +2012,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "deliveryEndTime" => {
@@ -2023,6 +2024,7 @@ pub(crate) mod seeds {
                             ),
                             min_length: ::std::option::Option::None,
                             max_length: ::std::option::Option::None,
+                            pattern: ::std::option::Option::None,
                         }),
                     )?;
                 }
@@ -2048,6 +2050,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "settlementCycles" => {
@@ -2066,6 +2069,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "@context" => {
@@ -2157,6 +2161,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "sourceReading" => {
@@ -2262,6 +2267,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "metrics" => {
@@ -2375,6 +2381,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 _ => {
@@ -2466,6 +2473,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "startTime" => {
@@ -2476,6 +2484,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "endTime" => {
@@ -2486,6 +2495,7 @@ pub(crate) mod seeds {
                         ),
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "status" => {
@@ -2508,6 +2518,7 @@ pub(crate) mod seeds {
                         format: ::std::option::Option::None,
                         min_length: ::std::option::Option::None,
                         max_length: ::std::option::Option::None,
+                        pattern: ::std::option::Option::None,
                     })?;
                 }
                 "breakdown" => {

@@ -79,7 +79,12 @@ fn reference(ty: &TypeRef) -> Value {
 
 fn node_schema(node: &Node) -> Value {
     let schema = shape_schema(&node.shape);
-    if node.nullable && !matches!(node.shape, Shape::Any | Shape::RoleInput(_)) {
+    if node.nullable
+        && !matches!(
+            node.shape,
+            Shape::Any | Shape::RoleInput(_) | Shape::Typeless(_)
+        )
+    {
         json!({ "anyOf": [{ "type": "null" }, schema] })
     } else {
         schema
@@ -93,6 +98,7 @@ fn shape_schema(shape: &Shape) -> Value {
     };
     match shape {
         Shape::Any => {}
+        Shape::Null => put("type", json!("null")),
         Shape::Boolean => put("type", json!("boolean")),
         Shape::Integer(bounds) | Shape::Number(bounds) => {
             let name = if matches!(shape, Shape::Integer(_)) {
@@ -119,6 +125,9 @@ fn shape_schema(shape: &Shape) -> Value {
             if let Some(max) = rules.max_length {
                 put("maxLength", json!(max));
             }
+            if let Some(pattern) = &rules.pattern {
+                put("pattern", json!(pattern));
+            }
         }
         Shape::Named(ty) => return reference(ty),
         Shape::Array {
@@ -139,6 +148,16 @@ fn shape_schema(shape: &Shape) -> Value {
         Shape::OneOf(branches) => put("oneOf", branches.iter().map(node_schema).collect()),
         Shape::RoleInput(declared) => {
             return json!({ "$ref": format!("#/$defs/roleInput.{declared}") });
+        }
+        // Each part's keywords without its `type`: JSON Schema applies them per type itself.
+        Shape::Typeless(parts) => {
+            for part in parts {
+                if let Value::Object(keywords) = shape_schema(&part.shape) {
+                    for (key, value) in keywords.into_iter().filter(|(key, _)| key != "type") {
+                        put(&key, value);
+                    }
+                }
+            }
         }
     }
     Value::Object(schema)

@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use deg_contracts_runtime::{
     self as runtime, BoundedErrors, Branches, Collector, ErrorKind, Format, InputSpec, InputType,
-    Location, RoleSpec, ValidationErrors,
+    Location, Pattern, RoleSpec, ValidationErrors,
 };
 use serde_json::Value;
 
-use crate::ir::{self, AdditionalRule, Crate, Shape, TypeKind, TypeRef};
+use crate::ir::{self, AdditionalRule, Crate, PartType, Shape, TypeKind, TypeRef};
 use crate::role_rule::{self, Kinds, RoleRule};
 
 /// One JSON-LD typed schema a program judges objects by.
@@ -209,6 +209,7 @@ struct Check {
 #[derive(Debug)]
 enum CheckShape {
     Any,
+    Null,
     Boolean,
     Number {
         integer: bool,
@@ -218,6 +219,7 @@ enum CheckShape {
     String {
         format: Option<(Format, &'static str)>,
         length: Option<(Option<u64>, Option<u64>)>,
+        pattern: Option<(&'static Pattern, &'static str)>,
     },
     Named(usize),
     Array {
@@ -228,6 +230,8 @@ enum CheckShape {
     AnyOf(Vec<Check>),
     OneOf(Vec<Check>),
     RoleInput(InputType),
+    /// Each part checked on values of its type.
+    Typeless(Vec<(PartType, Check)>),
 }
 
 fn keep(text: String) -> &'static str {
@@ -527,6 +531,7 @@ impl Program {
         let at = check.location;
         match &check.shape {
             CheckShape::Any => {}
+            CheckShape::Null => runtime::expect_type(value.is_null(), location, at, "null", out),
             CheckShape::Boolean => {
                 runtime::expect_type(value.is_boolean(), location, at, "a boolean", out)
             }
@@ -552,13 +557,20 @@ impl Program {
                     _ => type_error(location, at, expected, out),
                 }
             }
-            CheckShape::String { format, length } => match value.as_str() {
+            CheckShape::String {
+                format,
+                length,
+                pattern,
+            } => match value.as_str() {
                 Some(text) => {
                     if let Some((format, format_at)) = format {
                         runtime::check_format(text, *format, location, format_at, out);
                     }
                     if let Some((min, max)) = length {
                         runtime::check_length(text, *min, *max, location, at, out);
+                    }
+                    if let Some((pattern, pattern_at)) = pattern {
+                        runtime::check_pattern(text, pattern, location, pattern_at, out);
                     }
                 }
                 None => type_error(location, at, "a string", out),
@@ -611,6 +623,13 @@ impl Program {
             }
             CheckShape::RoleInput(declared) => {
                 runtime::check_role_input(value, *declared, location, at, out);
+            }
+            CheckShape::Typeless(parts) => {
+                for (applies, part) in parts {
+                    if applies.holds(value) {
+                        self.check(part, value, location, out);
+                    }
+                }
             }
         }
     }
@@ -758,6 +777,7 @@ impl Compiler<'_> {
         let at = |keyword: &str| keep(here.join(keyword).to_string());
         let shape = match &node.shape {
             Shape::Any => CheckShape::Any,
+            Shape::Null => CheckShape::Null,
             Shape::Boolean => CheckShape::Boolean,
             Shape::Integer(bounds) | Shape::Number(bounds) => CheckShape::Number {
                 integer: matches!(node.shape, Shape::Integer(_)),
@@ -768,6 +788,11 @@ impl Compiler<'_> {
                 format: rules.format.map(|format| (format, at("format"))),
                 length: (rules.min_length.is_some() || rules.max_length.is_some())
                     .then_some((rules.min_length, rules.max_length)),
+                pattern: rules.pattern.as_ref().map(|source| {
+                    let pattern: &'static Pattern =
+                        Box::leak(Box::new(Pattern::new(keep(source.clone()))));
+                    (pattern, at("pattern"))
+                }),
             },
             Shape::Named(ty) => CheckShape::Named(self.index[ty]),
             Shape::Array {
@@ -786,6 +811,12 @@ impl Compiler<'_> {
                 CheckShape::OneOf(branches.iter().map(|branch| self.check(branch)).collect())
             }
             Shape::RoleInput(declared) => CheckShape::RoleInput(*declared),
+            Shape::Typeless(parts) => CheckShape::Typeless(
+                parts
+                    .iter()
+                    .filter_map(|part| Some((part.shape.part_type()?, self.check(part))))
+                    .collect(),
+            ),
         };
         Check {
             location: keep(here.to_string()),

@@ -181,6 +181,8 @@ pub struct Node {
 #[derive(Debug, Clone)]
 pub enum Shape {
     Any,
+    /// `type: null` alone: only null.
+    Null,
     Boolean,
     Integer(Bounds),
     Number(Bounds),
@@ -195,6 +197,58 @@ pub enum Shape {
     OneOf(Vec<Node>),
     /// A role input of its declared type.
     RoleInput(InputType),
+    /// A schema without `type` whose keywords constrain some types: a value of any type,
+    /// held to each part (a string, number or array shape) when it is of that part's type.
+    Typeless(Vec<Node>),
+}
+
+/// The JSON type a part of [`Shape::Typeless`] applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartType {
+    String,
+    Number,
+    Array,
+}
+
+impl PartType {
+    /// The `serde_json::Value` method that tests for the type, for generated code.
+    pub fn test_method(self) -> &'static str {
+        match self {
+            PartType::String => "is_string",
+            PartType::Number => "is_number",
+            PartType::Array => "is_array",
+        }
+    }
+
+    /// The type's values, for messages.
+    pub fn plural(self) -> &'static str {
+        match self {
+            PartType::String => "strings",
+            PartType::Number => "numbers",
+            PartType::Array => "arrays",
+        }
+    }
+
+    /// Whether `value` is of the type.
+    pub fn holds(self, value: &serde_json::Value) -> bool {
+        match self {
+            PartType::String => value.is_string(),
+            PartType::Number => value.is_number(),
+            PartType::Array => value.is_array(),
+        }
+    }
+}
+
+impl Shape {
+    /// The type a shape can be a typeless schema's part for.
+    pub fn part_type(&self) -> Option<PartType> {
+        match self {
+            Shape::String(_) => Some(PartType::String),
+            Shape::Number(_) | Shape::Integer(_) => Some(PartType::Number),
+            Shape::Array { .. } => Some(PartType::Array),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -208,6 +262,8 @@ pub struct StringRules {
     pub format: Option<Format>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// A regular expression the string must match somewhere (unanchored, as JSON Schema's).
+    pub pattern: Option<String>,
 }
 
 /// An anyOf of role schemas, dispatched on a discriminating property.

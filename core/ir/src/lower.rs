@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use crate::dispatch;
 use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, RoleObject, Shape,
-    StringRules, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, PartType, RoleObject,
+    Shape, StringRules, Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -515,6 +515,21 @@ impl Lowerer<'_> {
         if let Some(ty) = self.reuse(schema) {
             return node(Shape::Named(ty));
         }
+        if !schema.any_of.is_empty() || !schema.one_of.is_empty() {
+            if let Some(keyword) = beside_union(schema) {
+                self.errors.push(SchemaError::Unsupported {
+                    location: self.source(schema),
+                    keyword: format!(
+                        "{keyword} beside anyOf or oneOf (move it into each branch, or into an \
+                         allOf with the union)"
+                    ),
+                });
+                return any_node(schema);
+            }
+            if !schema.types.is_empty() {
+                return self.lower_node(context, &types_into_branches(schema));
+            }
+        }
         if !schema.any_of.is_empty() {
             if let Some(union) = dispatch::role_union(&self.resolver, schema) {
                 let union_context = Context {
@@ -553,6 +568,37 @@ impl Lowerer<'_> {
                 TypeKind::Enum(values),
             )));
         }
+        if schema.types.is_empty() && schema.types_from.is_some() && schema.nullable {
+            // `type: null` and nothing else: a keyword for another type could never apply.
+            if let Some((keyword, types)) = stray_keyword(schema) {
+                self.errors.push(SchemaError::Invalid {
+                    location: self.source(schema),
+                    message: format!(
+                        "`{keyword}` constrains {types}, and this schema's type is null"
+                    ),
+                });
+                return any_node(schema);
+            }
+            return Node {
+                location: schema.location(),
+                nullable: false,
+                shape: Shape::Null,
+            };
+        }
+        if schema.types.is_empty() && stray_keyword(schema).is_some() {
+            return node(Shape::Typeless(self.typeless_parts(context, schema)));
+        }
+        if let Some((keyword, types)) = stray_keyword(schema) {
+            self.errors.push(SchemaError::Invalid {
+                location: self.source(schema),
+                message: format!(
+                    "`{keyword}` constrains {types}, and this schema does not declare that type: \
+                     add the `type` it constrains (a schema of several types is not supported, \
+                     and no keyword is dropped silently)"
+                ),
+            });
+            return any_node(schema);
+        }
         let bounds = Bounds {
             minimum: schema.minimum,
             maximum: schema.maximum,
@@ -562,6 +608,7 @@ impl Lowerer<'_> {
                 format: schema.format,
                 min_length: schema.min_length,
                 max_length: schema.max_length,
+                pattern: schema.pattern.clone(),
             })),
             Some(JsonType::Number) => node(Shape::Number(bounds)),
             Some(JsonType::Integer) => node(Shape::Integer(bounds)),
@@ -585,6 +632,54 @@ impl Lowerer<'_> {
             }
             _ => node(Shape::Any),
         }
+    }
+
+    /// The per-type parts of a schema without `type`: each keyword applies to values of the
+    /// type it constrains, and a value of another type passes it.
+    fn typeless_parts(&mut self, context: &Context, schema: &Schema) -> Vec<Node> {
+        let mut parts = Vec::new();
+        let part = |shape| Node {
+            location: schema.location(),
+            nullable: false,
+            shape,
+        };
+        let string = StringRules {
+            format: schema.format,
+            min_length: schema.min_length,
+            max_length: schema.max_length,
+            pattern: schema.pattern.clone(),
+        };
+        if string.format.is_some()
+            || string.min_length.is_some()
+            || string.max_length.is_some()
+            || string.pattern.is_some()
+        {
+            parts.push(part(Shape::String(string)));
+        }
+        if schema.minimum.is_some() || schema.maximum.is_some() {
+            parts.push(part(Shape::Number(Bounds {
+                minimum: schema.minimum,
+                maximum: schema.maximum,
+            })));
+        }
+        if schema.items.is_some() || schema.min_items.is_some() || schema.max_items.is_some() {
+            let items = match &schema.items {
+                Some(items) => {
+                    let child = Context {
+                        hint: format!("{}Item", context.hint),
+                        ..context.clone()
+                    };
+                    self.lower_node(&child, items)
+                }
+                None => any_node(schema),
+            };
+            parts.push(part(Shape::Array {
+                items: Box::new(items),
+                min_items: schema.min_items,
+                max_items: schema.max_items,
+            }));
+        }
+        parts
     }
 
     /// An object with no declared properties is a map, typed by `additionalProperties`.
@@ -644,12 +739,16 @@ fn any_node(schema: &Schema) -> Node {
     }
 }
 
+/// Whether a schema is read as one object type: `type: object` alone, or no `type` with
+/// object keywords (DEG writes objects so; a strict reading would let non-objects pass). Not
+/// with anyOf or oneOf beside it, which the union's lowering takes with it.
 fn is_object(schema: &Schema) -> bool {
-    schema.types.contains(&JsonType::Object)
+    let declared = schema.types == [JsonType::Object]
         || (schema.types.is_empty()
-            && schema.any_of.is_empty()
-            && schema.one_of.is_empty()
-            && (!schema.properties.is_empty() || schema.additional.is_some()))
+            && (!schema.properties.is_empty()
+                || !schema.required.is_empty()
+                || schema.additional.is_some()));
+    declared && schema.any_of.is_empty() && schema.one_of.is_empty()
 }
 
 /// An object that declares no properties and does not forbid others.
@@ -658,4 +757,78 @@ fn is_map(schema: &Schema) -> bool {
         && schema.required.is_empty()
         && schema.jsonld_type.is_none()
         && !matches!(schema.additional, Some(Additional::Allowed(false)))
+}
+
+/// A keyword that constrains values of a type the schema does not declare (its `type` is
+/// another, or absent), which the IR cannot hold: the keyword and the type it is for.
+fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
+    let declared = schema.types.first().copied();
+    let applies = |part: PartType| match part {
+        PartType::String => declared == Some(JsonType::String),
+        PartType::Number => matches!(declared, Some(JsonType::Number | JsonType::Integer)),
+        PartType::Array => declared == Some(JsonType::Array),
+    };
+    [
+        ("format", schema.format.is_some(), PartType::String),
+        ("minLength", schema.min_length.is_some(), PartType::String),
+        ("maxLength", schema.max_length.is_some(), PartType::String),
+        ("pattern", schema.pattern.is_some(), PartType::String),
+        ("minimum", schema.minimum.is_some(), PartType::Number),
+        ("maximum", schema.maximum.is_some(), PartType::Number),
+        ("items", schema.items.is_some(), PartType::Array),
+        ("minItems", schema.min_items.is_some(), PartType::Array),
+        ("maxItems", schema.max_items.is_some(), PartType::Array),
+    ]
+    .into_iter()
+    .find(|(_, present, part)| *present && !applies(*part))
+    .map(|(keyword, _, part)| (keyword, part.plural()))
+}
+
+/// A keyword beside a schema's anyOf or oneOf that the IR cannot hold with it (everything but
+/// `type` and annotations), if there is one.
+fn beside_union(schema: &Schema) -> Option<&'static str> {
+    let present = [
+        (
+            "oneOf",
+            !schema.any_of.is_empty() && !schema.one_of.is_empty(),
+        ),
+        ("properties", !schema.properties.is_empty()),
+        ("required", !schema.required.is_empty()),
+        ("additionalProperties", schema.additional.is_some()),
+        ("items", schema.items.is_some()),
+        ("enum", schema.enum_values.is_some()),
+        ("format", schema.format.is_some()),
+        ("minimum", schema.minimum.is_some()),
+        ("maximum", schema.maximum.is_some()),
+        ("minItems", schema.min_items.is_some()),
+        ("maxItems", schema.max_items.is_some()),
+        ("minLength", schema.min_length.is_some()),
+        ("maxLength", schema.max_length.is_some()),
+        ("pattern", schema.pattern.is_some()),
+    ];
+    present
+        .into_iter()
+        .find(|(_, present)| *present)
+        .map(|(keyword, _)| keyword)
+}
+
+/// `type` beside anyOf or oneOf, moved into each branch (`{type: T, anyOf: [A, B]}` is
+/// `{anyOf: [{type: T, allOf: [A]}, {type: T, allOf: [B]}]}`), so that no branch accepts a
+/// value of another type.
+fn types_into_branches(schema: &Schema) -> Schema {
+    let typed = |branch: &Schema| Schema {
+        file: branch.file.clone(),
+        pointer: branch.pointer.clone(),
+        types: schema.types.clone(),
+        types_from: schema.types_from.clone(),
+        all_of: vec![branch.clone()],
+        ..Schema::default()
+    };
+    Schema {
+        types: Vec::new(),
+        types_from: None,
+        any_of: schema.any_of.iter().map(typed).collect(),
+        one_of: schema.one_of.iter().map(typed).collect(),
+        ..schema.clone()
+    }
 }

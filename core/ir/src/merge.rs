@@ -117,6 +117,7 @@ impl<'a> Resolver<'a> {
             additional(a, b, |x, y| self.merge_property(x, y, at))?;
         merged.enum_values = enum_values(a, b).map_err(conflict)?;
         merged.format = format(a, b).map_err(conflict)?;
+        merged.pattern = pattern(a, b).map_err(conflict)?;
         merged.items = match (&a.items, &b.items) {
             (Some(x), Some(y)) => Some(Box::new(self.merge_property(x, y, at)?)),
             (x, y) => y.clone().or_else(|| x.clone()),
@@ -301,6 +302,18 @@ pub fn format(a: &Schema, b: &Schema) -> Result<Option<Format>, String> {
             b.location()
         )),
         (x, y) => Ok(y.or(*x)),
+    }
+}
+
+/// `pattern`: one pattern, or the same on both sides.
+pub fn pattern(a: &Schema, b: &Schema) -> Result<Option<String>, String> {
+    match (&a.pattern, &b.pattern) {
+        (Some(x), Some(y)) if x != y => Err(format!(
+            "pattern `{x}` at {} against `{y}` at {}: one value cannot be held to two patterns here",
+            a.location(),
+            b.location()
+        )),
+        (x, y) => Ok(y.clone().or_else(|| x.clone())),
     }
 }
 

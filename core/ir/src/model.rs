@@ -38,6 +38,7 @@ impl Schema {
             && self.max_items.is_none()
             && self.min_length.is_none()
             && self.max_length.is_none()
+            && self.pattern.is_none()
     }
 
     /// The values of a string enum (or const), if the schema is one.
@@ -110,6 +111,8 @@ pub struct Schema {
     pub maximum: Option<f64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// `pattern`, checked to compile when read.
+    pub pattern: Option<String>,
     /// The `@type` of `x-jsonld`: the object is JSON-LD typed with this name.
     pub jsonld_type: Option<String>,
     /// Our `x-role-input-type` annotation on a RoleInput reference.
@@ -292,6 +295,20 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             "maxItems" => schema.max_items = count(value, &mut bad),
             "minLength" => schema.min_length = count(value, &mut bad),
             "maxLength" => schema.max_length = count(value, &mut bad),
+            "pattern" => {
+                schema.pattern = string(value, &mut bad).filter(|pattern| {
+                    match deg_contracts_runtime::compile_pattern(pattern) {
+                        Ok(_) => true,
+                        Err(reason) => {
+                            bad(&format!(
+                                "pattern `{pattern}` is not one we can run (Rust `regex` syntax, \
+                                 no look-around or back-references): {reason}"
+                            ));
+                            false
+                        }
+                    }
+                })
+            }
             "minimum" => schema.minimum = number(value, &mut bad),
             "maximum" => schema.maximum = number(value, &mut bad),
             "x-jsonld" => {

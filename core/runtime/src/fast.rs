@@ -124,6 +124,8 @@ pub struct StrSeed {
     pub min_length: Option<u64>,
     /// The most characters.
     pub max_length: Option<u64>,
+    /// The pattern it must match.
+    pub pattern: Option<&'static super::Pattern>,
 }
 
 impl<'de> DeserializeSeed<'de> for StrSeed {
@@ -152,6 +154,9 @@ impl<'de> Visitor<'de> for StrSeed {
                 "",
                 &mut out,
             );
+        }
+        if let Some(pattern) = self.pattern {
+            super::check_pattern(value, pattern, &Location::ROOT, "", &mut out);
         }
         if out.failed() { Err(reject()) } else { Ok(()) }
     }

@@ -59,10 +59,7 @@ impl Format {
             Format::Uri => fluent_uri::Uri::parse(value)
                 .map(drop)
                 .map_err(Reason::from),
-            Format::Email => value
-                .parse::<email_address::EmailAddress>()
-                .map(drop)
-                .map_err(Reason::from),
+            Format::Email => email(value),
             Format::Uuid => uuid(value),
         };
         verdict.map_err(|Reason(reason)| FormatError {
@@ -123,12 +120,48 @@ fn date(value: &str) -> Result<(), Reason> {
     date_time(&format!("{value}T00:00:00Z"))
 }
 
-/// `full-time`: checked as the time part of a date-time, offset included.
+/// `full-time`: checked as the time part of a date-time, offset included. A leap second
+/// (`:60`) is valid where it is 23:59:60 in UTC, so it is tried on the last day of a year that
+/// had one and, for offsets that move it to the day before, on the day after.
 fn full_time(value: &str) -> Result<(), Reason> {
     if value.contains(['T', 't']) {
         return Err("expected HH:MM:SS with an offset".into());
     }
-    date_time(&format!("2000-01-01T{value}"))
+    date_time(&format!("2016-12-31T{value}"))
+        .or_else(|first| date_time(&format!("2017-01-01T{value}")).map_err(|_| first))
+}
+
+/// An RFC 5321 mailbox: the address syntax (`email_address`), then a domain that is either
+/// letters, digits and hyphens between dots or a bracketed IPv4 or `IPv6:` address literal.
+fn email(value: &str) -> Result<(), Reason> {
+    let address = value
+        .parse::<email_address::EmailAddress>()
+        .map_err(Reason::from)?;
+    let domain = address.domain();
+    if let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        let ip = match literal.strip_prefix("IPv6:") {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            None => literal.parse::<std::net::Ipv4Addr>().is_ok(),
+        };
+        return if ip {
+            Ok(())
+        } else {
+            Err(format!("`[{literal}]` is not an IPv4 or IPv6 address literal").into())
+        };
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if domain.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(format!("`{domain}` is not a domain name").into())
+    }
 }
 
 fn uuid(value: &str) -> Result<(), Reason> {
@@ -166,6 +199,22 @@ mod tests {
         assert!(ok(Format::Time, "23:59:59.5Z"));
         assert!(!ok(Format::Time, "10:00:00"));
         assert!(!ok(Format::Time, "25:00:00Z"));
+        assert!(ok(Format::Time, "23:59:60Z"), "a leap second");
+        assert!(
+            ok(Format::Time, "15:59:60-08:00"),
+            "a leap second, 23:59:60 in UTC"
+        );
+        assert!(
+            ok(Format::Time, "00:59:60+01:00"),
+            "a leap second the UTC day before"
+        );
+        assert!(!ok(Format::Time, "22:59:60Z"), "not 23:59 in UTC");
+        assert!(ok(Format::Email, "joe.bloggs@example.com"));
+        assert!(ok(Format::Email, "joe.bloggs@[127.0.0.1]"));
+        assert!(ok(Format::Email, "joe.bloggs@[IPv6:::1]"));
+        assert!(!ok(Format::Email, "joe.bloggs@[127.0.0.300]"));
+        assert!(!ok(Format::Email, "joe.bloggs@invalid=domain.com"));
+        assert!(!ok(Format::Email, "joe.bloggs@-example.com"));
         assert!(ok(Format::Uuid, "123e4567-e89b-12d3-a456-426614174000"));
         assert!(!ok(Format::Uuid, "123e4567e89b12d3a456426614174000"));
         assert!(!ok(Format::Uuid, "123e4567-e89b-12d3-a456-42661417400g"));

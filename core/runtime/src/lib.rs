@@ -233,6 +233,11 @@ pub enum ErrorKind {
         /// The greatest length, in characters.
         max: u64,
     },
+    /// A string that does not match the schema's `pattern`.
+    Pattern {
+        /// The regular expression, as the schema writes it.
+        pattern: &'static str,
+    },
     /// A string that does not have its declared format.
     Format {
         /// The format, such as `date-time`.
@@ -288,6 +293,7 @@ impl ErrorKind {
             ErrorKind::Maximum { .. } => "maximum",
             ErrorKind::MinLength { .. } => "min-length",
             ErrorKind::MaxLength { .. } => "max-length",
+            ErrorKind::Pattern { .. } => "pattern",
             ErrorKind::Format { .. } => "format",
             ErrorKind::NoBranchMatched { .. } => "no-branch-matched",
             ErrorKind::MultipleBranchesMatched { .. } => "multiple-branches-matched",
@@ -322,6 +328,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
             ErrorKind::MinLength { min } => write!(f, "must be at least {min} characters long"),
             ErrorKind::MaxLength { max } => write!(f, "must be at most {max} characters long"),
+            ErrorKind::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
             ErrorKind::Format { format, reason } => write!(f, "not a valid {format}: {reason}"),
             ErrorKind::NoBranchMatched { branches } => {
                 write!(f, "matches none of the {branches} allowed shapes")
@@ -890,6 +897,67 @@ pub fn check_length(
     }
     if let Some(max) = max.filter(|max| length > *max) {
         out.push(location, schema_location, || ErrorKind::MaxLength { max });
+    }
+}
+
+/// A schema's `pattern`, compiled on first use. JSON Schema patterns search (they are not
+/// anchored), as `regex` does. Codegen and the schema loader compile every pattern before any
+/// value is checked, so one that does not compile never reaches a validator; should a
+/// hand-built one, it matches nothing.
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    /// The pattern `source`, not compiled yet.
+    pub const fn new(source: &'static str) -> Pattern {
+        Pattern {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The regular expression as the schema writes it.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `text` has a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| compile_pattern(self.source).ok())
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(text))
+    }
+}
+
+/// Compiles a schema's pattern, or says why it cannot be run.
+pub fn compile_pattern(source: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(source).map_err(|error| match error {
+        regex::Error::Syntax(message) => message
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_owned(),
+        other => other.to_string(),
+    })
+}
+
+/// Checks a string against a `pattern`.
+pub fn check_pattern(
+    value: &str,
+    pattern: &Pattern,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    if !pattern.is_match(value) {
+        out.push(location, schema_location, || ErrorKind::Pattern {
+            pattern: pattern.source(),
+        });
     }
 }
 

@@ -67,7 +67,14 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
                 None => quote! { ::std::option::Option::None },
             };
             let (min, max) = (option(rules.min_length), option(rules.max_length));
-            quote! { #fast::StrSeed { format: #format, min_length: #min, max_length: #max } }
+            let pattern = match &rules.pattern {
+                Some(pattern) => {
+                    let pattern = super::pattern_static(pattern);
+                    quote! { ::std::option::Option::Some(#pattern) }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            quote! { #fast::StrSeed { format: #format, min_length: #min, max_length: #max, pattern: #pattern } }
         }
         Shape::Named(ty) => seed_path(ty),
         Shape::Array {
@@ -79,7 +86,7 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
             let (min, max) = (option(*min_items), option(*max_items));
             quote! { #fast::ArraySeed { items: #items, min_items: #min, max_items: #max } }
         }
-        Shape::AnyOf(_) | Shape::OneOf(_) => {
+        Shape::Null | Shape::AnyOf(_) | Shape::OneOf(_) | Shape::Typeless(_) => {
             let body = check(&Node {
                 nullable: false,
                 ..node.clone()

@@ -96,6 +96,17 @@ pub(crate) fn format_path(format: Format) -> TokenStream {
     quote! { ::deg_contracts_runtime::Format::#variant }
 }
 
+/// A `&'static Pattern` for `source`, compiled on first use: a block holding its own static,
+/// so each place a pattern is checked needs no name for it.
+pub(crate) fn pattern_static(source: &str) -> TokenStream {
+    quote! {
+        {
+            static PATTERN: ::deg_contracts_runtime::Pattern = ::deg_contracts_runtime::Pattern::new(#source);
+            &PATTERN
+        }
+    }
+}
+
 /// `::deg_contracts_runtime::InputType::<variant>`.
 pub(crate) fn input_type_path(declared: InputType) -> TokenStream {
     let variant = match declared {

@@ -42,16 +42,23 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
 
 /// The registry module: lookups by JSON-LD `@type`.
 pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
-    let role_arms = krate.registry.iter().filter_map(|(name, ty)| {
-        let specs = role_specs(ty, kinds)?;
-        Some(quote! { #name => ::std::option::Option::Some(&[#(#specs),*]), })
-    });
+    let role_arms: Vec<TokenStream> = krate
+        .registry
+        .iter()
+        .filter_map(|(name, ty)| {
+            let specs = role_specs(ty, kinds)?;
+            Some(quote! { #name => ::std::option::Option::Some(&[#(#specs),*]), })
+        })
+        .collect();
     let names: Vec<&String> = krate.registry.iter().map(|(name, _)| name).collect();
-    let extends_arms = krate
+    let extends_arms: Vec<TokenStream> = krate
         .extends
         .iter()
         .filter(|(_, bases)| !bases.is_empty())
-        .map(|(name, bases)| quote! { #name => &[#(#bases),*], });
+        .map(|(name, bases)| quote! { #name => &[#(#bases),*], })
+        .collect();
+    let roles_body = lookup(&role_arms, quote! { ::std::option::Option::None });
+    let extends_body = lookup(&extends_arms, quote! { &[] });
     let types: Vec<TokenStream> = krate.registry.iter().map(|(_, ty)| path(ty)).collect();
     let entries = krate.registry.iter().filter_map(|(name, ty)| {
         let module = krate
@@ -110,18 +117,12 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
         /// The kinds of role the contract schema whose `@type` is `type_name` declares, with
         /// their inputs; `None` for unknown names and schemas without roles.
         pub fn roles(type_name: &str) -> ::std::option::Option<&'static [::deg_contracts_runtime::RoleSpec]> {
-            match type_name {
-                #(#role_arms)*
-                _ => ::std::option::Option::None,
-            }
+            #roles_body
         }
 
         /// The `@type`s the schema named `type_name` extends through `allOf`, nearest first.
         pub fn extends(type_name: &str) -> &'static [&'static str] {
-            match type_name {
-                #(#extends_arms)*
-                _ => &[],
-            }
+            #extends_body
         }
 
         /// Each `@type` with the schema entry (`<Name>/<version>`) that defines it, which an
@@ -154,6 +155,22 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
                 #(#names => ::std::option::Option::Some(#types::SCHEMA),)*
                 _ => ::std::option::Option::None,
             }
+        }
+    }
+}
+
+/// A match on `type_name` over `arms`, or just `otherwise` when there are none.
+fn lookup(arms: &[TokenStream], otherwise: TokenStream) -> TokenStream {
+    if arms.is_empty() {
+        return quote! {
+            let _ = type_name;
+            #otherwise
+        };
+    }
+    quote! {
+        match type_name {
+            #(#arms)*
+            _ => #otherwise,
         }
     }
 }

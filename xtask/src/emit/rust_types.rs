@@ -15,7 +15,9 @@ pub fn path(ty: &TypeRef) -> TokenStream {
 /// The Rust type of a node, without the nullability wrapper.
 pub fn value_type(node: &Node) -> TokenStream {
     match &node.shape {
-        Shape::Any | Shape::AnyOf(_) | Shape::OneOf(_) => quote! { ::serde_json::Value },
+        Shape::Any | Shape::Null | Shape::AnyOf(_) | Shape::OneOf(_) | Shape::Typeless(_) => {
+            quote! { ::serde_json::Value }
+        }
         Shape::Boolean => quote! { bool },
         Shape::Integer(_) | Shape::Number(_) => quote! { ::serde_json::Number },
         Shape::String(rules) if rules.format == Some(Format::DateTime) => {
@@ -48,7 +50,12 @@ pub fn value_type(node: &Node) -> TokenStream {
 pub fn holds_null(node: &Node) -> bool {
     matches!(
         node.shape,
-        Shape::Any | Shape::AnyOf(_) | Shape::OneOf(_) | Shape::RoleInput(_)
+        Shape::Any
+            | Shape::Null
+            | Shape::AnyOf(_)
+            | Shape::OneOf(_)
+            | Shape::RoleInput(_)
+            | Shape::Typeless(_)
     )
 }
 

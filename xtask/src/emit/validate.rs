@@ -155,11 +155,11 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             }
             _ => {}
         }
+        uses_value |= !check.is_empty();
         if let Some(slot) = slot_of(json) {
             check.extend(quote! { seen[#slot] = true; });
         }
-        uses_value |= !check.is_empty();
-        arms.push(quote! { #json => { #check } });
+        arms.push((quote! { #json }, check));
     }
     if let Some(jsonld_type) = &object.jsonld_type {
         if !object
@@ -167,13 +167,14 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             .iter()
             .any(|field| field.json_name == "@context")
         {
-            arms.push(quote! { "@context" => {} });
+            arms.push((quote! { "@context" }, quote! {}));
         }
         if !object.fields.iter().any(|field| field.json_name == "@type") {
             uses_value = true;
-            arms.push(quote! {
-                "@type" => ::deg_contracts_runtime::check_jsonld_type(value, #jsonld_type, location, #location, out),
-            });
+            arms.push((
+                quote! { "@type" },
+                quote! { ::deg_contracts_runtime::check_jsonld_type(value, #jsonld_type, location, #location, out); },
+            ));
         }
     }
     let additional_location = object.additional_location.to_string();
@@ -194,7 +195,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         RoleRule::Inputs => quote! { provided },
         _ => quote! {},
     };
-    let members = if !uses_value && otherwise.is_none() {
+    let members = if !uses_value && otherwise.is_none() && required.is_empty() {
         quote! {}
     } else {
         let value_pattern = if uses_value {
@@ -202,10 +203,17 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         } else {
             quote! { _ }
         };
-        let dispatch = match (arms.is_empty(), &otherwise) {
-            (true, Some(otherwise)) => quote! { #otherwise; },
-            (_, otherwise) => {
+        let dispatch = match (arms.as_slice(), &otherwise) {
+            ([], Some(otherwise)) => quote! { #otherwise; },
+            // One member and nothing for the rest: an `if`, as clippy would have it.
+            ([(json, check)], None) => quote! {
+                if key.as_str() == #json { #check }
+            },
+            (arms, otherwise) => {
                 let otherwise = otherwise.clone().unwrap_or_default();
+                let arms = arms
+                    .iter()
+                    .map(|(json, check)| quote! { #json => { #check } });
                 quote! {
                     match key.as_str() {
                         #(#arms)*
@@ -214,9 +222,12 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
                 }
             }
         };
+        // Only checks that report need the member's location.
+        let member_location = (uses_value || otherwise.is_some())
+            .then(|| quote! { let location = &location.key(key); });
         quote! {
             for (key, #value_pattern) in object {
-                let location = &location.key(key);
+                #member_location
                 #dispatch
                 if out.should_stop() {
                     return #early;
@@ -378,6 +389,7 @@ fn shape_check(node: &Node) -> Check {
     let location = &node.location.to_string();
     match &node.shape {
         Shape::Any => Check::Nothing,
+        Shape::Null => Check::Test(quote! { value.is_null() }, "null"),
         Shape::Boolean => Check::Test(quote! { value.is_boolean() }, "a boolean"),
         Shape::Number(bounds) | Shape::Integer(bounds) => {
             let integer = matches!(node.shape, Shape::Integer(_));
@@ -427,6 +439,13 @@ fn shape_check(node: &Node) -> Check {
                 let max = option_literal(rules.max_length);
                 checks.push(quote! {
                     ::deg_contracts_runtime::check_length(text, #min, #max, location, #location, out);
+                });
+            }
+            if let Some(pattern) = &rules.pattern {
+                let at = node.location.join("pattern").to_string();
+                let pattern = super::pattern_static(pattern);
+                checks.push(quote! {
+                    ::deg_contracts_runtime::check_pattern(text, #pattern, location, #at, out);
                 });
             }
             if checks.is_empty() {
@@ -520,6 +539,14 @@ fn shape_check(node: &Node) -> Check {
             Check::Code(quote! {
                 ::deg_contracts_runtime::check_role_input(value, #declared, location, #location, out);
             })
+        }
+        Shape::Typeless(parts) => {
+            let parts = parts.iter().filter_map(|part| {
+                let test = quote::format_ident!("{}", part.shape.part_type()?.test_method());
+                let check = check_node(part);
+                Some(quote! { if value.#test() { #check } })
+            });
+            Check::Code(quote! { #(#parts)* })
         }
     }
 }
