@@ -113,6 +113,15 @@ fn shape_schema(shape: &Shape) -> Value {
             if let Some(maximum) = bounds.maximum {
                 put("maximum", json!(maximum));
             }
+            if let Some(limit) = bounds.exclusive_minimum {
+                put("exclusiveMinimum", json!(limit));
+            }
+            if let Some(limit) = bounds.exclusive_maximum {
+                put("exclusiveMaximum", json!(limit));
+            }
+            if let Some(divisor) = bounds.multiple_of {
+                put("multipleOf", json!(divisor));
+            }
         }
         Shape::String(rules) => {
             put("type", json!("string"));
@@ -134,9 +143,13 @@ fn shape_schema(shape: &Shape) -> Value {
             items,
             min_items,
             max_items,
+            unique_items,
         } => {
             put("type", json!("array"));
             put("items", node_schema(items));
+            if *unique_items {
+                put("uniqueItems", json!(true));
+            }
             if let Some(min) = min_items {
                 put("minItems", json!(min));
             }
@@ -196,6 +209,12 @@ fn struct_schema(object: &Struct) -> Value {
     });
     if !required.is_empty() {
         schema["required"] = json!(required);
+    }
+    if let Some(min) = object.min_properties {
+        schema["minProperties"] = json!(min);
+    }
+    if let Some(max) = object.max_properties {
+        schema["maxProperties"] = json!(max);
     }
     if let Some(role) = &object.role
         && let Some((inputs, _)) = &role.required_inputs

@@ -46,7 +46,7 @@ pub struct Program {
 
 #[derive(Debug)]
 enum Type {
-    Object(Object),
+    Object(Box<Object>),
     Enum {
         values: &'static [&'static str],
         location: &'static str,
@@ -64,6 +64,9 @@ struct Object {
     required: Vec<(&'static str, &'static str)>,
     otherwise: Otherwise,
     part: Part,
+    /// `minProperties` and `maxProperties`, each with where it is written.
+    min_properties: Option<(u64, &'static str)>,
+    max_properties: Option<(u64, &'static str)>,
 }
 
 /// An object's members by name: searched in order when few (most DEG objects), hashed when
@@ -215,6 +218,9 @@ enum CheckShape {
         integer: bool,
         minimum: Option<(f64, &'static str)>,
         maximum: Option<(f64, &'static str)>,
+        exclusive_minimum: Option<(f64, &'static str)>,
+        exclusive_maximum: Option<(f64, &'static str)>,
+        multiple_of: Option<(f64, &'static str)>,
     },
     String {
         format: Option<(Format, &'static str)>,
@@ -226,6 +232,7 @@ enum CheckShape {
         items: Box<Check>,
         min: Option<(u64, &'static str)>,
         max: Option<(u64, &'static str)>,
+        unique: Option<&'static str>,
     },
     AnyOf(Vec<Check>),
     OneOf(Vec<Check>),
@@ -272,7 +279,7 @@ impl Program {
             .map(|(ty, def)| match &def.kind {
                 TypeKind::Struct(object) => {
                     let rule = role_rule::role_rule(object, ty, &kinds, &role_inputs);
-                    Type::Object(compiler.object(object, &def.location, &rule))
+                    Type::Object(Box::new(compiler.object(object, &def.location, &rule)))
                 }
                 TypeKind::Enum(values) => {
                     let location = def.location.to_string();
@@ -496,6 +503,23 @@ impl Program {
                 return provided;
             }
         }
+        let count = members.len();
+        if let Some((min, at)) = object.min_properties
+            && (count as u64) < min
+        {
+            out.push(location, at, || ErrorKind::MinProperties {
+                min,
+                actual: count,
+            });
+        }
+        if let Some((max, at)) = object.max_properties
+            && (count as u64) > max
+        {
+            out.push(location, at, || ErrorKind::MaxProperties {
+                max,
+                actual: count,
+            });
+        }
         for (slot, (property, at)) in object.required.iter().enumerate() {
             if !seen.get(slot) {
                 out.push(location, at, || ErrorKind::Required { property });
@@ -539,6 +563,9 @@ impl Program {
                 integer,
                 minimum,
                 maximum,
+                exclusive_minimum,
+                exclusive_maximum,
+                multiple_of,
             } => {
                 let expected = if *integer { "an integer" } else { "a number" };
                 match value.as_f64() {
@@ -552,6 +579,25 @@ impl Program {
                             && number > *limit
                         {
                             out.push(location, at, || ErrorKind::Maximum { limit: *limit });
+                        }
+                        if let Some((limit, at)) = exclusive_minimum
+                            && number <= *limit
+                        {
+                            out.push(location, at, || ErrorKind::ExclusiveMinimum {
+                                limit: *limit,
+                            });
+                        }
+                        if let Some((limit, at)) = exclusive_maximum
+                            && number >= *limit
+                        {
+                            out.push(location, at, || ErrorKind::ExclusiveMaximum {
+                                limit: *limit,
+                            });
+                        }
+                        if let Some((divisor, at)) = multiple_of
+                            && !runtime::is_multiple_of(number, *divisor)
+                        {
+                            out.push(location, at, || ErrorKind::MultipleOf { divisor: *divisor });
                         }
                     }
                     _ => type_error(location, at, expected, out),
@@ -576,7 +622,12 @@ impl Program {
                 None => type_error(location, at, "a string", out),
             },
             CheckShape::Named(ty) => self.check_type(*ty, value, location, out),
-            CheckShape::Array { items, min, max } => {
+            CheckShape::Array {
+                items,
+                min,
+                max,
+                unique,
+            } => {
                 let Some(elements) = value.as_array() else {
                     return type_error(location, at, "an array", out);
                 };
@@ -596,6 +647,11 @@ impl Program {
                         max: *max,
                         actual: count,
                     });
+                }
+                if let Some(at) = unique
+                    && let Some((first, second)) = runtime::first_repeat(elements)
+                {
+                    out.push(location, at, || ErrorKind::UniqueItems { first, second });
                 }
                 if matches!(items.shape, CheckShape::Any) {
                     return;
@@ -763,12 +819,17 @@ impl Compiler<'_> {
                 count: object.fields.len(),
             },
         };
+        let bound = |count: Option<u64>, keyword: &str| {
+            count.map(|count| (count, keep(location.join(keyword).to_string())))
+        };
         Object {
             location: keep(location.to_string()),
             members,
             required,
             otherwise,
             part,
+            min_properties: bound(object.min_properties, "minProperties"),
+            max_properties: bound(object.max_properties, "maxProperties"),
         }
     }
 
@@ -783,6 +844,15 @@ impl Compiler<'_> {
                 integer: matches!(node.shape, Shape::Integer(_)),
                 minimum: bounds.minimum.map(|limit| (limit, at("minimum"))),
                 maximum: bounds.maximum.map(|limit| (limit, at("maximum"))),
+                exclusive_minimum: bounds
+                    .exclusive_minimum
+                    .map(|limit| (limit, at("exclusiveMinimum"))),
+                exclusive_maximum: bounds
+                    .exclusive_maximum
+                    .map(|limit| (limit, at("exclusiveMaximum"))),
+                multiple_of: bounds
+                    .multiple_of
+                    .map(|divisor| (divisor, at("multipleOf"))),
             },
             Shape::String(rules) => CheckShape::String {
                 format: rules.format.map(|format| (format, at("format"))),
@@ -799,7 +869,9 @@ impl Compiler<'_> {
                 items,
                 min_items,
                 max_items,
+                unique_items,
             } => CheckShape::Array {
+                unique: unique_items.then(|| at("uniqueItems")),
                 items: Box::new(self.check(items)),
                 min: min_items.map(|min| (min, at("minItems"))),
                 max: max_items.map(|max| (max, at("maxItems"))),

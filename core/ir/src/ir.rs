@@ -90,6 +90,9 @@ pub enum TypeKind {
 #[derive(Debug)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// `minProperties` and `maxProperties`, with where the schema is written.
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
     pub additional: AdditionalRule,
     /// Where the rule on undeclared members is written (or would be).
     pub additional_location: Location,
@@ -192,6 +195,8 @@ pub enum Shape {
         items: Box<Node>,
         min_items: Option<u64>,
         max_items: Option<u64>,
+        /// `uniqueItems: true`.
+        unique_items: bool,
     },
     AnyOf(Vec<Node>),
     OneOf(Vec<Node>),
@@ -255,6 +260,19 @@ impl Shape {
 pub struct Bounds {
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    pub multiple_of: Option<f64>,
+}
+
+impl Bounds {
+    /// Whether any keyword beyond `minimum` and `maximum` is set, which the streaming seeds
+    /// leave to the buffered validator.
+    pub fn has_more_than_range(&self) -> bool {
+        self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+            || self.multiple_of.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Default)]

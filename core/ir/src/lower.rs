@@ -322,6 +322,8 @@ impl Lowerer<'_> {
             role: self.role_object(flat, &fields, filled_inputs).map(Box::new),
             roles: None,
             fields,
+            min_properties: flat.min_properties,
+            max_properties: flat.max_properties,
         }
     }
 
@@ -599,10 +601,7 @@ impl Lowerer<'_> {
             });
             return any_node(schema);
         }
-        let bounds = Bounds {
-            minimum: schema.minimum,
-            maximum: schema.maximum,
-        };
+        let bounds = bounds_of(schema);
         match schema.types.first() {
             Some(JsonType::String) => node(Shape::String(StringRules {
                 format: schema.format,
@@ -628,6 +627,7 @@ impl Lowerer<'_> {
                     items: Box::new(items),
                     min_items: schema.min_items,
                     max_items: schema.max_items,
+                    unique_items: schema.unique_items,
                 })
             }
             _ => node(Shape::Any),
@@ -656,13 +656,15 @@ impl Lowerer<'_> {
         {
             parts.push(part(Shape::String(string)));
         }
-        if schema.minimum.is_some() || schema.maximum.is_some() {
-            parts.push(part(Shape::Number(Bounds {
-                minimum: schema.minimum,
-                maximum: schema.maximum,
-            })));
+        let bounds = bounds_of(schema);
+        if bounds.minimum.is_some() || bounds.maximum.is_some() || bounds.has_more_than_range() {
+            parts.push(part(Shape::Number(bounds)));
         }
-        if schema.items.is_some() || schema.min_items.is_some() || schema.max_items.is_some() {
+        if schema.items.is_some()
+            || schema.min_items.is_some()
+            || schema.max_items.is_some()
+            || schema.unique_items
+        {
             let items = match &schema.items {
                 Some(items) => {
                     let child = Context {
@@ -677,6 +679,7 @@ impl Lowerer<'_> {
                 items: Box::new(items),
                 min_items: schema.min_items,
                 max_items: schema.max_items,
+                unique_items: schema.unique_items,
             }));
         }
         parts
@@ -704,6 +707,8 @@ impl Lowerer<'_> {
             jsonld_type: schema.jsonld_type.clone(),
             role: None,
             roles: None,
+            min_properties: schema.min_properties,
+            max_properties: schema.max_properties,
         }
     }
 
@@ -747,7 +752,9 @@ fn is_object(schema: &Schema) -> bool {
         || (schema.types.is_empty()
             && (!schema.properties.is_empty()
                 || !schema.required.is_empty()
-                || schema.additional.is_some()));
+                || schema.additional.is_some()
+                || schema.min_properties.is_some()
+                || schema.max_properties.is_some()));
     declared && schema.any_of.is_empty() && schema.one_of.is_empty()
 }
 
@@ -760,28 +767,110 @@ fn is_map(schema: &Schema) -> bool {
 }
 
 /// A keyword that constrains values of a type the schema does not declare (its `type` is
-/// another, or absent), which the IR cannot hold: the keyword and the type it is for.
+/// another, or absent), which the IR cannot hold: the keyword and the type it is for. Object
+/// keywords without `type` make an object (see [`is_object`]), so only a declared other type
+/// strays them.
 fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
     let declared = schema.types.first().copied();
-    let applies = |part: PartType| match part {
-        PartType::String => declared == Some(JsonType::String),
-        PartType::Number => matches!(declared, Some(JsonType::Number | JsonType::Integer)),
-        PartType::Array => declared == Some(JsonType::Array),
-    };
+    let string = declared == Some(JsonType::String);
+    let number = matches!(declared, Some(JsonType::Number | JsonType::Integer));
+    let array = declared == Some(JsonType::Array);
+    let object = declared.is_none_or(|declared| declared == JsonType::Object);
     [
-        ("format", schema.format.is_some(), PartType::String),
-        ("minLength", schema.min_length.is_some(), PartType::String),
-        ("maxLength", schema.max_length.is_some(), PartType::String),
-        ("pattern", schema.pattern.is_some(), PartType::String),
-        ("minimum", schema.minimum.is_some(), PartType::Number),
-        ("maximum", schema.maximum.is_some(), PartType::Number),
-        ("items", schema.items.is_some(), PartType::Array),
-        ("minItems", schema.min_items.is_some(), PartType::Array),
-        ("maxItems", schema.max_items.is_some(), PartType::Array),
+        (
+            "format",
+            schema.format.is_some(),
+            string,
+            PartType::String.plural(),
+        ),
+        (
+            "minLength",
+            schema.min_length.is_some(),
+            string,
+            PartType::String.plural(),
+        ),
+        (
+            "maxLength",
+            schema.max_length.is_some(),
+            string,
+            PartType::String.plural(),
+        ),
+        (
+            "pattern",
+            schema.pattern.is_some(),
+            string,
+            PartType::String.plural(),
+        ),
+        (
+            "minimum",
+            schema.minimum.is_some(),
+            number,
+            PartType::Number.plural(),
+        ),
+        (
+            "maximum",
+            schema.maximum.is_some(),
+            number,
+            PartType::Number.plural(),
+        ),
+        (
+            "exclusiveMinimum",
+            schema.exclusive_minimum.is_some(),
+            number,
+            PartType::Number.plural(),
+        ),
+        (
+            "exclusiveMaximum",
+            schema.exclusive_maximum.is_some(),
+            number,
+            PartType::Number.plural(),
+        ),
+        (
+            "multipleOf",
+            schema.multiple_of.is_some(),
+            number,
+            PartType::Number.plural(),
+        ),
+        (
+            "items",
+            schema.items.is_some(),
+            array,
+            PartType::Array.plural(),
+        ),
+        (
+            "minItems",
+            schema.min_items.is_some(),
+            array,
+            PartType::Array.plural(),
+        ),
+        (
+            "maxItems",
+            schema.max_items.is_some(),
+            array,
+            PartType::Array.plural(),
+        ),
+        (
+            "uniqueItems",
+            schema.unique_items,
+            array,
+            PartType::Array.plural(),
+        ),
+        (
+            "minProperties",
+            schema.min_properties.is_some(),
+            object,
+            "objects",
+        ),
+        (
+            "maxProperties",
+            schema.max_properties.is_some(),
+            object,
+            "objects",
+        ),
     ]
     .into_iter()
-    .find(|(_, present, part)| *present && !applies(*part))
-    .map(|(keyword, _, part)| (keyword, part.plural()))
+    .find(|(_, present, applies, _)| *present && !applies)
+    .map(|(keyword, _, _, types)| (keyword, types))
 }
 
 /// A keyword beside a schema's anyOf or oneOf that the IR cannot hold with it (everything but
@@ -800,8 +889,14 @@ fn beside_union(schema: &Schema) -> Option<&'static str> {
         ("format", schema.format.is_some()),
         ("minimum", schema.minimum.is_some()),
         ("maximum", schema.maximum.is_some()),
+        ("exclusiveMinimum", schema.exclusive_minimum.is_some()),
+        ("exclusiveMaximum", schema.exclusive_maximum.is_some()),
+        ("multipleOf", schema.multiple_of.is_some()),
         ("minItems", schema.min_items.is_some()),
         ("maxItems", schema.max_items.is_some()),
+        ("uniqueItems", schema.unique_items),
+        ("minProperties", schema.min_properties.is_some()),
+        ("maxProperties", schema.max_properties.is_some()),
         ("minLength", schema.min_length.is_some()),
         ("maxLength", schema.max_length.is_some()),
         ("pattern", schema.pattern.is_some()),
@@ -830,5 +925,16 @@ fn types_into_branches(schema: &Schema) -> Schema {
         any_of: schema.any_of.iter().map(typed).collect(),
         one_of: schema.one_of.iter().map(typed).collect(),
         ..schema.clone()
+    }
+}
+
+/// A number's bounds, as the schema writes them.
+fn bounds_of(schema: &Schema) -> Bounds {
+    Bounds {
+        minimum: schema.minimum,
+        maximum: schema.maximum,
+        exclusive_minimum: schema.exclusive_minimum,
+        exclusive_maximum: schema.exclusive_maximum,
+        multiple_of: schema.multiple_of,
     }
 }

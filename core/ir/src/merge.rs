@@ -118,6 +118,7 @@ impl<'a> Resolver<'a> {
         merged.enum_values = enum_values(a, b).map_err(conflict)?;
         merged.format = format(a, b).map_err(conflict)?;
         merged.pattern = pattern(a, b).map_err(conflict)?;
+        merged.multiple_of = multiple_of(a, b).map_err(conflict)?;
         merged.items = match (&a.items, &b.items) {
             (Some(x), Some(y)) => Some(Box::new(self.merge_property(x, y, at)?)),
             (x, y) => y.clone().or_else(|| x.clone()),
@@ -317,10 +318,27 @@ pub fn pattern(a: &Schema, b: &Schema) -> Result<Option<String>, String> {
     }
 }
 
+/// `multipleOf`: one divisor, or the same on both sides.
+pub fn multiple_of(a: &Schema, b: &Schema) -> Result<Option<f64>, String> {
+    match (a.multiple_of, b.multiple_of) {
+        (Some(x), Some(y)) if x != y => Err(format!(
+            "multipleOf {x} at {} against {y} at {}: one value cannot be held to two divisors here",
+            a.location(),
+            b.location()
+        )),
+        (x, y) => Ok(y.or(x)),
+    }
+}
+
 /// Numeric, length and size bounds: the stricter of each.
 pub fn bounds(merged: &mut Schema, a: &Schema, b: &Schema) {
     merged.minimum = stricter(a.minimum, b.minimum, f64::max);
     merged.maximum = stricter(a.maximum, b.maximum, f64::min);
+    merged.unique_items = a.unique_items || b.unique_items;
+    merged.min_properties = stricter(a.min_properties, b.min_properties, u64::max);
+    merged.max_properties = stricter(a.max_properties, b.max_properties, u64::min);
+    merged.exclusive_minimum = stricter(a.exclusive_minimum, b.exclusive_minimum, f64::max);
+    merged.exclusive_maximum = stricter(a.exclusive_maximum, b.exclusive_maximum, f64::min);
     merged.min_items = stricter(a.min_items, b.min_items, u64::max);
     merged.max_items = stricter(a.max_items, b.max_items, u64::min);
     merged.min_length = stricter(a.min_length, b.min_length, u64::max);

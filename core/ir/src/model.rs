@@ -39,6 +39,12 @@ impl Schema {
             && self.min_length.is_none()
             && self.max_length.is_none()
             && self.pattern.is_none()
+            && self.exclusive_minimum.is_none()
+            && self.exclusive_maximum.is_none()
+            && self.multiple_of.is_none()
+            && !self.unique_items
+            && self.min_properties.is_none()
+            && self.max_properties.is_none()
     }
 
     /// The values of a string enum (or const), if the schema is one.
@@ -107,8 +113,16 @@ pub struct Schema {
     pub enum_values: Option<Vec<String>>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    /// `multipleOf`, greater than zero.
+    pub multiple_of: Option<f64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     /// `pattern`, checked to compile when read.
@@ -292,6 +306,12 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 }),
             },
             "minItems" => schema.min_items = count(value, &mut bad),
+            "uniqueItems" => match value.as_bool() {
+                Some(unique) => schema.unique_items = unique,
+                None => bad("uniqueItems must be a boolean"),
+            },
+            "minProperties" => schema.min_properties = count(value, &mut bad),
+            "maxProperties" => schema.max_properties = count(value, &mut bad),
             "maxItems" => schema.max_items = count(value, &mut bad),
             "minLength" => schema.min_length = count(value, &mut bad),
             "maxLength" => schema.max_length = count(value, &mut bad),
@@ -311,6 +331,17 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             }
             "minimum" => schema.minimum = number(value, &mut bad),
             "maximum" => schema.maximum = number(value, &mut bad),
+            "exclusiveMinimum" => schema.exclusive_minimum = number(value, &mut bad),
+            "exclusiveMaximum" => schema.exclusive_maximum = number(value, &mut bad),
+            "multipleOf" => {
+                schema.multiple_of = number(value, &mut bad).filter(|divisor| {
+                    let positive = *divisor > 0.0;
+                    if !positive {
+                        bad("multipleOf must be greater than 0");
+                    }
+                    positive
+                })
+            }
             "x-jsonld" => {
                 schema.jsonld_type = value.get("@type").and_then(Yaml::as_str).map(str::to_owned)
             }

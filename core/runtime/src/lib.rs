@@ -223,6 +223,42 @@ pub enum ErrorKind {
         /// The greatest value allowed.
         limit: f64,
     },
+    /// Two equal items in an array that must not repeat.
+    UniqueItems {
+        /// The index of the first.
+        first: usize,
+        /// The index of the one that repeats it.
+        second: usize,
+    },
+    /// An object with fewer members than allowed.
+    MinProperties {
+        /// The least number of members.
+        min: u64,
+        /// How many it has.
+        actual: usize,
+    },
+    /// An object with more members than allowed.
+    MaxProperties {
+        /// The most members.
+        max: u64,
+        /// How many it has.
+        actual: usize,
+    },
+    /// A number not above an exclusive lower bound.
+    ExclusiveMinimum {
+        /// The bound.
+        limit: f64,
+    },
+    /// A number not below an exclusive upper bound.
+    ExclusiveMaximum {
+        /// The bound.
+        limit: f64,
+    },
+    /// A number that is not a multiple of the divisor.
+    MultipleOf {
+        /// The divisor.
+        divisor: f64,
+    },
     /// A string shorter than allowed.
     MinLength {
         /// The least length, in characters.
@@ -291,6 +327,12 @@ impl ErrorKind {
             ErrorKind::MaxItems { .. } => "max-items",
             ErrorKind::Minimum { .. } => "minimum",
             ErrorKind::Maximum { .. } => "maximum",
+            ErrorKind::UniqueItems { .. } => "unique-items",
+            ErrorKind::MinProperties { .. } => "min-properties",
+            ErrorKind::MaxProperties { .. } => "max-properties",
+            ErrorKind::ExclusiveMinimum { .. } => "exclusive-minimum",
+            ErrorKind::ExclusiveMaximum { .. } => "exclusive-maximum",
+            ErrorKind::MultipleOf { .. } => "multiple-of",
             ErrorKind::MinLength { .. } => "min-length",
             ErrorKind::MaxLength { .. } => "max-length",
             ErrorKind::Pattern { .. } => "pattern",
@@ -326,6 +368,21 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Minimum { limit } => write!(f, "must be at least {limit}"),
             ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
+            ErrorKind::UniqueItems { first, second } => {
+                write!(
+                    f,
+                    "items {first} and {second} are equal; they must be unique"
+                )
+            }
+            ErrorKind::MinProperties { min, actual } => {
+                write!(f, "must have at least {min} members, has {actual}")
+            }
+            ErrorKind::MaxProperties { max, actual } => {
+                write!(f, "must have at most {max} members, has {actual}")
+            }
+            ErrorKind::ExclusiveMinimum { limit } => write!(f, "must be greater than {limit}"),
+            ErrorKind::ExclusiveMaximum { limit } => write!(f, "must be less than {limit}"),
+            ErrorKind::MultipleOf { divisor } => write!(f, "must be a multiple of {divisor}"),
             ErrorKind::MinLength { min } => write!(f, "must be at least {min} characters long"),
             ErrorKind::MaxLength { max } => write!(f, "must be at most {max} characters long"),
             ErrorKind::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
@@ -898,6 +955,49 @@ pub fn check_length(
     if let Some(max) = max.filter(|max| length > *max) {
         out.push(location, schema_location, || ErrorKind::MaxLength { max });
     }
+}
+
+/// JSON equality as JSON Schema means it: numbers by value (`1` equals `1.0`), objects by
+/// their members whatever the order, arrays item by item.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(x), Some(y), ..) => x == y,
+                (.., Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, value)| y.get(key).is_some_and(|other| json_equal(value, other)))
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// The first pair of equal items, by index, if any.
+pub fn first_repeat(items: &[Value]) -> Option<(usize, usize)> {
+    (0..items.len()).find_map(|second| {
+        (0..second)
+            .find(|first| json_equal(&items[*first], &items[second]))
+            .map(|first| (first, second))
+    })
+}
+
+/// Whether `number` is a whole multiple of `divisor`, to within the precision of an `f64`
+/// (`0.3` is a multiple of `0.1`, as JSON Schema means it).
+pub fn is_multiple_of(number: f64, divisor: f64) -> bool {
+    let quotient = number / divisor;
+    if !quotient.is_finite() {
+        // Too large to divide: the remainder is still exact.
+        return number.is_finite() && number % divisor == 0.0;
+    }
+    (quotient - quotient.round()).abs() <= quotient.abs().max(1.0) * 4.0 * f64::EPSILON
 }
 
 /// A schema's `pattern`, compiled on first use. JSON Schema patterns search (they are not

@@ -53,7 +53,7 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
             return quote! { #fast::RoleInputSeed(#declared) };
         }
         Shape::Boolean => quote! { #fast::BoolSeed },
-        Shape::Number(bounds) | Shape::Integer(bounds) => {
+        Shape::Number(bounds) | Shape::Integer(bounds) if !bounds.has_more_than_range() => {
             let (minimum, maximum) = (option_f64(bounds.minimum), option_f64(bounds.maximum));
             let integer = matches!(node.shape, Shape::Integer(_));
             quote! { #fast::NumberSeed { minimum: #minimum, maximum: #maximum, integer: #integer } }
@@ -81,12 +81,19 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
             items,
             min_items,
             max_items,
+            unique_items: false,
         } => {
             let items = seed(items, check);
             let (min, max) = (option(*min_items), option(*max_items));
             quote! { #fast::ArraySeed { items: #items, min_items: #min, max_items: #max } }
         }
-        Shape::Null | Shape::AnyOf(_) | Shape::OneOf(_) | Shape::Typeless(_) => {
+        Shape::Null
+        | Shape::Array { .. }
+        | Shape::Number(_)
+        | Shape::Integer(_)
+        | Shape::AnyOf(_)
+        | Shape::OneOf(_)
+        | Shape::Typeless(_) => {
             let body = check(&Node {
                 nullable: false,
                 ..node.clone()
@@ -190,6 +197,10 @@ fn emit_struct(
     kinds: &Kinds<'_>,
     check: &dyn Fn(&Node) -> TokenStream,
 ) -> Option<TokenStream> {
+    if object.min_properties.is_some() || object.max_properties.is_some() {
+        // Counting members needs them all: the `Value` path.
+        return None;
+    }
     let fast = quote! { ::deg_contracts_runtime::fast };
     let state = format_ident!("{}State", name);
     let count = object.fields.len();

@@ -288,6 +288,8 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
     };
     let binding = if members.is_empty()
         && required.is_empty()
+        && object.min_properties.is_none()
+        && object.max_properties.is_none()
         && !matches!(rule, RoleRule::Role { .. })
     {
         quote! {
@@ -301,15 +303,39 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             };
         }
     };
+    let sizes = property_counts(object, location);
     quote! {
         #state
         #binding
         #seen
         #members
+        #sizes
         #(#required_checks)*
         #filled_check
         #result
     }
+}
+
+/// `minProperties` and `maxProperties` on an object bound as `object`.
+fn property_counts(object: &Struct, location: &str) -> TokenStream {
+    let mut checks = Vec::new();
+    if let Some(min) = object.min_properties {
+        let at = format!("{location}/minProperties");
+        checks.push(quote! {
+            if (object.len() as u64) < #min {
+                out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MinProperties { min: #min, actual: object.len() });
+            }
+        });
+    }
+    if let Some(max) = object.max_properties {
+        let at = format!("{location}/maxProperties");
+        checks.push(quote! {
+            if (object.len() as u64) > #max {
+                out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MaxProperties { max: #max, actual: object.len() });
+            }
+        });
+    }
+    quote! { #(#checks)* }
 }
 
 fn check_enum(values: &[String], location: &str) -> TokenStream {
@@ -413,6 +439,33 @@ fn shape_check(node: &Node) -> Check {
                     }
                 });
             }
+            let more = [
+                (bounds.exclusive_minimum, "exclusiveMinimum"),
+                (bounds.exclusive_maximum, "exclusiveMaximum"),
+                (bounds.multiple_of, "multipleOf"),
+            ];
+            for (bound, keyword) in more {
+                let Some(bound) = bound else { continue };
+                let literal = Literal::f64_unsuffixed(bound);
+                let at = node.location.join(keyword).to_string();
+                limits.push(match keyword {
+                    "exclusiveMinimum" => quote! {
+                        if number <= #literal {
+                            out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::ExclusiveMinimum { limit: #literal });
+                        }
+                    },
+                    "exclusiveMaximum" => quote! {
+                        if number >= #literal {
+                            out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::ExclusiveMaximum { limit: #literal });
+                        }
+                    },
+                    _ => quote! {
+                        if !::deg_contracts_runtime::is_multiple_of(number, #literal) {
+                            out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MultipleOf { divisor: #literal });
+                        }
+                    },
+                });
+            }
             if limits.is_empty() && !integer {
                 return Check::Test(quote! { value.is_number() }, expected);
             }
@@ -467,6 +520,7 @@ fn shape_check(node: &Node) -> Check {
             items,
             min_items,
             max_items,
+            unique_items,
         } => {
             let mut counts = Vec::new();
             if let Some(min) = min_items {
@@ -482,6 +536,14 @@ fn shape_check(node: &Node) -> Check {
                 counts.push(quote! {
                     if (items.len() as u64) > #max {
                         out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::MaxItems { max: #max, actual: items.len() });
+                    }
+                });
+            }
+            if *unique_items {
+                let at = node.location.join("uniqueItems").to_string();
+                counts.push(quote! {
+                    if let ::std::option::Option::Some((first, second)) = ::deg_contracts_runtime::first_repeat(items) {
+                        out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::UniqueItems { first, second });
                     }
                 });
             }
