@@ -82,7 +82,7 @@ fn node_schema(node: &Node) -> Value {
     if node.nullable
         && !matches!(
             node.shape,
-            Shape::Any | Shape::RoleInput(_) | Shape::Typeless(_)
+            Shape::Any | Shape::RoleInput(_) | Shape::Typeless(_) | Shape::Values(_)
         )
     {
         json!({ "anyOf": [{ "type": "null" }, schema] })
@@ -99,6 +99,7 @@ fn shape_schema(shape: &Shape) -> Value {
     match shape {
         Shape::Any => {}
         Shape::Null => put("type", json!("null")),
+        Shape::Values(values) => put("enum", json!(values)),
         Shape::Boolean => put("type", json!("boolean")),
         Shape::Integer(bounds) | Shape::Number(bounds) => {
             let name = if matches!(shape, Shape::Integer(_)) {

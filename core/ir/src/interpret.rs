@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use deg_contracts_runtime::{
     self as runtime, BoundedErrors, Branches, Collector, ErrorKind, Format, InputSpec, InputType,
-    Location, Pattern, RoleSpec, ValidationErrors,
+    Location, Pattern, RoleSpec, ValidationErrors, Values,
 };
 use serde_json::Value;
 
@@ -213,6 +213,7 @@ struct Check {
 enum CheckShape {
     Any,
     Null,
+    Values(&'static Values),
     Boolean,
     Number {
         integer: bool,
@@ -556,6 +557,7 @@ impl Program {
         match &check.shape {
             CheckShape::Any => {}
             CheckShape::Null => runtime::expect_type(value.is_null(), location, at, "null", out),
+            CheckShape::Values(values) => runtime::check_values(value, values, location, at, out),
             CheckShape::Boolean => {
                 runtime::expect_type(value.is_boolean(), location, at, "a boolean", out)
             }
@@ -839,6 +841,9 @@ impl Compiler<'_> {
         let shape = match &node.shape {
             Shape::Any => CheckShape::Any,
             Shape::Null => CheckShape::Null,
+            Shape::Values(values) => CheckShape::Values(Box::leak(Box::new(Values::new(keep(
+                serde_json::Value::Array(values.clone()).to_string(),
+            ))))),
             Shape::Boolean => CheckShape::Boolean,
             Shape::Integer(bounds) | Shape::Number(bounds) => CheckShape::Number {
                 integer: matches!(node.shape, Shape::Integer(_)),

@@ -548,6 +548,15 @@ impl Lowerer<'_> {
             let branches = self.lower_branches(context, &schema.one_of);
             return node(Shape::OneOf(branches));
         }
+        if let Some(values) = &schema.values {
+            // Only the values of the declared type (or null, where allowed) can ever pass.
+            let allowed: Vec<serde_json::Value> = values
+                .iter()
+                .filter(|value| of_types(value, &schema.types, schema.nullable))
+                .cloned()
+                .collect();
+            return node(Shape::Values(allowed));
+        }
         if schema.types.len() > 1 {
             self.errors.push(SchemaError::Unsupported {
                 location: self.source(schema),
@@ -936,5 +945,25 @@ fn bounds_of(schema: &Schema) -> Bounds {
         exclusive_minimum: schema.exclusive_minimum,
         exclusive_maximum: schema.exclusive_maximum,
         multiple_of: schema.multiple_of,
+    }
+}
+
+/// Whether a JSON value is of one of `types` (any when there are none), or null where allowed.
+fn of_types(value: &serde_json::Value, types: &[JsonType], nullable: bool) -> bool {
+    use serde_json::Value;
+    if types.is_empty() {
+        return true;
+    }
+    match value {
+        Value::Null => nullable,
+        Value::Bool(_) => types.contains(&JsonType::Boolean),
+        Value::Number(number) => {
+            types.contains(&JsonType::Number)
+                || (types.contains(&JsonType::Integer)
+                    && number.as_f64().is_some_and(|n| n.fract() == 0.0))
+        }
+        Value::String(_) => types.contains(&JsonType::String),
+        Value::Array(_) => types.contains(&JsonType::Array),
+        Value::Object(_) => types.contains(&JsonType::Object),
     }
 }

@@ -116,6 +116,7 @@ impl<'a> Resolver<'a> {
         (merged.additional, merged.additional_from) =
             additional(a, b, |x, y| self.merge_property(x, y, at))?;
         merged.enum_values = enum_values(a, b).map_err(conflict)?;
+        merged.values = json_values(a, b).map_err(conflict)?;
         merged.format = format(a, b).map_err(conflict)?;
         merged.pattern = pattern(a, b).map_err(conflict)?;
         merged.multiple_of = multiple_of(a, b).map_err(conflict)?;
@@ -292,6 +293,23 @@ pub fn enum_values(a: &Schema, b: &Schema) -> Result<Option<Vec<String>>, String
         }
         (a_values, b_values) => Ok(b_values.clone().or_else(|| a_values.clone())),
     }
+}
+
+/// An `enum` or `const` of JSON values: from one side; two such lists, or one beside a string
+/// enum, cannot be held together here.
+pub fn json_values(a: &Schema, b: &Schema) -> Result<Option<Vec<serde_json::Value>>, String> {
+    let lists = [a, b]
+        .iter()
+        .filter(|side| side.values.is_some() || side.enum_values.is_some())
+        .count();
+    if lists > 1 && (a.values.is_some() || b.values.is_some()) {
+        return Err(format!(
+            "the enums at {} and {} cannot be combined here: give one of them all the values",
+            a.location(),
+            b.location()
+        ));
+    }
+    Ok(b.values.clone().or_else(|| a.values.clone()))
 }
 
 /// `format`: one format, or the same on both sides.

@@ -31,6 +31,7 @@ impl Schema {
             && self.any_of.is_empty()
             && self.one_of.is_empty()
             && self.enum_values.is_none()
+            && self.values.is_none()
             && self.format.is_none()
             && self.minimum.is_none()
             && self.maximum.is_none()
@@ -111,6 +112,8 @@ pub struct Schema {
     pub one_of: Vec<Schema>,
     /// String values of `enum`, or the one value of `const`.
     pub enum_values: Option<Vec<String>>,
+    /// The values of an `enum` or `const` that are not all strings.
+    pub values: Option<Vec<serde_json::Value>>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     /// `uniqueItems: true`.
@@ -283,27 +286,22 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 }
             }
             "enum" => match value.as_array() {
+                Some(values) if values.is_empty() => bad("enum must list at least one value"),
                 Some(values) => {
                     let strings: Option<Vec<String>> = values
                         .iter()
                         .map(|v| v.as_str().map(str::to_owned))
                         .collect();
                     match strings {
-                        Some(strings) if !strings.is_empty() => schema.enum_values = Some(strings),
-                        _ => problems.push(ReadProblem::Unsupported {
-                            pointer: here.clone(),
-                            keyword: "enum (only non-empty lists of strings)".to_owned(),
-                        }),
+                        Some(strings) => schema.enum_values = Some(strings),
+                        None => schema.values = Some(values.iter().map(Yaml::to_json).collect()),
                     }
                 }
                 None => bad("enum must be a list"),
             },
             "const" => match value.as_str() {
                 Some(value) => schema.enum_values = Some(vec![value.to_owned()]),
-                None => problems.push(ReadProblem::Unsupported {
-                    pointer: here.clone(),
-                    keyword: "const (only strings)".to_owned(),
-                }),
+                None => schema.values = Some(vec![value.to_json()]),
             },
             "minItems" => schema.min_items = count(value, &mut bad),
             "uniqueItems" => match value.as_bool() {

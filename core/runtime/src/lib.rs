@@ -223,6 +223,13 @@ pub enum ErrorKind {
         /// The greatest value allowed.
         limit: f64,
     },
+    /// A value that is none of the values an `enum` or `const` of JSON values allows.
+    Value {
+        /// The value found, as JSON.
+        found: String,
+        /// The values allowed, as JSON.
+        allowed: &'static str,
+    },
     /// Two equal items in an array that must not repeat.
     UniqueItems {
         /// The index of the first.
@@ -327,6 +334,7 @@ impl ErrorKind {
             ErrorKind::MaxItems { .. } => "max-items",
             ErrorKind::Minimum { .. } => "minimum",
             ErrorKind::Maximum { .. } => "maximum",
+            ErrorKind::Value { .. } => "enum",
             ErrorKind::UniqueItems { .. } => "unique-items",
             ErrorKind::MinProperties { .. } => "min-properties",
             ErrorKind::MaxProperties { .. } => "max-properties",
@@ -368,6 +376,7 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Minimum { limit } => write!(f, "must be at least {limit}"),
             ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
+            ErrorKind::Value { found, allowed } => write!(f, "`{found}` is not one of {allowed}"),
             ErrorKind::UniqueItems { first, second } => {
                 write!(
                     f,
@@ -954,6 +963,48 @@ pub fn check_length(
     }
     if let Some(max) = max.filter(|max| length > *max) {
         out.push(location, schema_location, || ErrorKind::MaxLength { max });
+    }
+}
+
+/// The values an `enum` or `const` of JSON values allows, kept as the JSON text codegen wrote
+/// and parsed on first use (codegen writes it from parsed values, so it always parses).
+#[derive(Debug)]
+pub struct Values {
+    source: &'static str,
+    parsed: std::sync::OnceLock<Vec<Value>>,
+}
+
+impl Values {
+    /// The values written as the JSON array `source`.
+    pub const fn new(source: &'static str) -> Values {
+        Values {
+            source,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `value` equals one of them.
+    pub fn contains(&self, value: &Value) -> bool {
+        self.parsed
+            .get_or_init(|| serde_json::from_str(self.source).unwrap_or_default())
+            .iter()
+            .any(|allowed| json_equal(allowed, value))
+    }
+}
+
+/// Checks a value against an `enum` or `const` of JSON values.
+pub fn check_values(
+    value: &Value,
+    values: &Values,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    if !values.contains(value) {
+        out.push(location, schema_location, || ErrorKind::Value {
+            found: value.to_string(),
+            allowed: values.source,
+        });
     }
 }
 

@@ -15,7 +15,12 @@ pub fn path(ty: &TypeRef) -> TokenStream {
 /// The Rust type of a node, without the nullability wrapper.
 pub fn value_type(node: &Node) -> TokenStream {
     match &node.shape {
-        Shape::Any | Shape::Null | Shape::AnyOf(_) | Shape::OneOf(_) | Shape::Typeless(_) => {
+        Shape::Any
+        | Shape::Null
+        | Shape::Values(_)
+        | Shape::AnyOf(_)
+        | Shape::OneOf(_)
+        | Shape::Typeless(_) => {
             quote! { ::serde_json::Value }
         }
         Shape::Boolean => quote! { bool },
@@ -52,6 +57,7 @@ pub fn holds_null(node: &Node) -> bool {
         node.shape,
         Shape::Any
             | Shape::Null
+            | Shape::Values(_)
             | Shape::AnyOf(_)
             | Shape::OneOf(_)
             | Shape::RoleInput(_)

@@ -416,6 +416,21 @@ fn shape_check(node: &Node) -> Check {
     match &node.shape {
         Shape::Any => Check::Nothing,
         Shape::Null => Check::Test(quote! { value.is_null() }, "null"),
+        Shape::Values(values) => {
+            let source = serde_json::Value::Array(values.clone()).to_string();
+            Check::Code(quote! {
+                ::deg_contracts_runtime::check_values(
+                    value,
+                    {
+                        static VALUES: ::deg_contracts_runtime::Values = ::deg_contracts_runtime::Values::new(#source);
+                        &VALUES
+                    },
+                    location,
+                    #location,
+                    out,
+                );
+            })
+        }
         Shape::Boolean => Check::Test(quote! { value.is_boolean() }, "a boolean"),
         Shape::Number(bounds) | Shape::Integer(bounds) => {
             let integer = matches!(node.shape, Shape::Integer(_));
