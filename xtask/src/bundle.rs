@@ -82,7 +82,13 @@ fn node_schema(node: &Node) -> Value {
     if node.nullable
         && !matches!(
             node.shape,
-            Shape::Any | Shape::RoleInput(_) | Shape::Typeless(_) | Shape::Values(_)
+            Shape::Any
+                | Shape::RoleInput(_)
+                | Shape::Typeless(_)
+                | Shape::Values(_)
+                | Shape::Not(_)
+                | Shape::Conditional { .. }
+                | Shape::All(_)
         )
     {
         json!({ "anyOf": [{ "type": "null" }, schema] })
@@ -100,6 +106,21 @@ fn shape_schema(shape: &Shape) -> Value {
         Shape::Any => {}
         Shape::Null => put("type", json!("null")),
         Shape::Values(values) => put("enum", json!(values)),
+        Shape::Not(inner) => put("not", node_schema(inner)),
+        Shape::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => {
+            put("if", node_schema(condition));
+            if let Some(then) = then {
+                put("then", node_schema(then));
+            }
+            if let Some(otherwise) = otherwise {
+                put("else", node_schema(otherwise));
+            }
+        }
+        Shape::All(parts) => put("allOf", parts.iter().map(node_schema).collect()),
         Shape::Boolean => put("type", json!("boolean")),
         Shape::Integer(bounds) | Shape::Number(bounds) => {
             let name = if matches!(shape, Shape::Integer(_)) {

@@ -240,6 +240,13 @@ enum CheckShape {
     RoleInput(InputType),
     /// Each part checked on values of its type.
     Typeless(Vec<(PartType, Check)>),
+    Not(Box<Check>),
+    Conditional {
+        condition: Box<Check>,
+        then: Option<Box<Check>>,
+        otherwise: Option<Box<Check>>,
+    },
+    All(Vec<Check>),
 }
 
 fn keep(text: String) -> &'static str {
@@ -682,6 +689,53 @@ impl Program {
             CheckShape::RoleInput(declared) => {
                 runtime::check_role_input(value, *declared, location, at, out);
             }
+            CheckShape::Not(inner) => {
+                let inner = |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                    self.check(inner, value, location, out)
+                };
+                runtime::check_not(value, location, at, &inner, out);
+            }
+            CheckShape::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let run =
+                    |check: &Check, value: &Value, location: &Location<'_>, out: &mut Collector| {
+                        self.check(check, value, location, out)
+                    };
+                let condition = |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                    run(condition, value, location, out)
+                };
+                let then = then.as_deref().map(|then| {
+                    move |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                        run(then, value, location, out)
+                    }
+                });
+                let otherwise = otherwise.as_deref().map(|otherwise| {
+                    move |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                        run(otherwise, value, location, out)
+                    }
+                });
+                runtime::check_conditional(
+                    value,
+                    location,
+                    &condition,
+                    then.as_ref().map(|then| then as runtime::Dyn<'_>),
+                    otherwise
+                        .as_ref()
+                        .map(|otherwise| otherwise as runtime::Dyn<'_>),
+                    out,
+                );
+            }
+            CheckShape::All(parts) => {
+                for part in parts {
+                    self.check(part, value, location, out);
+                    if out.should_stop() {
+                        return;
+                    }
+                }
+            }
             CheckShape::Typeless(parts) => {
                 for (applies, part) in parts {
                     if applies.holds(value) {
@@ -888,6 +942,21 @@ impl Compiler<'_> {
                 CheckShape::OneOf(branches.iter().map(|branch| self.check(branch)).collect())
             }
             Shape::RoleInput(declared) => CheckShape::RoleInput(*declared),
+            Shape::Not(inner) => CheckShape::Not(Box::new(self.check(inner))),
+            Shape::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => CheckShape::Conditional {
+                condition: Box::new(self.check(condition)),
+                then: then.as_deref().map(|then| Box::new(self.check(then))),
+                otherwise: otherwise
+                    .as_deref()
+                    .map(|otherwise| Box::new(self.check(otherwise))),
+            },
+            Shape::All(parts) => {
+                CheckShape::All(parts.iter().map(|part| self.check(part)).collect())
+            }
             Shape::Typeless(parts) => CheckShape::Typeless(
                 parts
                     .iter()

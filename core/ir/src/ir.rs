@@ -204,6 +204,16 @@ pub enum Shape {
     OneOf(Vec<Node>),
     /// A role input of its declared type.
     RoleInput(InputType),
+    /// `not`: the value must fail the node.
+    Not(Box<Node>),
+    /// `if`/`then`/`else`: a value the condition accepts must satisfy `then`, any other `else`.
+    Conditional {
+        condition: Box<Node>,
+        then: Option<Box<Node>>,
+        otherwise: Option<Box<Node>>,
+    },
+    /// Every node must hold: a schema's own keywords beside its `not` or `if`.
+    All(Vec<Node>),
     /// A schema without `type` whose keywords constrain some types: a value of any type,
     /// held to each part (a string, number or array shape) when it is of that part's type.
     Typeless(Vec<Node>),

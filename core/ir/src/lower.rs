@@ -517,16 +517,12 @@ impl Lowerer<'_> {
         if let Some(ty) = self.reuse(schema) {
             return node(Shape::Named(ty));
         }
+        if !schema.not.is_empty() || !schema.conditionals.is_empty() {
+            return self.lower_applicators(context, schema);
+        }
         if !schema.any_of.is_empty() || !schema.one_of.is_empty() {
-            if let Some(keyword) = beside_union(schema) {
-                self.errors.push(SchemaError::Unsupported {
-                    location: self.source(schema),
-                    keyword: format!(
-                        "{keyword} beside anyOf or oneOf (move it into each branch, or into an \
-                         allOf with the union)"
-                    ),
-                });
-                return any_node(schema);
+            if beside_union(schema).is_some() {
+                return self.lower_beside_union(context, schema);
             }
             if !schema.types.is_empty() {
                 return self.lower_node(context, &types_into_branches(schema));
@@ -640,6 +636,94 @@ impl Lowerer<'_> {
                 })
             }
             _ => node(Shape::Any),
+        }
+    }
+
+    /// A schema with keywords beside its anyOf or oneOf (or both unions): the other keywords
+    /// (named `<hint>Base` when they make a type) and each union, all of which must hold.
+    fn lower_beside_union(&mut self, context: &Context, schema: &Schema) -> Node {
+        let child = |suffix: &str| Context {
+            hint: format!("{}{suffix}", context.hint),
+            ..context.clone()
+        };
+        let rest = Schema {
+            any_of: Vec::new(),
+            one_of: Vec::new(),
+            ..schema.clone()
+        };
+        let union = |any_of: &[Schema], one_of: &[Schema]| Schema {
+            file: schema.file.clone(),
+            pointer: schema.pointer.clone(),
+            any_of: any_of.to_vec(),
+            one_of: one_of.to_vec(),
+            ..Schema::default()
+        };
+        let mut parts = vec![self.lower_node(&child("Base"), &rest)];
+        if !schema.any_of.is_empty() {
+            parts.push(self.lower_node(&child("AnyOf"), &union(&schema.any_of, &[])));
+        }
+        if !schema.one_of.is_empty() {
+            parts.push(self.lower_node(&child("OneOf"), &union(&[], &schema.one_of)));
+        }
+        Node {
+            location: schema.location(),
+            nullable: false,
+            shape: Shape::All(parts),
+        }
+    }
+
+    /// A schema with `not` or `if`: its other keywords (named `<hint>Base` when they make a
+    /// type) and each applicator, all of which must hold.
+    fn lower_applicators(&mut self, context: &Context, schema: &Schema) -> Node {
+        let child = |suffix: &str| Context {
+            hint: format!("{}{suffix}", context.hint),
+            ..context.clone()
+        };
+        let rest = Schema {
+            not: Vec::new(),
+            conditionals: Vec::new(),
+            ..schema.clone()
+        };
+        let mut parts = Vec::new();
+        let base = self.lower_node(&child("Base"), &rest);
+        if !matches!(base.shape, Shape::Any) {
+            parts.push(base);
+        }
+        for (index, not) in schema.not.iter().enumerate() {
+            let inner = self.lower_node(&child(&format!("Not{index}")), not);
+            parts.push(Node {
+                location: not.location(),
+                nullable: false,
+                shape: Shape::Not(Box::new(inner)),
+            });
+        }
+        for (index, conditional) in schema.conditionals.iter().enumerate() {
+            let mut branch = |schema: &Schema, part: &str| {
+                Box::new(self.lower_node(&child(&format!("{part}{index}")), schema))
+            };
+            let condition = branch(&conditional.condition, "If");
+            let then = conditional.then.as_deref().map(|then| branch(then, "Then"));
+            let otherwise = conditional
+                .otherwise
+                .as_deref()
+                .map(|otherwise| branch(otherwise, "Else"));
+            parts.push(Node {
+                location: schema.location(),
+                nullable: false,
+                shape: Shape::Conditional {
+                    condition,
+                    then,
+                    otherwise,
+                },
+            });
+        }
+        match parts.len() {
+            1 => parts.remove(0),
+            _ => Node {
+                location: schema.location(),
+                nullable: false,
+                shape: Shape::All(parts),
+            },
         }
     }
 
@@ -764,7 +848,11 @@ fn is_object(schema: &Schema) -> bool {
                 || schema.additional.is_some()
                 || schema.min_properties.is_some()
                 || schema.max_properties.is_some()));
-    declared && schema.any_of.is_empty() && schema.one_of.is_empty()
+    declared
+        && schema.any_of.is_empty()
+        && schema.one_of.is_empty()
+        && schema.not.is_empty()
+        && schema.conditionals.is_empty()
 }
 
 /// An object that declares no properties and does not forbid others.
@@ -882,8 +970,8 @@ fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
     .map(|(keyword, _, _, types)| (keyword, types))
 }
 
-/// A keyword beside a schema's anyOf or oneOf that the IR cannot hold with it (everything but
-/// `type` and annotations), if there is one.
+/// A keyword beside a schema's anyOf or oneOf other than `type` and annotations (or the other
+/// union), which makes the schema the conjunction of its parts, if there is one.
 fn beside_union(schema: &Schema) -> Option<&'static str> {
     let present = [
         (

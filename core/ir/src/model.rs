@@ -30,6 +30,8 @@ impl Schema {
             && self.all_of.is_empty()
             && self.any_of.is_empty()
             && self.one_of.is_empty()
+            && self.not.is_empty()
+            && self.conditionals.is_empty()
             && self.enum_values.is_none()
             && self.values.is_none()
             && self.format.is_none()
@@ -84,6 +86,14 @@ pub enum Additional {
     Schema(Box<Schema>),
 }
 
+/// `if` with its `then` and `else`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conditional {
+    pub condition: Box<Schema>,
+    pub then: Option<Box<Schema>>,
+    pub otherwise: Option<Box<Schema>>,
+}
+
 /// One schema object, with the pointer it was read from.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schema {
@@ -110,6 +120,10 @@ pub struct Schema {
     pub all_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
     pub one_of: Vec<Schema>,
+    /// Each `not` (one per schema; an allOf merge gathers them).
+    pub not: Vec<Schema>,
+    /// Each `if` with its `then` and `else` (as `not`).
+    pub conditionals: Vec<Conditional>,
     /// String values of `enum`, or the one value of `const`.
     pub enum_values: Option<Vec<String>>,
     /// The values of an `enum` or `const` that are not all strings.
@@ -200,6 +214,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
         problems.push(invalid(pointer, "a schema must be a mapping"));
         return schema;
     };
+    let (mut condition, mut then, mut otherwise) = (None, None, None);
     for (key, value) in mapping {
         let key = key.as_str();
         let here = format!("{pointer}/{}", escape(key));
@@ -267,6 +282,10 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 })
             }
             "items" => schema.items = Some(Box::new(read(value, file, &here, problems))),
+            "not" => schema.not.push(read(value, file, &here, problems)),
+            "if" => condition = Some(Box::new(read(value, file, &here, problems))),
+            "then" => then = Some(Box::new(read(value, file, &here, problems))),
+            "else" => otherwise = Some(Box::new(read(value, file, &here, problems))),
             "allOf" | "anyOf" | "oneOf" => {
                 let branches = match value.as_array() {
                     Some(branches) if !branches.is_empty() => branches
@@ -366,6 +385,14 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             }),
         }
         problems.extend(messages.iter().map(|message| invalid(&here, message)));
+    }
+    // `then` and `else` without `if` have no effect, as JSON Schema says.
+    if let Some(condition) = condition {
+        schema.conditionals.push(Conditional {
+            condition,
+            then,
+            otherwise,
+        });
     }
     schema
 }

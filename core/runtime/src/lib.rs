@@ -223,6 +223,8 @@ pub enum ErrorKind {
         /// The greatest value allowed.
         limit: f64,
     },
+    /// A value that matches the schema of a `not`.
+    Not,
     /// A value that is none of the values an `enum` or `const` of JSON values allows.
     Value {
         /// The value found, as JSON.
@@ -335,6 +337,7 @@ impl ErrorKind {
             ErrorKind::Minimum { .. } => "minimum",
             ErrorKind::Maximum { .. } => "maximum",
             ErrorKind::Value { .. } => "enum",
+            ErrorKind::Not => "not",
             ErrorKind::UniqueItems { .. } => "unique-items",
             ErrorKind::MinProperties { .. } => "min-properties",
             ErrorKind::MaxProperties { .. } => "max-properties",
@@ -377,6 +380,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Minimum { limit } => write!(f, "must be at least {limit}"),
             ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
             ErrorKind::Value { found, allowed } => write!(f, "`{found}` is not one of {allowed}"),
+            ErrorKind::Not => f.write_str("matches a schema it must not match"),
             ErrorKind::UniqueItems { first, second } => {
                 write!(
                     f,
@@ -696,6 +700,42 @@ fn report_branches<B: Branches + ?Sized>(
         for index in 0..branches.count() {
             branches.check(index, value, location, out);
         }
+    }
+}
+
+/// A check of one value, as `not` and `if` take their schemas.
+pub type Dyn<'c> = &'c dyn Fn(&Value, &Location<'_>, &mut Collector);
+
+/// The `not` rule: the value must fail `inner`.
+pub fn check_not(
+    value: &Value,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    inner: Dyn<'_>,
+    out: &mut Collector,
+) {
+    let mut probe = Collector::fail_fast();
+    inner(value, location, &mut probe);
+    if !probe.failed() {
+        out.push(location, schema_location, || ErrorKind::Not);
+    }
+}
+
+/// The `if` rule: a value `condition` accepts is held to `then`, any other to `otherwise`; the
+/// branch's own errors are reported.
+pub fn check_conditional(
+    value: &Value,
+    location: &Location<'_>,
+    condition: Dyn<'_>,
+    then: Option<Dyn<'_>>,
+    otherwise: Option<Dyn<'_>>,
+    out: &mut Collector,
+) {
+    let mut probe = Collector::fail_fast();
+    condition(value, location, &mut probe);
+    let branch = if probe.failed() { otherwise } else { then };
+    if let Some(branch) = branch {
+        branch(value, location, out);
     }
 }
 

@@ -89,6 +89,9 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
         }
         Shape::Null
         | Shape::Values(_)
+        | Shape::Not(_)
+        | Shape::Conditional { .. }
+        | Shape::All(_)
         | Shape::Array { .. }
         | Shape::Number(_)
         | Shape::Integer(_)

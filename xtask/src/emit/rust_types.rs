@@ -18,6 +18,9 @@ pub fn value_type(node: &Node) -> TokenStream {
         Shape::Any
         | Shape::Null
         | Shape::Values(_)
+        | Shape::Not(_)
+        | Shape::Conditional { .. }
+        | Shape::All(_)
         | Shape::AnyOf(_)
         | Shape::OneOf(_)
         | Shape::Typeless(_) => {
@@ -58,6 +61,9 @@ pub fn holds_null(node: &Node) -> bool {
         Shape::Any
             | Shape::Null
             | Shape::Values(_)
+            | Shape::Not(_)
+            | Shape::Conditional { .. }
+            | Shape::All(_)
             | Shape::AnyOf(_)
             | Shape::OneOf(_)
             | Shape::RoleInput(_)

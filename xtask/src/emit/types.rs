@@ -262,12 +262,20 @@ pub fn variant_names(values: &[String]) -> Vec<proc_macro2::Ident> {
 
 fn emit_enum(name: &proc_macro2::Ident, doc: &TokenStream, values: &[String]) -> TokenStream {
     let variants = variant_names(values);
+    // Each variant's doc is its JSON value; rustdoc has no empty line to show for `""`.
+    let docs = values.iter().map(|value| {
+        if value.is_empty() {
+            "The empty string.".to_owned()
+        } else {
+            value.clone()
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         pub enum #name {
             #(
-                #[doc = #values]
+                #[doc = #docs]
                 #[serde(rename = #values)]
                 #variants,
             )*

@@ -617,6 +617,34 @@ fn shape_check(node: &Node) -> Check {
                 ::deg_contracts_runtime::check_role_input(value, #declared, location, #location, out);
             })
         }
+        Shape::Not(inner) => {
+            let inner = closure(inner);
+            Check::Code(quote! {
+                ::deg_contracts_runtime::check_not(value, location, #location, &#inner, out);
+            })
+        }
+        Shape::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => {
+            let condition = closure(condition);
+            let branch = |node: &Option<Box<Node>>| match node {
+                Some(node) => {
+                    let check = closure(node);
+                    quote! { ::std::option::Option::Some(&#check) }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            let (then, otherwise) = (branch(then), branch(otherwise));
+            Check::Code(quote! {
+                ::deg_contracts_runtime::check_conditional(value, location, &#condition, #then, #otherwise, out);
+            })
+        }
+        Shape::All(parts) => {
+            let parts = parts.iter().map(check_node);
+            Check::Code(quote! { #(#parts)* })
+        }
         Shape::Typeless(parts) => {
             let parts = parts.iter().filter_map(|part| {
                 let test = quote::format_ident!("{}", part.shape.part_type()?.test_method());
@@ -625,6 +653,18 @@ fn shape_check(node: &Node) -> Check {
             });
             Check::Code(quote! { #(#parts)* })
         }
+    }
+}
+
+/// A node's checks as a closure over `value`, `location` and `out`, for the rules that run a
+/// schema on the side (`not`, `if`).
+fn closure(node: &Node) -> TokenStream {
+    let check = check_node(node);
+    if check.is_empty() {
+        return quote! { |_: &::serde_json::Value, _: &::deg_contracts_runtime::Location<'_>, _: &mut ::deg_contracts_runtime::Collector| {} };
+    }
+    quote! {
+        |value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #check }
     }
 }
 
