@@ -105,6 +105,7 @@ fn shape_schema(shape: &Shape) -> Value {
     match shape {
         Shape::Any => {}
         Shape::Null => put("type", json!("null")),
+        Shape::Never => return json!(false),
         Shape::Values(values) => put("enum", json!(values)),
         Shape::Not(inner) => put("not", node_schema(inner)),
         Shape::Conditional {

@@ -212,6 +212,7 @@ struct Check {
 #[derive(Debug)]
 enum CheckShape {
     Any,
+    Never,
     Null,
     Values(&'static Values),
     Boolean,
@@ -563,6 +564,7 @@ impl Program {
         let at = check.location;
         match &check.shape {
             CheckShape::Any => {}
+            CheckShape::Never => runtime::check_never(value, location, at, out),
             CheckShape::Null => runtime::expect_type(value.is_null(), location, at, "null", out),
             CheckShape::Values(values) => runtime::check_values(value, values, location, at, out),
             CheckShape::Boolean => {
@@ -895,6 +897,7 @@ impl Compiler<'_> {
         let shape = match &node.shape {
             Shape::Any => CheckShape::Any,
             Shape::Null => CheckShape::Null,
+            Shape::Never => CheckShape::Never,
             Shape::Values(values) => CheckShape::Values(Box::leak(Box::new(Values::new(keep(
                 serde_json::Value::Array(values.clone()).to_string(),
             ))))),

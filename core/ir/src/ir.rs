@@ -186,6 +186,8 @@ pub enum Shape {
     Any,
     /// `type: null` alone: only null.
     Null,
+    /// The boolean schema `false`: nothing.
+    Never,
     /// An `enum` or `const` of JSON values, not all strings: one of them, by JSON equality.
     Values(Vec<serde_json::Value>),
     Boolean,

@@ -495,6 +495,9 @@ impl Lowerer<'_> {
             nullable,
             shape,
         };
+        if schema.never {
+            return node(Shape::Never);
+        }
         if Schema::is_plain_reference(schema) {
             return match self.resolver.target(schema) {
                 Some(target) => node(Shape::Named(TypeRef {

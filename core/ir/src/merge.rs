@@ -126,6 +126,7 @@ impl<'a> Resolver<'a> {
         };
         bounds(&mut merged, a, b);
         (merged.any_of, merged.one_of) = unions(a, b).map_err(conflict)?;
+        merged.never = a.never || b.never;
         // Each must hold, wherever it was written.
         merged.not.extend(b.not.iter().cloned());
         merged.conditionals.extend(b.conditionals.iter().cloned());

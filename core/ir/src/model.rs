@@ -32,6 +32,7 @@ impl Schema {
             && self.one_of.is_empty()
             && self.not.is_empty()
             && self.conditionals.is_empty()
+            && !self.never
             && self.enum_values.is_none()
             && self.values.is_none()
             && self.format.is_none()
@@ -120,6 +121,8 @@ pub struct Schema {
     pub all_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
     pub one_of: Vec<Schema>,
+    /// The boolean schema `false`: no value is allowed.
+    pub never: bool,
     /// Each `not` (one per schema; an allOf merge gathers them).
     pub not: Vec<Schema>,
     /// Each `if` with its `then` and `else` (as `not`).
@@ -210,9 +213,17 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
         pointer: pointer.to_owned(),
         ..Schema::default()
     };
-    let Yaml::Object(mapping) = value else {
-        problems.push(invalid(pointer, "a schema must be a mapping"));
-        return schema;
+    let mapping = match value {
+        Yaml::Object(mapping) => mapping,
+        // The boolean schemas: `true` allows everything, `false` nothing.
+        Yaml::Bool(allows) => {
+            schema.never = !allows;
+            return schema;
+        }
+        _ => {
+            problems.push(invalid(pointer, "a schema must be a mapping or a boolean"));
+            return schema;
+        }
     };
     let (mut condition, mut then, mut otherwise) = (None, None, None);
     for (key, value) in mapping {

@@ -223,6 +223,8 @@ pub enum ErrorKind {
         /// The greatest value allowed.
         limit: f64,
     },
+    /// A value where the schema is `false`.
+    Never,
     /// A value that matches the schema of a `not`.
     Not,
     /// A value that is none of the values an `enum` or `const` of JSON values allows.
@@ -338,6 +340,7 @@ impl ErrorKind {
             ErrorKind::Maximum { .. } => "maximum",
             ErrorKind::Value { .. } => "enum",
             ErrorKind::Not => "not",
+            ErrorKind::Never => "never",
             ErrorKind::UniqueItems { .. } => "unique-items",
             ErrorKind::MinProperties { .. } => "min-properties",
             ErrorKind::MaxProperties { .. } => "max-properties",
@@ -381,6 +384,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Maximum { limit } => write!(f, "must be at most {limit}"),
             ErrorKind::Value { found, allowed } => write!(f, "`{found}` is not one of {allowed}"),
             ErrorKind::Not => f.write_str("matches a schema it must not match"),
+            ErrorKind::Never => f.write_str("no value is allowed here (the schema is `false`)"),
             ErrorKind::UniqueItems { first, second } => {
                 write!(
                     f,
@@ -701,6 +705,16 @@ fn report_branches<B: Branches + ?Sized>(
             branches.check(index, value, location, out);
         }
     }
+}
+
+/// The boolean schema `false`: whatever `_value` is, it is not allowed.
+pub fn check_never(
+    _value: &Value,
+    location: &Location<'_>,
+    schema_location: &'static str,
+    out: &mut Collector,
+) {
+    out.push(location, schema_location, || ErrorKind::Never);
 }
 
 /// A check of one value, as `not` and `if` take their schemas.

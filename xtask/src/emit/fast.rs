@@ -88,6 +88,7 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
             quote! { #fast::ArraySeed { items: #items, min_items: #min, max_items: #max } }
         }
         Shape::Null
+        | Shape::Never
         | Shape::Values(_)
         | Shape::Not(_)
         | Shape::Conditional { .. }

@@ -17,6 +17,7 @@ pub fn value_type(node: &Node) -> TokenStream {
     match &node.shape {
         Shape::Any
         | Shape::Null
+        | Shape::Never
         | Shape::Values(_)
         | Shape::Not(_)
         | Shape::Conditional { .. }
@@ -60,6 +61,7 @@ pub fn holds_null(node: &Node) -> bool {
         node.shape,
         Shape::Any
             | Shape::Null
+            | Shape::Never
             | Shape::Values(_)
             | Shape::Not(_)
             | Shape::Conditional { .. }

@@ -416,6 +416,9 @@ fn shape_check(node: &Node) -> Check {
     match &node.shape {
         Shape::Any => Check::Nothing,
         Shape::Null => Check::Test(quote! { value.is_null() }, "null"),
+        Shape::Never => Check::Code(quote! {
+            ::deg_contracts_runtime::check_never(value, location, #location, out);
+        }),
         Shape::Values(values) => {
             let source = serde_json::Value::Array(values.clone()).to_string();
             Check::Code(quote! {
