@@ -64,6 +64,7 @@ const EXPECTED_FAILURES: &[(&str, usize, &[usize], &str)] = &[
     ),
     ("properties.json", 0, &[4, 5], OBJECT_WITHOUT_TYPE),
     ("properties.json", 5, &[0, 1], OBJECT_WITHOUT_TYPE),
+    ("ref.json", 0, &[0, 1], OBJECT_WITHOUT_TYPE),
     ("required.json", 0, &[2, 3, 4, 5, 6], OBJECT_WITHOUT_TYPE),
     ("required.json", 4, &[0, 1], OBJECT_WITHOUT_TYPE),
 ];
@@ -79,11 +80,13 @@ enum Outcome {
 fn judge_group(group: &Value, scratch: &Path) -> Outcome {
     let entry = scratch.join("Suite/v1");
     std::fs::create_dir_all(&entry).unwrap();
-    // `$schema` names the suite's dialect, which an OpenAPI 3.1 component has already.
+    // `$schema` names the suite's dialect, which an OpenAPI 3.1 component has already; a
+    // reference into the suite's root document is one into the component that holds it now.
     let mut schema = group["schema"].clone();
     if let Some(object) = schema.as_object_mut() {
         object.remove("$schema");
     }
+    rebase_references(&mut schema);
     let text = format!(
         "openapi: 3.1.0\ninfo: {{title: suite, version: '1'}}\ncomponents:\n  schemas:\n    Case: {schema}\n"
     );
@@ -140,6 +143,27 @@ fn judge_group(group: &Value, scratch: &Path) -> Outcome {
     Outcome::Judged {
         wrong,
         cases: cases.len(),
+    }
+}
+
+/// Rewrites every local `$ref` (`#`, `#/$defs/x`) to point into the component the schema is
+/// offered as.
+fn rebase_references(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) if reference.starts_with('#') => {
+                        *reference = format!("#{COMPONENT}{}", &reference[1..]);
+                    }
+                    // Values, not schemas.
+                    ("enum" | "const" | "default" | "examples", _) => {}
+                    (_, value) => rebase_references(value),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rebase_references),
+        _ => {}
     }
 }
 

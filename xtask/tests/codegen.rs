@@ -530,6 +530,27 @@ fn keywords_it_cannot_hold_are_errors_where_they_are_written() {
     for (error, start) in errors.iter().zip(expected) {
         assert!(error.starts_with(start), "{error}\nexpected {start}");
     }
+    let interior = format!(
+        "{HEAD}    Tree:\n      type: object\n      $defs:\n        node:\n          type: object\n          properties:\n            next: {{$ref: '#/components/schemas/Tree/$defs/node'}}\n      properties:\n        root: {{$ref: '#/components/schemas/Tree/$defs/node'}}\n        lost: {{$ref: '#/components/schemas/Tree/$defs/gone'}}\n"
+    );
+    let errors = errors_for(&[("Tree/v1/attributes.yaml", &interior)]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("Tree/v1/attributes.yaml:14:16 #/components/schemas/Tree/properties/lost/$ref: dangling $ref `#/components/schemas/Tree/$defs/gone`: component `Tree` in Tree/v1/attributes.yaml has no schema at `/$defs/gone`"),
+        "{}",
+        errors[0]
+    );
+    let cycle = interior.replace(
+        "        lost: {$ref: '#/components/schemas/Tree/$defs/gone'}\n",
+        "",
+    );
+    let errors = errors_for(&[("Tree/v1/attributes.yaml", &cycle)]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("refers back into itself; make it a component of its own"),
+        "{}",
+        errors[0]
+    );
     let lookahead = format!("{HEAD}    Code:\n      type: string\n      pattern: '^(?=a)'\n");
     assert_eq!(
         errors_for(&[("Code/v1/attributes.yaml", &lookahead)]),
@@ -714,7 +735,7 @@ fn malformed_keyword_values_are_reported_each_at_its_place() {
             "Thing/v1/attributes.yaml:7:7 #/components/schemas/Thing/required: invalid schema: required must be a list",
             "Thing/v1/attributes.yaml:8:7 #/components/schemas/Thing/minimum: invalid schema: expected a number",
             "Thing/v1/attributes.yaml:9:7 #/components/schemas/Thing/properties: invalid schema: properties must be a mapping",
-            "Thing/v1/attributes.yaml:13:7 #/components/schemas/Deep/$ref: dangling $ref `#/components/schemas/Thing/properties/a`: only references to #/components/schemas/<Name> are supported, not `#/components/schemas/Thing/properties/a`",
+            "Thing/v1/attributes.yaml:13:7 #/components/schemas/Deep/$ref: dangling $ref `#/components/schemas/Thing/properties/a`: component `Thing` in Thing/v1/attributes.yaml has no schema at `/properties/a`",
         ]
     );
 }

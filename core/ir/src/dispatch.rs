@@ -15,7 +15,9 @@ pub fn role_union(resolver: &Resolver<'_>, schema: &Schema) -> Option<RoleUnion>
         if !branch.is_plain_reference() {
             return None;
         }
-        let target = resolver.target(branch)?;
+        let target = resolver
+            .target(branch)
+            .filter(|target| target.is_component())?;
         let flat = resolver.flatten(resolver.component(&target)?).ok()?;
         branches.push((target, flat));
     }

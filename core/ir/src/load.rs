@@ -178,20 +178,30 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
             let Some(target) = set.target(&file.path, &reference) else {
                 continue;
             };
-            let exists = set
-                .files
-                .get(&target.file)
-                .is_none_or(|other| other.components.contains_key(&target.name));
-            if !exists {
-                errors.push(SchemaError::DanglingRef {
-                    location: file.location(&format!("{pointer}/$ref")),
-                    reference,
-                    reason: Box::new(ResolveError::NoComponent {
+            let Some(other) = set.files.get(&target.file) else {
+                continue;
+            };
+            let reason = match other.components.get(&target.name) {
+                None => ResolveError::NoComponent {
+                    file: target.file.clone(),
+                    name: target.name.clone(),
+                },
+                Some(component) if component.at(&target.path).is_none() => {
+                    ResolveError::NoSchemaAt {
                         file: target.file.clone(),
                         name: target.name.clone(),
-                    }),
-                });
-            }
+                        pointer: target.path.iter().fold(String::new(), |pointer, segment| {
+                            deg_contracts_runtime::pointer::join(&pointer, segment)
+                        }),
+                    }
+                }
+                Some(_) => continue,
+            };
+            errors.push(SchemaError::DanglingRef {
+                location: file.location(&format!("{pointer}/$ref")),
+                reference,
+                reason: Box::new(reason),
+            });
         }
     }
     Loaded {
@@ -269,6 +279,11 @@ pub fn children(schema: &Schema) -> impl Iterator<Item = &Schema> {
         Some(model::Additional::Schema(inner)) => Some(inner.as_ref()),
         _ => None,
     };
+    let conditionals = schema.conditionals.iter().flat_map(|conditional| {
+        std::iter::once(conditional.condition.as_ref())
+            .chain(conditional.then.as_deref())
+            .chain(conditional.otherwise.as_deref())
+    });
     schema
         .properties
         .values()
@@ -277,4 +292,7 @@ pub fn children(schema: &Schema) -> impl Iterator<Item = &Schema> {
         .chain(&schema.all_of)
         .chain(&schema.any_of)
         .chain(&schema.one_of)
+        .chain(&schema.not)
+        .chain(conditionals)
+        .chain(schema.defs.values())
 }

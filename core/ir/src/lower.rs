@@ -15,6 +15,7 @@ use crate::load::SchemaSet;
 use crate::merge::Resolver;
 use crate::model::{Additional, JsonType, Schema};
 use crate::naming;
+use crate::resolve::Target;
 use crate::roles::{self, FILLED, FILLED_BY, INPUTS, ROLE_INPUT};
 
 /// The lowered crate with what went wrong on the way.
@@ -37,6 +38,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
         replaced: BTreeMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        interior: Vec::new(),
     };
     let mut files: Vec<&String> = set.files.keys().collect();
     files.sort();
@@ -95,6 +97,9 @@ struct Lowerer<'a> {
     replaced: BTreeMap<String, String>,
     errors: Vec<SchemaError>,
     warnings: Vec<Warning>,
+    /// The schemas inside components being lowered through a reference to them, to catch a
+    /// reference back into one (it has no type of its own to stand for it).
+    interior: Vec<Target>,
 }
 
 /// Where a node sits: its file's module, the struct that owns it, and a name for nested types.
@@ -415,7 +420,7 @@ impl Lowerer<'_> {
     fn is_role_input_reference(&self, schema: &Schema) -> bool {
         self.resolver
             .target(schema)
-            .is_some_and(|target| target.name == ROLE_INPUT)
+            .is_some_and(|target| target.is_component() && target.name == ROLE_INPUT)
     }
 
     /// A property: a role input when it refers to RoleInput, otherwise an ordinary node.
@@ -500,10 +505,11 @@ impl Lowerer<'_> {
         }
         if Schema::is_plain_reference(schema) {
             return match self.resolver.target(schema) {
-                Some(target) => node(Shape::Named(TypeRef {
+                Some(target) if target.is_component() => node(Shape::Named(TypeRef {
                     module: naming::module_name(&target.file),
                     name: naming::type_name(&target.name),
                 })),
+                Some(target) => self.lower_interior(schema, target),
                 None => any_node(schema),
             };
         }
@@ -640,6 +646,38 @@ impl Lowerer<'_> {
             }
             _ => node(Shape::Any),
         }
+    }
+
+    /// A reference to a schema inside a component (`#/components/schemas/A/properties/b`,
+    /// `…/$defs/c`): that schema, lowered where it is written, so two references to it share
+    /// its types.
+    fn lower_interior(&mut self, schema: &Schema, target: Target) -> Node {
+        let Some(inner) = self.resolver.component(&target) else {
+            return any_node(schema);
+        };
+        if self.interior.contains(&target) {
+            self.errors.push(SchemaError::Cycle {
+                location: self.source(schema),
+                chain: format!(
+                    "{}#/components/schemas/{}/{} refers back into itself; make it a component \
+                     of its own",
+                    target.file,
+                    target.name,
+                    target.path.join("/")
+                ),
+            });
+            return any_node(schema);
+        }
+        let inner_context = Context {
+            module_file: target.file.clone(),
+            owner: naming::type_name(&target.name),
+            hint: naming::type_name(&format!("{}_{}", target.name, target.path.join("_"))),
+        };
+        self.interior.push(target);
+        let mut node = self.lower_node(&inner_context, inner);
+        self.interior.pop();
+        node.nullable |= schema.nullable;
+        node
     }
 
     /// A schema with keywords beside its anyOf or oneOf (or both unions): the other keywords

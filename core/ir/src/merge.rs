@@ -24,13 +24,14 @@ impl<'a> Resolver<'a> {
         self.set.target(&schema.file, reference).cloned()
     }
 
-    /// A component schema.
+    /// A component schema, or the schema a pointer below one names.
     pub fn component(&self, target: &Target) -> Option<&'a Schema> {
         self.set
             .files
             .get(&target.file)?
             .components
-            .get(&target.name)
+            .get(&target.name)?
+            .at(&target.path)
     }
 
     /// The component a schema's `$ref` names.
@@ -439,6 +440,7 @@ mod tests {
                 let target = Target {
                     file: "t.yaml".to_owned(),
                     name: name.clone(),
+                    path: Vec::new(),
                 };
                 (format!("#/components/schemas/{name}"), target)
             })

@@ -63,6 +63,35 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// The schema at `path` (pointer segments) below this one, where the model keeps one.
+    pub fn at(&self, path: &[String]) -> Option<&Schema> {
+        let Some((first, rest)) = path.split_first() else {
+            return Some(self);
+        };
+        let index = || rest.first()?.parse::<usize>().ok();
+        let key = || rest.first();
+        let (child, used) = match first.as_str() {
+            "properties" => (self.properties.get(key()?)?, 1),
+            "$defs" => (self.defs.get(key()?)?, 1),
+            "allOf" => (self.all_of.get(index()?)?, 1),
+            "anyOf" => (self.any_of.get(index()?)?, 1),
+            "oneOf" => (self.one_of.get(index()?)?, 1),
+            "items" => (self.items.as_deref()?, 0),
+            "additionalProperties" => match &self.additional {
+                Some(Additional::Schema(inner)) => (inner.as_ref(), 0),
+                _ => return None,
+            },
+            "not" => (self.not.first()?, 0),
+            "if" => (self.conditionals.first()?.condition.as_ref(), 0),
+            "then" => (self.conditionals.first()?.then.as_deref()?, 0),
+            "else" => (self.conditionals.first()?.otherwise.as_deref()?, 0),
+            _ => return None,
+        };
+        child.at(&rest[used..])
+    }
+}
+
 impl JsonType {
     fn from_name(name: &str) -> Option<JsonType> {
         Some(match name {
@@ -127,6 +156,8 @@ pub struct Schema {
     pub not: Vec<Schema>,
     /// Each `if` with its `then` and `else` (as `not`).
     pub conditionals: Vec<Conditional>,
+    /// `$defs`: schemas kept for references into them, constraining nothing themselves.
+    pub defs: IndexMap<String, Schema>,
     /// String values of `enum`, or the one value of `const`.
     pub enum_values: Option<Vec<String>>,
     /// The values of an `enum` or `const` that are not all strings.
@@ -294,6 +325,17 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             }
             "items" => schema.items = Some(Box::new(read(value, file, &here, problems))),
             "not" => schema.not.push(read(value, file, &here, problems)),
+            "$defs" => match value.as_object() {
+                Some(defs) => {
+                    for (name, def) in defs {
+                        let def_pointer = format!("{here}/{}", escape(name));
+                        schema
+                            .defs
+                            .insert(name.to_owned(), read(def, file, &def_pointer, problems));
+                    }
+                }
+                None => bad("$defs must be a mapping"),
+            },
             "if" => condition = Some(Box::new(read(value, file, &here, problems))),
             "then" => then = Some(Box::new(read(value, file, &here, problems))),
             "else" => otherwise = Some(Box::new(read(value, file, &here, problems))),

@@ -5,11 +5,21 @@
 
 use std::path::Path;
 
-/// A component schema: the file it is in and its name under `#/components/schemas`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A component schema, or a schema inside one: the file it is in, the component's name under
+/// `#/components/schemas`, and the pointer's segments below the component (none for the
+/// component itself).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Target {
     pub file: String,
     pub name: String,
+    pub path: Vec<String>,
+}
+
+impl Target {
+    /// Whether the target is a whole component, which lowers to a named type.
+    pub fn is_component(&self) -> bool {
+        self.path.is_empty()
+    }
 }
 
 /// Where a reference leads, and whether it took the root fallback to get there.
@@ -24,8 +34,10 @@ const COMPONENTS: &str = "/components/schemas/";
 /// Why a `$ref` leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
-    /// The fragment is not `#/components/schemas/<Name>`.
-    #[error("only references to #{COMPONENTS}<Name> are supported, not `#{fragment}`")]
+    /// The fragment is not `#/components/schemas/<Name>` or a pointer below one.
+    #[error(
+        "only references to #{COMPONENTS}<Name> and pointers below one are supported, not `#{fragment}`"
+    )]
     NotAComponent {
         /// The fragment as written.
         fragment: String,
@@ -46,6 +58,16 @@ pub enum ResolveError {
         /// The component asked for.
         name: String,
     },
+    /// The component has no schema at the pointer below it.
+    #[error("component `{name}` in {file} has no schema at `{pointer}`")]
+    NoSchemaAt {
+        /// The file.
+        file: String,
+        /// The component.
+        name: String,
+        /// The pointer below it.
+        pointer: String,
+    },
     /// An absolute URL that names no `<Name>/<version>/attributes.yaml` under the schema root.
     #[error(
         "`{url}` is not fetched: an absolute URL resolves to the `<Name>/<version>/attributes.yaml` \
@@ -63,19 +85,22 @@ pub enum ResolveError {
 /// Resolves `reference`, written in `from` (relative to `root`), to a component schema.
 pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, ResolveError> {
     let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    let name = fragment
+    let mut segments = fragment
         .strip_prefix(COMPONENTS)
-        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with('/'))
         .ok_or_else(|| ResolveError::NotAComponent {
             fragment: fragment.to_owned(),
         })?
-        .to_owned();
-    let name = deg_contracts_runtime::pointer::unescape(&name).into_owned();
+        .split('/')
+        .map(|segment| deg_contracts_runtime::pointer::unescape(segment).into_owned());
+    let name = segments.next().unwrap_or_default();
+    let below: Vec<String> = segments.collect();
     if path.is_empty() {
         return Ok(Resolution {
             target: Target {
                 file: from.to_owned(),
                 name,
+                path: below,
             },
             fell_back: false,
         });
@@ -90,7 +115,11 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
             .filter(|file| root.join(file).is_file());
         return match file {
             Some(file) => Ok(Resolution {
-                target: Target { file, name },
+                target: Target {
+                    file,
+                    name,
+                    path: below,
+                },
                 fell_back: false,
             }),
             None => Err(ResolveError::NoLocalFile {
@@ -102,14 +131,22 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
     let relative = normalise(&format!("{base}/{path}"));
     if let Some(file) = relative.filter(|file| root.join(file).is_file()) {
         return Ok(Resolution {
-            target: Target { file, name },
+            target: Target {
+                file,
+                name,
+                path: below,
+            },
             fell_back: false,
         });
     }
     let from_root = normalise(path.trim_start_matches("../").trim_start_matches("./"));
     match from_root.filter(|file| root.join(file).is_file()) {
         Some(file) => Ok(Resolution {
-            target: Target { file, name },
+            target: Target {
+                file,
+                name,
+                path: below,
+            },
             fell_back: true,
         }),
         None => Err(ResolveError::NoFile {
@@ -248,8 +285,17 @@ mod tests {
         let deep = resolve(
             dir.path(),
             "Base/v1/attributes.yaml",
-            "#/components/schemas/A/properties/b",
+            "#/components/schemas/A/properties/b~1c",
+        )
+        .unwrap();
+        assert_eq!(deep.target.name, "A");
+        assert_eq!(deep.target.path, ["properties", "b/c"]);
+        let elsewhere = resolve(dir.path(), "Base/v1/attributes.yaml", "#/definitions/A");
+        assert!(
+            elsewhere
+                .unwrap_err()
+                .to_string()
+                .contains("only references to")
         );
-        assert!(deep.unwrap_err().to_string().contains("only references to"));
     }
 }
