@@ -273,7 +273,7 @@ pub fn explanation(rule: Rule) -> Explanation {
         Rule::SchemaDefinition => (
             "A schema edit should fail where it is written, before anyone runs codegen and rebuilds the gate.",
             "our codegen pipeline (deg-contracts-ir), as `cargo xtask codegen` reports it",
-            r#"properties: {codes: {type: array, contains: {const: A}}}   # unsupported keyword `contains`"#,
+            r#"properties: {codes: {type: array, $anchor: codes}}   # unsupported keyword `$anchor`"#,
             r#"properties: {codes: {type: array, items: {type: string, enum: [A]}, minItems: 1}}"#,
         ),
         Rule::SchemaAdvice => (

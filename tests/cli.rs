@@ -904,7 +904,7 @@ fn a_schema_directory_is_checked_on_its_own() {
     std::fs::create_dir_all(&entry).unwrap();
     std::fs::write(
         entry.join("attributes.yaml"),
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          contains: '^A'\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          $anchor: '^A'\n",
     )
     .unwrap();
     let (code, stdout, _) = run(deg().args(["schema", "--format", "json"]).arg(dir.path()));
@@ -916,10 +916,10 @@ fn a_schema_directory_is_checked_on_its_own() {
         (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
         (Some(10), Some(11))
     );
-    assert_eq!(findings[0]["message"], "unsupported keyword `contains`");
+    assert_eq!(findings[0]["message"], "unsupported keyword `$anchor`");
     assert_eq!(
         findings[0]["pointer"],
-        "/components/schemas/Thing/properties/code/contains"
+        "/components/schemas/Thing/properties/code/$anchor"
     );
     assert!(
         findings[0]["file"]

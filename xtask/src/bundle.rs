@@ -167,9 +167,24 @@ fn shape_schema(shape: &Shape) -> Value {
             min_items,
             max_items,
             unique_items,
+            prefix_items,
+            contains,
         } => {
             put("type", json!("array"));
             put("items", node_schema(items));
+            if !prefix_items.is_empty() {
+                put(
+                    "prefixItems",
+                    prefix_items.iter().map(node_schema).collect(),
+                );
+            }
+            if let Some(contains) = contains {
+                put("contains", node_schema(&contains.node));
+                put("minContains", json!(contains.min));
+                if let Some(max) = contains.max {
+                    put("maxContains", json!(max));
+                }
+            }
             if *unique_items {
                 put("uniqueItems", json!(true));
             }

@@ -197,14 +197,14 @@ fn a_dangling_ref_names_file_pointer_line_and_target() {
 #[test]
 fn errors_in_flow_style_yaml_point_at_the_node_itself() {
     let text = format!(
-        "{HEAD}    Thing:\n      type: object\n      properties: {{code: {{type: string, contains: '^A$'}}, n: {{type: integer, minimum: x}}}}\n      required: [code, {{a: 1}}]\n"
+        "{HEAD}    Thing:\n      type: object\n      properties: {{code: {{type: string, $anchor: '^A$'}}, n: {{type: integer, minimum: x}}}}\n      required: [code, {{a: 1}}]\n"
     );
     let errors = errors_for(&[("Thing/v1/attributes.yaml", &text)]);
     assert_eq!(
         errors,
         [
-            "Thing/v1/attributes.yaml:7:41 #/components/schemas/Thing/properties/code/contains: unsupported keyword `contains`",
-            "Thing/v1/attributes.yaml:7:78 #/components/schemas/Thing/properties/n/minimum: invalid schema: expected a number",
+            "Thing/v1/attributes.yaml:7:41 #/components/schemas/Thing/properties/code/$anchor: unsupported keyword `$anchor`",
+            "Thing/v1/attributes.yaml:7:77 #/components/schemas/Thing/properties/n/minimum: invalid schema: expected a number",
             "Thing/v1/attributes.yaml:8:24 #/components/schemas/Thing/required/1: invalid schema: required must list strings",
         ]
     );
@@ -245,13 +245,13 @@ fn errors_keep_their_sources() {
 #[test]
 fn an_unsupported_keyword_is_an_error_not_ignored() {
     let text = format!(
-        "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          contains: {{}}\n      patternProperties: {{}}\n"
+        "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          $anchor: code\n      patternProperties: {{}}\n"
     );
     let errors = errors_for(&[("Thing/v1/attributes.yaml", &text)]);
     assert_eq!(
         errors,
         [
-            "Thing/v1/attributes.yaml:10:11 #/components/schemas/Thing/properties/code/contains: unsupported keyword `contains`",
+            "Thing/v1/attributes.yaml:10:11 #/components/schemas/Thing/properties/code/$anchor: unsupported keyword `$anchor`",
             "Thing/v1/attributes.yaml:11:7 #/components/schemas/Thing/patternProperties: unsupported keyword `patternProperties`",
         ]
     );

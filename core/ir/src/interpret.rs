@@ -235,6 +235,8 @@ enum CheckShape {
         min: Option<(u64, &'static str)>,
         max: Option<(u64, &'static str)>,
         unique: Option<&'static str>,
+        prefix: Vec<Check>,
+        contains: Option<(Box<Check>, u64, Option<u64>, &'static str)>,
     },
     AnyOf(Vec<Check>),
     OneOf(Vec<Check>),
@@ -638,6 +640,8 @@ impl Program {
                 min,
                 max,
                 unique,
+                prefix,
+                contains,
             } => {
                 let Some(elements) = value.as_array() else {
                     return type_error(location, at, "an array", out);
@@ -664,11 +668,18 @@ impl Program {
                 {
                     out.push(location, at, || ErrorKind::UniqueItems { first, second });
                 }
-                if matches!(items.shape, CheckShape::Any) {
+                if let Some((contained, min, max, at)) = contains {
+                    let matches = |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                        self.check(contained, value, location, out)
+                    };
+                    runtime::check_contains(elements, location, at, (*min, *max), &matches, out);
+                }
+                if matches!(items.shape, CheckShape::Any) && prefix.is_empty() {
                     return;
                 }
                 for (index, element) in elements.iter().enumerate() {
-                    self.check(items, element, &location.index(index), out);
+                    let check = prefix.get(index).unwrap_or(items);
+                    self.check(check, element, &location.index(index), out);
                     if out.should_stop() {
                         return;
                     }
@@ -932,7 +943,18 @@ impl Compiler<'_> {
                 min_items,
                 max_items,
                 unique_items,
+                prefix_items,
+                contains,
             } => CheckShape::Array {
+                prefix: prefix_items.iter().map(|item| self.check(item)).collect(),
+                contains: contains.as_deref().map(|contains| {
+                    (
+                        Box::new(self.check(&contains.node)),
+                        contains.min,
+                        contains.max,
+                        keep(contains.location.to_string()),
+                    )
+                }),
                 unique: unique_items.then(|| at("uniqueItems")),
                 items: Box::new(self.check(items)),
                 min: min_items.map(|min| (min, at("minItems"))),

@@ -201,6 +201,10 @@ pub enum Shape {
         max_items: Option<u64>,
         /// `uniqueItems: true`.
         unique_items: bool,
+        /// `prefixItems`: the first items' own schemas; `items` holds for those after them.
+        prefix_items: Vec<Node>,
+        /// `contains` with `minContains` and `maxContains`.
+        contains: Option<Box<Contains>>,
     },
     AnyOf(Vec<Node>),
     OneOf(Vec<Node>),
@@ -268,6 +272,18 @@ impl Shape {
             _ => None,
         }
     }
+}
+
+/// `contains`: how many items must match `node`.
+#[derive(Debug, Clone)]
+pub struct Contains {
+    pub node: Node,
+    /// `minContains` (1 when absent).
+    pub min: u64,
+    /// `maxContains`.
+    pub max: Option<u64>,
+    /// Where `contains` is written.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, Default)]

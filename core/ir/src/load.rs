@@ -293,6 +293,8 @@ pub fn children(schema: &Schema) -> impl Iterator<Item = &Schema> {
         .chain(&schema.any_of)
         .chain(&schema.one_of)
         .chain(&schema.not)
+        .chain(&schema.prefix_items)
+        .chain(schema.contains.as_deref())
         .chain(conditionals)
         .chain(schema.defs.values())
 }

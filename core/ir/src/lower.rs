@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use crate::dispatch;
 use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Crate, Field, InputType, Location, Module, Node, PartType, RoleObject,
-    Shape, StringRules, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Bounds, Contains, Crate, Field, InputType, Location, Module, Node, PartType,
+    RoleObject, Shape, StringRules, Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -637,12 +637,7 @@ impl Lowerer<'_> {
                     }
                     None => any_node(schema),
                 };
-                node(Shape::Array {
-                    items: Box::new(items),
-                    min_items: schema.min_items,
-                    max_items: schema.max_items,
-                    unique_items: schema.unique_items,
-                })
+                node(self.array(context, schema, items))
             }
             _ => node(Shape::Any),
         }
@@ -798,6 +793,8 @@ impl Lowerer<'_> {
             || schema.min_items.is_some()
             || schema.max_items.is_some()
             || schema.unique_items
+            || !schema.prefix_items.is_empty()
+            || schema.contains.is_some()
         {
             let items = match &schema.items {
                 Some(items) => {
@@ -809,14 +806,39 @@ impl Lowerer<'_> {
                 }
                 None => any_node(schema),
             };
-            parts.push(part(Shape::Array {
-                items: Box::new(items),
-                min_items: schema.min_items,
-                max_items: schema.max_items,
-                unique_items: schema.unique_items,
-            }));
+            parts.push(part(self.array(context, schema, items)));
         }
         parts
+    }
+
+    /// An array's shape, its `items` already lowered.
+    fn array(&mut self, context: &Context, schema: &Schema, items: Node) -> Shape {
+        let child = |suffix: String| Context {
+            hint: format!("{}{suffix}", context.hint),
+            ..context.clone()
+        };
+        let prefix_items = schema
+            .prefix_items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.lower_node(&child(format!("Item{i}")), item))
+            .collect();
+        let contains = schema.contains.as_deref().map(|contained| {
+            Box::new(Contains {
+                node: self.lower_node(&child("Contained".to_owned()), contained),
+                min: schema.min_contains.unwrap_or(1),
+                max: schema.max_contains,
+                location: contained.location(),
+            })
+        });
+        Shape::Array {
+            items: Box::new(items),
+            min_items: schema.min_items,
+            max_items: schema.max_items,
+            unique_items: schema.unique_items,
+            prefix_items,
+            contains,
+        }
     }
 
     /// An object with no declared properties is a map, typed by `additionalProperties`.
@@ -910,105 +932,37 @@ fn is_map(schema: &Schema) -> bool {
 /// strays them.
 fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
     let declared = schema.types.first().copied();
-    let string = declared == Some(JsonType::String);
-    let number = matches!(declared, Some(JsonType::Number | JsonType::Integer));
-    let array = declared == Some(JsonType::Array);
-    let object = declared.is_none_or(|declared| declared == JsonType::Object);
+    let is = |types: &[JsonType]| declared.is_some_and(|declared| types.contains(&declared));
+    let string = (is(&[JsonType::String]), PartType::String.plural());
+    let number = (
+        is(&[JsonType::Number, JsonType::Integer]),
+        PartType::Number.plural(),
+    );
+    let array = (is(&[JsonType::Array]), PartType::Array.plural());
+    let object = (declared.is_none() || is(&[JsonType::Object]), "objects");
+    let s = schema;
     [
-        (
-            "format",
-            schema.format.is_some(),
-            string,
-            PartType::String.plural(),
-        ),
-        (
-            "minLength",
-            schema.min_length.is_some(),
-            string,
-            PartType::String.plural(),
-        ),
-        (
-            "maxLength",
-            schema.max_length.is_some(),
-            string,
-            PartType::String.plural(),
-        ),
-        (
-            "pattern",
-            schema.pattern.is_some(),
-            string,
-            PartType::String.plural(),
-        ),
-        (
-            "minimum",
-            schema.minimum.is_some(),
-            number,
-            PartType::Number.plural(),
-        ),
-        (
-            "maximum",
-            schema.maximum.is_some(),
-            number,
-            PartType::Number.plural(),
-        ),
-        (
-            "exclusiveMinimum",
-            schema.exclusive_minimum.is_some(),
-            number,
-            PartType::Number.plural(),
-        ),
-        (
-            "exclusiveMaximum",
-            schema.exclusive_maximum.is_some(),
-            number,
-            PartType::Number.plural(),
-        ),
-        (
-            "multipleOf",
-            schema.multiple_of.is_some(),
-            number,
-            PartType::Number.plural(),
-        ),
-        (
-            "items",
-            schema.items.is_some(),
-            array,
-            PartType::Array.plural(),
-        ),
-        (
-            "minItems",
-            schema.min_items.is_some(),
-            array,
-            PartType::Array.plural(),
-        ),
-        (
-            "maxItems",
-            schema.max_items.is_some(),
-            array,
-            PartType::Array.plural(),
-        ),
-        (
-            "uniqueItems",
-            schema.unique_items,
-            array,
-            PartType::Array.plural(),
-        ),
-        (
-            "minProperties",
-            schema.min_properties.is_some(),
-            object,
-            "objects",
-        ),
-        (
-            "maxProperties",
-            schema.max_properties.is_some(),
-            object,
-            "objects",
-        ),
+        ("format", s.format.is_some(), string),
+        ("minLength", s.min_length.is_some(), string),
+        ("maxLength", s.max_length.is_some(), string),
+        ("pattern", s.pattern.is_some(), string),
+        ("minimum", s.minimum.is_some(), number),
+        ("maximum", s.maximum.is_some(), number),
+        ("exclusiveMinimum", s.exclusive_minimum.is_some(), number),
+        ("exclusiveMaximum", s.exclusive_maximum.is_some(), number),
+        ("multipleOf", s.multiple_of.is_some(), number),
+        ("items", s.items.is_some(), array),
+        ("minItems", s.min_items.is_some(), array),
+        ("maxItems", s.max_items.is_some(), array),
+        ("uniqueItems", s.unique_items, array),
+        ("prefixItems", !s.prefix_items.is_empty(), array),
+        ("contains", s.contains.is_some(), array),
+        ("minProperties", s.min_properties.is_some(), object),
+        ("maxProperties", s.max_properties.is_some(), object),
     ]
     .into_iter()
-    .find(|(_, present, applies, _)| *present && !applies)
-    .map(|(keyword, _, _, types)| (keyword, types))
+    .find(|(_, present, (applies, _))| *present && !applies)
+    .map(|(keyword, _, (_, types))| (keyword, types))
 }
 
 /// A keyword beside a schema's anyOf or oneOf other than `type` and annotations (or the other
@@ -1033,6 +987,8 @@ fn beside_union(schema: &Schema) -> Option<&'static str> {
         ("minItems", schema.min_items.is_some()),
         ("maxItems", schema.max_items.is_some()),
         ("uniqueItems", schema.unique_items),
+        ("prefixItems", !schema.prefix_items.is_empty()),
+        ("contains", schema.contains.is_some()),
         ("minProperties", schema.min_properties.is_some()),
         ("maxProperties", schema.max_properties.is_some()),
         ("minLength", schema.min_length.is_some()),

@@ -128,6 +128,28 @@ impl<'a> Resolver<'a> {
         bounds(&mut merged, a, b);
         (merged.any_of, merged.one_of) = unions(a, b).map_err(conflict)?;
         merged.never = a.never || b.never;
+        let one_side = |keyword: &str, both: bool| {
+            if both {
+                Err(conflict(format!(
+                    "two branches each have a `{keyword}`, which one value cannot be held to here"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        one_side(
+            "prefixItems",
+            !a.prefix_items.is_empty() && !b.prefix_items.is_empty(),
+        )?;
+        one_side("contains", a.contains.is_some() && b.contains.is_some())?;
+        if merged.prefix_items.is_empty() {
+            merged.prefix_items = b.prefix_items.clone();
+        }
+        if merged.contains.is_none() {
+            merged.contains = b.contains.clone();
+            merged.min_contains = b.min_contains;
+            merged.max_contains = b.max_contains;
+        }
         // Each must hold, wherever it was written.
         merged.not.extend(b.not.iter().cloned());
         merged.conditionals.extend(b.conditionals.iter().cloned());

@@ -47,6 +47,8 @@ impl Schema {
             && self.exclusive_maximum.is_none()
             && self.multiple_of.is_none()
             && !self.unique_items
+            && self.prefix_items.is_empty()
+            && self.contains.is_none()
             && self.min_properties.is_none()
             && self.max_properties.is_none()
     }
@@ -78,6 +80,8 @@ impl Schema {
             "anyOf" => (self.any_of.get(index()?)?, 1),
             "oneOf" => (self.one_of.get(index()?)?, 1),
             "items" => (self.items.as_deref()?, 0),
+            "prefixItems" => (self.prefix_items.get(index()?)?, 1),
+            "contains" => (self.contains.as_deref()?, 0),
             "additionalProperties" => match &self.additional {
                 Some(Additional::Schema(inner)) => (inner.as_ref(), 0),
                 _ => return None,
@@ -166,6 +170,10 @@ pub struct Schema {
     pub max_items: Option<u64>,
     /// `uniqueItems: true`.
     pub unique_items: bool,
+    pub prefix_items: Vec<Schema>,
+    pub contains: Option<Box<Schema>>,
+    pub min_contains: Option<u64>,
+    pub max_contains: Option<u64>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub minimum: Option<f64>,
@@ -380,6 +388,19 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 Some(unique) => schema.unique_items = unique,
                 None => bad("uniqueItems must be a boolean"),
             },
+            "prefixItems" => match value.as_array() {
+                Some(items) => {
+                    schema.prefix_items = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| read(item, file, &format!("{here}/{i}"), problems))
+                        .collect()
+                }
+                None => bad("prefixItems must be a list of schemas"),
+            },
+            "contains" => schema.contains = Some(Box::new(read(value, file, &here, problems))),
+            "minContains" => schema.min_contains = count(value, &mut bad),
+            "maxContains" => schema.max_contains = count(value, &mut bad),
             "minProperties" => schema.min_properties = count(value, &mut bad),
             "maxProperties" => schema.max_properties = count(value, &mut bad),
             "maxItems" => schema.max_items = count(value, &mut bad),

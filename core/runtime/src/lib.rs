@@ -234,6 +234,15 @@ pub enum ErrorKind {
         /// The values allowed, as JSON.
         allowed: &'static str,
     },
+    /// Too few, or too many, items that match a `contains`.
+    Contains {
+        /// The least number of matching items.
+        min: u64,
+        /// The most, if bounded.
+        max: Option<u64>,
+        /// How many match.
+        found: usize,
+    },
     /// Two equal items in an array that must not repeat.
     UniqueItems {
         /// The index of the first.
@@ -341,6 +350,7 @@ impl ErrorKind {
             ErrorKind::Value { .. } => "enum",
             ErrorKind::Not => "not",
             ErrorKind::Never => "never",
+            ErrorKind::Contains { .. } => "contains",
             ErrorKind::UniqueItems { .. } => "unique-items",
             ErrorKind::MinProperties { .. } => "min-properties",
             ErrorKind::MaxProperties { .. } => "max-properties",
@@ -385,6 +395,16 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Value { found, allowed } => write!(f, "`{found}` is not one of {allowed}"),
             ErrorKind::Not => f.write_str("matches a schema it must not match"),
             ErrorKind::Never => f.write_str("no value is allowed here (the schema is `false`)"),
+            ErrorKind::Contains { min, max, found } => match max {
+                Some(max) => write!(
+                    f,
+                    "must contain between {min} and {max} items matching its `contains`, has {found}"
+                ),
+                None => write!(
+                    f,
+                    "must contain at least {min} items matching its `contains`, has {found}"
+                ),
+            },
             ErrorKind::UniqueItems { first, second } => {
                 write!(
                     f,
@@ -732,6 +752,33 @@ pub fn check_not(
     inner(value, location, &mut probe);
     if !probe.failed() {
         out.push(location, schema_location, || ErrorKind::Not);
+    }
+}
+
+/// The `contains` rule: between `min` and `max` of the items match `matches`.
+pub fn check_contains(
+    items: &[Value],
+    location: &Location<'_>,
+    schema_location: &'static str,
+    (min, max): (u64, Option<u64>),
+    matches: Dyn<'_>,
+    out: &mut Collector,
+) {
+    let found = items
+        .iter()
+        .enumerate()
+        .filter(|(index, item)| {
+            let mut probe = Collector::fail_fast();
+            matches(item, &location.index(*index), &mut probe);
+            !probe.failed()
+        })
+        .count();
+    if (found as u64) < min || max.is_some_and(|max| found as u64 > max) {
+        out.push(location, schema_location, || ErrorKind::Contains {
+            min,
+            max,
+            found,
+        });
     }
 }
 

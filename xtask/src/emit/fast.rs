@@ -82,7 +82,9 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
             min_items,
             max_items,
             unique_items: false,
-        } => {
+            prefix_items,
+            contains: None,
+        } if prefix_items.is_empty() => {
             let items = seed(items, check);
             let (min, max) = (option(*min_items), option(*max_items));
             quote! { #fast::ArraySeed { items: #items, min_items: #min, max_items: #max } }

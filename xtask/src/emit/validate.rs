@@ -539,6 +539,8 @@ fn shape_check(node: &Node) -> Check {
             min_items,
             max_items,
             unique_items,
+            prefix_items,
+            contains,
         } => {
             let mut counts = Vec::new();
             if let Some(min) = min_items {
@@ -565,12 +567,38 @@ fn shape_check(node: &Node) -> Check {
                     }
                 });
             }
+            if let Some(contains) = contains {
+                let at = contains.location.to_string();
+                let matches = closure(&contains.node);
+                let (min, max) = (contains.min, option_literal(contains.max));
+                counts.push(quote! {
+                    ::deg_contracts_runtime::check_contains(items, location, #at, (#min, #max), &#matches, out);
+                });
+            }
             let item_check = check_node(items);
-            let each = (!item_check.is_empty()).then(|| {
+            let prefix: Vec<TokenStream> = prefix_items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let check = check_node(item);
+                    quote! { #index => { #check } }
+                })
+                .collect();
+            let each = (!item_check.is_empty() || !prefix.is_empty()).then(|| {
+                let check = if prefix.is_empty() {
+                    item_check
+                } else {
+                    quote! {
+                        match index {
+                            #(#prefix)*
+                            _ => { #item_check }
+                        }
+                    }
+                };
                 quote! {
                     for (index, value) in items.iter().enumerate() {
                         let location = &location.index(index);
-                        #item_check
+                        #check
                         if out.should_stop() {
                             return;
                         }
