@@ -254,6 +254,34 @@ fn struct_schema(object: &Struct) -> Value {
     if let Some(max) = object.max_properties {
         schema["maxProperties"] = json!(max);
     }
+    let rules = &object.members;
+    if !rules.patterns.is_empty() {
+        let patterns: Map<String, Value> = rules
+            .patterns
+            .iter()
+            .map(|(pattern, node)| (pattern.clone(), node_schema(node)))
+            .collect();
+        schema["patternProperties"] = Value::Object(patterns);
+    }
+    if let Some(names) = &rules.names {
+        schema["propertyNames"] = node_schema(names);
+    }
+    if !rules.dependent_required.is_empty() {
+        let required: Map<String, Value> = rules
+            .dependent_required
+            .iter()
+            .map(|(name, required, _)| (name.clone(), json!(required)))
+            .collect();
+        schema["dependentRequired"] = Value::Object(required);
+    }
+    if !rules.dependent_schemas.is_empty() {
+        let schemas: Map<String, Value> = rules
+            .dependent_schemas
+            .iter()
+            .map(|(name, node)| (name.clone(), node_schema(node)))
+            .collect();
+        schema["dependentSchemas"] = Value::Object(schemas);
+    }
     if let Some(role) = &object.role
         && let Some((inputs, _)) = &role.required_inputs
     {

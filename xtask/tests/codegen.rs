@@ -245,14 +245,14 @@ fn errors_keep_their_sources() {
 #[test]
 fn an_unsupported_keyword_is_an_error_not_ignored() {
     let text = format!(
-        "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          $anchor: code\n      patternProperties: {{}}\n"
+        "{HEAD}    Thing:\n      type: object\n      properties:\n        code:\n          type: string\n          $anchor: code\n      unevaluatedProperties: false\n"
     );
     let errors = errors_for(&[("Thing/v1/attributes.yaml", &text)]);
     assert_eq!(
         errors,
         [
             "Thing/v1/attributes.yaml:10:11 #/components/schemas/Thing/properties/code/$anchor: unsupported keyword `$anchor`",
-            "Thing/v1/attributes.yaml:11:7 #/components/schemas/Thing/patternProperties: unsupported keyword `patternProperties`",
+            "Thing/v1/attributes.yaml:11:7 #/components/schemas/Thing/unevaluatedProperties: unsupported keyword `unevaluatedProperties`",
         ]
     );
 }

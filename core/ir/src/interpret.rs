@@ -67,6 +67,16 @@ struct Object {
     /// `minProperties` and `maxProperties`, each with where it is written.
     min_properties: Option<(u64, &'static str)>,
     max_properties: Option<(u64, &'static str)>,
+    rules: Rules,
+}
+
+/// What else an object's members are held to (the IR's `MemberRules`).
+#[derive(Debug, Default)]
+struct Rules {
+    patterns: Vec<(&'static Pattern, Check)>,
+    names: Option<Check>,
+    dependent_required: Vec<(&'static str, Vec<&'static str>, &'static str)>,
+    dependent_schemas: Vec<(&'static str, Check)>,
 }
 
 /// An object's members by name: searched in order when few (most DEG objects), hashed when
@@ -461,7 +471,7 @@ impl Program {
         let mut seen = Flags::new(object.required.len());
         for (key, value) in members {
             let location = &location.key(key);
-            match object.members.get(key.as_str()) {
+            let declared = match object.members.get(key.as_str()) {
                 Some(Member::Field {
                     check,
                     required,
@@ -495,12 +505,24 @@ impl Program {
                     if let Some(slot) = required {
                         seen.set(*slot, true);
                     }
+                    true
                 }
-                Some(Member::Context) => {}
+                Some(Member::Context) => true,
                 Some(Member::JsonLdType(expected)) => {
-                    runtime::check_jsonld_type(value, expected, location, object.location, out)
+                    runtime::check_jsonld_type(value, expected, location, object.location, out);
+                    true
                 }
-                None => match &object.otherwise {
+                None => false,
+            };
+            let mut matched = false;
+            for (pattern, check) in &object.rules.patterns {
+                if pattern.is_match(key) {
+                    matched = true;
+                    self.check(check, value, location, out);
+                }
+            }
+            if !declared && !matched {
+                match &object.otherwise {
                     Otherwise::Forbidden(at) => {
                         out.push(location, at, || ErrorKind::UnknownProperty {
                             property: key.clone(),
@@ -508,7 +530,10 @@ impl Program {
                     }
                     Otherwise::Allowed => {}
                     Otherwise::Typed(check) => self.check(check, value, location, out),
-                },
+                }
+            }
+            if let Some(names) = &object.rules.names {
+                self.check(names, &Value::String(key.clone()), location, out);
             }
             if out.should_stop() {
                 return provided;
@@ -534,6 +559,20 @@ impl Program {
         for (slot, (property, at)) in object.required.iter().enumerate() {
             if !seen.get(slot) {
                 out.push(location, at, || ErrorKind::Required { property });
+            }
+        }
+        for (name, required, at) in &object.rules.dependent_required {
+            if members.contains_key(*name) {
+                for property in required {
+                    if !members.contains_key(*property) {
+                        out.push(location, at, || ErrorKind::Required { property });
+                    }
+                }
+            }
+        }
+        for (name, check) in &object.rules.dependent_schemas {
+            if members.contains_key(*name) {
+                self.check(check, value, location, out);
             }
         }
         if let Part::Role {
@@ -899,6 +938,38 @@ impl Compiler<'_> {
             part,
             min_properties: bound(object.min_properties, "minProperties"),
             max_properties: bound(object.max_properties, "maxProperties"),
+            rules: self.rules(&object.members),
+        }
+    }
+
+    fn rules(&self, rules: &ir::MemberRules) -> Rules {
+        Rules {
+            patterns: rules
+                .patterns
+                .iter()
+                .map(|(pattern, node)| {
+                    let pattern: &'static Pattern =
+                        Box::leak(Box::new(Pattern::new(keep(pattern.clone()))));
+                    (pattern, self.check(node))
+                })
+                .collect(),
+            names: rules.names.as_ref().map(|node| self.check(node)),
+            dependent_required: rules
+                .dependent_required
+                .iter()
+                .map(|(name, required, at)| {
+                    (
+                        keep(name.clone()),
+                        required.iter().map(|name| keep(name.clone())).collect(),
+                        keep(at.to_string()),
+                    )
+                })
+                .collect(),
+            dependent_schemas: rules
+                .dependent_schemas
+                .iter()
+                .map(|(name, node)| (keep(name.clone()), self.check(node)))
+                .collect(),
         }
     }
 

@@ -93,6 +93,8 @@ pub struct Struct {
     /// `minProperties` and `maxProperties`, with where the schema is written.
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
+    /// What else the object's members are held to.
+    pub members: Box<MemberRules>,
     pub additional: AdditionalRule,
     /// Where the rule on undeclared members is written (or would be).
     pub additional_location: Location,
@@ -103,6 +105,30 @@ pub struct Struct {
     pub role: Option<Box<RoleObject>>,
     /// Where the roles are listed and what kinds they are, when this struct is a contract.
     pub roles: Option<Box<Roles>>,
+}
+
+/// The rules on an object's members beyond their declared properties.
+#[derive(Debug, Default)]
+pub struct MemberRules {
+    /// `patternProperties`: a member whose name matches the pattern satisfies the node, and is
+    /// not additional.
+    pub patterns: Vec<(String, Node)>,
+    /// `propertyNames`: every member's name, as a string, satisfies the node.
+    pub names: Option<Node>,
+    /// `dependentRequired`: when the member is present, these are required; where written.
+    pub dependent_required: Vec<(String, Vec<String>, Location)>,
+    /// `dependentSchemas`: when the member is present, the object satisfies the node.
+    pub dependent_schemas: Vec<(String, Node)>,
+}
+
+impl MemberRules {
+    /// Whether any rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+            && self.names.is_none()
+            && self.dependent_required.is_empty()
+            && self.dependent_schemas.is_empty()
+    }
 }
 
 /// A role object: a party fills it, and once filled its declared inputs must be given.

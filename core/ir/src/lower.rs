@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use crate::dispatch;
 use crate::error::{SchemaError, SourceLocation, Warning};
 use crate::ir::{
-    AdditionalRule, Bounds, Contains, Crate, Field, InputType, Location, Module, Node, PartType,
-    RoleObject, Shape, StringRules, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, Bounds, Contains, Crate, Field, InputType, Location, MemberRules, Module, Node,
+    PartType, RoleObject, Shape, StringRules, Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::SchemaSet;
 use crate::merge::Resolver;
@@ -329,6 +329,7 @@ impl Lowerer<'_> {
             fields,
             min_properties: flat.min_properties,
             max_properties: flat.max_properties,
+            members: Box::new(self.member_rules(context, flat)),
         }
     }
 
@@ -811,6 +812,54 @@ impl Lowerer<'_> {
         parts
     }
 
+    /// The rules on an object's members beyond its declared properties.
+    fn member_rules(&mut self, context: &Context, schema: &Schema) -> MemberRules {
+        let child = |suffix: String| Context {
+            hint: format!("{}{suffix}", context.hint),
+            ..context.clone()
+        };
+        let patterns = schema
+            .pattern_properties
+            .iter()
+            .enumerate()
+            .map(|(i, (pattern, property))| {
+                (
+                    pattern.clone(),
+                    self.lower_node(&child(format!("Pattern{i}")), property),
+                )
+            })
+            .collect();
+        let names = schema
+            .property_names
+            .as_deref()
+            .map(|names| self.lower_node(&child("Name".to_owned()), names));
+        let dependent_required = schema
+            .dependent_required
+            .iter()
+            .map(|(name, required)| {
+                let at = schema.location().join("dependentRequired").join(name);
+                (name.clone(), required.clone(), at)
+            })
+            .collect();
+        let dependent_schemas = schema
+            .dependent_schemas
+            .iter()
+            .enumerate()
+            .map(|(i, (name, dependent))| {
+                (
+                    name.clone(),
+                    self.lower_node(&child(format!("Dependent{i}")), dependent),
+                )
+            })
+            .collect();
+        MemberRules {
+            patterns,
+            names,
+            dependent_required,
+            dependent_schemas,
+        }
+    }
+
     /// An array's shape, its `items` already lowered.
     fn array(&mut self, context: &Context, schema: &Schema, items: Node) -> Shape {
         let child = |suffix: String| Context {
@@ -865,6 +914,7 @@ impl Lowerer<'_> {
             roles: None,
             min_properties: schema.min_properties,
             max_properties: schema.max_properties,
+            members: Box::new(self.member_rules(context, schema)),
         }
     }
 
@@ -910,7 +960,11 @@ fn is_object(schema: &Schema) -> bool {
                 || !schema.required.is_empty()
                 || schema.additional.is_some()
                 || schema.min_properties.is_some()
-                || schema.max_properties.is_some()));
+                || schema.max_properties.is_some()
+                || !schema.pattern_properties.is_empty()
+                || schema.property_names.is_some()
+                || !schema.dependent_required.is_empty()
+                || !schema.dependent_schemas.is_empty()));
     declared
         && schema.any_of.is_empty()
         && schema.one_of.is_empty()
@@ -959,6 +1013,18 @@ fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
         ("contains", s.contains.is_some(), array),
         ("minProperties", s.min_properties.is_some(), object),
         ("maxProperties", s.max_properties.is_some(), object),
+        (
+            "patternProperties",
+            !s.pattern_properties.is_empty(),
+            object,
+        ),
+        ("propertyNames", s.property_names.is_some(), object),
+        (
+            "dependentRequired",
+            !s.dependent_required.is_empty(),
+            object,
+        ),
+        ("dependentSchemas", !s.dependent_schemas.is_empty(), object),
     ]
     .into_iter()
     .find(|(_, present, (applies, _))| *present && !applies)

@@ -51,6 +51,10 @@ impl Schema {
             && self.contains.is_none()
             && self.min_properties.is_none()
             && self.max_properties.is_none()
+            && self.pattern_properties.is_empty()
+            && self.property_names.is_none()
+            && self.dependent_required.is_empty()
+            && self.dependent_schemas.is_empty()
     }
 
     /// The values of a string enum (or const), if the schema is one.
@@ -82,6 +86,23 @@ impl Schema {
             "items" => (self.items.as_deref()?, 0),
             "prefixItems" => (self.prefix_items.get(index()?)?, 1),
             "contains" => (self.contains.as_deref()?, 0),
+            "propertyNames" => (self.property_names.as_deref()?, 0),
+            "patternProperties" => (
+                &self
+                    .pattern_properties
+                    .iter()
+                    .find(|(p, _)| Some(p) == key())?
+                    .1,
+                1,
+            ),
+            "dependentSchemas" => (
+                &self
+                    .dependent_schemas
+                    .iter()
+                    .find(|(n, _)| Some(n) == key())?
+                    .1,
+                1,
+            ),
             "additionalProperties" => match &self.additional {
                 Some(Additional::Schema(inner)) => (inner.as_ref(), 0),
                 _ => return None,
@@ -176,6 +197,13 @@ pub struct Schema {
     pub max_contains: Option<u64>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
+    /// `patternProperties`: (pattern, schema), each pattern checked to compile when read.
+    pub pattern_properties: Vec<(String, Schema)>,
+    pub property_names: Option<Box<Schema>>,
+    /// `dependentRequired`: a member, and those required when it is present.
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    /// `dependentSchemas`: a member, and the schema the object must satisfy when it is present.
+    pub dependent_schemas: Vec<(String, Schema)>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
     pub exclusive_minimum: Option<f64>,
@@ -401,6 +429,57 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             "contains" => schema.contains = Some(Box::new(read(value, file, &here, problems))),
             "minContains" => schema.min_contains = count(value, &mut bad),
             "maxContains" => schema.max_contains = count(value, &mut bad),
+            "patternProperties" => match value.as_object() {
+                Some(patterns) => {
+                    for (pattern, property) in patterns {
+                        let at = format!("{here}/{}", escape(pattern));
+                        match deg_contracts_runtime::compile_pattern(pattern) {
+                            Ok(_) => schema
+                                .pattern_properties
+                                .push((pattern.to_owned(), read(property, file, &at, problems))),
+                            Err(reason) => problems.push(invalid(
+                                &at,
+                                &format!("pattern `{pattern}` is not one we can run: {reason}"),
+                            )),
+                        }
+                    }
+                }
+                None => bad("patternProperties must be a mapping"),
+            },
+            "propertyNames" => {
+                schema.property_names = Some(Box::new(read(value, file, &here, problems)))
+            }
+            "dependentRequired" => match value.as_object() {
+                Some(dependencies) => {
+                    for (name, required) in dependencies {
+                        let names: Option<Vec<String>> = required.as_array().and_then(|names| {
+                            names
+                                .iter()
+                                .map(|n| n.as_str().map(str::to_owned))
+                                .collect()
+                        });
+                        match names {
+                            Some(names) => schema.dependent_required.push((name.to_owned(), names)),
+                            None => problems.push(invalid(
+                                &format!("{here}/{}", escape(name)),
+                                "dependentRequired must list member names",
+                            )),
+                        }
+                    }
+                }
+                None => bad("dependentRequired must be a mapping"),
+            },
+            "dependentSchemas" => match value.as_object() {
+                Some(dependencies) => {
+                    for (name, dependent) in dependencies {
+                        let at = format!("{here}/{}", escape(name));
+                        schema
+                            .dependent_schemas
+                            .push((name.to_owned(), read(dependent, file, &at, problems)));
+                    }
+                }
+                None => bad("dependentSchemas must be a mapping"),
+            },
             "minProperties" => schema.min_properties = count(value, &mut bad),
             "maxProperties" => schema.max_properties = count(value, &mut bad),
             "maxItems" => schema.max_items = count(value, &mut bad),

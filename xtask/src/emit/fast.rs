@@ -204,7 +204,10 @@ fn emit_struct(
     kinds: &Kinds<'_>,
     check: &dyn Fn(&Node) -> TokenStream,
 ) -> Option<TokenStream> {
-    if object.min_properties.is_some() || object.max_properties.is_some() {
+    if object.min_properties.is_some()
+        || object.max_properties.is_some()
+        || !object.members.is_empty()
+    {
         // Counting members needs them all: the `Value` path.
         return None;
     }

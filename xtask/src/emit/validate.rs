@@ -6,7 +6,9 @@ use quote::{format_ident, quote};
 
 use super::rust_types::path;
 
-use deg_contracts_ir::ir::{AdditionalRule, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind};
+use deg_contracts_ir::ir::{
+    AdditionalRule, MemberRules, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind,
+};
 use deg_contracts_ir::role_rule::RoleRule;
 
 /// The validation impl of one type.
@@ -195,14 +197,14 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         RoleRule::Inputs => quote! { provided },
         _ => quote! {},
     };
-    let members = if !uses_value && otherwise.is_none() && required.is_empty() {
+    let members = if !uses_value
+        && otherwise.is_none()
+        && required.is_empty()
+        && object.members.patterns.is_empty()
+        && object.members.names.is_none()
+    {
         quote! {}
     } else {
-        let value_pattern = if uses_value {
-            quote! { value }
-        } else {
-            quote! { _ }
-        };
         let dispatch = match (arms.as_slice(), &otherwise) {
             ([], Some(otherwise)) => quote! { #otherwise; },
             // One member and nothing for the rest: an `if`, as clippy would have it.
@@ -222,8 +224,20 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
                 }
             }
         };
+        let rules = &object.members;
+        let dispatch = if rules.patterns.is_empty() && rules.names.is_none() {
+            dispatch
+        } else {
+            member_patterns(&arms, otherwise.as_ref(), rules)
+        };
+        let uses_value = uses_value || !rules.patterns.is_empty();
+        let value_pattern = if uses_value {
+            quote! { value }
+        } else {
+            quote! { _ }
+        };
         // Only checks that report need the member's location.
-        let member_location = (uses_value || otherwise.is_some())
+        let member_location = (uses_value || otherwise.is_some() || rules.names.is_some())
             .then(|| quote! { let location = &location.key(key); });
         quote! {
             for (key, #value_pattern) in object {
@@ -288,6 +302,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
     };
     let binding = if members.is_empty()
         && required.is_empty()
+        && object.members.is_empty()
         && object.min_properties.is_none()
         && object.max_properties.is_none()
         && !matches!(rule, RoleRule::Role { .. })
@@ -304,6 +319,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         }
     };
     let sizes = property_counts(object, location);
+    let dependents = dependents(&object.members);
     quote! {
         #state
         #binding
@@ -311,9 +327,87 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
         #members
         #sizes
         #(#required_checks)*
+        #dependents
         #filled_check
         #result
     }
+}
+
+/// A member's checks when patterns or `propertyNames` apply too: its declared arm, then every
+/// pattern it matches, then the rule on undeclared members if neither took it, then its name.
+fn member_patterns(
+    arms: &[(TokenStream, TokenStream)],
+    otherwise: Option<&TokenStream>,
+    rules: &MemberRules,
+) -> TokenStream {
+    let declared = if arms.is_empty() {
+        quote! { let declared = false; }
+    } else {
+        let arms = arms
+            .iter()
+            .map(|(json, check)| quote! { #json => { #check true } });
+        quote! {
+            let declared = match key.as_str() {
+                #(#arms)*
+                _ => false,
+            };
+        }
+    };
+    let patterns = rules.patterns.iter().map(|(pattern, node)| {
+        let pattern = super::pattern_static(pattern);
+        let check = check_node(node);
+        quote! {
+            if #pattern.is_match(key) {
+                matched = true;
+                #check
+            }
+        }
+    });
+    let otherwise = otherwise.map(|otherwise| quote! { if !declared && !matched { #otherwise; } });
+    let names = rules.names.as_ref().map(|node| {
+        let check = check_node(node);
+        quote! {
+            {
+                let value = &::serde_json::Value::String(key.clone());
+                #check
+            }
+        }
+    });
+    let matched = if rules.patterns.is_empty() {
+        quote! { let matched = false; }
+    } else {
+        quote! { let mut matched = false; }
+    };
+    quote! {
+        #declared
+        #matched
+        #(#patterns)*
+        #otherwise
+        #names
+    }
+}
+
+/// `dependentRequired` and `dependentSchemas` on an object bound as `object`.
+fn dependents(rules: &MemberRules) -> TokenStream {
+    let required = rules.dependent_required.iter().flat_map(|(name, required, at)| {
+        let at = at.to_string();
+        required.iter().map(move |required| {
+            quote! {
+                if object.contains_key(#name) && !object.contains_key(#required) {
+                    out.push(location, #at, || ::deg_contracts_runtime::ErrorKind::Required { property: #required });
+                }
+            }
+        })
+    });
+    let schemas = rules.dependent_schemas.iter().map(|(name, node)| {
+        let check = check_node(node);
+        quote! {
+            if object.contains_key(#name) {
+                #check
+            }
+        }
+    });
+    quote! { #(#required)* #(#schemas)* }
 }
 
 /// `minProperties` and `maxProperties` on an object bound as `object`.
