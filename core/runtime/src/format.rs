@@ -18,17 +18,50 @@ pub enum Format {
     Email,
     /// An RFC 4122 UUID in its hyphenated form.
     Uuid,
+    /// An RFC 3986 URI reference: a URI, or a relative reference.
+    UriReference,
+    /// An RFC 3987 IRI, with a scheme.
+    Iri,
+    /// An RFC 3987 IRI reference.
+    IriReference,
+    /// An RFC 1123 host name.
+    Hostname,
+    /// An IPv4 address in dotted-quad form.
+    Ipv4,
+    /// An RFC 4291 IPv6 address.
+    Ipv6,
+    /// An ISO 8601 duration, as RFC 3339's appendix A writes it (`P1DT2H`, `PT15M`, `P2W`).
+    Duration,
+    /// An RFC 6901 JSON pointer.
+    JsonPointer,
+    /// A relative JSON pointer (draft-handrews-relative-json-pointer).
+    RelativeJsonPointer,
+    /// An RFC 6570 URI template.
+    UriTemplate,
+    /// A regular expression, as `pattern` runs them (Rust `regex` syntax).
+    Regex,
 }
 
 impl Format {
     /// Every format, in the order the names are documented.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 17] = [
         Format::DateTime,
         Format::Date,
         Format::Time,
         Format::Uri,
         Format::Email,
         Format::Uuid,
+        Format::UriReference,
+        Format::Iri,
+        Format::IriReference,
+        Format::Hostname,
+        Format::Ipv4,
+        Format::Ipv6,
+        Format::Duration,
+        Format::JsonPointer,
+        Format::RelativeJsonPointer,
+        Format::UriTemplate,
+        Format::Regex,
     ];
 
     /// The name JSON Schema gives it.
@@ -40,6 +73,17 @@ impl Format {
             Format::Uri => "uri",
             Format::Email => "email",
             Format::Uuid => "uuid",
+            Format::UriReference => "uri-reference",
+            Format::Iri => "iri",
+            Format::IriReference => "iri-reference",
+            Format::Hostname => "hostname",
+            Format::Ipv4 => "ipv4",
+            Format::Ipv6 => "ipv6",
+            Format::Duration => "duration",
+            Format::JsonPointer => "json-pointer",
+            Format::RelativeJsonPointer => "relative-json-pointer",
+            Format::UriTemplate => "uri-template",
+            Format::Regex => "regex",
         }
     }
 
@@ -61,6 +105,29 @@ impl Format {
                 .map_err(Reason::from),
             Format::Email => email(value),
             Format::Uuid => uuid(value),
+            Format::UriReference => fluent_uri::UriRef::parse(value)
+                .map(drop)
+                .map_err(Reason::from),
+            Format::Iri => fluent_uri::Iri::parse(value)
+                .map(drop)
+                .map_err(Reason::from),
+            Format::IriReference => fluent_uri::IriRef::parse(value)
+                .map(drop)
+                .map_err(Reason::from),
+            Format::Hostname => hostname(value),
+            Format::Ipv4 => value
+                .parse::<std::net::Ipv4Addr>()
+                .map(drop)
+                .map_err(Reason::from),
+            Format::Ipv6 => value
+                .parse::<std::net::Ipv6Addr>()
+                .map(drop)
+                .map_err(Reason::from),
+            Format::Duration => rfc3339_duration(value),
+            Format::JsonPointer => json_pointer(value),
+            Format::RelativeJsonPointer => relative_json_pointer(value),
+            Format::UriTemplate => uri_template(value),
+            Format::Regex => crate::compile_pattern(value).map(drop).map_err(Reason),
         };
         verdict.map_err(|Reason(reason)| FormatError {
             format: self,
@@ -164,6 +231,163 @@ fn email(value: &str) -> Result<(), Reason> {
     }
 }
 
+/// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, each at
+/// most 63 characters, 253 in all.
+fn hostname(value: &str) -> Result<(), Reason> {
+    let name = value;
+    if name.is_empty() || name.len() > 253 {
+        return Err("a host name has 1 to 253 characters".into());
+    }
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    match name.split('.').find(|label| !label_ok(label)) {
+        None => Ok(()),
+        Some(label) => Err(format!("`{label}` is not a host name label").into()),
+    }
+}
+
+/// RFC 3339 appendix A's `duration`, strictly: weeks alone, or date units in order without
+/// gaps (years, months, days) and a `T` with time units in order without gaps, whole numbers.
+fn rfc3339_duration(value: &str) -> Result<(), Reason> {
+    let invalid = || Reason::from("expected an RFC 3339 duration such as P1DT2H, PT15M or P2W");
+    let rest = value.strip_prefix('P').ok_or_else(invalid)?;
+    if let Some(weeks) = rest.strip_suffix('W') {
+        return if !weeks.is_empty() && weeks.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(())
+        } else {
+            Err(invalid())
+        };
+    }
+    let (date, time) = match rest.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (rest, None),
+    };
+    // Units as (number, designator), then checked to run in order with no gap.
+    let units = |part: &str| -> Option<Vec<char>> {
+        let mut designators = Vec::new();
+        let mut digits = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if digits > 0 {
+                designators.push(c);
+                digits = 0;
+            } else {
+                return None;
+            }
+        }
+        (digits == 0).then_some(designators)
+    };
+    let contiguous = |found: &[char], order: &[char]| {
+        let Some(start) = found
+            .first()
+            .and_then(|first| order.iter().position(|c| c == first))
+        else {
+            return false;
+        };
+        order[start..].starts_with(found)
+    };
+    let date_units = units(date).ok_or_else(invalid)?;
+    let date_ok = date_units.is_empty() || contiguous(&date_units, &['Y', 'M', 'D']);
+    let time_ok = match time {
+        None => !date_units.is_empty(),
+        Some(time) => {
+            let time_units = units(time).ok_or_else(invalid)?;
+            !time_units.is_empty() && contiguous(&time_units, &['H', 'M', 'S'])
+        }
+    };
+    if date_ok && time_ok {
+        Ok(())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// RFC 6901: empty, or `/`-prefixed tokens in which `~` is always `~0` or `~1`.
+fn json_pointer(value: &str) -> Result<(), Reason> {
+    if !value.is_empty() && !value.starts_with('/') {
+        return Err("a JSON pointer is empty or starts with `/`".into());
+    }
+    let bytes = value.as_bytes();
+    let bad_escape = bytes
+        .iter()
+        .enumerate()
+        .any(|(at, byte)| *byte == b'~' && !matches!(bytes.get(at + 1), Some(b'0' | b'1')));
+    if bad_escape {
+        Err("`~` must be written `~0` or `~1`".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// A non-negative integer without leading zeros, then `#` or a JSON pointer.
+fn relative_json_pointer(value: &str) -> Result<(), Reason> {
+    let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = value.split_at(digits);
+    if number.is_empty() || (number.len() > 1 && number.starts_with('0')) {
+        return Err("a relative JSON pointer starts with a non-negative integer".into());
+    }
+    match rest {
+        "#" => Ok(()),
+        rest => json_pointer(rest),
+    }
+}
+
+/// RFC 6570: literals, and expressions in braces with an optional operator and a list of
+/// variables, each with an optional `:length` prefix or `*` explode.
+fn uri_template(value: &str) -> Result<(), Reason> {
+    // Literals: no space, controls or characters RFC 6570 excludes from them.
+    if let Some(bad) = value
+        .chars()
+        .find(|c| c.is_control() || matches!(c, ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '|'))
+    {
+        return Err(format!("{bad:?} is not allowed in a URI template").into());
+    }
+    let mut rest = value;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err("`}` without a `{`".into());
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("`{` without a `}`")?;
+        let expression = &after[..close];
+        let variables = expression
+            .strip_prefix(['+', '#', '.', '/', ';', '?', '&', '=', ',', '!', '@', '|'])
+            .unwrap_or(expression);
+        let variable_ok = |variable: &str| {
+            let (name, modifier) = match variable.split_once(':') {
+                Some((name, length)) => (
+                    name,
+                    !length.is_empty()
+                        && length.len() <= 4
+                        && length.bytes().all(|b| b.is_ascii_digit())
+                        && !length.starts_with('0'),
+                ),
+                None => (variable.strip_suffix('*').unwrap_or(variable), true),
+            };
+            modifier
+                && !name.is_empty()
+                && !name.starts_with('.')
+                && !name.ends_with('.')
+                && !name.contains("..")
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'%')
+        };
+        if variables.is_empty() || !variables.split(',').all(variable_ok) {
+            return Err(format!("`{{{expression}}}` is not a template expression").into());
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
 fn uuid(value: &str) -> Result<(), Reason> {
     let groups: Vec<&str> = value.split('-').collect();
     let lengths: Vec<usize> = groups.iter().map(|group| group.len()).collect();
@@ -186,7 +410,8 @@ mod tests {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.as_str()), Some(format));
         }
-        assert_eq!(Format::from_name("ipv4"), None);
+        assert_eq!(Format::from_name("ipv4"), Some(Format::Ipv4));
+        assert_eq!(Format::from_name("idn-hostname"), None);
     }
 
     #[test]
@@ -218,5 +443,44 @@ mod tests {
         assert!(ok(Format::Uuid, "123e4567-e89b-12d3-a456-426614174000"));
         assert!(!ok(Format::Uuid, "123e4567e89b12d3a456426614174000"));
         assert!(!ok(Format::Uuid, "123e4567-e89b-12d3-a456-42661417400g"));
+        assert!(ok(Format::Hostname, "bpp.rooftop-coop.example"));
+        assert!(!ok(Format::Hostname, "-bad.example"));
+        assert!(!ok(Format::Hostname, "under_score.example"));
+        assert!(ok(Format::Ipv4, "192.168.0.1"));
+        assert!(!ok(Format::Ipv4, "192.168.0.256"));
+        assert!(ok(Format::Ipv6, "::1"));
+        assert!(!ok(Format::Ipv6, "12345::"));
+        assert!(ok(Format::Duration, "PT15M"));
+        assert!(ok(Format::Duration, "P1Y2M3DT4H5M6S"));
+        assert!(ok(Format::Duration, "P2W"));
+        assert!(!ok(Format::Duration, "15 minutes"));
+        assert!(
+            !ok(Format::Duration, "P1Y2D"),
+            "a gap: years and days without months"
+        );
+        assert!(!ok(Format::Duration, "P1WT1H"), "weeks stand alone");
+        assert!(!ok(Format::Duration, "PT0.5S"), "whole numbers only");
+        assert!(!ok(Format::Duration, "PT"));
+        assert!(!ok(Format::Hostname, "example."));
+        assert!(ok(Format::JsonPointer, "/roles/0/roleInputs/a~1b"));
+        assert!(!ok(Format::JsonPointer, "/a~2b"));
+        assert!(!ok(Format::JsonPointer, "roles"));
+        assert!(ok(Format::RelativeJsonPointer, "1/roles"));
+        assert!(ok(Format::RelativeJsonPointer, "0#"));
+        assert!(!ok(Format::RelativeJsonPointer, "01/roles"));
+        assert!(ok(
+            Format::UriTemplate,
+            "https://x.example/{contract}/roles{?role,limit:3}"
+        ));
+        assert!(!ok(Format::UriTemplate, "https://x.example/{contract"));
+        assert!(!ok(Format::UriTemplate, "{a..b}"));
+        assert!(!ok(Format::UriTemplate, "a b"));
+        assert!(ok(
+            Format::UriReference,
+            "../EnergyContract/v1/attributes.yaml#/x"
+        ));
+        assert!(ok(Format::Iri, "https://例え.example/パス"));
+        assert!(ok(Format::Regex, "^[A-Z]{3}$"));
+        assert!(!ok(Format::Regex, "^(abc"));
     }
 }

@@ -92,6 +92,17 @@ pub(crate) fn format_path(format: Format) -> TokenStream {
         Format::Uri => quote! { Uri },
         Format::Email => quote! { Email },
         Format::Uuid => quote! { Uuid },
+        Format::UriReference => quote! { UriReference },
+        Format::Iri => quote! { Iri },
+        Format::IriReference => quote! { IriReference },
+        Format::Hostname => quote! { Hostname },
+        Format::Ipv4 => quote! { Ipv4 },
+        Format::Ipv6 => quote! { Ipv6 },
+        Format::Duration => quote! { Duration },
+        Format::JsonPointer => quote! { JsonPointer },
+        Format::RelativeJsonPointer => quote! { RelativeJsonPointer },
+        Format::UriTemplate => quote! { UriTemplate },
+        Format::Regex => quote! { Regex },
     };
     quote! { ::deg_contracts_runtime::Format::#variant }
 }
