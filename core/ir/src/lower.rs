@@ -564,11 +564,14 @@ impl Lowerer<'_> {
             return node(Shape::Values(allowed));
         }
         if schema.types.len() > 1 {
-            self.errors.push(SchemaError::Unsupported {
-                location: self.source(schema),
-                keyword: "type with several non-null types".to_owned(),
-            });
-            return any_node(schema);
+            // One branch per type, each with the keywords for its type.
+            let branches: Vec<Schema> = schema
+                .types
+                .iter()
+                .map(|json_type| for_type(schema, *json_type))
+                .collect();
+            let branches = self.lower_branches(context, &branches);
+            return node(Shape::AnyOf(branches));
         }
         if is_object(schema) {
             let kind = TypeKind::Struct(if is_map(schema) {
@@ -1117,4 +1120,49 @@ fn of_types(value: &serde_json::Value, types: &[JsonType], nullable: bool) -> bo
         Value::Array(_) => types.contains(&JsonType::Array),
         Value::Object(_) => types.contains(&JsonType::Object),
     }
+}
+
+/// The schema held to one of its several types: that `type`, and only the keywords that
+/// constrain it (the others could never apply to a value of this type).
+fn for_type(schema: &Schema, json_type: JsonType) -> Schema {
+    let mut typed = Schema {
+        types: vec![json_type],
+        nullable: false,
+        ..schema.clone()
+    };
+    if json_type != JsonType::String {
+        typed.format = None;
+        typed.min_length = None;
+        typed.max_length = None;
+        typed.pattern = None;
+    }
+    if !matches!(json_type, JsonType::Number | JsonType::Integer) {
+        typed.minimum = None;
+        typed.maximum = None;
+        typed.exclusive_minimum = None;
+        typed.exclusive_maximum = None;
+        typed.multiple_of = None;
+    }
+    if json_type != JsonType::Array {
+        typed.items = None;
+        typed.min_items = None;
+        typed.max_items = None;
+        typed.unique_items = false;
+        typed.prefix_items.clear();
+        typed.contains = None;
+    }
+    if json_type != JsonType::Object {
+        typed.properties.clear();
+        typed.required.clear();
+        typed.required_from.clear();
+        typed.additional = None;
+        typed.min_properties = None;
+        typed.max_properties = None;
+        typed.pattern_properties.clear();
+        typed.property_names = None;
+        typed.dependent_required.clear();
+        typed.dependent_schemas.clear();
+        typed.jsonld_type = None;
+    }
+    typed
 }

@@ -234,6 +234,10 @@ pub enum ReadProblem {
 /// Keywords that only annotate and never constrain.
 const ANNOTATIONS: &[&str] = &[
     "title",
+    // Annotations in 2020-12, which validators do not assert by default.
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
     "example",
     "examples",
     "default",
@@ -394,7 +398,8 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 }
             }
             "enum" => match value.as_array() {
-                Some(values) if values.is_empty() => bad("enum must list at least one value"),
+                // Nothing equals a value of no list.
+                Some(values) if values.is_empty() => schema.never = true,
                 Some(values) => {
                     let strings: Option<Vec<String>> = values
                         .iter()
@@ -449,6 +454,28 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             "propertyNames" => {
                 schema.property_names = Some(Box::new(read(value, file, &here, problems)))
             }
+            // The draft-07 keyword both split into: a list is dependentRequired, a schema
+            // dependentSchemas.
+            "dependencies" => match value.as_object() {
+                Some(dependencies) => {
+                    for (name, dependency) in dependencies {
+                        let at = format!("{here}/{}", escape(name));
+                        let names: Option<Vec<String>> = dependency.as_array().and_then(|names| {
+                            names
+                                .iter()
+                                .map(|n| n.as_str().map(str::to_owned))
+                                .collect()
+                        });
+                        match names {
+                            Some(names) => schema.dependent_required.push((name.to_owned(), names)),
+                            None => schema
+                                .dependent_schemas
+                                .push((name.to_owned(), read(dependency, file, &at, problems))),
+                        }
+                    }
+                }
+                None => bad("dependencies must be a mapping"),
+            },
             "dependentRequired" => match value.as_object() {
                 Some(dependencies) => {
                     for (name, required) in dependencies {
@@ -577,7 +604,14 @@ fn string(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<String> {
 }
 
 fn count(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<u64> {
-    let count = value.as_u64();
+    // JSON Schema counts `2.0` as the integer it is.
+    let whole = || {
+        value
+            .as_f64()
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0 && *n <= u64::MAX as f64)
+            .map(|n| n as u64)
+    };
+    let count = value.as_u64().or_else(whole);
     if count.is_none() {
         bad("expected a non-negative integer");
     }

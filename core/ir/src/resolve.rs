@@ -85,6 +85,9 @@ pub enum ResolveError {
 /// Resolves `reference`, written in `from` (relative to `root`), to a component schema.
 pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, ResolveError> {
     let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    // A fragment is a URI component: `%25` is `%`, before the pointer's own `~` escapes.
+    let fragment = percent_decoded(fragment);
+    let fragment = fragment.as_str();
     let mut segments = fragment
         .strip_prefix(COMPONENTS)
         .filter(|rest| !rest.is_empty() && !rest.starts_with('/'))
@@ -154,6 +157,30 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
             from: from.to_owned(),
         }),
     }
+}
+
+/// `text` with each `%XX` escape decoded (as UTF-8); a malformed escape stays as written.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escape = (bytes[at] == b'%')
+            .then(|| text.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).unwrap_or_else(|_| text.to_owned())
 }
 
 /// `<Name>/<version>/attributes.yaml`, the last three segments of a URL's path, when that is

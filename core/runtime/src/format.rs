@@ -26,6 +26,11 @@ pub enum Format {
     IriReference,
     /// An RFC 1123 host name.
     Hostname,
+    /// An internationalised host name (RFC 5890): labels of letters, marks and digits of any
+    /// script, checked as such, not against IDNA's contextual rules.
+    IdnHostname,
+    /// An internationalised mailbox address (RFC 6531).
+    IdnEmail,
     /// An IPv4 address in dotted-quad form.
     Ipv4,
     /// An RFC 4291 IPv6 address.
@@ -44,7 +49,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order the names are documented.
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 19] = [
         Format::DateTime,
         Format::Date,
         Format::Time,
@@ -55,6 +60,8 @@ impl Format {
         Format::Iri,
         Format::IriReference,
         Format::Hostname,
+        Format::IdnHostname,
+        Format::IdnEmail,
         Format::Ipv4,
         Format::Ipv6,
         Format::Duration,
@@ -77,6 +84,8 @@ impl Format {
             Format::Iri => "iri",
             Format::IriReference => "iri-reference",
             Format::Hostname => "hostname",
+            Format::IdnHostname => "idn-hostname",
+            Format::IdnEmail => "idn-email",
             Format::Ipv4 => "ipv4",
             Format::Ipv6 => "ipv6",
             Format::Duration => "duration",
@@ -114,7 +123,9 @@ impl Format {
             Format::IriReference => fluent_uri::IriRef::parse(value)
                 .map(drop)
                 .map_err(Reason::from),
-            Format::Hostname => hostname(value),
+            Format::Hostname => hostname(value, Script::Ascii),
+            Format::IdnHostname => hostname(value, Script::Any),
+            Format::IdnEmail => email_in(value, Script::Any),
             Format::Ipv4 => value
                 .parse::<std::net::Ipv4Addr>()
                 .map(drop)
@@ -198,9 +209,34 @@ fn full_time(value: &str) -> Result<(), Reason> {
         .or_else(|first| date_time(&format!("2017-01-01T{value}")).map_err(|_| first))
 }
 
+/// Which letters a host name's labels may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// ASCII letters and digits (RFC 1123).
+    Ascii,
+    /// Letters, marks and digits of any script (RFC 5890's U-labels, loosely).
+    Any,
+}
+
+impl Script {
+    fn allows(self, c: char) -> bool {
+        match self {
+            Script::Ascii => c.is_ascii_alphanumeric(),
+            Script::Any => {
+                c.is_alphanumeric() || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
+            }
+        }
+    }
+}
+
 /// An RFC 5321 mailbox: the address syntax (`email_address`), then a domain that is either
 /// letters, digits and hyphens between dots or a bracketed IPv4 or `IPv6:` address literal.
 fn email(value: &str) -> Result<(), Reason> {
+    email_in(value, Script::Ascii)
+}
+
+/// As [`email`], with domain labels in `script`.
+fn email_in(value: &str, script: Script) -> Result<(), Reason> {
     let address = value
         .parse::<email_address::EmailAddress>()
         .map_err(Reason::from)?;
@@ -220,9 +256,7 @@ fn email(value: &str) -> Result<(), Reason> {
         !label.is_empty()
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label.chars().all(|c| script.allows(c) || c == '-')
     };
     if domain.split('.').all(label_ok) {
         Ok(())
@@ -232,9 +266,13 @@ fn email(value: &str) -> Result<(), Reason> {
 }
 
 /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, each at
-/// most 63 characters, 253 in all.
-fn hostname(value: &str) -> Result<(), Reason> {
-    let name = value;
+/// most 63 octets, 253 in all; the letters of `script`. (U+3002 and its kin separate labels
+/// in an internationalised name, as RFC 3490 allows.)
+fn hostname(value: &str, script: Script) -> Result<(), Reason> {
+    let name = match script {
+        Script::Ascii => value.to_owned(),
+        Script::Any => value.replace(['\u{3002}', '\u{ff0e}', '\u{ff61}'], "."),
+    };
     if name.is_empty() || name.len() > 253 {
         return Err("a host name has 1 to 253 characters".into());
     }
@@ -242,9 +280,7 @@ fn hostname(value: &str) -> Result<(), Reason> {
         (1..=63).contains(&label.len())
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label.chars().all(|c| script.allows(c) || c == '-')
     };
     match name.split('.').find(|label| !label_ok(label)) {
         None => Ok(()),
@@ -411,7 +447,8 @@ mod tests {
             assert_eq!(Format::from_name(format.as_str()), Some(format));
         }
         assert_eq!(Format::from_name("ipv4"), Some(Format::Ipv4));
-        assert_eq!(Format::from_name("idn-hostname"), None);
+        assert_eq!(Format::from_name("idn-hostname"), Some(Format::IdnHostname));
+        assert_eq!(Format::from_name("ipv5"), None);
     }
 
     #[test]
@@ -462,6 +499,10 @@ mod tests {
         assert!(!ok(Format::Duration, "PT0.5S"), "whole numbers only");
         assert!(!ok(Format::Duration, "PT"));
         assert!(!ok(Format::Hostname, "example."));
+        assert!(ok(Format::IdnHostname, "실례.테스트"));
+        assert!(!ok(Format::Hostname, "실례.테스트"));
+        assert!(ok(Format::IdnEmail, "실례@실례.테스트"));
+        assert!(!ok(Format::Email, "joe@실례.테스트"));
         assert!(ok(Format::JsonPointer, "/roles/0/roleInputs/a~1b"));
         assert!(!ok(Format::JsonPointer, "/a~2b"));
         assert!(!ok(Format::JsonPointer, "roles"));

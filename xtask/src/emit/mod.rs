@@ -96,6 +96,8 @@ pub(crate) fn format_path(format: Format) -> TokenStream {
         Format::Iri => quote! { Iri },
         Format::IriReference => quote! { IriReference },
         Format::Hostname => quote! { Hostname },
+        Format::IdnHostname => quote! { IdnHostname },
+        Format::IdnEmail => quote! { IdnEmail },
         Format::Ipv4 => quote! { Ipv4 },
         Format::Ipv6 => quote! { Ipv6 },
         Format::Duration => quote! { Duration },
