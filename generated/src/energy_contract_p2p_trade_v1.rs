@@ -88,6 +88,8 @@ impl<'de> ::serde::Deserialize<'de> for EnergyContractP2PTradeRole {
 pub struct EnergyContractP2PTrade {
     /// Identifier of the contract, stable across every message of a transaction.
     ///
+    /// Example: `"contract-p2p-7f3a"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId`
     #[serde(rename = "contractId")]
     pub contract_id: ::std::string::String,
@@ -100,10 +102,14 @@ pub struct EnergyContractP2PTrade {
     >,
     /// Where the contract stands. PENDING until confirmation, ACTIVE after it.
     ///
+    /// Example: `"PENDING"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status`
     #[serde(rename = "status")]
     pub status: crate::energy_contract_v1::EnergyContractStatus,
     /// When the contract was drawn up (RFC 3339, with an offset).
+    ///
+    /// Example: `"2025-06-14T05:30:00Z"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt`
     #[serde(rename = "createdAt")]
@@ -234,6 +240,8 @@ impl EnergyContractP2PTrade {
     }
 }
 /// The kind of party.
+///
+/// Example: `"BUYER"`.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role`
 #[derive(
@@ -488,10 +496,14 @@ impl P2PTradeSellerRoleInputs {
 pub struct P2PTradeSellerRole {
     /// The kind of party.
     ///
+    /// Example: `"BUYER"`.
+    ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/role`
     #[serde(rename = "role")]
     pub role: crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
+    ///
+    /// Example: `"bap.sunrise-homes.example"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
     #[serde(
@@ -505,6 +517,8 @@ pub struct P2PTradeSellerRole {
     >,
     /// True once a party has taken the role.
     ///
+    /// Example: `false`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled`
     #[serde(rename = "filled")]
     pub filled: bool,
@@ -517,6 +531,8 @@ pub struct P2PTradeSellerRole {
     >,
 }
 /// The kind of party.
+///
+/// Example: `"BUYER"`.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role`
 #[derive(
@@ -690,10 +706,14 @@ impl P2PTradeBuyerRoleInputs {
 pub struct P2PTradeBuyerRole {
     /// The kind of party.
     ///
+    /// Example: `"BUYER"`.
+    ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/role`
     #[serde(rename = "role")]
     pub role: crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
+    ///
+    /// Example: `"bap.sunrise-homes.example"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
     #[serde(
@@ -707,6 +727,8 @@ pub struct P2PTradeBuyerRole {
     >,
     /// True once a party has taken the role.
     ///
+    /// Example: `false`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled`
     #[serde(rename = "filled")]
     pub filled: bool,
@@ -719,6 +741,8 @@ pub struct P2PTradeBuyerRole {
     >,
 }
 /// The kind of party.
+///
+/// Example: `"BUYER"`.
 ///
 /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role`
 #[derive(
@@ -882,10 +906,14 @@ impl P2PTradeGridOperatorRoleInputs {
 pub struct P2PTradeGridOperatorRole {
     /// The kind of party.
     ///
+    /// Example: `"BUYER"`.
+    ///
     /// Schema: `EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/role`
     #[serde(rename = "role")]
     pub role: crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
+    ///
+    /// Example: `"bap.sunrise-homes.example"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
     #[serde(
@@ -898,6 +926,8 @@ pub struct P2PTradeGridOperatorRole {
         ::deg_contracts_runtime::Nullable<::std::string::String>,
     >,
     /// True once a party has taken the role.
+    ///
+    /// Example: `false`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled`
     #[serde(rename = "filled")]

@@ -3,6 +3,8 @@
 //! Types and validators for `EnergyContract/v1/attributes.yaml`.
 /// Where the contract stands. PENDING until confirmation, ACTIVE after it.
 ///
+/// Example: `"PENDING"`.
+///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status`
 #[derive(
     Debug,
@@ -87,6 +89,8 @@ pub struct EnergyContractInputParameters {
 pub struct EnergyContract {
     /// Identifier of the contract, stable across every message of a transaction.
     ///
+    /// Example: `"contract-p2p-7f3a"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/contractId`
     #[serde(rename = "contractId")]
     pub contract_id: ::std::string::String,
@@ -97,10 +101,14 @@ pub struct EnergyContract {
     pub roles: ::std::vec::Vec<crate::energy_contract_v1::ContractRole>,
     /// Where the contract stands. PENDING until confirmation, ACTIVE after it.
     ///
+    /// Example: `"PENDING"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/status`
     #[serde(rename = "status")]
     pub status: crate::energy_contract_v1::EnergyContractStatus,
     /// When the contract was drawn up (RFC 3339, with an offset).
+    ///
+    /// Example: `"2025-06-14T05:30:00Z"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/properties/createdAt`
     #[serde(rename = "createdAt")]
@@ -188,6 +196,8 @@ impl EnergyContract {
     pub const TYPE_NAME: &'static str = "EnergyContract";
 }
 /// The kind of party.
+///
+/// Example: `"BUYER"`.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role`
 #[derive(
@@ -293,10 +303,14 @@ pub struct ContractRoleInputs {
 pub struct ContractRole {
     /// The kind of party.
     ///
+    /// Example: `"BUYER"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/role`
     #[serde(rename = "role")]
     pub role: crate::energy_contract_v1::ContractRoleKind,
     /// The subscriber (BAP or BPP id) that filled the role; null while it is open.
+    ///
+    /// Example: `"bap.sunrise-homes.example"`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filledBy`
     #[serde(
@@ -310,6 +324,8 @@ pub struct ContractRole {
     >,
     /// True once a party has taken the role.
     ///
+    /// Example: `false`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/properties/filled`
     #[serde(rename = "filled")]
     pub filled: bool,
@@ -322,6 +338,8 @@ pub struct ContractRole {
     >,
 }
 /// The input's type; the value must have it.
+///
+/// Example: `"NUMBER"`.
 ///
 /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type`
 #[derive(
@@ -419,10 +437,14 @@ impl ::std::str::FromStr for RoleInputType {
 pub struct RoleInput {
     /// The input's type; the value must have it.
     ///
+    /// Example: `"NUMBER"`.
+    ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/type`
     #[serde(rename = "type")]
     pub r#type: crate::energy_contract_v1::RoleInputType,
     /// Whether the role must provide this input before it counts as filled.
+    ///
+    /// Example: `true`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/required`
     #[serde(rename = "required")]
@@ -433,6 +455,8 @@ pub struct RoleInput {
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The input itself, of the stated type; null while not yet provided.
+    ///
+    /// Example: `0.12`.
     ///
     /// Schema: `EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/properties/value`
     #[serde(

@@ -501,6 +501,15 @@ fn keyword_regressions_are_judged_alike_by_generated_code_and_the_interpreter() 
     let outcome = codegen(&options(&fixtures.join("keywords"), out.path()))
         .unwrap_or_else(|failure| panic!("{}", failure.errors));
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    // Annotations become rustdoc.
+    let module = std::fs::read_to_string(out.path().join("src/keywords_v1.rs")).unwrap();
+    for line in [
+        "/// A tariff",
+        "/// The price per kWh.",
+        "/// Deprecated. Read-only: sent by the server, not by clients. Default: `5`. Example: `6.4`.",
+    ] {
+        assert!(module.contains(line), "no `{line}` in the generated module");
+    }
     std::fs::create_dir_all(out.path().join("tests")).unwrap();
     for (from, to) in [
         ("keywords_behaviour.rs", "tests/behaviour.rs"),

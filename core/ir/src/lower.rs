@@ -262,7 +262,7 @@ impl Lowerer<'_> {
             .expect("modules are created before their types");
         module.types.push(TypeDef {
             name: ty.name.clone(),
-            doc: schema.description.clone(),
+            doc: schema.doc(),
             location,
             kind,
         });
@@ -286,7 +286,7 @@ impl Lowerer<'_> {
             };
             fields.push(Field {
                 json_name: name.clone(),
-                doc: property.description.clone(),
+                doc: property.doc(),
                 required: required_at(flat, name),
                 node,
             });

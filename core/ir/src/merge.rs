@@ -414,6 +414,9 @@ pub fn annotations(merged: &mut Schema, a: &Schema, b: &Schema) {
         .or_else(|| a.role_input_type.clone());
     merged.example = b.example.clone().or_else(|| a.example.clone());
     merged.description = a.description.clone().or_else(|| b.description.clone());
+    if merged.annotations == crate::model::Annotations::default() {
+        merged.annotations = b.annotations.clone();
+    }
 }
 
 fn stricter<T: Copy>(a: Option<T>, b: Option<T>, pick: fn(T, T) -> T) -> Option<T> {

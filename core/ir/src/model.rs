@@ -222,6 +222,61 @@ pub struct Schema {
     /// contract a new design replaces), so the gate can say so instead of skipping them.
     pub replaces: Vec<String>,
     pub example: Option<serde_json::Value>,
+    /// The annotations that become rustdoc: `title`, `examples`, `default`, `deprecated`,
+    /// `readOnly`, `writeOnly`.
+    pub annotations: Annotations,
+}
+
+/// What a schema says of its values without constraining them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Annotations {
+    pub title: Option<String>,
+    pub examples: Vec<serde_json::Value>,
+    pub default: Option<serde_json::Value>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+impl Schema {
+    /// The schema's rustdoc: its title and description, then what its annotations say.
+    pub fn doc(&self) -> Option<String> {
+        let notes = &self.annotations;
+        let mut parts: Vec<String> = notes
+            .title
+            .iter()
+            .chain(&self.description)
+            .map(|text| text.trim().to_owned())
+            .collect();
+        let mut facts = Vec::new();
+        if notes.deprecated {
+            facts.push("Deprecated.".to_owned());
+        }
+        match (notes.read_only, notes.write_only) {
+            (true, _) => facts.push("Read-only: sent by the server, not by clients.".to_owned()),
+            (_, true) => facts.push("Write-only: sent by clients, not returned.".to_owned()),
+            _ => {}
+        }
+        if let Some(default) = &notes.default {
+            facts.push(format!("Default: `{default}`."));
+        }
+        // Short examples only: a long one belongs in the schema, not on every field.
+        let examples: Vec<String> = self
+            .example
+            .iter()
+            .chain(&notes.examples)
+            .map(ToString::to_string)
+            .filter(|text| text.len() <= 80)
+            .map(|text| format!("`{text}`"))
+            .collect();
+        if !examples.is_empty() {
+            facts.push(format!("Example: {}.", examples.join(", ")));
+        }
+        if !facts.is_empty() {
+            parts.push(facts.join(" "));
+        }
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
 }
 
 /// A problem found while reading, with the JSON pointer of the offending keyword.
@@ -558,6 +613,17 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 None => bad("expected a list of @type names"),
             },
             "example" => schema.example = Some(value.to_json()),
+            "title" => schema.annotations.title = string(value, &mut bad),
+            "examples" => match value.as_array() {
+                Some(examples) => {
+                    schema.annotations.examples = examples.iter().map(Yaml::to_json).collect()
+                }
+                None => bad("examples must be a list"),
+            },
+            "default" => schema.annotations.default = Some(value.to_json()),
+            "deprecated" => schema.annotations.deprecated = value.as_bool() == Some(true),
+            "readOnly" => schema.annotations.read_only = value.as_bool() == Some(true),
+            "writeOnly" => schema.annotations.write_only = value.as_bool() == Some(true),
             _ if key.starts_with("x-") || ANNOTATIONS.contains(&key) => {}
             _ => problems.push(ReadProblem::Unsupported {
                 pointer: here.clone(),
