@@ -62,6 +62,54 @@ pub fn role_union(resolver: &Resolver<'_>, schema: &Schema) -> Option<RoleUnion>
     None
 }
 
+/// OpenAPI's `discriminator` over an anyOf or oneOf of component references: each branch takes
+/// the values its `mapping` gives it, or its component's name when the mapping names it not.
+/// `None` when a branch is not a plain component reference.
+pub fn discriminated(resolver: &Resolver<'_>, schema: &Schema) -> Option<RoleUnion> {
+    let discriminator = schema.discriminator.as_ref()?;
+    let branches = if schema.one_of.is_empty() {
+        &schema.any_of
+    } else {
+        &schema.one_of
+    };
+    let mut variants = Vec::new();
+    for branch in branches {
+        if !branch.is_plain_reference() {
+            return None;
+        }
+        let target = resolver
+            .target(branch)
+            .filter(|target| target.is_component())?;
+        resolver.component(&target)?;
+        // A mapping's target is a `$ref` or a bare component name; its last segment names it.
+        let names_target =
+            |reference: &String| reference.rsplit('/').next() == Some(target.name.as_str());
+        let mut values: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, reference)| names_target(reference))
+            .map(|(value, _)| value.clone())
+            .collect();
+        if values.is_empty() {
+            values.push(target.name.clone());
+        }
+        variants.push(Variant {
+            name: naming::type_name(&target.name),
+            accessor: naming::field_name(&target.name),
+            values,
+            ty: TypeRef {
+                module: naming::module_name(&target.file),
+                name: naming::type_name(&target.name),
+            },
+        });
+    }
+    Some(RoleUnion {
+        discriminator: discriminator.property.clone(),
+        variants,
+        fallback: None,
+    })
+}
+
 /// Which branch is the generic one: Some(None) when the sets are disjoint, Some(Some(i))
 /// when branch i overlaps only by covering others that are disjoint among themselves, and
 /// None when the sets cannot dispatch.

@@ -221,6 +221,9 @@ impl Lowerer<'_> {
         if let Some(values) = flat.string_enum() {
             return TypeKind::Enum(values);
         }
+        if let Some(union) = dispatch::discriminated(&self.resolver, flat) {
+            return TypeKind::RoleUnion(union);
+        }
         if !flat.any_of.is_empty()
             && let Some(union) = dispatch::role_union(&self.resolver, flat)
         {
@@ -529,6 +532,24 @@ impl Lowerer<'_> {
         }
         if !schema.not.is_empty() || !schema.conditionals.is_empty() {
             return self.lower_applicators(context, schema);
+        }
+        if let Some(discriminator) = &schema.discriminator {
+            // The branches' own schemas say what the object is; `type: object` beside adds
+            // nothing to them.
+            if let Some(union) = dispatch::discriminated(&self.resolver, schema) {
+                let union_context = Context {
+                    hint: naming::nested(&context.owner, &discriminator.property),
+                    ..context.clone()
+                };
+                let ty = self.define(&union_context, schema, TypeKind::RoleUnion(union));
+                return node(Shape::Named(ty));
+            }
+            self.errors.push(SchemaError::Unsupported {
+                location: self.source(schema),
+                keyword: "discriminator other than over an anyOf or oneOf of component $refs"
+                    .to_owned(),
+            });
+            return any_node(schema);
         }
         if !schema.any_of.is_empty() || !schema.one_of.is_empty() {
             if beside_union(schema).is_some() {

@@ -222,9 +222,20 @@ pub struct Schema {
     /// contract a new design replaces), so the gate can say so instead of skipping them.
     pub replaces: Vec<String>,
     pub example: Option<serde_json::Value>,
+    /// OpenAPI's `discriminator`: the member whose value picks the anyOf/oneOf branch.
+    pub discriminator: Option<Discriminator>,
     /// The annotations that become rustdoc: `title`, `examples`, `default`, `deprecated`,
     /// `readOnly`, `writeOnly`.
     pub annotations: Annotations,
+}
+
+/// OpenAPI's `discriminator`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// `propertyName`.
+    pub property: String,
+    /// `mapping`: a value, and the component (`$ref` or bare name) it picks.
+    pub mapping: Vec<(String, String)>,
 }
 
 /// What a schema says of its values without constraining them.
@@ -614,6 +625,31 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             },
             "example" => schema.example = Some(value.to_json()),
             "title" => schema.annotations.title = string(value, &mut bad),
+            "discriminator" => {
+                let property = value.get("propertyName").and_then(Yaml::as_str);
+                let mapping: Option<Vec<(String, String)>> = match value.get("mapping") {
+                    None => Some(Vec::new()),
+                    Some(mapping) => mapping.as_object().and_then(|entries| {
+                        entries
+                            .iter()
+                            .map(|(key, target)| {
+                                Some((key.to_owned(), target.as_str()?.to_owned()))
+                            })
+                            .collect()
+                    }),
+                };
+                match (property, mapping) {
+                    (Some(property), Some(mapping)) => {
+                        schema.discriminator = Some(Discriminator {
+                            property: property.to_owned(),
+                            mapping,
+                        })
+                    }
+                    _ => {
+                        bad("discriminator needs a propertyName and a mapping of values to schemas")
+                    }
+                }
+            }
             "examples" => match value.as_array() {
                 Some(examples) => {
                     schema.annotations.examples = examples.iter().map(Yaml::to_json).collect()
