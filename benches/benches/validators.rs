@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
-use deg_contracts_benches::{broken, bundled_schema, contracts};
+use deg_contracts_benches::{Sample, broken, bundled_schema, contracts};
 use deg_contracts_ir::interpret::{Program, Schema};
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -153,6 +153,38 @@ fn valid_contracts(c: &mut Criterion) {
     group.finish();
 }
 
+/// The streaming verdict against parsing to `Value`, on our contracts and on the upstream
+/// corpus's apart, since their shapes differ (the corpus's carry more, and more nested, text).
+fn verdict_by_source(c: &mut Criterion) {
+    let samples = contracts();
+    let (corpus, ours): (Vec<&Sample>, Vec<&Sample>) = samples
+        .iter()
+        .partition(|sample| sample.name.contains("deg-corpus"));
+    for (source, samples) in [("ours", ours), ("corpus", corpus)] {
+        if samples.is_empty() {
+            eprintln!("no {source} contracts: not measured");
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("verdict ({source})"));
+        group.throughput(Throughput::Elements(samples.len() as u64));
+        group.bench_function("floor: from_slice::<Value>", |b| {
+            b.iter(|| {
+                samples.iter().for_each(|s| {
+                    let _ = black_box(serde_json::from_slice::<Value>(&s.bytes));
+                })
+            })
+        });
+        group.bench_function("ours: bytes to verdict", |b| {
+            b.iter(|| {
+                samples.iter().for_each(|s| {
+                    let _ = black_box(EnergyContractP2PTrade::verdict(&s.bytes));
+                })
+            })
+        });
+        group.finish();
+    }
+}
+
 fn broken_contracts(c: &mut Criterion) {
     let samples = contracts();
     let broken = broken(&samples);
@@ -189,5 +221,5 @@ fn broken_contracts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, valid_contracts, broken_contracts);
+criterion_group!(benches, valid_contracts, verdict_by_source, broken_contracts);
 criterion_main!(benches);
