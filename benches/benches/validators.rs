@@ -221,5 +221,10 @@ fn broken_contracts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, valid_contracts, verdict_by_source, broken_contracts);
+criterion_group!(
+    benches,
+    valid_contracts,
+    verdict_by_source,
+    broken_contracts
+);
 criterion_main!(benches);

@@ -1,17 +1,13 @@
 //! The generator end to end: freshness of generated/, determinism, every error path with its
 //! message and location, and the upstream corpus.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{cargo_in, workspace};
 use xtask::error::{CodegenError, SchemaError};
 use xtask::{Options, codegen};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 /// A schema root in a temporary directory, from (relative path, YAML) pairs.
 fn schema_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -419,31 +415,6 @@ fn check_mode_names_stale_files_and_writes_nothing() {
     assert_eq!(
         std::fs::read_to_string(&module).unwrap(),
         "// edited by hand\n"
-    );
-}
-
-/// Builds a generated crate in place with the workspace's lock file, sharing one target
-/// directory across tests, and runs `cargo test` (or `cargo clippy`) in it.
-fn cargo_in(out: &Path, args: &[&str]) {
-    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let (command, rest) = args.split_first().unwrap();
-    let output = std::process::Command::new(cargo)
-        .args([command, "--offline"])
-        .args(rest)
-        .current_dir(out)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/generated-builds"),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo {args:?} in {} failed:\n{}\n{}",
-        out.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
     );
 }
 

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::Kinds;
 use super::rust_types::{field_type, holds_null, path};
 use deg_contracts_ir::ir::{
-    AdditionalRule, InputType, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
+    AdditionalRule, InputType, Node, RoleUnion, Shape, Struct, TypeDef, TypeKind, TypeRef,
 };
 use deg_contracts_ir::naming;
 
@@ -16,12 +16,22 @@ use deg_contracts_ir::naming;
 pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = doc_attrs(def.doc.as_deref(), &def.location.to_string());
+    let owner = kinds
+        .iter()
+        .find(|(_, kind)| std::ptr::eq(**kind, &def.kind))
+        .map(|(ty, _)| ty.clone());
+    let boxed = |node: &Node, ty: TokenStream| match &owner {
+        Some(owner) if holds_directly(node, owner, kinds, &mut BTreeSet::new()) => {
+            quote! { ::std::boxed::Box<#ty> }
+        }
+        _ => ty,
+    };
     match &def.kind {
-        TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds),
+        TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds, &boxed),
         TypeKind::Enum(values) => emit_enum(&name, &doc, values),
         TypeKind::RoleUnion(union) => emit_union(&name, &doc, union),
         TypeKind::Alias(node) => {
-            let target = field_type(node);
+            let target = boxed(node, field_type(node));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -29,6 +39,47 @@ pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
                 pub struct #name(pub #target);
             }
         }
+    }
+}
+
+/// Whether a value of `node` holds an `owner` in place, through its own fields (not through a
+/// `Vec` or a JSON value, which hold theirs on the heap): a type that holds itself so needs a
+/// `Box` to have a size.
+fn holds_directly(
+    node: &Node,
+    owner: &TypeRef,
+    kinds: &Kinds<'_>,
+    seen: &mut BTreeSet<TypeRef>,
+) -> bool {
+    let Shape::Named(ty) = &node.shape else {
+        return false;
+    };
+    if ty == owner {
+        return true;
+    }
+    if !seen.insert(ty.clone()) {
+        return false;
+    }
+    match kinds.get(ty) {
+        Some(TypeKind::Struct(object)) => object
+            .fields
+            .iter()
+            .any(|field| holds_directly(&field.node, owner, kinds, seen)),
+        Some(TypeKind::Alias(inner)) => holds_directly(inner, owner, kinds, seen),
+        Some(TypeKind::RoleUnion(union)) => union
+            .variants
+            .iter()
+            .map(|variant| &variant.ty)
+            .chain(&union.fallback)
+            .any(|variant| {
+                let node = Node {
+                    location: node.location.clone(),
+                    nullable: false,
+                    shape: Shape::Named(variant.clone()),
+                };
+                holds_directly(&node, owner, kinds, seen)
+            }),
+        _ => false,
     }
 }
 
@@ -77,6 +128,7 @@ fn emit_struct(
     doc: &TokenStream,
     def: &Struct,
     kinds: &Kinds<'_>,
+    boxed: &dyn Fn(&Node, TokenStream) -> TokenStream,
 ) -> TokenStream {
     let mut names = Names(BTreeSet::new());
     let mut fields = Vec::new();
@@ -85,7 +137,7 @@ fn emit_struct(
         let ident = names.take(&naming::field_name(&field.json_name));
         let json = &field.json_name;
         let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
-        let ty = field_type(&field.node);
+        let ty = boxed(&field.node, field_type(&field.node));
         let can_be_null = field.node.nullable || holds_null(&field.node);
         fields.push(if field.required.is_some() {
             quote! {

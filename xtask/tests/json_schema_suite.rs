@@ -20,7 +20,7 @@ use serde_json::Value;
 const COMPONENT: &str = "/components/schemas/Case";
 
 fn suite() -> Option<PathBuf> {
-    let dir = common::root().join("../shared/json-schema-test-suite/tests/draft2020-12");
+    let dir = common::workspace().join("../shared/json-schema-test-suite/tests/draft2020-12");
     if dir.is_dir() {
         return Some(dir);
     }
@@ -170,24 +170,40 @@ const EXPECTED_FAILURES: &[(&str, usize, &[usize], &str)] = &[
 enum Outcome {
     /// The pipeline refused the schema: its first error, without the place.
     Refused(String),
-    /// Judged: the indices of the cases with the wrong verdict, and how many there were.
-    Judged { wrong: Vec<usize>, cases: usize },
+    /// Judged: each case's verdict, run time, and the indices of the wrong ones.
+    Judged {
+        verdicts: Vec<bool>,
+        wrong: Vec<usize>,
+    },
 }
 
-fn judge_group(group: &Value, scratch: &Path) -> Outcome {
-    let entry = scratch.join("Suite/v1");
-    std::fs::create_dir_all(&entry).unwrap();
-    // `$schema` names the suite's dialect, which an OpenAPI 3.1 component has already; a
-    // reference into the suite's root document is one into the component that holds it now.
+/// A group's schema as the component `name`: `$schema` names the suite's dialect, which an
+/// OpenAPI 3.1 component has already, and a reference into the suite's root document is one
+/// into the component that holds it now.
+fn offered(group: &Value, name: &str) -> Value {
     let mut schema = group["schema"].clone();
     if let Some(object) = schema.as_object_mut() {
         object.remove("$schema");
     }
-    rebase_references(&mut schema);
-    let text = format!(
-        "openapi: 3.1.0\ninfo: {{title: suite, version: '1'}}\ncomponents:\n  schemas:\n    Case: {schema}\n"
+    rebase_references(&mut schema, &format!("/components/schemas/{name}"));
+    schema
+}
+
+/// An entry `Suite/v1` holding `components` under `root`.
+fn write_entry(root: &Path, components: &[(String, Value)]) {
+    let entry = root.join("Suite/v1");
+    std::fs::create_dir_all(&entry).unwrap();
+    let mut text = String::from(
+        "openapi: 3.1.0\ninfo: {title: suite, version: '1'}\ncomponents:\n  schemas:\n",
     );
+    for (name, schema) in components {
+        let _ = writeln!(text, "    {name}: {schema}");
+    }
     std::fs::write(entry.join("attributes.yaml"), text).unwrap();
+}
+
+fn judge_group(group: &Value, scratch: &Path) -> Outcome {
+    write_entry(scratch, &[("Case".to_owned(), offered(group, "Case"))]);
     let lowered = match deg_contracts_ir::lower_schemas(scratch, &[]) {
         Ok(lowered) => lowered,
         Err(failure) => {
@@ -222,46 +238,67 @@ fn judge_group(group: &Value, scratch: &Path) -> Outcome {
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let wrong = cases
+    let verdicts: Vec<bool> = cases
         .iter()
-        .enumerate()
-        .filter(|(_, case)| {
-            let expected = case["valid"].as_bool().unwrap();
+        .map(|case| {
             let judged = program.validate(&schema, &case["data"]).is_ok();
             assert_eq!(
                 judged,
                 program.is_valid(&schema, &case["data"]),
                 "every error and fail fast disagree"
             );
-            judged != expected
+            judged
         })
+        .collect();
+    let wrong = cases
+        .iter()
+        .zip(&verdicts)
+        .enumerate()
+        .filter(|(_, (case, judged))| case["valid"].as_bool() != Some(**judged))
         .map(|(index, _)| index)
         .collect();
-    Outcome::Judged {
-        wrong,
-        cases: cases.len(),
-    }
+    Outcome::Judged { verdicts, wrong }
 }
 
-/// Rewrites every local `$ref` (`#`, `#/$defs/x`) to point into the component the schema is
-/// offered as.
-fn rebase_references(schema: &mut Value) {
+/// Rewrites every local `$ref` (`#`, `#/$defs/x`) to point into `component`, where the
+/// schema is offered.
+fn rebase_references(schema: &mut Value, component: &str) {
     match schema {
         Value::Object(object) => {
             for (key, value) in object.iter_mut() {
                 match (key.as_str(), value) {
                     ("$ref", Value::String(reference)) if reference.starts_with('#') => {
-                        *reference = format!("#{COMPONENT}{}", &reference[1..]);
+                        *reference = format!("#{component}{}", &reference[1..]);
                     }
                     // Values, not schemas.
                     ("enum" | "const" | "default" | "examples", _) => {}
-                    (_, value) => rebase_references(value),
+                    (_, value) => rebase_references(value, component),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(rebase_references),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| rebase_references(item, component)),
         _ => {}
     }
+}
+
+/// Every group of the suite, by file (relative to the suite) and index.
+fn groups(suite: &Path) -> Vec<(String, usize, Value)> {
+    let mut files = Vec::new();
+    json_files(suite, &mut files);
+    files.sort();
+    files
+        .iter()
+        .flat_map(|file| {
+            let name = file.strip_prefix(suite).unwrap().display().to_string();
+            let groups: Vec<Value> = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+            groups
+                .into_iter()
+                .enumerate()
+                .map(move |(index, group)| (name.clone(), index, group))
+        })
+        .collect()
 }
 
 /// Every `*.json` below `dir`, the optional tests and formats included.
@@ -282,36 +319,33 @@ fn the_json_schema_test_suite_through_the_run_time_path() {
         eprintln!("skipped: no JSON-Schema-Test-Suite beside the checkout");
         return;
     };
-    let mut files = Vec::new();
-    json_files(&suite, &mut files);
-    files.sort();
     let (mut refused_cases, mut passed, mut expected) = (0, 0, 0);
     let mut unexpected = Vec::new();
     let mut refusals = String::new();
     let mut judged_groups = Vec::new();
-    for file in &files {
-        let name = file.strip_prefix(&suite).unwrap().display().to_string();
-        let groups: Vec<Value> = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-        for (index, group) in groups.iter().enumerate() {
-            let scratch = tempfile::tempdir().unwrap();
-            match judge_group(group, scratch.path()) {
-                Outcome::Refused(reason) => {
-                    refused_cases += group["tests"].as_array().map_or(0, Vec::len);
-                    let _ = writeln!(refusals, "{name} {index}: {reason}");
-                }
-                Outcome::Judged { wrong, cases } => {
-                    judged_groups.push((name.clone(), index));
-                    let allowed: &[usize] = EXPECTED_FAILURES
-                        .iter()
-                        .find(|(file, group, ..)| *file == name && *group == index)
-                        .map_or(&[], |(_, _, cases, _)| cases);
-                    for case in 0..cases {
-                        match (wrong.contains(&case), allowed.contains(&case)) {
-                            (false, false) => passed += 1,
-                            (true, true) => expected += 1,
-                            (true, false) => unexpected.push(format!("{name} {index} case {case}: wrong verdict")),
-                            (false, true) => unexpected.push(format!("{name} {index} case {case}: expected to fail, now passes; remove it from EXPECTED_FAILURES")),
+    for (name, index, group) in groups(&suite) {
+        let scratch = tempfile::tempdir().unwrap();
+        match judge_group(&group, scratch.path()) {
+            Outcome::Refused(reason) => {
+                refused_cases += group["tests"].as_array().map_or(0, Vec::len);
+                let _ = writeln!(refusals, "{name} {index}: {reason}");
+            }
+            Outcome::Judged { verdicts, wrong } => {
+                judged_groups.push((name.clone(), index));
+                let allowed: &[usize] = EXPECTED_FAILURES
+                    .iter()
+                    .find(|(file, group, ..)| *file == name && *group == index)
+                    .map_or(&[], |(_, _, cases, _)| cases);
+                for case in 0..verdicts.len() {
+                    match (wrong.contains(&case), allowed.contains(&case)) {
+                        (false, false) => passed += 1,
+                        (true, true) => expected += 1,
+                        (true, false) => {
+                            unexpected.push(format!("{name} {index} case {case}: wrong verdict"))
                         }
+                        (false, true) => unexpected.push(format!(
+                            "{name} {index} case {case}: expected to fail, now passes; remove it from EXPECTED_FAILURES"
+                        )),
                     }
                 }
             }
@@ -336,4 +370,92 @@ fn the_json_schema_test_suite_through_the_run_time_path() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
     assert!(passed > 500, "only {passed} cases passed");
     insta::assert_snapshot!(refusals);
+}
+
+/// The compiled path: every group the pipeline takes, each as its own component of one schema
+/// file, generated into one crate and built once; its validators (every error, fail fast and
+/// the streaming verdict) must judge each case exactly as the run-time path does, so both
+/// paths share the expected failures above.
+#[test]
+fn the_generated_validators_judge_the_suite_as_the_run_time_path_does() {
+    let Some(suite) = suite() else {
+        eprintln!("skipped: no JSON-Schema-Test-Suite beside the checkout");
+        return;
+    };
+    let mut components = Vec::new();
+    let mut cases = Vec::new();
+    for (_, _, group) in groups(&suite) {
+        let scratch = tempfile::tempdir().unwrap();
+        let Outcome::Judged { verdicts, .. } = judge_group(&group, scratch.path()) else {
+            continue;
+        };
+        let name = format!("Case{}", components.len());
+        components.push((name.clone(), offered(&group, &name)));
+        let tests = group["tests"].as_array().unwrap();
+        for (test, verdict) in tests.iter().zip(verdicts) {
+            cases.push(serde_json::json!({"case": name, "data": test["data"], "valid": verdict}));
+        }
+    }
+    assert!(components.len() > 250, "only {} groups", components.len());
+    let schema = tempfile::tempdir().unwrap();
+    write_entry(schema.path(), &components);
+    let out = tempfile::tempdir().unwrap();
+    let options = xtask::Options {
+        schema: schema.path().to_owned(),
+        out: out.path().to_owned(),
+        entries: Vec::new(),
+        check: false,
+        runtime: xtask::workspace_runtime(),
+        keep_going: false,
+        deny_warnings: false,
+    };
+    xtask::codegen(&options).unwrap_or_else(|failure| panic!("{}", failure.errors));
+    let checks: String = components
+        .iter()
+        .map(|(name, _)| {
+            format!("    (\"{name}\", suite_v1::{name}::validate, suite_v1::{name}::is_valid, suite_v1::{name}::verdict),\n")
+        })
+        .collect();
+    let harness = format!(
+        r#"//! Written by the suite test: each case against the generated validators.
+use deg_contracts_schema::{{suite_v1, ValidationErrors}};
+use serde_json::Value;
+
+type Validate = fn(&Value) -> Result<(), ValidationErrors>;
+
+const CHECKS: &[(&str, Validate, fn(&Value) -> bool, fn(&[u8]) -> bool)] = &[
+{checks}];
+
+#[test]
+fn every_case_as_the_run_time_path_judges_it() {{
+    let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
+    let mut disagreements = Vec::new();
+    for case in &cases {{
+        let name = case["case"].as_str().unwrap();
+        let (_, validate, is_valid, verdict) = CHECKS.iter().find(|(n, ..)| *n == name).unwrap();
+        let expected = case["valid"].as_bool().unwrap();
+        let data = &case["data"];
+        let judged = [validate(data).is_ok(), is_valid(data), verdict(data.to_string().as_bytes())];
+        if judged != [expected; 3] {{
+            disagreements.push(format!("{{name}} {{data}}: run time {{expected}}, generated {{judged:?}}"));
+        }}
+    }}
+    assert!(disagreements.is_empty(), "{{}}", disagreements.join("\n"));
+}}
+"#
+    );
+    std::fs::create_dir_all(out.path().join("tests")).unwrap();
+    std::fs::write(out.path().join("tests/suite.rs"), harness).unwrap();
+    std::fs::write(
+        out.path().join("tests/cases.json"),
+        serde_json::to_string(&cases).unwrap(),
+    )
+    .unwrap();
+    common::cargo_in(out.path(), &["test", "--quiet"]);
+    let _ = writeln!(
+        std::io::stderr(),
+        "JSON-Schema-Test-Suite, generated validators: {} cases of {} groups judged as the run-time path judges them",
+        cases.len(),
+        components.len()
+    );
 }
