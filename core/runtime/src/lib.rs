@@ -301,10 +301,13 @@ pub enum ErrorKind {
         /// Why the string is not of that format.
         reason: String,
     },
-    /// No branch of an anyOf or oneOf accepts the value; the branches' own errors follow.
+    /// No branch of an anyOf or oneOf accepts the value; the errors of the branch that came
+    /// closest (fewest errors, the first of equals) follow.
     NoBranchMatched {
         /// How many branches were tried.
         branches: usize,
+        /// The closest branch, counting from 1.
+        closest: usize,
     },
     /// More than one branch of a oneOf accepts the value.
     MultipleBranchesMatched {
@@ -424,9 +427,11 @@ impl fmt::Display for ErrorKind {
             ErrorKind::MaxLength { max } => write!(f, "must be at most {max} characters long"),
             ErrorKind::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
             ErrorKind::Format { format, reason } => write!(f, "not a valid {format}: {reason}"),
-            ErrorKind::NoBranchMatched { branches } => {
-                write!(f, "matches none of the {branches} allowed shapes")
-            }
+            ErrorKind::NoBranchMatched { branches, closest } => write!(
+                f,
+                "matches none of the {branches} allowed shapes; the closest is shape {closest}, \
+                 whose errors follow"
+            ),
             ErrorKind::MultipleBranchesMatched { matched } => {
                 write!(f, "matches {matched} shapes where exactly one is allowed")
             }
@@ -717,14 +722,26 @@ fn report_branches<B: Branches + ?Sized>(
     branches: &B,
     out: &mut Collector,
 ) {
+    if out.fail_fast {
+        out.push(location, schema_location, || ErrorKind::NoBranchMatched {
+            branches: branches.count(),
+            closest: 1,
+        });
+        return;
+    }
+    let errors = |index: usize| {
+        let mut probe = Collector::all();
+        branches.check(index, value, location, &mut probe);
+        probe.errors.len()
+    };
+    let closest = (0..branches.count())
+        .min_by_key(|index| errors(*index))
+        .unwrap_or(0);
     out.push(location, schema_location, || ErrorKind::NoBranchMatched {
         branches: branches.count(),
+        closest: closest + 1,
     });
-    if !out.fail_fast {
-        for index in 0..branches.count() {
-            branches.check(index, value, location, out);
-        }
-    }
+    branches.check(closest, value, location, out);
 }
 
 /// The boolean schema `false`: whatever `_value` is, it is not allowed.
