@@ -39,6 +39,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
         errors: Vec::new(),
         warnings: Vec::new(),
         interior: Vec::new(),
+        alternatives: BTreeMap::new(),
     };
     let mut files: Vec<&String> = set.files.keys().collect();
     files.sort();
@@ -63,6 +64,7 @@ pub fn lower(set: &SchemaSet) -> Lowered {
             }
         }
     }
+    lowerer.define_alternatives();
     let mut modules: Vec<Module> = lowerer.modules.into_values().collect();
     modules.sort_by(|a, b| a.name.cmp(&b.name));
     let mut krate = Crate {
@@ -100,6 +102,8 @@ struct Lowerer<'a> {
     /// The schemas inside components being lowered through a reference to them, to catch a
     /// reference back into one (it has no type of its own to stand for it).
     interior: Vec<Target>,
+    /// `@type`s two components of one file share, with each component's type.
+    alternatives: BTreeMap<String, Vec<TypeRef>>,
 }
 
 /// Where a node sits: its file's module, the struct that owns it, and a name for nested types.
@@ -143,13 +147,29 @@ impl Lowerer<'_> {
         if let Some(jsonld_type) = &flat.jsonld_type {
             let ty = self.type_ref(file, &type_name);
             let here = schema.location();
-            if let Some((_, other)) = self.registry.get(jsonld_type) {
-                let other = other.clone();
-                self.errors.push(SchemaError::DuplicateName {
-                    location: self.source(schema),
-                    name: format!("@type {jsonld_type}"),
-                    other: Box::new(self.source_location(&other)),
-                });
+            if let Some((first, other)) = self.registry.get(jsonld_type) {
+                let (first, other) = (first.clone(), other.clone());
+                if other.file == here.file {
+                    // Two designs of one `@type` in a file: an object may take either.
+                    self.warnings.push(Warning {
+                        location: self.source(schema),
+                        message: format!(
+                            "`@type {jsonld_type}` is also the type of {}: an object of this \
+                             type passes if it satisfies either, and is reported against the closer",
+                            first.name
+                        ),
+                    });
+                    self.alternatives
+                        .entry(jsonld_type.clone())
+                        .or_insert_with(|| vec![first])
+                        .push(ty);
+                } else {
+                    self.errors.push(SchemaError::DuplicateName {
+                        location: self.source(schema),
+                        name: format!("@type {jsonld_type}"),
+                        other: Box::new(self.source_location(&other)),
+                    });
+                }
             } else {
                 self.registry.insert(jsonld_type.clone(), (ty, here));
                 let mut bases = Vec::new();
@@ -230,6 +250,46 @@ impl Lowerer<'_> {
             return TypeKind::RoleUnion(union);
         }
         TypeKind::Alias(self.lower_node(context, flat))
+    }
+
+    /// For each `@type` two components share, a type that takes either (`<Type>Either`, an
+    /// anyOf of the two), which the registry names for the `@type`.
+    fn define_alternatives(&mut self) {
+        for (jsonld_type, types) in std::mem::take(&mut self.alternatives) {
+            let Some((first, location)) = self.registry.get(&jsonld_type).cloned() else {
+                continue;
+            };
+            let module_file = self
+                .modules
+                .iter()
+                .find(|(_, module)| module.name == first.module)
+                .map(|(file, _)| file.clone())
+                .unwrap_or_default();
+            let branches = types
+                .into_iter()
+                .map(|ty| Node {
+                    location: location.clone(),
+                    nullable: false,
+                    shape: Shape::Named(ty),
+                })
+                .collect();
+            let either = self.type_ref(&module_file, &format!("{}Either", first.name));
+            if let Some(module) = self.modules.get_mut(&module_file) {
+                module.types.push(TypeDef {
+                    name: either.name.clone(),
+                    doc: Some(format!(
+                        "An object of `@type {jsonld_type}`, in either of its designs."
+                    )),
+                    location: location.clone(),
+                    kind: TypeKind::Alias(Node {
+                        location: location.clone(),
+                        nullable: false,
+                        shape: Shape::AnyOf(branches),
+                    }),
+                });
+            }
+            self.registry.insert(jsonld_type, (either, location));
+        }
     }
 
     /// The type an identical inline schema was already given.
