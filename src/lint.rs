@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use deg_contracts_ir::error::{SchemaError, SourceLocation};
+use deg_contracts_ir::resolve::UrlMap;
 
 use crate::check::MessageReport;
 use crate::finding::{Finding, Rule, clipped_line};
@@ -16,8 +17,13 @@ use crate::source::{LineIndex, Position};
 /// Every schema file's findings: the files the pipeline read, in order, and any file an
 /// error names. `entries` (`<Name>/<version>`) narrows the check, as it does codegen's.
 pub fn lint(root: &Path, entries: &[String]) -> Vec<FileResult> {
+    lint_mapped(root, entries, &UrlMap::default())
+}
+
+/// As [`lint`], absolute `$ref` URLs looked up in `urls` first.
+pub fn lint_mapped(root: &Path, entries: &[String], urls: &UrlMap) -> Vec<FileResult> {
     let mut files: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    let (errors, warnings) = match deg_contracts_ir::lower_schemas(root, entries) {
+    let (errors, warnings) = match deg_contracts_ir::lower_schemas_mapped(root, entries, urls) {
         Ok(lowered) => {
             for file in lowered.set.files.keys() {
                 files.entry(file.clone()).or_default();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use deg_contracts_ir::interpret::{Program, Schema};
+use deg_contracts_ir::resolve::UrlMap;
 use deg_contracts_runtime::BoundedErrors;
 use serde_json::Value;
 
@@ -189,17 +190,24 @@ pub fn load(
         if let Some(prefix) = prefix {
             loaded.prefixes.push((prefix.clone(), source));
         }
-        if let Ok(lowered) = deg_contracts_ir::lower_schemas(dir, &[]) {
+        // A directory answering for a prefix holds what `$ref`s under that prefix name.
+        let urls = UrlMap(
+            prefix
+                .iter()
+                .map(|prefix| (prefix.clone(), String::new()))
+                .collect(),
+        );
+        if let Ok(lowered) = deg_contracts_ir::lower_schemas_mapped(dir, &[], &urls) {
             loaded.add(Program::new(&lowered.krate), source);
             continue;
         }
-        broken.extend(broken_files(dir));
+        broken.extend(broken_files(dir, &urls));
         if !keep_going {
             continue;
         }
         // When the entries that lower alone clash together, nothing of this directory loads,
         // and the lint's report above says why.
-        if let Ok(kept) = deg_contracts_ir::lower_schemas_keeping(dir, &[]) {
+        if let Ok(kept) = deg_contracts_ir::lower_schemas_keeping(dir, &[], &urls) {
             if let Some(lowered) = kept.lowered {
                 loaded.add(Program::new(&lowered.krate), source);
             }
@@ -219,8 +227,8 @@ pub fn load(
 }
 
 /// The lint's reports of the files in `dir` with an error.
-fn broken_files(dir: &Path) -> Vec<FileResult> {
-    crate::lint::lint(dir, &[])
+fn broken_files(dir: &Path, urls: &UrlMap) -> Vec<FileResult> {
+    crate::lint::lint_mapped(dir, &[], urls)
         .into_iter()
         .filter(|file| {
             file.outcome.as_ref().is_ok_and(|report| {

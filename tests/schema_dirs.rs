@@ -373,3 +373,57 @@ fn our_examples_under_a_map_to_our_directory_print_what_the_compiled_gate_prints
         assert!(stderr.contains(complaint), "{map}: {stderr}");
     }
 }
+
+/// Under `--schema-map`, the directory answers for its prefix in `$ref`s too: a schema
+/// published at `<prefix>shared/node.yaml` is the file `shared/node.yaml` there, never fetched.
+#[test]
+fn a_mapped_directory_resolves_the_refs_under_its_prefix() {
+    let head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n";
+    let schemas = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: String| {
+        let path = schemas.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Thing/v1/attributes.yaml",
+        format!(
+            "{head}    Thing:\n      type: object\n      x-jsonld: {{\"@type\": Thing}}\n      properties:\n        node: {{$ref: 'https://schemas.example.org/deg/shared/node.yaml#/components/schemas/Node'}}\n"
+        ),
+    );
+    write(
+        "shared/node.yaml",
+        format!("{head}    Node:\n      type: object\n      required: [id]\n"),
+    );
+    let message = schemas.path().join("message.json");
+    std::fs::write(
+        &message,
+        r#"{"context": {"action": "on_status"}, "message": {"thing": {"@context": "https://schemas.example.org/deg/Thing/v1/context.jsonld", "@type": "Thing", "node": {}}}}"#,
+    )
+    .unwrap();
+    let (code, stdout, _) = run(deg()
+        .args([
+            "validate",
+            "--per-message",
+            "--format",
+            "json",
+            "--schema-map",
+        ])
+        .arg(format!(
+            "https://schemas.example.org/deg/={}",
+            schemas.path().display()
+        ))
+        .arg(&message));
+    assert_eq!(code, 1, "{stdout}");
+    let findings = json_lines(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["rule"], "schema/required");
+    assert_eq!(findings[0]["pointer"], "/message/thing/node");
+    // Read without the map, the reference leads nowhere, and the run stops on it.
+    let (code, stdout, _) = run(deg()
+        .args(["validate", "--per-message", "--schema"])
+        .arg(schemas.path())
+        .arg(&message));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("--schema-map URL_PREFIX=DIR"), "{stdout}");
+}

@@ -30,11 +30,42 @@ pub struct Options {
     pub keep_going: bool,
     /// Make every warning an error.
     pub deny_warnings: bool,
+    /// URL prefixes mapped to directories under the schema root, for `$ref`s to published
+    /// schemas (`--schema-map URL_PREFIX=DIR`).
+    pub urls: deg_contracts_ir::resolve::UrlMap,
 }
 
 /// This workspace's runtime crate, the default dependency of generated crates.
 pub fn workspace_runtime() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/runtime")
+}
+
+/// A `--schema-map URL_PREFIX=DIR` for `schema`: DIR must lie under the schema root, where
+/// every file the pipeline reads does.
+pub fn url_mapping(schema: &Path, spec: &str) -> Result<(String, String), String> {
+    let (prefix, dir) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("--schema-map {spec}: expected URL_PREFIX=DIR"))?;
+    let absolute = |path: &Path| {
+        std::path::absolute(path).map(|path| normalise(&path).iter().collect::<PathBuf>())
+    };
+    let (root, dir_path) = match (absolute(schema), absolute(Path::new(dir))) {
+        (Ok(root), Ok(dir)) => (root, dir),
+        _ => return Err(format!("--schema-map {spec}: cannot read the paths")),
+    };
+    let relative = dir_path.strip_prefix(&root).map_err(|_| {
+        format!(
+            "--schema-map {spec}: `{dir}` is not under the schema root {}",
+            schema.display()
+        )
+    })?;
+    if !dir_path.is_dir() {
+        return Err(format!("--schema-map {spec}: `{dir}` is not a directory"));
+    }
+    Ok((
+        prefix.to_owned(),
+        relative.to_string_lossy().replace('\\', "/"),
+    ))
 }
 
 /// A successful run.
@@ -117,12 +148,17 @@ fn lower(
         warnings: failure.warnings,
     };
     if !options.keep_going {
-        let lowered =
-            deg_contracts_ir::lower_schemas(&options.schema, &options.entries).map_err(failed)?;
+        let lowered = deg_contracts_ir::lower_schemas_mapped(
+            &options.schema,
+            &options.entries,
+            &options.urls,
+        )
+        .map_err(failed)?;
         return Ok((lowered, Vec::new()));
     }
-    let kept = deg_contracts_ir::lower_schemas_keeping(&options.schema, &options.entries)
-        .map_err(failed)?;
+    let kept =
+        deg_contracts_ir::lower_schemas_keeping(&options.schema, &options.entries, &options.urls)
+            .map_err(failed)?;
     let left_out: Vec<(String, CodegenErrors)> = kept
         .left_out
         .into_iter()

@@ -38,6 +38,10 @@ enum Task {
         /// Make every warning an error, for schema authors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Resolve a `$ref` to a URL starting with URL_PREFIX to the file the rest of its
+        /// path names in DIR, under the schema root. Repeatable.
+        #[arg(long = "schema-map", value_name = "URL_PREFIX=DIR")]
+        schema_maps: Vec<String>,
     },
     /// Write synthetic Beckn messages, varied from the examples, for measuring the gate.
     Synth {
@@ -69,16 +73,30 @@ fn main() -> ExitCode {
             list_types,
             keep_going,
             deny_warnings,
+            schema_maps,
         } => {
             let root = workspace_root();
+            let schema = schema.unwrap_or_else(|| root.join("schema"));
+            let urls: Result<Vec<(String, String)>, String> = schema_maps
+                .iter()
+                .map(|spec| xtask::url_mapping(&schema, spec))
+                .collect();
+            let urls = match urls {
+                Ok(urls) => deg_contracts_ir::resolve::UrlMap(urls),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let options = xtask::Options {
-                schema: schema.unwrap_or_else(|| root.join("schema")),
+                schema,
                 out: out.unwrap_or_else(|| root.join("generated")),
                 entries,
                 check,
                 runtime: xtask::workspace_runtime(),
                 keep_going,
                 deny_warnings,
+                urls,
             };
             codegen(&options, list_types)
         }

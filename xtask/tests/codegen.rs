@@ -29,6 +29,7 @@ fn options(schema: &Path, out: &Path) -> Options {
         runtime: xtask::workspace_runtime(),
         keep_going: false,
         deny_warnings: false,
+        urls: Default::default(),
     }
 }
 
@@ -540,6 +541,55 @@ fn keywords_it_cannot_hold_are_errors_where_they_are_written() {
             "Code/v1/attributes.yaml:7:7 #/components/schemas/Code/pattern: invalid schema: pattern `^(?=a)` is not one we can run (Rust `regex` syntax, no look-around or back-references): look-around, including look-ahead and look-behind, is not supported"
         ]
     );
+}
+
+/// A `$ref` to a schema published at a URL that does not end in
+/// `<Name>/<version>/attributes.yaml` resolves through `--schema-map`, never fetched.
+#[test]
+fn a_schema_map_resolves_urls_to_files_under_the_root() {
+    let thing = format!(
+        "{HEAD}    Thing:\n      type: object\n      properties:\n        node: {{$ref: 'https://schemas.example.org/deg/shared/node.yaml#/components/schemas/Node'}}\n"
+    );
+    let node = format!("{HEAD}    Node:\n      type: object\n      required: [id]\n");
+    let schema = schema_dir(&[
+        ("Thing/v1/attributes.yaml", &thing),
+        ("vendor/shared/node.yaml", &node),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let failure = codegen(&options(schema.path(), out.path())).unwrap_err();
+    assert!(
+        failure
+            .errors
+            .to_string()
+            .contains("through a schema map (--schema-map URL_PREFIX=DIR)"),
+        "{}",
+        failure.errors
+    );
+    let mut mapped = options(schema.path(), out.path());
+    mapped.urls = deg_contracts_ir::resolve::UrlMap(vec![
+        xtask::url_mapping(
+            schema.path(),
+            &format!(
+                "https://schemas.example.org/deg/={}",
+                schema.path().join("vendor").display()
+            ),
+        )
+        .unwrap(),
+    ]);
+    let outcome = codegen(&mapped).unwrap_or_else(|failure| panic!("{}", failure.errors));
+    let modules: Vec<&str> = outcome
+        .types
+        .iter()
+        .map(|(module, _)| module.as_str())
+        .collect();
+    assert_eq!(modules, ["thing_v1", "vendor_shared"]);
+    for (spec, complaint) in [
+        ("https://x.example/", "expected URL_PREFIX=DIR"),
+        ("https://x.example/=/", "is not under the schema root"),
+    ] {
+        let error = xtask::url_mapping(schema.path(), spec).unwrap_err();
+        assert!(error.contains(complaint), "{spec}: {error}");
+    }
 }
 
 #[test]

@@ -408,6 +408,7 @@ fn the_generated_validators_judge_the_suite_as_the_run_time_path_does() {
         runtime: xtask::workspace_runtime(),
         keep_going: false,
         deny_warnings: false,
+        urls: Default::default(),
     };
     xtask::codegen(&options).unwrap_or_else(|failure| panic!("{}", failure.errors));
     let checks: String = components

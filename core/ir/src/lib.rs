@@ -55,6 +55,15 @@ impl From<SchemaError> for Failure {
 
 /// Loads `entries` (`<Name>/<version>`; every file under `root` when empty) and lowers them.
 pub fn lower_schemas(root: &Path, entries: &[String]) -> Result<Lowered, Failure> {
+    lower_schemas_mapped(root, entries, &resolve::UrlMap::default())
+}
+
+/// As [`lower_schemas`], absolute `$ref` URLs looked up in `urls` first.
+pub fn lower_schemas_mapped(
+    root: &Path,
+    entries: &[String],
+    urls: &resolve::UrlMap,
+) -> Result<Lowered, Failure> {
     let entries = if entries.is_empty() {
         load::discover_entries(root)?
     } else {
@@ -63,7 +72,7 @@ pub fn lower_schemas(root: &Path, entries: &[String]) -> Result<Lowered, Failure
             .map(|entry| load::entry_file(root, entry))
             .collect::<Result<_, _>>()?
     };
-    let loaded = load::load(root, entries);
+    let loaded = load::load_mapped(root, entries, urls);
     let mut warnings = loaded.warnings;
     if !loaded.errors.is_empty() {
         return Err(Failure {
@@ -98,8 +107,12 @@ pub struct Kept {
 /// As [`lower_schemas`], but a broken file costs only the entries that depend on it: when the
 /// whole set fails, each entry is lowered alone, and those that lower are lowered again
 /// together (so shared files are lowered once, as one crate).
-pub fn lower_schemas_keeping(root: &Path, entries: &[String]) -> Result<Kept, Failure> {
-    if let Ok(lowered) = lower_schemas(root, entries) {
+pub fn lower_schemas_keeping(
+    root: &Path,
+    entries: &[String],
+    urls: &resolve::UrlMap,
+) -> Result<Kept, Failure> {
+    if let Ok(lowered) = lower_schemas_mapped(root, entries, urls) {
         return Ok(Kept {
             lowered: Some(lowered),
             left_out: Vec::new(),
@@ -116,7 +129,7 @@ pub fn lower_schemas_keeping(root: &Path, entries: &[String]) -> Result<Kept, Fa
     let mut good = Vec::new();
     let mut left_out = Vec::new();
     for entry in entries {
-        match lower_schemas(root, std::slice::from_ref(&entry)) {
+        match lower_schemas_mapped(root, std::slice::from_ref(&entry), urls) {
             Ok(_) => good.push(entry),
             Err(failure) => left_out.push((entry, failure)),
         }
@@ -129,7 +142,7 @@ pub fn lower_schemas_keeping(root: &Path, entries: &[String]) -> Result<Kept, Fa
     }
     // Entries that lower alone may still clash together (one `@type` in two of them).
     Ok(Kept {
-        lowered: Some(lower_schemas(root, &good)?),
+        lowered: Some(lower_schemas_mapped(root, &good, urls)?),
         left_out,
     })
 }

@@ -113,6 +113,11 @@ pub struct Loaded {
 
 /// Loads the entries and the closure of their references, collecting every error.
 pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
+    load_mapped(root, entries, &resolve::UrlMap::default())
+}
+
+/// As [`load`], absolute URLs looked up in `urls` first.
+pub fn load_mapped(root: &Path, entries: Vec<String>, urls: &resolve::UrlMap) -> Loaded {
     let mut set = SchemaSet {
         root: root.to_owned(),
         files: IndexMap::new(),
@@ -132,7 +137,7 @@ pub fn load(root: &Path, entries: Vec<String>) -> Loaded {
             continue;
         };
         for (pointer, reference) in references(&file) {
-            match resolve::resolve(root, &file.path, &reference) {
+            match resolve::resolve_mapped(root, &file.path, &reference, urls) {
                 Ok(Resolution { target, fell_back }) => {
                     if fell_back {
                         let path = reference.split('#').next().unwrap_or_default();

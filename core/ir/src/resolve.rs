@@ -71,7 +71,8 @@ pub enum ResolveError {
     /// An absolute URL that names no `<Name>/<version>/attributes.yaml` under the schema root.
     #[error(
         "`{url}` is not fetched: an absolute URL resolves to the `<Name>/<version>/attributes.yaml` \
-         its path ends in, under the schema root, and there is none here"
+         its path ends in, under the schema root, or through a schema map (--schema-map \
+         URL_PREFIX=DIR), and there is none here"
     )]
     NoLocalFile {
         /// The URL as written.
@@ -82,8 +83,36 @@ pub enum ResolveError {
     Unresolved,
 }
 
+/// URL prefixes, each mapped to a directory under the schema root (relative to it, `""` for
+/// the root itself), for `$ref`s to schemas published at URLs that do not end in
+/// `<Name>/<version>/attributes.yaml`: the rest of the URL's path is a file in the directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlMap(pub Vec<(String, String)>);
+
+impl UrlMap {
+    /// The file under the root that `url` (without its fragment) names, by the first prefix
+    /// it starts with.
+    fn file(&self, url: &str) -> Option<String> {
+        self.0.iter().find_map(|(prefix, dir)| {
+            let rest = url.strip_prefix(prefix.as_str())?;
+            let rest = rest.split(['?', '#']).next()?;
+            normalise(&format!("{dir}/{rest}"))
+        })
+    }
+}
+
 /// Resolves `reference`, written in `from` (relative to `root`), to a component schema.
 pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, ResolveError> {
+    resolve_mapped(root, from, reference, &UrlMap::default())
+}
+
+/// As [`resolve`], an absolute URL first looked up in `urls`.
+pub fn resolve_mapped(
+    root: &Path,
+    from: &str,
+    reference: &str,
+    urls: &UrlMap,
+) -> Result<Resolution, ResolveError> {
     let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
     // A fragment is a URI component: `%25` is `%`, before the pointer's own `~` escapes.
     let fragment = percent_decoded(fragment);
@@ -112,10 +141,14 @@ pub fn resolve(root: &Path, from: &str, reference: &str) -> Result<Resolution, R
         .iter()
         .find_map(|scheme| path.strip_prefix(scheme))
     {
-        let file = rest
-            .split_once('/')
-            .and_then(|(_, url_path)| local_entry_file(url_path))
-            .filter(|file| root.join(file).is_file());
+        let file = urls
+            .file(path)
+            .filter(|file| root.join(file).is_file())
+            .or_else(|| {
+                rest.split_once('/')
+                    .and_then(|(_, url_path)| local_entry_file(url_path))
+                    .filter(|file| root.join(file).is_file())
+            });
         return match file {
             Some(file) => Ok(Resolution {
                 target: Target {
@@ -280,6 +313,28 @@ mod tests {
                 "{missing}"
             );
         }
+    }
+
+    #[test]
+    fn a_url_map_names_files_anywhere_under_the_root() {
+        let dir = tree();
+        std::fs::create_dir_all(dir.path().join("vendor/deg")).unwrap();
+        std::fs::write(
+            dir.path().join("vendor/deg/grid.yaml"),
+            "components: {schemas: {}}",
+        )
+        .unwrap();
+        let urls = UrlMap(vec![(
+            "https://schemas.example.org/deg/".to_owned(),
+            "vendor/deg".to_owned(),
+        )]);
+        let reference = "https://schemas.example.org/deg/grid.yaml#/components/schemas/Node";
+        let resolution =
+            resolve_mapped(dir.path(), "Base/v1/attributes.yaml", reference, &urls).unwrap();
+        assert_eq!(resolution.target.file, "vendor/deg/grid.yaml");
+        assert_eq!(resolution.target.name, "Node");
+        let unmapped = resolve(dir.path(), "Base/v1/attributes.yaml", reference).unwrap_err();
+        assert!(unmapped.to_string().contains("--schema-map"), "{unmapped}");
     }
 
     #[test]
