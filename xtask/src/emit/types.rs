@@ -30,6 +30,9 @@ pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
         TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds, &boxed),
         TypeKind::Enum(values) => emit_enum(&name, &doc, values),
         TypeKind::RoleUnion(union) => emit_union(&name, &doc, union),
+        TypeKind::Alias(node) if distinct_branches(node, kinds).is_some() => {
+            emit_untagged(&name, &doc, node, kinds, &boxed)
+        }
         TypeKind::Alias(node) => {
             let target = boxed(node, field_type(node));
             quote! {
@@ -38,6 +41,75 @@ pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
+        }
+    }
+}
+
+/// The JSON kind each branch of an anyOf or oneOf accepts, when every branch accepts a kind of
+/// its own (so the value's kind alone says which branch it is): a Rust enum then holds it
+/// exactly. `None` for anything else.
+fn distinct_branches(node: &Node, kinds: &Kinds<'_>) -> Option<Vec<&'static str>> {
+    let (Shape::AnyOf(branches) | Shape::OneOf(branches)) = &node.shape else {
+        return None;
+    };
+    let found: Option<Vec<&'static str>> = branches
+        .iter()
+        .map(|branch| json_kind(branch, kinds, 0))
+        .collect();
+    let found = found?;
+    let distinct = found
+        .iter()
+        .enumerate()
+        .all(|(i, kind)| !found[..i].contains(kind));
+    (distinct && !node.nullable && branches.iter().all(|branch| !branch.nullable)).then_some(found)
+}
+
+/// The one JSON kind a node accepts, if it accepts only one.
+fn json_kind(node: &Node, kinds: &Kinds<'_>, depth: usize) -> Option<&'static str> {
+    match &node.shape {
+        Shape::Boolean => Some("boolean"),
+        Shape::Integer(_) | Shape::Number(_) => Some("number"),
+        Shape::String(_) => Some("string"),
+        Shape::Array { .. } => Some("array"),
+        Shape::Null => Some("null"),
+        Shape::Named(ty) if depth < 8 => match kinds.get(ty)? {
+            TypeKind::Struct(_) => Some("object"),
+            TypeKind::Enum(_) => Some("string"),
+            TypeKind::Alias(inner) => json_kind(inner, kinds, depth + 1),
+            TypeKind::RoleUnion(_) => Some("object"),
+        },
+        _ => None,
+    }
+}
+
+/// A union whose branches take distinct JSON kinds, as an untagged Rust enum: one variant per
+/// branch, named by the kind it takes.
+fn emit_untagged(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    node: &Node,
+    kinds: &Kinds<'_>,
+    boxed: &dyn Fn(&Node, TokenStream) -> TokenStream,
+) -> TokenStream {
+    let (Shape::AnyOf(branches) | Shape::OneOf(branches)) = &node.shape else {
+        unreachable!("only unions are emitted as untagged enums")
+    };
+    let found = distinct_branches(node, kinds).unwrap_or_default();
+    let variants = branches.iter().zip(found).map(|(branch, kind)| {
+        let variant = format_ident!("{}", naming::camel(kind));
+        let ty = boxed(branch, field_type(branch));
+        let what = format!(" A value of the branch that takes {kind}s.");
+        quote! {
+            #[doc = #what]
+            #variant(#ty),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }
