@@ -569,10 +569,20 @@ impl Lowerer<'_> {
         }
         if Schema::is_plain_reference(schema) {
             return match self.resolver.target(schema) {
-                Some(target) if target.is_component() => node(Shape::Named(TypeRef {
-                    module: naming::module_name(&target.file),
-                    name: naming::type_name(&target.name),
-                })),
+                Some(target) if target.is_component() => Node {
+                    // A component that allows null (`type: [object, "null"]`, `nullable`)
+                    // allows it wherever it is referred to; its type holds only the rest.
+                    nullable: nullable
+                        || self
+                            .resolver
+                            .component(&target)
+                            .and_then(|component| self.resolver.flatten(component).ok())
+                            .is_some_and(|flat| flat.nullable),
+                    ..node(Shape::Named(TypeRef {
+                        module: naming::module_name(&target.file),
+                        name: naming::type_name(&target.name),
+                    }))
+                },
                 Some(target) => self.lower_interior(schema, target),
                 None => any_node(schema),
             };
