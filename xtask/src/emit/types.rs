@@ -27,7 +27,16 @@ pub fn emit(def: &TypeDef, kinds: &Kinds<'_>) -> TokenStream {
         _ => ty,
     };
     match &def.kind {
-        TypeKind::Struct(fields) => emit_struct(&name, &doc, fields, kinds, &boxed),
+        TypeKind::Struct(fields) => {
+            let taken = |candidate: &str| {
+                owner.as_ref().is_some_and(|owner| {
+                    kinds
+                        .keys()
+                        .any(|ty| ty.module == owner.module && ty.name == candidate)
+                })
+            };
+            emit_struct(&name, &doc, fields, kinds, &boxed, &taken)
+        }
         TypeKind::Enum(values) => emit_enum(&name, &doc, values),
         TypeKind::RoleUnion(union) => emit_union(&name, &doc, union),
         TypeKind::Alias(node) if distinct_branches(node, kinds).is_some() => {
@@ -201,15 +210,37 @@ fn emit_struct(
     def: &Struct,
     kinds: &Kinds<'_>,
     boxed: &dyn Fn(&Node, TokenStream) -> TokenStream,
+    taken: &dyn Fn(&str) -> bool,
 ) -> TokenStream {
     let mut names = Names(BTreeSet::new());
     let mut fields = Vec::new();
     let mut accessors = Vec::new();
+    // Members that are unions of distinct JSON kinds get an enum of their own, named after
+    // the struct and the member (unless a type of that name exists, when they stay a Value).
+    let mut unions = Vec::new();
     for field in &def.fields {
         let ident = names.take(&naming::field_name(&field.json_name));
         let json = &field.json_name;
+        let union_name = format!("{name}{}", naming::type_name(json));
+        let own_enum = distinct_branches(&field.node, kinds).is_some() && !taken(&union_name);
+        if own_enum {
+            let union_ident = format_ident!("{union_name}");
+            let union_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
+            unions.push(emit_untagged(
+                &union_ident,
+                &union_doc,
+                &field.node,
+                kinds,
+                boxed,
+            ));
+        }
         let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
-        let ty = boxed(&field.node, field_type(&field.node));
+        let ty = if own_enum {
+            let union_ident = format_ident!("{union_name}");
+            quote! { #union_ident }
+        } else {
+            boxed(&field.node, field_type(&field.node))
+        };
         let can_be_null = field.node.nullable || holds_null(&field.node);
         fields.push(if field.required.is_some() {
             quote! {
@@ -311,6 +342,7 @@ fn emit_struct(
             #(#fields)*
         }
         #accessors
+        #(#unions)*
     }
 }
 
