@@ -18,6 +18,7 @@ use deg_contracts::report::{self, Format};
 use deg_contracts::run::{self, Summary};
 use deg_contracts::schemas::{self, SchemaDir, Schemas};
 use deg_contracts::{catalogue, trades};
+use deg_contracts_ir::resolve::UrlMap;
 
 #[derive(Parser)]
 #[command(
@@ -108,6 +109,10 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
+        /// Resolve a `$ref` to a URL starting with URL_PREFIX to the file the rest of its path
+        /// names in DIR, under the schema root, as codegen's `--schema-map`. Repeatable.
+        #[arg(long = "schema-map", value_name = "URL_PREFIX=DIR")]
+        schema_maps: Vec<String>,
     },
     /// What one rule checks, why, where it comes from, and what it reports.
     Explain {
@@ -203,7 +208,8 @@ fn main() -> ExitCode {
             entries,
             format,
             fail_on,
-        } => lint_schemas(&dir, &entries, format, fail_on),
+            schema_maps,
+        } => lint_schemas(&dir, &entries, &schema_maps, format, fail_on),
         Command::Explain { rule } => match catalogue::find(&rule) {
             Some(found) => {
                 print!("{}", catalogue::explain(found));
@@ -338,12 +344,27 @@ fn validate(
     }
 }
 
-fn lint_schemas(dir: &Path, entries: &[String], format: Format, fail_on: FailOn) -> ExitCode {
+fn lint_schemas(
+    dir: &Path,
+    entries: &[String],
+    maps: &[String],
+    format: Format,
+    fail_on: FailOn,
+) -> ExitCode {
     if !dir.is_dir() {
         eprintln!("deg-contracts: {}: not a schema directory", dir.display());
         return ExitCode::from(2);
     }
-    let results = lint::lint(dir, entries);
+    let urls: Result<Vec<(String, String)>, String> =
+        maps.iter().map(|spec| UrlMap::mapping(dir, spec)).collect();
+    let urls = match urls {
+        Ok(urls) => UrlMap(urls),
+        Err(error) => {
+            eprintln!("deg-contracts: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let results = lint::lint_mapped(dir, entries, &urls);
     report_all(results, format, fail_on)
 }
 

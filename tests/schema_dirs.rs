@@ -426,4 +426,22 @@ fn a_mapped_directory_resolves_the_refs_under_its_prefix() {
         .arg(&message));
     assert_eq!(code, 2, "{stdout}");
     assert!(stdout.contains("--schema-map URL_PREFIX=DIR"), "{stdout}");
+    // The schema lint takes the same map as codegen.
+    let (code, stdout, _) = run(deg().arg("schema").arg(schemas.path()));
+    assert_eq!(code, 1, "{stdout}");
+    let (code, stdout, _) = run(deg()
+        .arg("schema")
+        .arg(schemas.path())
+        .arg("--schema-map")
+        .arg(format!(
+            "https://schemas.example.org/deg/={}",
+            schemas.path().display()
+        )));
+    assert_eq!(code, 0, "{stdout}");
+    let (code, _, stderr) = run(deg()
+        .arg("schema")
+        .arg(schemas.path())
+        .args(["--schema-map", "https://schemas.example.org/deg/=/"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not under the schema root"), "{stderr}");
 }

@@ -40,34 +40,6 @@ pub fn workspace_runtime() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/runtime")
 }
 
-/// A `--schema-map URL_PREFIX=DIR` for `schema`: DIR must lie under the schema root, where
-/// every file the pipeline reads does.
-pub fn url_mapping(schema: &Path, spec: &str) -> Result<(String, String), String> {
-    let (prefix, dir) = spec
-        .split_once('=')
-        .ok_or_else(|| format!("--schema-map {spec}: expected URL_PREFIX=DIR"))?;
-    let absolute = |path: &Path| {
-        std::path::absolute(path).map(|path| normalise(&path).iter().collect::<PathBuf>())
-    };
-    let (root, dir_path) = match (absolute(schema), absolute(Path::new(dir))) {
-        (Ok(root), Ok(dir)) => (root, dir),
-        _ => return Err(format!("--schema-map {spec}: cannot read the paths")),
-    };
-    let relative = dir_path.strip_prefix(&root).map_err(|_| {
-        format!(
-            "--schema-map {spec}: `{dir}` is not under the schema root {}",
-            schema.display()
-        )
-    })?;
-    if !dir_path.is_dir() {
-        return Err(format!("--schema-map {spec}: `{dir}` is not a directory"));
-    }
-    Ok((
-        prefix.to_owned(),
-        relative.to_string_lossy().replace('\\', "/"),
-    ))
-}
-
 /// A successful run.
 #[derive(Debug)]
 pub struct Outcome {

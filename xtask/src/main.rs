@@ -79,7 +79,7 @@ fn main() -> ExitCode {
             let schema = schema.unwrap_or_else(|| root.join("schema"));
             let urls: Result<Vec<(String, String)>, String> = schema_maps
                 .iter()
-                .map(|spec| xtask::url_mapping(&schema, spec))
+                .map(|spec| deg_contracts_ir::resolve::UrlMap::mapping(&schema, spec))
                 .collect();
             let urls = match urls {
                 Ok(urls) => deg_contracts_ir::resolve::UrlMap(urls),

@@ -567,7 +567,7 @@ fn a_schema_map_resolves_urls_to_files_under_the_root() {
     );
     let mut mapped = options(schema.path(), out.path());
     mapped.urls = deg_contracts_ir::resolve::UrlMap(vec![
-        xtask::url_mapping(
+        deg_contracts_ir::resolve::UrlMap::mapping(
             schema.path(),
             &format!(
                 "https://schemas.example.org/deg/={}",
@@ -587,7 +587,7 @@ fn a_schema_map_resolves_urls_to_files_under_the_root() {
         ("https://x.example/", "expected URL_PREFIX=DIR"),
         ("https://x.example/=/", "is not under the schema root"),
     ] {
-        let error = xtask::url_mapping(schema.path(), spec).unwrap_err();
+        let error = deg_contracts_ir::resolve::UrlMap::mapping(schema.path(), spec).unwrap_err();
         assert!(error.contains(complaint), "{spec}: {error}");
     }
 }

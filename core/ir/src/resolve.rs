@@ -90,6 +90,39 @@ pub enum ResolveError {
 pub struct UrlMap(pub Vec<(String, String)>);
 
 impl UrlMap {
+    /// One `--schema-map URL_PREFIX=DIR` for the schema root `root`: DIR must lie under it,
+    /// where every file the pipeline reads does. The error says what is wrong with `spec`.
+    pub fn mapping(root: &Path, spec: &str) -> Result<(String, String), String> {
+        let (prefix, dir) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--schema-map {spec}: expected URL_PREFIX=DIR"))?;
+        let absolute = |path: &Path| {
+            std::path::absolute(path).map(|path| {
+                normalise(&path.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+            })
+        };
+        let (Ok(root_path), Ok(dir_path)) = (absolute(root), absolute(Path::new(dir))) else {
+            return Err(format!("--schema-map {spec}: cannot read the paths"));
+        };
+        let relative = if dir_path == root_path {
+            String::new()
+        } else {
+            dir_path
+                .strip_prefix(&format!("{root_path}/"))
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    format!(
+                        "--schema-map {spec}: `{dir}` is not under the schema root {}",
+                        root.display()
+                    )
+                })?
+        };
+        if !Path::new(dir).is_dir() {
+            return Err(format!("--schema-map {spec}: `{dir}` is not a directory"));
+        }
+        Ok((prefix.to_owned(), relative))
+    }
+
     /// The file under the root that `url` (without its fragment) names, by the first prefix
     /// it starts with.
     fn file(&self, url: &str) -> Option<String> {
