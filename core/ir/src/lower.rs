@@ -1074,6 +1074,51 @@ fn is_map(schema: &Schema) -> bool {
         && !matches!(schema.additional, Some(Additional::Allowed(false)))
 }
 
+/// The kinds of value a keyword constrains.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Constrains {
+    Strings,
+    Numbers,
+    Arrays,
+    Objects,
+}
+
+/// Each keyword that constrains one kind of value, whether the schema has it, and the kind.
+fn typed_keywords(s: &Schema) -> [(&'static str, bool, Constrains); 21] {
+    use Constrains::{Arrays, Numbers, Objects, Strings};
+    [
+        ("format", s.format.is_some(), Strings),
+        ("minLength", s.min_length.is_some(), Strings),
+        ("maxLength", s.max_length.is_some(), Strings),
+        ("pattern", s.pattern.is_some(), Strings),
+        ("minimum", s.minimum.is_some(), Numbers),
+        ("maximum", s.maximum.is_some(), Numbers),
+        ("exclusiveMinimum", s.exclusive_minimum.is_some(), Numbers),
+        ("exclusiveMaximum", s.exclusive_maximum.is_some(), Numbers),
+        ("multipleOf", s.multiple_of.is_some(), Numbers),
+        ("items", s.items.is_some(), Arrays),
+        ("minItems", s.min_items.is_some(), Arrays),
+        ("maxItems", s.max_items.is_some(), Arrays),
+        ("uniqueItems", s.unique_items, Arrays),
+        ("prefixItems", !s.prefix_items.is_empty(), Arrays),
+        ("contains", s.contains.is_some(), Arrays),
+        ("minProperties", s.min_properties.is_some(), Objects),
+        ("maxProperties", s.max_properties.is_some(), Objects),
+        (
+            "patternProperties",
+            !s.pattern_properties.is_empty(),
+            Objects,
+        ),
+        ("propertyNames", s.property_names.is_some(), Objects),
+        (
+            "dependentRequired",
+            !s.dependent_required.is_empty(),
+            Objects,
+        ),
+        ("dependentSchemas", !s.dependent_schemas.is_empty(), Objects),
+    ]
+}
+
 /// A keyword that constrains values of a type the schema does not declare (its `type` is
 /// another, or absent), which the IR cannot hold: the keyword and the type it is for. Object
 /// keywords without `type` make an object (see [`is_object`]), so only a declared other type
@@ -1081,54 +1126,28 @@ fn is_map(schema: &Schema) -> bool {
 fn stray_keyword(schema: &Schema) -> Option<(&'static str, &'static str)> {
     let declared = schema.types.first().copied();
     let is = |types: &[JsonType]| declared.is_some_and(|declared| types.contains(&declared));
-    let string = (is(&[JsonType::String]), PartType::String.plural());
-    let number = (
-        is(&[JsonType::Number, JsonType::Integer]),
-        PartType::Number.plural(),
-    );
-    let array = (is(&[JsonType::Array]), PartType::Array.plural());
-    let object = (declared.is_none() || is(&[JsonType::Object]), "objects");
-    let s = schema;
-    [
-        ("format", s.format.is_some(), string),
-        ("minLength", s.min_length.is_some(), string),
-        ("maxLength", s.max_length.is_some(), string),
-        ("pattern", s.pattern.is_some(), string),
-        ("minimum", s.minimum.is_some(), number),
-        ("maximum", s.maximum.is_some(), number),
-        ("exclusiveMinimum", s.exclusive_minimum.is_some(), number),
-        ("exclusiveMaximum", s.exclusive_maximum.is_some(), number),
-        ("multipleOf", s.multiple_of.is_some(), number),
-        ("items", s.items.is_some(), array),
-        ("minItems", s.min_items.is_some(), array),
-        ("maxItems", s.max_items.is_some(), array),
-        ("uniqueItems", s.unique_items, array),
-        ("prefixItems", !s.prefix_items.is_empty(), array),
-        ("contains", s.contains.is_some(), array),
-        ("minProperties", s.min_properties.is_some(), object),
-        ("maxProperties", s.max_properties.is_some(), object),
-        (
-            "patternProperties",
-            !s.pattern_properties.is_empty(),
-            object,
-        ),
-        ("propertyNames", s.property_names.is_some(), object),
-        (
-            "dependentRequired",
-            !s.dependent_required.is_empty(),
-            object,
-        ),
-        ("dependentSchemas", !s.dependent_schemas.is_empty(), object),
-    ]
-    .into_iter()
-    .find(|(_, present, (applies, _))| *present && !applies)
-    .map(|(keyword, _, (_, types))| (keyword, types))
+    let applies = |kind: Constrains| match kind {
+        Constrains::Strings => is(&[JsonType::String]),
+        Constrains::Numbers => is(&[JsonType::Number, JsonType::Integer]),
+        Constrains::Arrays => is(&[JsonType::Array]),
+        Constrains::Objects => declared.is_none() || is(&[JsonType::Object]),
+    };
+    let plural = |kind: Constrains| match kind {
+        Constrains::Strings => PartType::String.plural(),
+        Constrains::Numbers => PartType::Number.plural(),
+        Constrains::Arrays => PartType::Array.plural(),
+        Constrains::Objects => "objects",
+    };
+    typed_keywords(schema)
+        .into_iter()
+        .find(|(_, present, kind)| *present && !applies(*kind))
+        .map(|(keyword, _, kind)| (keyword, plural(kind)))
 }
 
 /// A keyword beside a schema's anyOf or oneOf other than `type` and annotations (or the other
 /// union), which makes the schema the conjunction of its parts, if there is one.
 fn beside_union(schema: &Schema) -> Option<&'static str> {
-    let present = [
+    let untyped = [
         (
             "oneOf",
             !schema.any_of.is_empty() && !schema.one_of.is_empty(),
@@ -1136,27 +1155,12 @@ fn beside_union(schema: &Schema) -> Option<&'static str> {
         ("properties", !schema.properties.is_empty()),
         ("required", !schema.required.is_empty()),
         ("additionalProperties", schema.additional.is_some()),
-        ("items", schema.items.is_some()),
         ("enum", schema.enum_values.is_some()),
-        ("format", schema.format.is_some()),
-        ("minimum", schema.minimum.is_some()),
-        ("maximum", schema.maximum.is_some()),
-        ("exclusiveMinimum", schema.exclusive_minimum.is_some()),
-        ("exclusiveMaximum", schema.exclusive_maximum.is_some()),
-        ("multipleOf", schema.multiple_of.is_some()),
-        ("minItems", schema.min_items.is_some()),
-        ("maxItems", schema.max_items.is_some()),
-        ("uniqueItems", schema.unique_items),
-        ("prefixItems", !schema.prefix_items.is_empty()),
-        ("contains", schema.contains.is_some()),
-        ("minProperties", schema.min_properties.is_some()),
-        ("maxProperties", schema.max_properties.is_some()),
-        ("minLength", schema.min_length.is_some()),
-        ("maxLength", schema.max_length.is_some()),
-        ("pattern", schema.pattern.is_some()),
     ];
-    present
+    let typed = typed_keywords(schema).map(|(keyword, present, _)| (keyword, present));
+    untyped
         .into_iter()
+        .chain(typed)
         .find(|(_, present)| *present)
         .map(|(keyword, _)| keyword)
 }

@@ -526,12 +526,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
                 Some(dependencies) => {
                     for (name, dependency) in dependencies {
                         let at = format!("{here}/{}", escape(name));
-                        let names: Option<Vec<String>> = dependency.as_array().and_then(|names| {
-                            names
-                                .iter()
-                                .map(|n| n.as_str().map(str::to_owned))
-                                .collect()
-                        });
+                        let names = string_list(dependency);
                         match names {
                             Some(names) => schema.dependent_required.push((name.to_owned(), names)),
                             None => schema
@@ -545,12 +540,7 @@ pub fn read(value: &Yaml, file: &str, pointer: &str, problems: &mut Vec<ReadProb
             "dependentRequired" => match value.as_object() {
                 Some(dependencies) => {
                     for (name, required) in dependencies {
-                        let names: Option<Vec<String>> = required.as_array().and_then(|names| {
-                            names
-                                .iter()
-                                .map(|n| n.as_str().map(str::to_owned))
-                                .collect()
-                        });
+                        let names = string_list(required);
                         match names {
                             Some(names) => schema.dependent_required.push((name.to_owned(), names)),
                             None => problems.push(invalid(
@@ -695,6 +685,15 @@ fn read_type(value: &Yaml, schema: &mut Schema, bad: &mut impl FnMut(&str)) {
             None => bad(&format!("unknown type `{name}`")),
         }
     }
+}
+
+/// A list of strings, if the value is one.
+fn string_list(value: &Yaml) -> Option<Vec<String>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|item| item.as_str().map(str::to_owned))
+        .collect()
 }
 
 fn string(value: &Yaml, bad: &mut impl FnMut(&str)) -> Option<String> {
