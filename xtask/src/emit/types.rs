@@ -221,25 +221,34 @@ fn emit_struct(
     for field in &def.fields {
         let ident = names.take(&naming::field_name(&field.json_name));
         let json = &field.json_name;
-        let union_name = format!("{name}{}", naming::type_name(json));
-        let own_enum = distinct_branches(&field.node, kinds).is_some() && !taken(&union_name);
+        // The union is the member itself, or each item of an array member.
+        let (union_node, union_name) = match &field.node.shape {
+            Shape::Array { items, .. } => (
+                items.as_ref(),
+                format!("{name}{}Item", naming::type_name(json)),
+            ),
+            _ => (&field.node, format!("{name}{}", naming::type_name(json))),
+        };
+        let own_enum = distinct_branches(union_node, kinds).is_some() && !taken(&union_name);
+        let union_ident = format_ident!("{union_name}");
         if own_enum {
-            let union_ident = format_ident!("{union_name}");
-            let union_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
+            let union_doc = doc_attrs(field.doc.as_deref(), &union_node.location.to_string());
             unions.push(emit_untagged(
                 &union_ident,
                 &union_doc,
-                &field.node,
+                union_node,
                 kinds,
                 boxed,
             ));
         }
         let field_doc = doc_attrs(field.doc.as_deref(), &field.node.location.to_string());
-        let ty = if own_enum {
-            let union_ident = format_ident!("{union_name}");
-            quote! { #union_ident }
-        } else {
-            boxed(&field.node, field_type(&field.node))
+        let ty = match (own_enum, &field.node.shape) {
+            (true, Shape::Array { .. }) if field.node.nullable => {
+                quote! { ::deg_contracts_runtime::Nullable<::std::vec::Vec<#union_ident>> }
+            }
+            (true, Shape::Array { .. }) => quote! { ::std::vec::Vec<#union_ident> },
+            (true, _) => quote! { #union_ident },
+            (false, _) => boxed(&field.node, field_type(&field.node)),
         };
         let can_be_null = field.node.nullable || holds_null(&field.node);
         fields.push(if field.required.is_some() {
