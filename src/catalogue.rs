@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::finding::{Rule, TransactionRule};
+use crate::finding::{MigrationRule, Rule, TransactionRule};
 
 /// The schema family's row stands for every `schema/<kind>`.
 const SCHEMA_ROW: Rule = Rule::Schema("<kind>");
@@ -19,6 +19,11 @@ pub fn per_message() -> Vec<Rule> {
 /// The rules across a trade's messages.
 pub fn transaction() -> Vec<Rule> {
     TransactionRule::ALL.map(Rule::Transaction).to_vec()
+}
+
+/// What `deg-contracts migrate` reports.
+pub fn migration() -> Vec<Rule> {
+    MigrationRule::ALL.map(Rule::Migration).to_vec()
 }
 
 /// A Markdown table of `rules`, with their severities unless every one is an error by
@@ -47,7 +52,11 @@ pub fn markdown(rules: &[Rule], severities: bool) -> String {
 
 /// Every rule on one line each, for a terminal: id, default severity, what it checks.
 pub fn text() -> String {
-    let rules: Vec<Rule> = per_message().into_iter().chain(transaction()).collect();
+    let rules: Vec<Rule> = per_message()
+        .into_iter()
+        .chain(transaction())
+        .chain(migration())
+        .collect();
     let width = rules.iter().map(|rule| rule.id().len()).max().unwrap_or(0);
     let mut out = String::new();
     for rule in rules {
@@ -360,6 +369,24 @@ pub fn explanation(rule: Rule) -> Explanation {
             "an on_status with a wheeling flow × 2",
             "the flows as confirmed",
         ),
+        Rule::Migration(MigrationRule::Missing) => (
+            "A migration that fills a gap with a guess hides it: the grid operator's caps and totals exist only with the grid operator, so the role stays open until it supplies them.",
+            "the seed (GRID_OPERATOR filled during the cascaded init and confirm); our own: a migration never invents a value",
+            "a legacy trade: GRID_OPERATOR's buyer_trade_cap, seller_trade_cap and current totals in no message",
+            "the grid operator's cascaded on_init gives them",
+        ),
+        Rule::Migration(MigrationRule::Conflict) => (
+            "Two legacy messages that disagree cannot both be migrated; choosing one silently would move a contradiction into the new form unseen.",
+            "our own; the precedence (main flow over cascade, earlier over later, the contract's currency first) is documented in README",
+            r#"sourceMeterId "92982739" in the cascaded init, "100200300" in the catalog"#,
+            "one seller meter in every message",
+        ),
+        Rule::Migration(MigrationRule::Input) => (
+            "Only a Beckn message of an energy trade can be migrated; anything else is named, not copied or skipped in silence.",
+            "Beckn v2 context; the DEG energy domains",
+            r#"{"context": {"domain": "mobility", …}, "message": {…}}"#,
+            r#"{"context": {"domain": "energy-trade", "transaction_id": "txn-1", …}, "message": {…}}"#,
+        ),
         Rule::Transaction(T::Quote) => (
             "The buyer pays what it was quoted before confirming.",
             "Beckn quote; the seed's settlement",
@@ -383,6 +410,7 @@ pub fn find(id: &str) -> Option<Rule> {
     per_message()
         .into_iter()
         .chain(transaction())
+        .chain(migration())
         .find(|rule| rule.id() == id)
 }
 

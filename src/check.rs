@@ -288,7 +288,8 @@ fn check_parsed(
             pointer.as_str(),
             format!(
                 "`{type_name}` is a retired design, replaced by `{current}`: this object is \
-                 not checked; move its fields to the `{current}` form"
+                 not checked; `deg-contracts migrate` moves it (and its trade) to the \
+                 `{current}` form"
             ),
         ));
         false

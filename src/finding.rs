@@ -97,6 +97,49 @@ pub enum Rule {
     DeliveredQuantity,
     /// A check across the messages of one trade.
     Transaction(TransactionRule),
+    /// What `deg-contracts migrate` could not do on its own.
+    Migration(MigrationRule),
+}
+
+/// What `deg-contracts migrate` reports, each `migration/<id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MigrationRule {
+    /// A value the new form needs that no legacy message carries.
+    Missing,
+    /// Legacy messages that disagree on one value.
+    Conflict,
+    /// An input that is not a legacy energy-trade Beckn message.
+    Input,
+}
+
+impl MigrationRule {
+    pub const ALL: [MigrationRule; 3] = [
+        MigrationRule::Missing,
+        MigrationRule::Conflict,
+        MigrationRule::Input,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            MigrationRule::Missing => "migration/missing",
+            MigrationRule::Conflict => "migration/conflict",
+            MigrationRule::Input => "migration/input",
+        }
+    }
+
+    fn summary(self) -> &'static str {
+        match self {
+            MigrationRule::Missing => {
+                "every required input of the new contract comes from some legacy message; what none carries (the grid operator's trade caps and current totals) stays absent and its role open"
+            }
+            MigrationRule::Conflict => {
+                "legacy messages of one trade agree on each value; when they do not, the finding names both places and which one the migration used"
+            }
+            MigrationRule::Input => {
+                "each input is a Beckn message (`context` and `message`) of an energy domain, with a transaction id"
+            }
+        }
+    }
 }
 
 /// The checks across a trade's messages, each `transaction/<id>`.
@@ -209,6 +252,7 @@ impl Rule {
         Rule::PER_MESSAGE
             .into_iter()
             .chain(TransactionRule::ALL.map(Rule::Transaction))
+            .chain(MigrationRule::ALL.map(Rule::Migration))
     }
 
     /// Every rule that looks at one message.
@@ -255,6 +299,7 @@ impl Rule {
         match self {
             Rule::Schema(kind) => format!("schema/{kind}"),
             Rule::Transaction(rule) => rule.id().to_owned(),
+            Rule::Migration(rule) => rule.id().to_owned(),
             other => other.static_id().to_owned(),
         }
     }
@@ -298,12 +343,16 @@ impl Rule {
             Rule::SchemaDefinition => "schema-definition",
             Rule::SchemaAdvice => "schema-advice",
             Rule::Transaction(rule) => rule.id(),
+            Rule::Migration(rule) => rule.id(),
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Rule::RoleNotListed | Rule::FindingsLimit | Rule::SchemaAdvice => Severity::Warning,
+            Rule::RoleNotListed
+            | Rule::FindingsLimit
+            | Rule::SchemaAdvice
+            | Rule::Migration(MigrationRule::Missing) => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -415,6 +464,7 @@ impl Rule {
                 "the order items' quantities add up to contractedQuantity, the quote equals the evaluated revenue flows in the seller's currency, and an offer's price is the seller's pricePerKWh"
             }
             Rule::Transaction(rule) => rule.summary(),
+            Rule::Migration(rule) => rule.summary(),
         }
     }
 }

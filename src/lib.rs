@@ -14,6 +14,7 @@ pub mod finding;
 pub mod flows;
 pub mod formula;
 pub mod lint;
+pub mod migrate;
 pub mod nack;
 pub mod parse;
 pub mod report;

@@ -125,6 +125,26 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Move legacy v2 P2P messages to the EnergyContractP2PTrade form: one output per input,
+    /// under DIR with the same relative name. Exit 0 when every message migrated completely,
+    /// 1 with findings, 2 on usage or I/O errors.
+    Migrate {
+        /// Message files, directories (every *.json, *.jsonl and *.ndjson below) or logs.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Where to write the migrated messages; never inside an input directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Print where each migrated value came from (before the findings).
+        #[arg(long)]
+        explain: bool,
+        /// Write the same provenance as JSON to FILE.
+        #[arg(long, value_name = "FILE")]
+        provenance: Option<PathBuf>,
+    },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
         /// Message files, or `-` for standard input.
@@ -203,6 +223,13 @@ fn main() -> ExitCode {
             validate(&paths, broken, format, verbose, options, &config, fail_on)
         }
         Command::Flows { files } => flows(&files),
+        Command::Migrate {
+            paths,
+            out,
+            format,
+            explain,
+            provenance,
+        } => migrate(&paths, &out, format, explain, provenance.as_deref()),
         Command::Schema {
             dir,
             entries,
@@ -223,9 +250,10 @@ fn main() -> ExitCode {
         Command::Rules { markdown } => {
             if markdown {
                 print!(
-                    "{}\n{}",
+                    "{}\n{}\n{}",
                     catalogue::markdown(&catalogue::per_message(), true),
-                    catalogue::markdown(&catalogue::transaction(), false)
+                    catalogue::markdown(&catalogue::transaction(), false),
+                    catalogue::markdown(&catalogue::migration(), true)
                 );
             } else {
                 print!("{}", catalogue::text());
@@ -390,6 +418,49 @@ fn report_all(results: Vec<run::FileResult>, format: Format, fail_on: FailOn) ->
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn migrate(
+    paths: &[PathBuf],
+    out: &Path,
+    format: Format,
+    explain: bool,
+    provenance: Option<&Path>,
+) -> ExitCode {
+    use deg_contracts::migrate::{self, files};
+    let inputs = match files::gather(paths, out) {
+        Ok(inputs) => inputs,
+        Err(error) => {
+            eprintln!("deg-contracts: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let migration = migrate::migrate(&inputs);
+    let written = files::write(out, &migration).and_then(|_| match provenance {
+        Some(file) => {
+            files::write_atomically(file, migrate::provenance::json(&migration).as_bytes())
+        }
+        None => Ok(()),
+    });
+    if let Err(error) = written {
+        eprintln!("deg-contracts: {error}");
+        return ExitCode::from(2);
+    }
+    if explain {
+        print!("{}", migrate::provenance::explain(&migration));
+    }
+    let results: Vec<run::FileResult> = inputs
+        .iter()
+        .zip(migration.reports.iter().cloned())
+        .map(|(input, report)| run::FileResult {
+            name: input.name.clone(),
+            outcome: Ok(report),
+        })
+        .collect();
+    match report_all(results, format, FailOn::Warning) {
+        code if code == ExitCode::SUCCESS && !migration.complete() => ExitCode::from(1),
+        code => code,
     }
 }
 

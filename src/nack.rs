@@ -94,7 +94,11 @@ pub fn nack(rule: Rule) -> Option<Nack> {
         | Rule::SettlementPeriod
         | Rule::EnergyFlow
         | Rule::ArithmeticOverflow => BUSINESS,
-        Rule::InternalError | Rule::FindingsLimit | Rule::SchemaDefinition | Rule::SchemaAdvice => {
+        Rule::InternalError
+        | Rule::FindingsLimit
+        | Rule::SchemaDefinition
+        | Rule::SchemaAdvice
+        | Rule::Migration(_) => {
             return None;
         }
     })

@@ -31,7 +31,11 @@ pub fn check(entries: &[Entry], out: &mut Vec<Placed>) {
             .collect();
         created_at(&carrying, out);
         status(&carrying, out);
-        Terms::default().check(&carrying, out);
+        Terms {
+            seller_platform: seller_platform(entries),
+            ..Terms::default()
+        }
+        .check(&carrying, out);
         flows_and_quote(entries, &carrying, out);
     }
 }
@@ -50,6 +54,22 @@ fn main_bap(entries: &[Entry]) -> Option<&str> {
 /// Whether a message belongs to the main flow (BAP ↔ seller's BPP), not the cascade.
 fn is_main(entry: &Entry, main: Option<&str>) -> bool {
     entry.facts.bap_id.as_deref() == main
+}
+
+/// The seller's platform in a trade with a cascade: the main flow's BPP, and the BAP it
+/// runs the cascade under when that is another subscriber id (Beckn registers a platform's
+/// BAP and BPP separately). Within the trade, both ids are one party.
+fn seller_platform(entries: &[Entry]) -> Option<(&str, &str)> {
+    let main = main_bap(entries);
+    let bpp = entries
+        .iter()
+        .filter(|entry| is_main(entry, main))
+        .find_map(|entry| entry.facts.bpp_id.as_deref())?;
+    let cascade_bap = entries
+        .iter()
+        .filter(|entry| !is_main(entry, main))
+        .find_map(|entry| entry.facts.bap_id.as_deref())?;
+    (cascade_bap != bpp).then_some((cascade_bap, bpp))
 }
 
 fn contract_ids(entries: &[Entry]) -> Vec<String> {
@@ -351,12 +371,22 @@ struct Terms<'a> {
     /// Whether an earlier message carried the contract.
     seen: bool,
     confirmed: bool,
+    /// The cascade's BAP id, and the main flow's BPP id it stands for.
+    seller_platform: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Terms<'a> {
+    /// The party `id` is in this trade.
+    fn party(&self, id: &'a str) -> &'a str {
+        match self.seller_platform {
+            Some((cascade_bap, bpp)) if id == cascade_bap => bpp,
+            _ => id,
+        }
+    }
+
     fn check(mut self, carrying: &[(&'a Entry, &'a ContractFacts)], out: &mut Vec<Placed>) {
         for &(entry, contract) in carrying {
-            let Some(sender) = entry.facts.sender() else {
+            let Some(sender) = entry.facts.sender().map(|id| self.party(id)) else {
                 continue;
             };
             for role in &contract.roles {
@@ -381,7 +411,8 @@ impl<'a> Terms<'a> {
                         .into_iter()
                         .flatten()
                     {
-                        self.known.entry(party.as_str()).or_default().insert(
+                        let party = self.party(party.as_str());
+                        self.known.entry(party).or_default().insert(
                             (role.kind.as_str(), name.as_str()),
                             Known {
                                 ..known_copy(&known)
