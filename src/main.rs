@@ -437,12 +437,19 @@ fn migrate(
         }
     };
     let migration = migrate::migrate(&inputs);
-    let written = files::write(out, &migration).and_then(|_| match provenance {
-        Some(file) => {
-            files::write_atomically(file, migrate::provenance::json(&migration).as_bytes())
+    let provenance_json = match provenance.map(|_| migrate::provenance::json(&migration)) {
+        Some(Err(error)) => {
+            eprintln!("deg-contracts: the provenance cannot be written as JSON: {error}");
+            return ExitCode::from(2);
         }
-        None => Ok(()),
-    });
+        Some(Ok(text)) => Some(text),
+        None => None,
+    };
+    let written =
+        files::write(out, &migration).and_then(|_| match (provenance, &provenance_json) {
+            (Some(file), Some(text)) => files::write_atomically(file, text.as_bytes()),
+            _ => Ok(()),
+        });
     if let Err(error) = written {
         eprintln!("deg-contracts: {error}");
         return ExitCode::from(2);

@@ -87,7 +87,7 @@ impl fmt::Display for Place {
 
 /// Where a written value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Copied as written at these places.
     Read(Vec<Place>),

@@ -17,16 +17,16 @@ struct Message<'a> {
 }
 
 /// The provenance of every output, as pretty JSON: `{"messages": [{file, line, values:
-/// [{pointer, json, origin}]}]}`.
-pub fn json(migration: &Migration) -> String {
+/// [{pointer, json, origin: {"read": [place]} or {"derived": {rule, from: [place]}}}]}]}`.
+pub fn json(migration: &Migration) -> Result<String, serde_json::Error> {
     #[derive(Serialize)]
     struct File<'a> {
         messages: Vec<Message<'a>>,
     }
     let messages = messages(migration);
-    let mut text = serde_json::to_string_pretty(&File { messages }).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&File { messages })?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// The provenance as text: each output message, then each value and its source.
