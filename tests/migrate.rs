@@ -30,6 +30,7 @@ fn migrate_log(text: &str) -> Migration {
         relative: PathBuf::from("trade.jsonl"),
         text: text.to_owned(),
         log: true,
+        invalid_utf8_at: None,
     }])
 }
 
@@ -512,6 +513,7 @@ fn inputs_the_migration_cannot_read_are_findings_and_are_not_written() {
             relative: PathBuf::from("bad.json"),
             text: text.to_owned(),
             log: false,
+            invalid_utf8_at: None,
         }]);
         assert!(migration.outputs[0].is_none(), "{text}");
         let finding = &migration.reports[0].findings[0];
@@ -519,6 +521,46 @@ fn inputs_the_migration_cannot_read_are_findings_and_are_not_written() {
         assert!(finding.message.contains(message), "{}", finding.message);
         assert!(finding.position.is_some());
     }
+}
+
+#[test]
+fn bad_files_are_findings_with_exit_one_and_nothing_written_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("a-broken.json"), "{\"context\": [1,,]}").unwrap();
+    std::fs::write(input.join("b-latin1.json"), b"{\"a\": \"\xe9\"}").unwrap();
+    std::fs::write(
+        input.join("c-other.json"),
+        r#"{"context": {"domain": "mobility"}, "message": {}}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(deg()
+        .args(["migrate", "--format", "json", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&input));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let rules: Vec<String> = common::json_lines(&stdout)
+        .iter()
+        .map(|finding| {
+            format!(
+                "{} {}",
+                common::finding_file(finding),
+                finding["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "a-broken.json json-syntax",
+            "b-latin1.json json-syntax",
+            "c-other.json migration/input"
+        ]
+    );
+    assert!(stdout.contains("not UTF-8 (at byte offset 7)"), "{stdout}");
+    assert!(!dir.path().join("out/a-broken.json").exists());
+    assert!(!dir.path().join("out/b-latin1.json").exists());
 }
 
 /// A scratch directory holding the fixture log.

@@ -34,8 +34,8 @@ pub enum FilesError {
 }
 
 /// Every input below `paths` (a directory's files keep their path below it; a file is named
-/// by its file name), read, for writing under `out`. A file that is not UTF-8 is read lossily
-/// so the migration reports it as not JSON.
+/// by its file name), read, for writing under `out`. A file that is not UTF-8 is kept as such,
+/// for the migration to report.
 pub fn gather(paths: &[PathBuf], out: &Path) -> Result<Vec<Input>, FilesError> {
     let out_abs = absolute(out)?;
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -87,11 +87,16 @@ pub fn gather(paths: &[PathBuf], out: &Path) -> Result<Vec<Input>, FilesError> {
             path: file.clone(),
             source,
         })?;
+        let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(error) => (String::new(), Some(error.utf8_error().valid_up_to())),
+        };
         inputs.push(Input {
             name: file.display().to_string(),
             relative: relative.clone(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            text,
             log: crate::trades::is_log(file),
+            invalid_utf8_at,
         });
     }
     Ok(inputs)

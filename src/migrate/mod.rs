@@ -41,6 +41,8 @@ pub struct Input {
     pub text: String,
     /// Whether it is a log (`.jsonl`, `.ndjson`).
     pub log: bool,
+    /// Where its bytes stop being UTF-8, if they do (its `text` is then empty).
+    pub invalid_utf8_at: Option<usize>,
 }
 
 /// What the migration made of one input.
@@ -171,6 +173,15 @@ pub fn migrate(inputs: &[Input]) -> Migration {
     let mut unreadable = vec![false; inputs.len()];
     let mut messages = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
+        if let Some(offset) = input.invalid_utf8_at {
+            unreadable[index] = true;
+            reports[index].findings.push(Finding::new(
+                Rule::JsonSyntax,
+                "",
+                format!("not UTF-8 (at byte offset {offset}): not migrated"),
+            ));
+            continue;
+        }
         for (line, text) in split(input) {
             match admit(index, line, &input.name, text) {
                 Ok(message) => messages.push(message),
