@@ -174,8 +174,13 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
         place_facts: *input == Input::Stdin,
     };
     let bytes = match input {
-        Input::File(path) => std::fs::File::open(path).and_then(|file| read_at_most(file, limit)),
-        Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
+        Input::File(path) => std::fs::File::open(path).and_then(|file| {
+            // The file's size, when known, makes one read (and one to see its end) enough,
+            // where growing the buffer from nothing takes about nine for a 4 KB message.
+            let size = file.metadata().map_or(0, |meta| meta.len()).min(limit);
+            read_at_most(file, limit, size)
+        }),
+        Input::Stdin => read_at_most(std::io::stdin().lock(), limit, 0),
     };
     let outcome = bytes.map(|bytes| match bytes {
         Some(bytes) => isolated(|| check_bytes_keeping(&bytes, keep)),
@@ -188,9 +193,10 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
 }
 
 /// The whole input, or None when it is longer than `limit` (never reading more than one byte
-/// past it).
-fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+/// past it); `expected` bytes are made room for at once.
+fn read_at_most(reader: impl Read, limit: u64, expected: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes =
+        Vec::with_capacity(usize::try_from(expected).map_or(0, |n| n.saturating_add(1)));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
