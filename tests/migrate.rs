@@ -445,6 +445,50 @@ fn without_a_quantity_the_wheeling_charge_cannot_be_made_per_kwh() {
 }
 
 #[test]
+fn a_cascade_that_matches_no_main_flow_is_a_trade_of_its_own() {
+    let mut text = edited(
+        3,
+        r#""targetMeterId": "MTR-T-2""#,
+        r#""targetMeterId": "MTR-T-9""#,
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let changed = lines[3].replace(
+        r#""targetMeterId": "MTR-T-2""#,
+        r#""targetMeterId": "MTR-T-9""#,
+    );
+    let mut lines: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+    lines[3] = changed;
+    // Its stops name the other meter too.
+    lines[2] = lines[2].replace(
+        r#""beckn:address": "MTR-T-2""#,
+        r#""beckn:address": "MTR-T-9""#,
+    );
+    text = lines.join("\n") + "\n";
+    let migration = migrate_log(&text);
+    assert!(
+        findings(&migration).contains(&"migration/missing 3: no main flow in the input trades to this cascade's buyer meter over its trade window: it is migrated as a trade of its own, contract-txn-c-1, with BUYER open".to_owned()),
+        "{:?}",
+        findings(&migration)
+    );
+    let cascade = contract(&output_line(&migration, 3)).clone();
+    assert_eq!(cascade["contractId"], "contract-txn-c-1");
+    // Without the catalog, the cascade does not say the seller's price.
+    assert_eq!(cascade["roles"][0]["filled"], false);
+    assert!(
+        findings(&migration)
+            .iter()
+            .any(|f| f.contains("SELLER's pricePerKWh, currency")),
+        "{:?}",
+        findings(&migration)
+    );
+    assert_eq!(cascade["roles"][1]["filled"], false);
+    assert_eq!(
+        contract(&output_line(&migration, 5))["contractId"],
+        "contract-txn-m-1"
+    );
+}
+
+#[test]
 fn a_delivery_that_disagrees_with_the_legacy_contracts_last_update_is_a_conflict() {
     let text = edited(
         7,

@@ -249,11 +249,14 @@ fn role(kind: Kind, at: &str, context: &Context<'_>, records: &mut Vec<Record>) 
 }
 
 /// The subscriber that holds `kind` in the trade: the main flow's BAP buys, its BPP sells, and
-/// the cascade's BPP is the grid operator.
+/// the cascade's BPP is the grid operator. A cascade with no main flow is sent by the seller's
+/// platform (its BAP); its buyer is not in the input.
 fn filler<'c>(kind: Kind, context: &'c Context<'_>) -> Option<(&'c str, Place)> {
+    let main = main_messages(context);
     let (members, at) = match kind {
-        Kind::Buyer => (main_messages(context), beckn::BAP_ID),
-        Kind::Seller => (main_messages(context), beckn::BPP_ID),
+        Kind::Buyer => (main, beckn::BAP_ID),
+        Kind::Seller if main.is_empty() => (context.trade.cascade.clone(), beckn::BAP_ID),
+        Kind::Seller => (main, beckn::BPP_ID),
         Kind::Grid => (context.trade.cascade.clone(), beckn::BPP_ID),
     };
     members.into_iter().find_map(|m| {

@@ -27,6 +27,9 @@ pub struct Trade {
     pub messages: Vec<usize>,
     /// Which of them belong to a cascade.
     pub cascade: Vec<usize>,
+    /// For a cascade joined to no main flow, how many main flows it matched (none, or more
+    /// than one).
+    pub unjoined: Option<usize>,
 }
 
 /// A role input's value for the whole trade, and where it came from.
@@ -79,6 +82,7 @@ pub fn trades(messages: &[Message], said: &[Said]) -> Vec<Trade> {
             transaction: id.clone(),
             messages: members.clone(),
             cascade: Vec::new(),
+            unjoined: None,
         })
         .collect();
     for (id, members) in &transactions {
@@ -100,10 +104,11 @@ pub fn trades(messages: &[Message], said: &[Said]) -> Vec<Trade> {
                 trade.messages.extend(members);
                 trade.cascade.extend(members);
             }
-            _ => trades.push(Trade {
+            several => trades.push(Trade {
                 transaction: id.clone(),
                 messages: members.clone(),
-                cascade: Vec::new(),
+                cascade: members.clone(),
+                unjoined: Some(several.len()),
             }),
         }
     }
@@ -162,7 +167,36 @@ pub fn decide(trade: &Trade, said: &[Said], specs: &[RoleSpec]) -> Terms {
     }
     wheeling(&mut terms, trade, said);
     missing(&mut terms, trade, said, specs);
+    if let Some(matched) = trade.unjoined {
+        unjoined(&mut terms, trade, said, matched);
+    }
     terms
+}
+
+/// A cascade that no single main flow of the input trades with: migrated as a trade of its
+/// own, which the gate will not join to its main flow.
+fn unjoined(terms: &mut Terms, trade: &Trade, said: &[Said], matched: usize) {
+    let Some((m, contract)) = trade
+        .messages
+        .iter()
+        .find_map(|&m| said[m].contracts.first().map(|contract| (m, contract)))
+    else {
+        return;
+    };
+    let why = if matched == 0 {
+        "no main flow in the input trades".to_owned()
+    } else {
+        format!("{matched} main flows in the input trade")
+    };
+    terms.findings.push(Noted::new(
+        m,
+        MigrationRule::Missing,
+        contract.pointer.clone(),
+        format!(
+            "{why} to this cascade's buyer meter over its trade window: it is migrated as a trade of its own, contract-{}, with BUYER open",
+            trade.transaction
+        ),
+    ));
 }
 
 /// Takes `proposal` unless the input is decided already; a different value is a conflict.
