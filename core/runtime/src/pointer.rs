@@ -62,115 +62,9 @@ pub fn tokens(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
     pointer.split('/').skip(1).map(unescape)
 }
 
-/// How long a pointer [`Built`] keeps without allocating: enough for a contract's deepest
-/// member in a Beckn message.
-const INLINE: usize = 118;
-
-/// A pointer built a segment at a time, kept inline while it is short, so that walking a
-/// message's views allocates nothing until a pointer is kept (most are read and dropped).
-#[derive(Clone)]
-pub struct Built(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Inline { len: u8, bytes: [u8; INLINE] },
-    Heap(String),
-}
-
-impl Built {
-    /// The pointer `pointer`.
-    pub fn new(pointer: &str) -> Built {
-        let mut built = Built(Repr::Inline {
-            len: 0,
-            bytes: [0; INLINE],
-        });
-        built.push_raw(pointer);
-        built
-    }
-
-    /// This pointer with one more reference token, `segment` (escaped here).
-    pub fn joined(&self, segment: &str) -> Built {
-        let mut built = self.clone();
-        built.push_raw("/");
-        built.push_raw(&escape(segment));
-        built
-    }
-
-    /// This pointer with the array index `index` appended.
-    pub fn indexed(&self, index: usize) -> Built {
-        let mut built = self.clone();
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = index;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        built.push_raw("/");
-        // Digits are ASCII.
-        built.push_raw(std::str::from_utf8(&digits[at..]).unwrap_or_default());
-        built
-    }
-
-    /// The pointer as text.
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // Only whole `str`s are ever pushed, so the bytes are UTF-8.
-            Repr::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Repr::Heap(text) => text,
-        }
-    }
-
-    fn push_raw(&mut self, text: &str) {
-        match &mut self.0 {
-            Repr::Inline { len, bytes } => {
-                let start = usize::from(*len);
-                let end = start + text.len();
-                if end <= INLINE {
-                    bytes[start..end].copy_from_slice(text.as_bytes());
-                    *len = end as u8;
-                } else {
-                    let mut heap = String::with_capacity(end * 2);
-                    heap.push_str(std::str::from_utf8(&bytes[..start]).unwrap_or_default());
-                    heap.push_str(text);
-                    self.0 = Repr::Heap(heap);
-                }
-            }
-            Repr::Heap(heap) => heap.push_str(text),
-        }
-    }
-}
-
-impl From<Built> for String {
-    fn from(built: Built) -> String {
-        match built.0 {
-            Repr::Heap(text) => text,
-            inline @ Repr::Inline { .. } => Built(inline).as_str().to_owned(),
-        }
-    }
-}
-
-impl PartialEq for Built {
-    fn eq(&self, other: &Built) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl std::fmt::Debug for Built {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Built, INLINE, escape, get, join, tokens, unescape};
+    use super::{escape, get, join, tokens, unescape};
     use serde_json::json;
 
     #[test]
@@ -204,23 +98,6 @@ mod tests {
         // `~01` is `~1` unescaped, never `/`.
         assert_eq!(unescape("~01"), "~1");
         assert_eq!(escape("plain"), "plain");
-    }
-
-    #[test]
-    fn a_built_pointer_is_the_joined_one_inline_or_not() {
-        let short = Built::new("/order").joined("a/b").indexed(0).indexed(1207);
-        assert_eq!(short.as_str(), "/order/a~1b/0/1207");
-        assert_eq!(String::from(short.clone()), "/order/a~1b/0/1207");
-        let long_name = "x".repeat(INLINE);
-        let long = short.joined(&long_name).joined("y");
-        assert_eq!(long.as_str(), format!("/order/a~1b/0/1207/{long_name}/y"));
-        assert_eq!(String::from(long.clone()), long.as_str());
-        assert_eq!(
-            Built::new(&long_name).joined("").as_str(),
-            format!("{long_name}/")
-        );
-        assert_eq!(long, long.clone());
-        assert_eq!(format!("{short:?}"), r#""/order/a~1b/0/1207""#);
     }
 
     #[test]

@@ -40,16 +40,16 @@ impl ExactNumbers {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
     value: &'a Value,
-    pointer: pointer::Built,
+    pointer: String,
     exact: Option<&'a ExactNumbers>,
 }
 
 impl<'a> Node<'a> {
     /// A view of `value`, which sits at `pointer`.
-    pub fn new(value: &'a Value, pointer: impl AsRef<str>) -> Node<'a> {
+    pub fn new(value: &'a Value, pointer: impl Into<String>) -> Node<'a> {
         Node {
             value,
-            pointer: pointer::Built::new(pointer.as_ref()),
+            pointer: pointer.into(),
             exact: None,
         }
     }
@@ -63,7 +63,7 @@ impl<'a> Node<'a> {
         }
     }
 
-    fn child(&self, value: &'a Value, pointer: pointer::Built) -> Node<'a> {
+    fn child(&self, value: &'a Value, pointer: String) -> Node<'a> {
         Node {
             value,
             pointer,
@@ -78,18 +78,18 @@ impl<'a> Node<'a> {
 
     /// Where the value sits.
     pub fn pointer(&self) -> &str {
-        self.pointer.as_str()
+        &self.pointer
     }
 
     /// Where the value sits, for a caller that keeps it beyond the view.
     pub fn into_pointer(self) -> String {
-        self.pointer.into()
+        self.pointer
     }
 
     /// The member `name`, unless absent or null.
     pub fn member(&self, name: &str) -> Option<Node<'a>> {
         let value = self.value.get(name).filter(|value| !value.is_null())?;
-        Some(self.child(value, self.pointer.joined(name)))
+        Some(self.child(value, pointer::join(&self.pointer, name)))
     }
 
     /// The members of an object that are not null, in order; none for anything else.
@@ -103,7 +103,7 @@ impl<'a> Node<'a> {
             .map(move |(name, value)| {
                 (
                     name.as_str(),
-                    parent.child(value, parent.pointer.joined(name)),
+                    parent.child(value, pointer::join(&parent.pointer, name)),
                 )
             })
     }
@@ -116,7 +116,7 @@ impl<'a> Node<'a> {
             .into_iter()
             .flatten()
             .enumerate()
-            .map(move |(index, value)| parent.child(value, parent.pointer.indexed(index)))
+            .map(move |(index, value)| parent.child(value, format!("{}/{index}", parent.pointer)))
     }
 
     /// The elements of the array member `name`.
@@ -138,10 +138,7 @@ impl<'a> Node<'a> {
     /// view has one and the number is in it); `None` for a number a decimal cannot hold.
     pub fn decimal(&self) -> Option<Decimal> {
         let number = self.value.as_number()?;
-        match self
-            .exact
-            .and_then(|exact| exact.get(self.pointer.as_str()))
-        {
+        match self.exact.and_then(|exact| exact.get(&self.pointer)) {
             Some(exact) => exact,
             None => crate::decimal(number),
         }
@@ -183,9 +180,9 @@ impl<'a> Input<'a> {
     /// Where the value is (or would be) written: inside the verbose form when the input has it.
     pub fn pointer(&self) -> String {
         if is_verbose_role_input(self.node.value) {
-            self.node.pointer.joined(VERBOSE_VALUE).into()
+            pointer::join(&self.node.pointer, VERBOSE_VALUE)
         } else {
-            self.node.pointer.clone().into()
+            self.node.pointer.clone()
         }
     }
 
