@@ -504,6 +504,50 @@ fn a_delivery_that_disagrees_with_the_legacy_contracts_last_update_is_a_conflict
 }
 
 #[test]
+fn a_delivery_already_in_its_current_slot_stays_there_and_gets_the_cycles() {
+    let text = edited(7, r#""beckn:attributes""#, r#""beckn:deliveryAttributes""#);
+    let migration = migrate_log(&text);
+    let fulfillment =
+        output_line(&migration, 7)["message"]["order"]["beckn:fulfillments"][0].clone();
+    let delivery = &fulfillment["beckn:deliveryAttributes"];
+    assert_eq!(delivery["settlementCycles"][0]["status"], "SETTLED");
+    assert!(
+        delivery["@context"]
+            .as_str()
+            .unwrap()
+            .ends_with("/EnergyTradeDelivery/v1/context.jsonld")
+    );
+    let output = migration.outputs[0].as_ref().unwrap();
+    let (_, records) = output.records.iter().find(|(line, _)| *line == 7).unwrap();
+    assert!(
+        records.iter().all(|record| !matches!(&record.origin, Origin::Derived { rule, .. } if rule.contains("is now"))),
+        "no rename is recorded"
+    );
+}
+
+#[test]
+fn a_legacy_contract_without_a_context_gets_the_current_entrys_own() {
+    let text = edited(
+        5,
+        r#""@context": "https://legacy.deg-contracts.example/schema/EnergyTradeContract/v0.2/context.jsonld", "#,
+        "",
+    );
+    let migration = migrate_log(&text);
+    assert_eq!(
+        contract(&output_line(&migration, 5))["@context"],
+        "EnergyContractP2PTrade/v1/context.jsonld"
+    );
+    let Origin::Derived { rule, .. } = origin(
+        &migration,
+        5,
+        "/message/order/beckn:orderAttributes/@context",
+    ) else {
+        panic!("derived")
+    };
+    assert!(rule.contains("names no context entry"), "{rule}");
+}
+
+#[test]
 fn cycles_without_a_fulfillment_to_hold_them_are_reported() {
     let text = edited(6, r#""beckn:fulfillments": [{"beckn:id": "f-1"}], "#, "");
     let migration = migrate_log(&text);

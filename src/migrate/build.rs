@@ -349,31 +349,35 @@ fn deliveries(
     let entry = registry::entry(delivery_type).unwrap_or(delivery_type);
     let existing = legacy::objects_of_type(&message.value, delivery_type);
     for (at, value) in &existing {
-        let Some(parent) = at.strip_suffix(&format!("/{}", core::FULFILLMENT_ATTRIBUTES)) else {
-            continue;
-        };
-        let new_at = pointer::join(parent, core::DELIVERY_ATTRIBUTES);
         let Some(span) = crate::source::span(&message.text, at) else {
             continue;
         };
-        if let Some(key) = text::key_span(&message.text, span.start) {
-            edits.push(Edit {
-                range: key,
-                text: quoted(core::DELIVERY_ATTRIBUTES),
-            });
-            records.push(Record {
-                pointer: new_at.clone(),
-                json: String::new(),
-                origin: Origin::Derived {
-                    rule: format!(
-                        "the fulfillment's {} is now {}",
-                        core::FULFILLMENT_ATTRIBUTES,
-                        core::DELIVERY_ATTRIBUTES
-                    ),
-                    from: vec![message.place(at)],
-                },
-            });
-        }
+        // A legacy fulfillment's delivery moves to the current slot; one elsewhere stays put.
+        let legacy_slot = at.strip_suffix(&format!("/{}", core::FULFILLMENT_ATTRIBUTES));
+        let key = legacy_slot.and_then(|_| text::key_span(&message.text, span.start));
+        let new_at = match (legacy_slot, key) {
+            (Some(parent), Some(key)) => {
+                let new_at = pointer::join(parent, core::DELIVERY_ATTRIBUTES);
+                edits.push(Edit {
+                    range: key,
+                    text: quoted(core::DELIVERY_ATTRIBUTES),
+                });
+                records.push(Record {
+                    pointer: new_at.clone(),
+                    json: String::new(),
+                    origin: Origin::Derived {
+                        rule: format!(
+                            "the fulfillment's {} is now {}",
+                            core::FULFILLMENT_ATTRIBUTES,
+                            core::DELIVERY_ATTRIBUTES
+                        ),
+                        from: vec![message.place(at)],
+                    },
+                });
+                new_at
+            }
+            _ => at.clone(),
+        };
         let context_at = pointer::join(at, JSONLD_CONTEXT);
         if let (Some(url), Some(context_span)) = (
             legacy::context_for(value, entry),
