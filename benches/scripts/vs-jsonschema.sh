@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The gate against a generic JSON Schema CLI on the same bare contracts, one thread each,
+# interleaved in one run (README, Performance; the parse-floor issue's first target).
+#
+#   benches/scripts/vs-jsonschema.sh [ROUNDS]
+#
+# Installs the jsonschema-rs CLI (crates.io `jsonschema-cli` 0.60, into target/tools), writes
+# 10,000 synthetic messages with `cargo xtask synth`, extracts their EnergyContractP2PTrade
+# objects to a file each, then times, ROUNDS times in turn, `jsonschema-cli validate
+# --assert-format` with our bundled schema and `deg-contracts validate --jobs 1` on the same
+# files. Prints each one's median wall and CPU time (user + system) and the ratios.
+set -euo pipefail
+rounds=${1:-7}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+tools=target/tools
+if [ ! -x "$tools/bin/jsonschema-cli" ]; then
+  cargo install -q jsonschema-cli --version '^0.60' --locked --root "$tools"
+fi
+cargo build --release -q --bin deg-contracts -p deg-contracts
+cargo build --release -q -p deg-contracts-benches --bin extract-contracts
+cargo xtask synth --count 10000 --out "$work/messages" >/dev/null 2>&1
+target/release/extract-contracts "$work/messages" "$work/contracts"
+schema=generated/bundled/EnergyContractP2PTrade.v1.schema.json
+instances=(-i "$work"/contracts/*.json)
+peer="$tools/bin/jsonschema-cli validate --assert-format --offline --errors-only $schema"
+gate="target/release/deg-contracts validate --jobs 1 --format json $work/contracts"
+"$tools/bin/jsonschema-cli" --version
+declare -A wall cpu
+for _ in $(seq "$rounds"); do
+  for name in peer gate; do
+    if [ "$name" = peer ]; then
+      command=($peer "${instances[@]}")
+    else
+      command=($gate)
+    fi
+    /usr/bin/time -f '%e %U %S' -o "$work/time" "${command[@]}" >/dev/null 2>&1 || true
+    read -r elapsed user system < <(tail -n 1 "$work/time")
+    wall[$name]+="$elapsed "
+    cpu[$name]+="$(awk -v u="$user" -v s="$system" 'BEGIN {print u + s}') "
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+count=$(ls "$work/contracts" | wc -l)
+printf '%s contracts, %s rounds, medians\n' "$count" "$rounds"
+printf '%-28s %8s %8s\n' run wall cpu
+for name in peer gate; do
+  printf '%-28s %7.3fs %7.3fs\n' "$name" "$(echo "${wall[$name]}" | median)" "$(echo "${cpu[$name]}" | median)"
+done
+awk -v pw="$(echo "${wall[peer]}" | median)" -v gw="$(echo "${wall[gate]}" | median)" \
+    -v pc="$(echo "${cpu[peer]}" | median)" -v gc="$(echo "${cpu[gate]}" | median)" 'BEGIN {
+  printf "gate vs peer: %.2fx faster in wall time, %.2fx in CPU (target 1.5x, goal 2x)\n", pw/gw, pc/gc }'
