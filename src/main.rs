@@ -144,6 +144,9 @@ enum Command {
         /// Write the same provenance as JSON to FILE.
         #[arg(long, value_name = "FILE")]
         provenance: Option<PathBuf>,
+        /// The largest file, in bytes, to read; larger ones get a file-too-large finding.
+        #[arg(long, value_name = "BYTES", default_value_t = run::Limits::default().max_file_size)]
+        max_file_size: u64,
     },
     /// Show each contract's revenue flows with values substituted, and its maximum trade volume.
     Flows {
@@ -229,7 +232,15 @@ fn main() -> ExitCode {
             format,
             explain,
             provenance,
-        } => migrate(&paths, &out, format, explain, provenance.as_deref()),
+            max_file_size,
+        } => migrate(
+            &paths,
+            &out,
+            format,
+            explain,
+            provenance.as_deref(),
+            max_file_size,
+        ),
         Command::Schema {
             dir,
             entries,
@@ -427,9 +438,10 @@ fn migrate(
     format: Format,
     explain: bool,
     provenance: Option<&Path>,
+    max_file_size: u64,
 ) -> ExitCode {
     use deg_contracts::migrate::{self, files};
-    let inputs = match files::gather(paths, out) {
+    let inputs = match files::gather(paths, out, max_file_size) {
         Ok(inputs) => inputs,
         Err(error) => {
             eprintln!("deg-contracts: {error}");

@@ -30,7 +30,7 @@ fn migrate_log(text: &str) -> Migration {
         relative: PathBuf::from("trade.jsonl"),
         text: text.to_owned(),
         log: true,
-        invalid_utf8_at: None,
+        unreadable: None,
     }])
 }
 
@@ -601,7 +601,7 @@ fn inputs_the_migration_cannot_read_are_findings_and_are_not_written() {
             relative: PathBuf::from("bad.json"),
             text: text.to_owned(),
             log: false,
-            invalid_utf8_at: None,
+            unreadable: None,
         }]);
         assert!(migration.outputs[0].is_none(), "{text}");
         let finding = &migration.reports[0].findings[0];
@@ -647,6 +647,21 @@ fn bad_files_are_findings_with_exit_one_and_nothing_written_for_them() {
         ]
     );
     assert!(stdout.contains("not UTF-8 (at byte offset 7)"), "{stdout}");
+    // A file beyond --max-file-size is not read.
+    let (code, stdout, _) = run(deg()
+        .args([
+            "migrate",
+            "--format",
+            "json",
+            "--max-file-size",
+            "10",
+            "--out",
+        ])
+        .arg(dir.path().join("out2"))
+        .arg(input.join("c-other.json")));
+    assert_eq!(code, 1);
+    assert_eq!(common::json_lines(&stdout)[0]["rule"], "file-too-large");
+    assert!(!dir.path().join("out2/c-other.json").exists());
     assert!(!dir.path().join("out/a-broken.json").exists());
     assert!(!dir.path().join("out/b-latin1.json").exists());
 }

@@ -5,7 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{Input, Migration};
+use super::{Input, Migration, Unreadable};
 use crate::run;
 
 /// Why a run cannot start.
@@ -34,9 +34,9 @@ pub enum FilesError {
 }
 
 /// Every input below `paths` (a directory's files keep their path below it; a file is named
-/// by its file name), read, for writing under `out`. A file that is not UTF-8 is kept as such,
-/// for the migration to report.
-pub fn gather(paths: &[PathBuf], out: &Path) -> Result<Vec<Input>, FilesError> {
+/// by its file name), read, for writing under `out`. A file that is not UTF-8, or larger than
+/// `max_size` bytes (not read), is kept as such, for the migration to report.
+pub fn gather(paths: &[PathBuf], out: &Path, max_size: u64) -> Result<Vec<Input>, FilesError> {
     let out_abs = absolute(out)?;
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in paths {
@@ -83,20 +83,28 @@ pub fn gather(paths: &[PathBuf], out: &Path) -> Result<Vec<Input>, FilesError> {
         if absolute(&out.join(relative))? == absolute(file)? {
             return Err(FilesError::OverInput(file.clone()));
         }
-        let bytes = std::fs::read(file).map_err(|source| FilesError::Io {
+        let io = |source| FilesError::Io {
             path: file.clone(),
             source,
-        })?;
-        let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
-            Err(error) => (String::new(), Some(error.utf8_error().valid_up_to())),
+        };
+        let size = std::fs::metadata(file).map_err(io)?.len();
+        let (text, unreadable) = if size > max_size {
+            (String::new(), Some(Unreadable::TooLarge(max_size)))
+        } else {
+            match String::from_utf8(std::fs::read(file).map_err(io)?) {
+                Ok(text) => (text, None),
+                Err(error) => (
+                    String::new(),
+                    Some(Unreadable::NotUtf8(error.utf8_error().valid_up_to())),
+                ),
+            }
         };
         inputs.push(Input {
             name: file.display().to_string(),
             relative: relative.clone(),
             text,
             log: crate::trades::is_log(file),
-            invalid_utf8_at,
+            unreadable,
         });
     }
     Ok(inputs)

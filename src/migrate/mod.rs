@@ -41,8 +41,18 @@ pub struct Input {
     pub text: String,
     /// Whether it is a log (`.jsonl`, `.ndjson`).
     pub log: bool,
-    /// Where its bytes stop being UTF-8, if they do (its `text` is then empty).
-    pub invalid_utf8_at: Option<usize>,
+    /// Why it could not be read as text, if it could not (its `text` is then empty).
+    pub unreadable: Option<Unreadable>,
+}
+
+/// Why an input's bytes are not text the migration reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not UTF-8 from this byte offset on.
+    NotUtf8(usize),
+    /// Larger than this many bytes, the most the migration reads (as the gate's
+    /// `--max-file-size` default).
+    TooLarge(u64),
 }
 
 /// What the migration made of one input.
@@ -173,13 +183,24 @@ pub fn migrate(inputs: &[Input]) -> Migration {
     let mut unreadable = vec![false; inputs.len()];
     let mut messages = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
-        if let Some(offset) = input.invalid_utf8_at {
+        if let Some(why) = input.unreadable {
             unreadable[index] = true;
-            reports[index].findings.push(Finding::new(
-                Rule::JsonSyntax,
-                "",
-                format!("not UTF-8 (at byte offset {offset}): not migrated"),
-            ));
+            let mut finding = match why {
+                Unreadable::NotUtf8(offset) => Finding::new(
+                    Rule::JsonSyntax,
+                    "",
+                    format!("not UTF-8 (at byte offset {offset}): not migrated"),
+                ),
+                Unreadable::TooLarge(limit) => Finding::new(
+                    Rule::FileTooLarge,
+                    "",
+                    format!(
+                        "the file is larger than {limit} bytes, the most migrate reads: not migrated"
+                    ),
+                ),
+            };
+            finding.position = Some(Position { line: 1, column: 1 });
+            reports[index].findings.push(finding);
             continue;
         }
         for (line, text) in split(input) {
