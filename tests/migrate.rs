@@ -666,6 +666,47 @@ fn bad_files_are_findings_with_exit_one_and_nothing_written_for_them() {
     assert!(!dir.path().join("out/b-latin1.json").exists());
 }
 
+#[test]
+fn no_hostile_input_makes_the_migration_panic_and_every_finding_is_placed() {
+    let confirmed = common::read_json(&common::step_file("10_on_confirm"));
+    let completed = common::read_json(&common::step_file("13_on_status_completed"));
+    for class in common::hostile::classes(&confirmed, &completed) {
+        let text = String::from_utf8_lossy(&class.bytes).into_owned();
+        for log in [false, true] {
+            let migration = std::panic::catch_unwind(|| {
+                migrate::migrate(&[Input {
+                    name: class.file.to_owned(),
+                    relative: PathBuf::from(class.file),
+                    text: text.clone(),
+                    log,
+                    unreadable: None,
+                }])
+            })
+            .unwrap_or_else(|_| panic!("{} (log: {log}) made migrate panic", class.name));
+            for finding in &migration.reports[0].findings {
+                assert!(finding.position.is_some(), "{}: {finding:?}", class.name);
+            }
+            if let Some(output) = &migration.outputs[0] {
+                for line in output.text.lines().filter(|_| log) {
+                    serde_json::from_str::<Value>(line)
+                        .unwrap_or_else(|e| panic!("{}: {e}", class.name));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_legacy_object_inside_another_is_replaced_with_it() {
+    let nested = r#""contractStatus": "PENDING", "nested": {"@type": "EnergyTradeContract", "contractStatus": "ACTIVE", "x": {"@type": "EnergyTradeDelivery", "deliveryStatus": "PENDING"}}, "#;
+    let text = edited(5, r#""contractStatus": "PENDING", "#, nested);
+    let migration = migrate_log(&text);
+    let on_init = output_line(&migration, 5);
+    assert_eq!(contract(&on_init)["status"], "PENDING");
+    assert!(contract(&on_init).get("nested").is_none());
+    assert_eq!(migration.reports[0].objects, 5);
+}
+
 /// A scratch directory holding the fixture log.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,6 @@
-//! Any bytes through the whole gate (parse, schemas, rules, positions) and the flows command:
-//! whatever the input, neither may panic, and every finding must be placed in the file.
+//! Any bytes through the whole gate (parse, schemas, rules, positions), the flows command and
+//! the migration (as a file and as a log): whatever the input, none may panic, and every
+//! finding must be placed in the file.
 
 #![no_main]
 
@@ -12,5 +13,17 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = deg_contracts::flows::describe_source(text);
+        for log in [false, true] {
+            let migration = deg_contracts::migrate::migrate(&[deg_contracts::migrate::Input {
+                name: "fuzz.json".to_owned(),
+                relative: "fuzz.json".into(),
+                text: text.to_owned(),
+                log,
+                unreadable: None,
+            }]);
+            for finding in &migration.reports[0].findings {
+                assert!(finding.position.is_some(), "{finding:?} has no position");
+            }
+        }
     }
 });

@@ -16,7 +16,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryVi
 use deg_contracts_schema::registry;
 
 use super::legacy::{self, contract, core};
-use super::read::{LegacyContract, Message, Said, quoted};
+use super::read::{self, LegacyContract, Message, Said, quoted};
 use super::terms::{Terms, Trade};
 use super::text::{self, Edit, Layout};
 use super::{Kind, MigrationRule, Noted, Origin, Place, Record};
@@ -347,7 +347,16 @@ fn deliveries(
         .collect();
     let delivery_type = EnergyTradeDelivery::TYPE_NAME;
     let entry = registry::entry(delivery_type).unwrap_or(delivery_type);
-    let existing = legacy::objects_of_type(&message.value, delivery_type);
+    // A delivery inside a legacy contract goes with the contract it is replaced with.
+    let existing: Vec<_> = legacy::objects_of_type(&message.value, delivery_type)
+        .into_iter()
+        .filter(|(at, _)| {
+            !said
+                .contracts
+                .iter()
+                .any(|legacy_contract| read::inside(at, &legacy_contract.pointer))
+        })
+        .collect();
     for (at, value) in &existing {
         let Some(span) = crate::source::span(&message.text, at) else {
             continue;

@@ -127,6 +127,14 @@ pub fn read(message: &Message, retired: &str) -> Said {
     offers(message, &mut said);
     order(message, &mut said);
     for (at, value) in legacy::objects_of_type(&message.value, retired) {
+        // One inside another is replaced with it.
+        if said
+            .contracts
+            .iter()
+            .any(|outer| inside(&at, &outer.pointer))
+        {
+            continue;
+        }
         contract_terms(message, &at, &mut said);
         said.contracts.push(LegacyContract {
             pointer: at,
@@ -358,6 +366,13 @@ fn grid_quote(message: &Message, said: &mut Said) {
             by_grid: true,
         });
     }
+}
+
+/// Whether `pointer` lies strictly inside the value at `outer`.
+pub fn inside(pointer: &str, outer: &str) -> bool {
+    pointer
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `name` as a JSON string.

@@ -12,13 +12,17 @@ pub struct Edit {
     pub text: String,
 }
 
-/// `text` with every edit applied; edits must not overlap.
+/// `text` with every edit applied, in order; an edit that starts inside one already applied
+/// (callers never make one) is left out rather than corrupting the text.
 pub fn apply(text: &str, mut edits: Vec<Edit>) -> String {
     edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
     let mut out =
         String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
     let mut at = 0;
     for edit in edits {
+        if edit.range.start < at {
+            continue;
+        }
         out.push_str(&text[at..edit.range.start]);
         out.push_str(&edit.text);
         at = edit.range.end;
@@ -222,6 +226,22 @@ mod tests {
             "{\n      \"a\": [\n        1,\n        {\n          \"b\": \"}\"\n        }\n      ],\n      \"e\": []\n    }"
         );
         assert_eq!(layout(json, Layout::Compact, 4), json);
+    }
+
+    #[test]
+    fn an_edit_inside_one_already_applied_is_left_out() {
+        let text = r#"{"a":{"b":1}}"#;
+        let edits = vec![
+            Edit {
+                range: 5..12,
+                text: "2".to_owned(),
+            },
+            Edit {
+                range: 10..11,
+                text: "3".to_owned(),
+            },
+        ];
+        assert_eq!(apply(text, edits), r#"{"a":2}"#);
     }
 
     #[test]
