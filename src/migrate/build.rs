@@ -144,10 +144,8 @@ fn new_contract(
     }
     if let Some(first_carrier) = context
         .trade
-        .messages
-        .iter()
-        .find(|&&other| !context.said[other].contracts.is_empty())
-        .map(|&other| &context.messages[other])
+        .first_carrier(context.said)
+        .map(|(other, _)| &context.messages[other])
         && let Some(created) = first_carrier.raw(beckn::TIMESTAMP)
     {
         member(

@@ -14,7 +14,7 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
 };
 use serde_json::Value;
 
-use super::read::{Flat, Message, Proposal, Said};
+use super::read::{Flat, LegacyContract, Message, Proposal, Said};
 use super::{Kind, MigrationRule, Noted, Place};
 
 /// The messages of one trade.
@@ -30,6 +30,16 @@ pub struct Trade {
     /// For a cascade joined to no main flow, how many main flows it matched (none, or more
     /// than one).
     pub unjoined: Option<usize>,
+}
+
+impl Trade {
+    /// The first of its messages (in time order) that carries a legacy contract, and that
+    /// contract: where the trade's own findings are reported, and its `createdAt`.
+    pub fn first_carrier<'s>(&self, said: &'s [Said]) -> Option<(usize, &'s LegacyContract)> {
+        self.messages
+            .iter()
+            .find_map(|&m| said[m].contracts.first().map(|contract| (m, contract)))
+    }
 }
 
 /// A role input's value for the whole trade, and where it came from.
@@ -176,11 +186,7 @@ pub fn decide(trade: &Trade, said: &[Said], specs: &[RoleSpec]) -> Terms {
 /// A cascade that no single main flow of the input trades with: migrated as a trade of its
 /// own, which the gate will not join to its main flow.
 fn unjoined(terms: &mut Terms, trade: &Trade, said: &[Said], matched: usize) {
-    let Some((m, contract)) = trade
-        .messages
-        .iter()
-        .find_map(|&m| said[m].contracts.first().map(|contract| (m, contract)))
-    else {
+    let Some((m, contract)) = trade.first_carrier(said) else {
         return;
     };
     let why = if matched == 0 {
@@ -328,11 +334,7 @@ fn wheeling(terms: &mut Terms, trade: &Trade, said: &[Said]) {
 
 /// One finding per role whose required inputs no message carries.
 fn missing(terms: &mut Terms, trade: &Trade, said: &[Said], specs: &[RoleSpec]) {
-    let Some((m, contract)) = trade
-        .messages
-        .iter()
-        .find_map(|&m| said[m].contracts.first().map(|contract| (m, contract)))
-    else {
+    let Some((m, contract)) = trade.first_carrier(said) else {
         return;
     };
     for kind in Kind::ALL {
