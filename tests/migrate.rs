@@ -277,6 +277,20 @@ fn ids_time_status_and_flows_are_minted_or_moved() {
         "/message/order/beckn:orderAttributes/contractId",
     );
     assert_eq!(sources(&id), ["1 /context/transaction_id"]);
+    // The id comes from the main flow's transaction even when the cascade speaks first.
+    let mut text = edited(1, "2025-03-01T08:00:04Z", "2025-03-01T08:20:00Z");
+    text = text.replacen("2025-03-01T08:10:00Z", "2025-03-01T08:20:01Z", 1);
+    let migration = migrate_log(&text);
+    let id = origin(
+        &migration,
+        3,
+        "/message/order/beckn:orderAttributes/contractId",
+    );
+    assert_eq!(sources(&id), ["5 /context/transaction_id"]);
+    assert_eq!(
+        contract(&output_line(&migration, 3))["contractId"],
+        "contract-txn-m-1"
+    );
 }
 
 #[test]
@@ -472,6 +486,16 @@ fn a_cascade_that_matches_no_main_flow_is_a_trade_of_its_own() {
     );
     let cascade = contract(&output_line(&migration, 3)).clone();
     assert_eq!(cascade["contractId"], "contract-txn-c-1");
+    let id = origin(
+        &migration,
+        3,
+        "/message/order/beckn:orderAttributes/contractId",
+    );
+    assert_eq!(
+        sources(&id),
+        ["3 /context/transaction_id"],
+        "the cascade's own id"
+    );
     // Without the catalog, the cascade does not say the seller's price.
     assert_eq!(cascade["roles"][0]["filled"], false);
     assert!(

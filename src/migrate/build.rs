@@ -112,14 +112,19 @@ fn new_contract(
         },
         records,
     );
-    let first = &context.messages[context.trade.messages[0]];
-    let transaction_at = first.place(beckn::TRANSACTION_ID);
+    let transaction_at = context
+        .trade
+        .messages
+        .iter()
+        .map(|&other| &context.messages[other])
+        .find(|other| other.transaction() == Some(context.trade.transaction.as_str()))
+        .map(|other| other.place(beckn::TRANSACTION_ID));
     member(
         Contract::CONTRACT_ID,
         quoted(&format!("contract-{}", context.trade.transaction)),
         Origin::Derived {
             rule: "minted from the main flow's transaction id".to_owned(),
-            from: vec![transaction_at],
+            from: transaction_at.into_iter().collect(),
         },
         records,
     );
