@@ -404,6 +404,40 @@ fn a_sender_carries_only_values_it_was_given() {
     );
 }
 
+#[test]
+fn the_cascade_may_run_under_the_seller_platforms_own_bap_id() {
+    // Beckn registers a platform's BAP and BPP separately: the seller's platform runs the
+    // cascade as `bap.rooftop-coop.example`, sells as `bpp.rooftop-coop.example`, and is one
+    // party for what it has seen and sends.
+    let mut trade = trade();
+    for step in [
+        "07_cascaded_init",
+        "08_cascaded_on_init",
+        "09a_cascaded_confirm",
+        "09b_cascaded_on_confirm",
+    ] {
+        set(
+            &mut trade,
+            step,
+            "/context/bap_id",
+            json!("bap.rooftop-coop.example"),
+        );
+    }
+    let (directory, log) = check(&trade);
+    assert_eq!(directory, Vec::<Found>::new());
+    assert_eq!(log, Vec::<Found>::new());
+    // Another platform relaying the seller's terms is still caught.
+    set(
+        &mut trade,
+        "07_cascaded_init",
+        "/context/bpp_id",
+        json!("bpp.other-grid.example"),
+    );
+    let (directory, _) = check(&trade);
+    assert!(!directory.is_empty(), "DEBUG {directory:?}");
+    panic!("{directory:?}");
+}
+
 /// The seed's on_init: the contract as the init left it, without the grid operator.
 fn seed_on_init(trade: &mut [(String, String, Value)]) {
     let before_cascade = message(trade, "05_init").pointer(CONTRACT).unwrap().clone();
