@@ -24,14 +24,19 @@ fn edited(line: usize, from: &str, to: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-fn migrate_log(text: &str) -> Migration {
+/// Migrates `text` alone, as the input `name` (a log or a file).
+fn migrate_one(name: &str, text: &str, log: bool) -> Migration {
     migrate::migrate(&[Input {
-        name: "trade.jsonl".to_owned(),
-        relative: PathBuf::from("trade.jsonl"),
+        name: name.to_owned(),
+        relative: PathBuf::from(name),
         text: text.to_owned(),
-        log: true,
+        log,
         unreadable: None,
     }])
+}
+
+fn migrate_log(text: &str) -> Migration {
+    migrate_one("trade.jsonl", text, true)
 }
 
 /// Line `line` (from 1) of the migrated log, parsed.
@@ -620,13 +625,7 @@ fn inputs_the_migration_cannot_read_are_findings_and_are_not_written() {
         ),
     ];
     for (text, rule, message) in cases {
-        let migration = migrate::migrate(&[Input {
-            name: "bad.json".to_owned(),
-            relative: PathBuf::from("bad.json"),
-            text: text.to_owned(),
-            log: false,
-            unreadable: None,
-        }]);
+        let migration = migrate_one("bad.json", text, false);
         assert!(migration.outputs[0].is_none(), "{text}");
         let finding = &migration.reports[0].findings[0];
         assert_eq!(finding.rule.to_string(), rule, "{text}");
@@ -697,16 +696,8 @@ fn no_hostile_input_makes_the_migration_panic_and_every_finding_is_placed() {
     for class in common::hostile::classes(&confirmed, &completed) {
         let text = String::from_utf8_lossy(&class.bytes).into_owned();
         for log in [false, true] {
-            let migration = std::panic::catch_unwind(|| {
-                migrate::migrate(&[Input {
-                    name: class.file.to_owned(),
-                    relative: PathBuf::from(class.file),
-                    text: text.clone(),
-                    log,
-                    unreadable: None,
-                }])
-            })
-            .unwrap_or_else(|_| panic!("{} (log: {log}) made migrate panic", class.name));
+            let migration = std::panic::catch_unwind(|| migrate_one(class.file, &text, log))
+                .unwrap_or_else(|_| panic!("{} (log: {log}) made migrate panic", class.name));
             for finding in &migration.reports[0].findings {
                 assert!(finding.position.is_some(), "{}: {finding:?}", class.name);
             }

@@ -112,13 +112,11 @@ pub fn gather(paths: &[PathBuf], out: &Path, max_size: u64) -> Result<Vec<Input>
 
 /// Writes every output under `out`, each file atomically (a temporary file beside it,
 /// renamed into place).
-pub fn write(out: &Path, migration: &Migration) -> Result<usize, FilesError> {
-    let mut written = 0;
+pub fn write(out: &Path, migration: &Migration) -> Result<(), FilesError> {
     for output in migration.outputs.iter().flatten() {
         write_atomically(&out.join(&output.relative), output.text.as_bytes())?;
-        written += 1;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Writes `bytes` to `path` atomically, creating its directory.

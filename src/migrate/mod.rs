@@ -251,6 +251,11 @@ pub fn migrate(inputs: &[Input]) -> Migration {
             unreadable[message.input] = true;
         }
     }
+    // Each input's messages, in order, so that no input walks every message of the run.
+    let mut of_input: Vec<Vec<usize>> = vec![Vec::new(); inputs.len()];
+    for (m, message) in messages.iter().enumerate() {
+        of_input[message.input].push(m);
+    }
     for note in noted {
         let message = &messages[note.message];
         let place = message.place(&note.pointer);
@@ -267,10 +272,9 @@ pub fn migrate(inputs: &[Input]) -> Migration {
         report
             .findings
             .sort_by_key(|finding| (finding.position, finding.rule.id()));
-        report.objects = messages
+        report.objects = of_input[index]
             .iter()
-            .enumerate()
-            .filter(|(m, message)| message.input == index && !said[*m].contracts.is_empty())
+            .filter(|&&m| !said[m].contracts.is_empty())
             .count();
     }
     let outputs = inputs
@@ -282,10 +286,8 @@ pub fn migrate(inputs: &[Input]) -> Migration {
             }
             let mut text = String::new();
             let mut records = Vec::new();
-            for (m, message) in messages.iter().enumerate() {
-                if message.input != index {
-                    continue;
-                }
+            for &m in &of_input[index] {
+                let message = &messages[m];
                 let built = built[m].take()?;
                 records.push((message.line + 1, built.records));
                 text.push_str(&built.text);

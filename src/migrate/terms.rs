@@ -12,6 +12,7 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     P2PTradeBuyerRoleInputsView as Buyer, P2PTradeGridOperatorRoleInputsView as Grid,
     P2PTradeSellerRoleInputsView as Seller,
 };
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
 
 use super::read::{Flat, LegacyContract, Message, Proposal, Said};
@@ -72,53 +73,57 @@ impl Terms {
 /// the same buyer meter over the same window. A cascade that matches none, or several, stays
 /// a trade of its own.
 pub fn trades(messages: &[Message], said: &[Said]) -> Vec<Trade> {
+    // Transactions in the order they first appear, found by id in one map.
     let mut transactions: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (index, message) in messages.iter().enumerate() {
         let Some(id) = message.transaction() else {
             continue;
         };
-        match transactions.iter_mut().find(|(known, _)| known == id) {
-            Some((_, members)) => members.push(index),
-            None => transactions.push((id.to_owned(), vec![index])),
+        match by_id.get(id) {
+            Some(&at) => transactions[at].1.push(index),
+            None => {
+                by_id.insert(id, transactions.len());
+                transactions.push((id.to_owned(), vec![index]));
+            }
         }
     }
     let is_main = |members: &[usize]| members.iter().any(|&m| messages[m].orders_items());
     let carries = |members: &[usize]| members.iter().any(|&m| !said[m].contracts.is_empty());
-    let key = |members: &[usize]| buyer_key(members, said);
-    let mut trades: Vec<Trade> = transactions
-        .iter()
-        .filter(|(_, members)| is_main(members) || !carries(members))
-        .map(|(id, members)| Trade {
-            transaction: id.clone(),
-            messages: members.clone(),
+    let (kept, cascades): (Vec<_>, Vec<_>) = transactions
+        .into_iter()
+        .partition(|(_, members)| is_main(members) || !carries(members));
+    let mut trades: Vec<Trade> = Vec::with_capacity(kept.len() + cascades.len());
+    // The main flows by what a cascade is joined on, worked out once each.
+    let mut mains: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (id, members) in kept {
+        if is_main(&members)
+            && let Some(key) = buyer_key(&members, said)
+        {
+            mains.entry(key).or_default().push(trades.len());
+        }
+        trades.push(Trade {
+            transaction: id,
+            messages: members,
             cascade: Vec::new(),
             unjoined: None,
-        })
-        .collect();
-    for (id, members) in &transactions {
-        if is_main(members) || !carries(members) {
-            continue;
-        }
-        let wanted = key(members);
-        let matching: Vec<usize> = trades
-            .iter()
-            .enumerate()
-            .filter(|(_, trade)| {
-                is_main(&trade.messages) && wanted.is_some() && key(&trade.messages) == wanted
-            })
-            .map(|(at, _)| at)
-            .collect();
-        match matching.as_slice() {
+        });
+    }
+    for (id, members) in cascades {
+        let matching = buyer_key(&members, said)
+            .and_then(|key| mains.get(&key))
+            .map_or(&[][..], Vec::as_slice);
+        match matching {
             [only] => {
                 let trade = &mut trades[*only];
-                trade.messages.extend(members);
-                trade.cascade.extend(members);
+                trade.messages.extend(&members);
+                trade.cascade.extend(&members);
             }
             several => trades.push(Trade {
-                transaction: id.clone(),
-                messages: members.clone(),
-                cascade: members.clone(),
+                transaction: id,
                 unjoined: Some(several.len()),
+                cascade: members.clone(),
+                messages: members,
             }),
         }
     }
@@ -132,7 +137,7 @@ pub fn trades(messages: &[Message], said: &[Said]) -> Vec<Trade> {
 }
 
 /// What identifies a trade across transactions: the buyer's meter and trade window.
-fn buyer_key(members: &[usize], said: &[Said]) -> Option<Vec<Value>> {
+fn buyer_key(members: &[usize], said: &[Said]) -> Option<Vec<String>> {
     [
         Buyer::TARGET_METER_ID,
         Buyer::TRADE_START_TIME,
@@ -144,7 +149,7 @@ fn buyer_key(members: &[usize], said: &[Said]) -> Option<Vec<Value>> {
             .iter()
             .flat_map(|&m| &said[m].proposals)
             .find(|p| p.kind == Kind::Buyer && p.input == *input)
-            .map(|p| comparable(&p.json))
+            .map(|p| comparable(&p.json).to_string())
     })
     .collect()
 }
