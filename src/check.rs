@@ -1,17 +1,16 @@
 //! Checks one Beckn message: JSON syntax and duplicate keys, every object a generated schema
 //! describes (found by `@type`), and the business rules; then maps findings onto the source.
 
+use deg_contracts_runtime::json::{self, Value};
 use deg_contracts_runtime::pointer;
-use deg_contracts_runtime::view::{ExactNumbers, Node};
+use deg_contracts_runtime::view::Node;
 use deg_contracts_schema::energy_trade_delivery_v1::EnergyTradeDelivery;
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
-use serde_json::Value;
 
 use crate::beckn;
 use crate::contract::Contract;
 use crate::discover::{typed_objects_noting, unloaded_for};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
-use crate::parse;
 use crate::rules;
 use crate::schemas::Schemas;
 use crate::settings::Settings;
@@ -124,9 +123,10 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
             };
         }
     };
-    let parsed = match parse::parse(text) {
+    let (message, has_duplicate_keys) = match json::parse_noting_repeats(text) {
         Ok(parsed) => parsed,
-        Err(error) => {
+        Err(_) => {
+            let error = json::why_not(text);
             let mut finding = Finding::new(Rule::JsonSyntax, "", json_error_message(&error));
             finding.position = Some(Position {
                 line: error.line().max(1),
@@ -139,9 +139,8 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
             };
         }
     };
-    let message = parsed.value;
     let mut report = MessageReport::default();
-    let (duplicates, repeats_not_kept) = if parsed.has_duplicate_keys {
+    let (duplicates, repeats_not_kept) = if has_duplicate_keys {
         source::duplicate_keys_at_most(text, limit)
     } else {
         (Vec::new(), 0)
@@ -160,14 +159,7 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(
-        &message,
-        &source::exact_numbers(text),
-        room,
-        keep.facts,
-        &keep.settings,
-        keep.schemas,
-    );
+    let checked = check_parsed(&message, room, keep.facts, &keep.settings, keep.schemas);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -252,10 +244,13 @@ impl MessageReport {
 
 /// Checks a parsed message; findings carry pointers only. Numbers with more digits than an
 /// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
-pub fn check_message(message: &Value) -> MessageReport {
+pub fn check_message(message: &serde_json::Value) -> MessageReport {
+    let text = message.to_string();
+    let Ok(message) = json::parse(&text) else {
+        return check_bytes(text.as_bytes());
+    };
     check_parsed(
-        message,
-        &ExactNumbers::default(),
+        &message,
         usize::MAX,
         false,
         &Settings::default(),
@@ -266,8 +261,7 @@ pub fn check_message(message: &Value) -> MessageReport {
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
 /// and, with `facts`, what the transaction checks read.
 fn check_parsed(
-    message: &Value,
-    exact: &ExactNumbers,
+    message: &Value<'_>,
     limit: usize,
     facts: bool,
     settings: &Settings,
@@ -330,7 +324,7 @@ fn check_parsed(
             });
         }
     }
-    let action = pointer::get(message, beckn::ACTION).and_then(Value::as_str);
+    let action = message.pointer(beckn::ACTION).and_then(Value::as_str);
     let contracts: Vec<Contract<'_>> = objects
         .iter()
         .filter_map(|object| {
@@ -339,7 +333,6 @@ fn check_parsed(
                 &object.pointer,
                 object.type_name,
                 object.schema.schema.roles?,
-                exact,
             ))
         })
         .collect();
@@ -351,11 +344,7 @@ fn check_parsed(
         .iter()
         .filter(|object| object.type_name == EnergyTradeDelivery::TYPE_NAME);
     let deliveries: Vec<EnergyTradeDeliveryView<'_>> = deliveries
-        .map(|delivery| {
-            Node::new(delivery.value, delivery.pointer.as_str())
-                .with_exact(exact)
-                .into()
-        })
+        .map(|delivery| Node::new(delivery.value, delivery.pointer.as_str()).into())
         .collect();
     for view in &deliveries {
         rules::check_delivery(view, contracts.first(), settings, &mut report.findings);

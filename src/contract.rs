@@ -5,7 +5,8 @@
 
 use std::cell::OnceCell;
 
-use deg_contracts_runtime::view::{ExactNumbers, Input, Node};
+use deg_contracts_runtime::json::Value;
+use deg_contracts_runtime::view::{Input, Node};
 use deg_contracts_schema::RoleSpec;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
@@ -14,7 +15,6 @@ use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
 };
 use deg_contracts_schema::energy_contract_v1::views::{ContractRoleView, EnergyContractView};
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use crate::rules::flows::Flow;
 
@@ -28,9 +28,6 @@ pub struct Contract<'a> {
     pub pointer: &'a str,
     /// The role kinds its schema declares.
     pub specs: &'static [RoleSpec],
-    /// The message's numbers too long for an `f64`, read exactly: for rules that read the
-    /// message around the contract.
-    pub exact: &'a ExactNumbers,
     /// The listed roles that name their kind, read once: every rule and formula asks.
     roles: Vec<Role<'a>>,
     /// The revenue flows, read on first use: several rules and the trade facts ask.
@@ -67,13 +64,12 @@ impl<'a> Contract<'a> {
     /// The contract `value` at `pointer`, of JSON-LD type `type_name`, whose long numbers
     /// are read from `exact`.
     pub fn new(
-        value: &'a Value,
+        value: &'a Value<'a>,
         pointer: &'a str,
         type_name: &str,
         specs: &'static [RoleSpec],
-        exact: &'a ExactNumbers,
     ) -> Contract<'a> {
-        let node = || Node::new(value, pointer).with_exact(exact);
+        let node = || Node::new(value, pointer);
         let base: EnergyContractView<'a> = node().into();
         let roles = base
             .roles()
@@ -88,7 +84,6 @@ impl<'a> Contract<'a> {
             p2p: (type_name == EnergyContractP2PTrade::TYPE_NAME).then(|| node().into()),
             pointer,
             specs,
-            exact,
             roles,
             flows: OnceCell::new(),
             p2p_roles: OnceCell::new(),

@@ -5,8 +5,8 @@
 //! in, so an object of another version is skipped, not judged by ours. A context that names no
 //! entry (or none at all) leaves the choice to the type.
 
+use deg_contracts_runtime::json::{Kind, Object, Value};
 use deg_contracts_runtime::{JSONLD_CONTEXT, JSONLD_TYPE, pointer};
-use serde_json::Value;
 
 use crate::schemas::{Known, Schemas, Unloaded};
 
@@ -19,14 +19,14 @@ pub struct TypedObject<'a> {
     pub type_name: &'static str,
     /// The schema that judges it.
     pub schema: &'static Known,
-    pub value: &'a Value,
+    pub value: &'a Value<'a>,
 }
 
 /// Every object in `message` whose `@type` (a string, or an array of strings) names a
 /// compiled schema, in document order. Objects of other types are walked into but not
 /// returned; `skipped` receives their pointers and type names.
 pub fn typed_objects<'a>(
-    message: &'a Value,
+    message: &'a Value<'a>,
     skipped: &mut Vec<(String, String)>,
 ) -> Vec<TypedObject<'a>> {
     typed_objects_noting(message, Schemas::Compiled, skipped, &mut Vec::new())
@@ -36,7 +36,7 @@ pub fn typed_objects<'a>(
 /// skipped because its context names a version of the schema we do not have: a rule that
 /// would miss what such an object says can then keep silent instead of claiming it is absent.
 pub fn typed_objects_noting<'a>(
-    message: &'a Value,
+    message: &'a Value<'a>,
     schemas: Schemas,
     skipped: &mut Vec<(String, String)>,
     other_versions: &mut Vec<&'static str>,
@@ -44,13 +44,13 @@ pub fn typed_objects_noting<'a>(
     let mut found = Vec::new();
     // Depth-first with an explicit stack, so a deeply nested message cannot overflow; one path
     // buffer is truncated to each entry's parent, so pointers cost nothing until one is kept.
-    let mut pending: Vec<(&'a Value, usize, Segment<'a>)> = vec![(message, 0, Segment::Root)];
+    let mut pending: Vec<(&'a Value<'a>, usize, Segment<'a>)> = vec![(message, 0, Segment::Root)];
     let mut path = String::new();
     while let Some((value, parent, segment)) = pending.pop() {
         path.truncate(parent);
         segment.push_to(&mut path);
-        match value {
-            Value::Object(object) => {
+        match value.kind() {
+            Kind::Object(object) => {
                 if let Some(names) = object.get(JSONLD_TYPE) {
                     match registered(schemas, names) {
                         Some(type_name) => {
@@ -79,15 +79,15 @@ pub fn typed_objects_noting<'a>(
                 }
                 let here = path.len();
                 for (key, child) in object.iter().rev() {
-                    if child.is_object() || child.is_array() {
+                    if child.is_object() || child.as_array().is_some() {
                         pending.push((child, here, Segment::Key(key)));
                     }
                 }
             }
-            Value::Array(items) => {
+            Kind::Array(items) => {
                 let here = path.len();
                 for (index, child) in items.iter().enumerate().rev() {
-                    if child.is_object() || child.is_array() {
+                    if child.is_object() || child.as_array().is_some() {
                         pending.push((child, here, Segment::Index(index)));
                     }
                 }
@@ -120,16 +120,16 @@ impl Segment<'_> {
 
 /// The registered schema `@type` name, as a string or among an array's strings; of several,
 /// the most specific (one no other listed type extends), whatever their order.
-fn registered(schemas: Schemas, names: &Value) -> Option<&'static str> {
+fn registered(schemas: Schemas, names: &Value<'_>) -> Option<&'static str> {
     let lookup = |name: &str| {
         schemas
             .named(name)
             .next()
             .map(|known| known.schema.type_name)
     };
-    match names {
-        Value::String(name) => lookup(name),
-        Value::Array(items) => {
+    match names.kind() {
+        Kind::String(name) => lookup(name),
+        Kind::Array(items) => {
             let listed: Vec<&'static str> = items
                 .iter()
                 .filter_map(Value::as_str)
@@ -166,7 +166,7 @@ fn named_entry(context: &str) -> Option<&str> {
 /// The schema named `type_name` that judges an object with this context: the first whose
 /// entry (or a base's) the context names, or the first of all when the context names no
 /// entry; `None` when it names only entries we do not have.
-fn judge(schemas: Schemas, context: Option<&Value>, type_name: &str) -> Option<&'static Known> {
+fn judge(schemas: Schemas, context: Option<&Value<'_>>, type_name: &str) -> Option<&'static Known> {
     let urls = context_urls(context);
     let named: Vec<&str> = urls.iter().filter_map(|url| named_entry(url)).collect();
     let mut candidates = schemas.for_context(type_name, &urls);
@@ -187,16 +187,16 @@ fn judge(schemas: Schemas, context: Option<&Value>, type_name: &str) -> Option<&
 }
 
 /// The URLs of an object's `@context`: one, or an array's strings.
-fn context_urls(context: Option<&Value>) -> Vec<&str> {
-    match context {
-        Some(Value::String(url)) => vec![url.as_str()],
-        Some(Value::Array(urls)) => urls.iter().filter_map(Value::as_str).collect(),
+fn context_urls<'v>(context: Option<&'v Value<'_>>) -> Vec<&'v str> {
+    match context.map(Value::kind) {
+        Some(Kind::String(url)) => vec![url.as_ref()],
+        Some(Kind::Array(urls)) => urls.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
 }
 
 /// The schema entries an object's `@context` names.
-fn context_entries(context: Option<&Value>) -> Vec<&str> {
+fn context_entries<'v>(context: Option<&'v Value<'_>>) -> Vec<&'v str> {
     context_urls(context)
         .into_iter()
         .filter_map(named_entry)
@@ -205,7 +205,7 @@ fn context_entries(context: Option<&Value>) -> Vec<&str> {
 
 /// The entry left out of the run (`--keep-going`) that would have judged `object`: one its
 /// `@context` names, or one named after its `@type` (DEG names each entry after its type).
-pub fn unloaded_for(schemas: Schemas, object: &Value) -> Option<&'static Unloaded> {
+pub fn unloaded_for(schemas: Schemas, object: &Value<'_>) -> Option<&'static Unloaded> {
     let unloaded = schemas.unloaded();
     if unloaded.is_empty() {
         return None;
@@ -219,7 +219,7 @@ pub fn unloaded_for(schemas: Schemas, object: &Value) -> Option<&'static Unloade
 
 /// How a skipped object of a version we do not have is listed: its type and the entry its
 /// context names.
-fn versioned(schemas: Schemas, object: &serde_json::Map<String, Value>, type_name: &str) -> String {
+fn versioned(schemas: Schemas, object: &Object<'_>, type_name: &str) -> String {
     let entry = object
         .get(JSONLD_CONTEXT)
         .and_then(Value::as_str)
@@ -241,10 +241,10 @@ fn versioned(schemas: Schemas, object: &serde_json::Map<String, Value>, type_nam
     }
 }
 
-fn first_name(names: &Value) -> Option<&str> {
-    match names {
-        Value::String(name) => Some(name),
-        Value::Array(items) => items.iter().find_map(Value::as_str),
+fn first_name<'v>(names: &'v Value<'_>) -> Option<&'v str> {
+    match names.kind() {
+        Kind::String(name) => Some(name),
+        Kind::Array(items) => items.iter().find_map(Value::as_str),
         _ => None,
     }
 }
@@ -252,6 +252,7 @@ fn first_name(names: &Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deg_contracts_runtime::json::parse;
     use serde_json::json;
 
     #[test]
@@ -271,7 +272,7 @@ mod tests {
 
     #[test]
     fn an_object_of_a_version_we_do_not_have_is_skipped_not_judged() {
-        let at = |context: Value| json!({"message": {"delivery": {"@context": context, "@type": "EnergyTradeDelivery"}}});
+        let at = |context: serde_json::Value| json!({"message": {"delivery": {"@context": context, "@type": "EnergyTradeDelivery"}}});
         let ours = at(json!(
             "https://x.example/EnergyTradeDelivery/v1/context.jsonld"
         ));
@@ -295,12 +296,15 @@ mod tests {
             (&listed_other, false),
         ] {
             let mut skipped = Vec::new();
-            let found = typed_objects(message, &mut skipped);
-            assert_eq!(found.len() == 1, judged, "{message}");
-            assert_eq!(skipped.len() == 1, !judged, "{message}");
+            let text = message.to_string();
+            let message = parse(&text).unwrap();
+            let found = typed_objects(&message, &mut skipped);
+            assert_eq!(found.len() == 1, judged, "{text}");
+            assert_eq!(skipped.len() == 1, !judged, "{text}");
         }
         let mut skipped = Vec::new();
-        typed_objects(&theirs, &mut skipped);
+        let theirs = theirs.to_string();
+        typed_objects(&parse(&theirs).unwrap(), &mut skipped);
         assert_eq!(
             skipped[0].1,
             "EnergyTradeDelivery (EnergyTradeDelivery/v0.2; this build has EnergyTradeDelivery/v1)"

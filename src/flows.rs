@@ -5,13 +5,12 @@
 
 use std::fmt::Write as _;
 
-use deg_contracts_runtime::view::ExactNumbers;
+use deg_contracts_runtime::json::{self, Value};
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, EnergyContractP2PTradeView,
     P2PTradeGridOperatorRoleInputsView as GridInputs,
 };
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::discover::typed_objects;
@@ -21,33 +20,26 @@ use crate::schema;
 
 /// The flows of every contract in a message's text, with every number as written.
 pub fn describe_source(text: &str) -> Result<String, serde_json::Error> {
-    let message: Value = serde_json::from_str(text)?;
-    Ok(describe_exact(
-        &message,
-        &crate::source::exact_numbers(text),
-    ))
+    match json::parse(text) {
+        Ok(message) => Ok(describe_parsed(&message)),
+        Err(_) => Err(json::why_not(text)),
+    }
 }
 
-/// The flows of every contract in a parsed message, as text; see [`describe_source`] for
-/// numbers longer than an `f64` keeps.
-pub fn describe(message: &Value) -> String {
-    describe_exact(message, &ExactNumbers::default())
+/// The flows of every contract in a parsed message, as text: the message's JSON text, read
+/// as [`describe_source`] reads it.
+pub fn describe(message: &serde_json::Value) -> Result<String, serde_json::Error> {
+    describe_source(&message.to_string())
 }
 
-fn describe_exact(message: &Value, exact: &ExactNumbers) -> String {
+fn describe_parsed(message: &Value<'_>) -> String {
     let mut text = String::new();
     let mut skipped = Vec::new();
     for object in typed_objects(message, &mut skipped) {
         let Some(specs) = schema::roles(object.type_name) else {
             continue;
         };
-        let contract = Contract::new(
-            object.value,
-            &object.pointer,
-            object.type_name,
-            specs,
-            exact,
-        );
+        let contract = Contract::new(object.value, &object.pointer, object.type_name, specs);
         describe_contract(&contract, &mut text);
     }
     if text.is_empty() {

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use deg_contracts_ir::interpret::{Program, Schema};
 use deg_contracts_ir::resolve::UrlMap;
 use deg_contracts_runtime::BoundedErrors;
-use serde_json::Value;
+use deg_contracts_runtime::json::Value;
 
 use crate::run::FileResult;
 
@@ -47,7 +47,7 @@ pub struct Known {
 
 impl Known {
     /// The object's errors against this schema: the first `limit` kept, the rest counted.
-    pub fn validate_at_most(&self, value: &Value, limit: usize) -> BoundedErrors {
+    pub fn validate_at_most(&self, value: &Value<'_>, limit: usize) -> BoundedErrors {
         match self.program {
             Some(program) => program.validate_at_most(&self.schema, value, limit),
             None => deg_contracts_schema::validate_at_most(self.schema.type_name, value, limit)

@@ -8,8 +8,6 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use deg_contracts_runtime::pointer;
-use deg_contracts_runtime::view::ExactNumbers;
-use rust_decimal::Decimal;
 
 /// A 1-based line and column (in characters) in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -320,115 +318,6 @@ pub fn duplicate_keys_at_most(text: &str, limit: usize) -> (Vec<DuplicateKey>, u
         .map(|((pointer, _), position)| DuplicateKey { pointer, position })
         .collect();
     (found, repeats.beyond)
-}
-
-/// The most significant digits an `f64` carries through a round trip for every decimal; a
-/// number written with more may not survive serde_json's parse.
-const F64_DIGITS: usize = 15;
-
-/// Every number written with more digits than an `f64` keeps, read exactly from its text. A
-/// first pass looks only for such a run of digits, so the usual message (no number longer
-/// than a price or a meter reading) costs one scan of its bytes and no walk.
-pub fn exact_numbers(text: &str) -> ExactNumbers {
-    let mut numbers = ExactNumbers::default();
-    if !has_long_digit_run(text.as_bytes()) {
-        return numbers;
-    }
-    struct Long<'t> {
-        text: &'t str,
-        numbers: &'t mut ExactNumbers,
-    }
-    impl<'a> Visit<'a> for Long<'_> {
-        fn value(&mut self, path: &Path<'a>, at: usize) -> bool {
-            let bytes = self.text.as_bytes();
-            if bytes
-                .get(at)
-                .is_some_and(|b| *b == b'-' || b.is_ascii_digit())
-            {
-                let end = skip_value(bytes, at).unwrap_or(at);
-                let written = &self.text[at..end];
-                if digit_count(written) > F64_DIGITS {
-                    self.numbers.insert(path.pointer(), exact_decimal(written));
-                }
-            }
-            false
-        }
-    }
-    walk(
-        text,
-        &mut Long {
-            text,
-            numbers: &mut numbers,
-        },
-    );
-    numbers
-}
-
-/// Whether some run of number characters has more digits than an `f64` keeps; strings are
-/// not told apart, so a long id merely costs the walk that finds no number in it.
-fn has_long_digit_run(bytes: &[u8]) -> bool {
-    /// Whether any of the word's eight bytes is an ASCII digit (the classic "has a byte less
-    /// than n" test on the bytes less `'0'`): most of a message is words without one, which
-    /// are skipped whole.
-    fn has_digit(word: u64) -> bool {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let x = word ^ (u64::from(b'0') * ONES);
-        x.wrapping_sub(10 * ONES) & !x & HIGHS != 0
-    }
-    let mut digits = 0;
-    let mut words = bytes.chunks_exact(8);
-    let step = |byte: u8, digits: &mut usize| match byte {
-        b'0'..=b'9' => {
-            *digits += 1;
-            *digits > F64_DIGITS
-        }
-        b'.' | b'e' | b'E' | b'+' | b'-' => false,
-        _ => {
-            *digits = 0;
-            false
-        }
-    };
-    for word in words.by_ref() {
-        let packed = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if digits == 0 && !has_digit(packed) {
-            continue;
-        }
-        for &byte in word {
-            if step(byte, &mut digits) {
-                return true;
-            }
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .any(|&byte| step(byte, &mut digits))
-}
-
-fn digit_count(number: &str) -> usize {
-    number.bytes().filter(u8::is_ascii_digit).count()
-}
-
-/// A JSON number's exact value, or `None` when a decimal would have to round it: the value
-/// is kept only if it has exactly the digits written.
-fn exact_decimal(number: &str) -> Option<Decimal> {
-    let (mantissa, scientific) = match number.find(['e', 'E']) {
-        Some(at) => (&number[..at], true),
-        None => (number, false),
-    };
-    let value = if scientific {
-        Decimal::from_scientific(number).ok()?
-    } else {
-        number.parse::<Decimal>().ok()?
-    };
-    (significant_digits(mantissa) == significant_digits(&value.to_string())).then_some(value)
-}
-
-/// A number's digits without its sign, point, and leading or trailing zeros.
-fn significant_digits(number: &str) -> String {
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-    digits.trim_matches('0').to_owned()
 }
 
 /// What [`walk`] tells as it goes.
@@ -843,31 +732,6 @@ mod tests {
         let last = found.last().unwrap();
         assert_eq!(last.pointer, "/k");
         assert_eq!(last.position, position(&text, text.rfind("\"k\"").unwrap()));
-    }
-
-    #[test]
-    fn long_numbers_are_read_exactly_and_short_ones_are_left_to_serde_json() {
-        let text = r#"{"a": 1.00000000000000001, "b": [2.5, -12345678901234567.5e-3],
-            "id": "12345678901234567890", "huge": 1234567890123456789012345678901234567890}"#;
-        let numbers = exact_numbers(text);
-        let get = |pointer| numbers.get(pointer);
-        assert_eq!(get("/a"), Some("1.00000000000000001".parse().ok()));
-        assert_eq!(get("/b/1"), Some("-12345678901234.5675".parse().ok()));
-        assert_eq!(get("/b/0"), None);
-        assert_eq!(get("/id"), None, "a string is not a number");
-        assert_eq!(
-            get("/huge"),
-            Some(None),
-            "no decimal holds it, so none is made up"
-        );
-        assert!(exact_numbers(r#"{"price": 6.4, "at": "2026-12-01T10:00:00Z"}"#).is_empty());
-        // Runs across and inside eight-byte words, and at the very end, are all seen.
-        for at in 0..20 {
-            let text = format!("{}1234567890123456", " ".repeat(at));
-            assert!(has_long_digit_run(text.as_bytes()), "{at}");
-            let short = format!("{}123456789012345 1", " ".repeat(at));
-            assert!(!has_long_digit_run(short.as_bytes()), "{at}");
-        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ fn upstream_p2p_examples_validate_with_zero_errors() {
     let mut counts = (0, 0);
     for file in json_files(&corpus.join("examples/p2p_trading")) {
         let message = read_json(&file);
-        for (pointer, contract) in objects_of_type(&message, "EnergyContractP2PTrade") {
+        for (pointer, contract) in &objects_of_type(&message, "EnergyContractP2PTrade") {
             if let Err(errors) = EnergyContractP2PTrade::validate(contract) {
                 panic!("{}#{pointer}:\n{errors}", file.display());
             }
@@ -87,7 +87,7 @@ fn upstream_contracts_expose_their_roles_through_the_accessors() {
         .join("examples/p2p_trading/13_on_status_completed/on-status-p2p-trade-completed.json");
     let message = read_json(&file);
     let (_, contract) = objects_of_type(&message, "EnergyContractP2PTrade").remove(0);
-    let contract = EnergyContractP2PTrade::parse(contract).unwrap();
+    let contract = EnergyContractP2PTrade::parse(&contract).unwrap();
     let seller = contract.seller().expect("a seller");
     let inputs = seller.role_inputs.as_ref().unwrap();
     assert_eq!(

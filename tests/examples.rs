@@ -52,16 +52,17 @@ fn steps() -> Vec<(String, Value)> {
         .collect()
 }
 
-fn contract(message: &Value) -> Option<&Value> {
-    let found = objects_of_type(message, "EnergyContractP2PTrade");
+fn contract(message: &Value) -> Option<Value> {
+    let mut found = objects_of_type(message, "EnergyContractP2PTrade");
     assert!(found.len() <= 1, "at most one contract per message");
-    found.first().map(|(_, value)| *value)
+    found.pop().map(|(_, value)| value)
 }
 
-fn delivery(message: &Value) -> Option<&Value> {
+fn delivery(message: &Value) -> Option<Value> {
     objects_of_type(message, "EnergyTradeDelivery")
-        .first()
-        .map(|(_, value)| *value)
+        .into_iter()
+        .next()
+        .map(|(_, value)| value)
 }
 
 /// The text of a step's object of `type_name`, exactly as the example file writes it.
@@ -221,7 +222,7 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
     let mut contracts = 0;
     let mut deliveries = 0;
     for (step, message) in steps() {
-        if let Some(contract) = contract(&message) {
+        if let Some(contract) = &contract(&message) {
             EnergyContractP2PTrade::validate(contract).unwrap_or_else(|e| panic!("{step}: {e}"));
             assert!(
                 EnergyContractP2PTrade::verdict(
@@ -238,7 +239,7 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
             );
             contracts += 1;
         }
-        if let Some(delivery) = delivery(&message) {
+        if let Some(delivery) = &delivery(&message) {
             assert!(
                 EnergyTradeDelivery::verdict(as_written(&step, "EnergyTradeDelivery").as_bytes()),
                 "{step}: streaming verdict"
@@ -259,7 +260,11 @@ fn every_contract_and_delivery_validates_and_round_trips_through_the_typed_api()
 #[test]
 fn every_contract_and_delivery_object_carries_context_and_type() {
     for (step, message) in steps() {
-        for object in contract(&message).into_iter().chain(delivery(&message)) {
+        for object in &contract(&message)
+            .into_iter()
+            .chain(delivery(&message))
+            .collect::<Vec<_>>()
+        {
             assert!(object["@context"].is_string(), "{step}: @context");
             assert!(object["@type"].is_string(), "{step}: @type");
         }
@@ -315,7 +320,7 @@ fn the_lifecycle_fills_roles_step_by_step() {
     .into_iter()
     .collect();
     for (step, message) in steps() {
-        let Some(contract) = contract(&message) else {
+        let Some(contract) = &contract(&message) else {
             assert!(
                 !expected.contains_key(step.as_str()),
                 "{step}: contract expected"
@@ -336,7 +341,8 @@ fn the_lifecycle_fills_roles_step_by_step() {
 #[test]
 fn open_roles_advertise_their_inputs_in_verbose_form_with_null_values() {
     let (_, on_discover) = &steps()[1];
-    let buyer = role(contract(on_discover).unwrap(), "BUYER").unwrap();
+    let offered = contract(on_discover).unwrap();
+    let buyer = role(&offered, "BUYER").unwrap();
     let inputs = buyer["roleInputs"].as_object().unwrap();
     for required in [
         "targetMeterId",
@@ -355,7 +361,7 @@ fn open_roles_advertise_their_inputs_in_verbose_form_with_null_values() {
 fn filled_roles_provide_their_required_inputs_and_only_declared_ones() {
     let declared = declared_inputs();
     for (step, message) in steps() {
-        let Some(contract) = contract(&message) else {
+        let Some(contract) = &contract(&message) else {
             continue;
         };
         for role in contract["roles"].as_array().unwrap() {
@@ -384,7 +390,7 @@ fn formulas_name_declared_inputs_of_declared_roles() {
     let declared = declared_inputs();
     let mut references = 0;
     for (step, message) in steps() {
-        let Some(contract) = contract(&message) else {
+        let Some(contract) = &contract(&message) else {
             continue;
         };
         for flow in contract["revenueFlows"]["flows"].as_array().unwrap() {
@@ -420,7 +426,7 @@ fn the_trade_stays_the_same_from_first_message_to_last() {
         seen.entry("transaction")
             .or_default()
             .push(message["context"]["transaction_id"].to_string());
-        let Some(contract) = contract(&message) else {
+        let Some(contract) = &contract(&message) else {
             continue;
         };
         seen.entry("contract")
@@ -459,7 +465,7 @@ fn the_trade_stays_the_same_from_first_message_to_last() {
 fn the_quantity_is_within_the_grid_operators_remaining_caps() {
     let mut checked = 0;
     for (step, message) in steps() {
-        let Some(contract) = contract(&message) else {
+        let Some(contract) = &contract(&message) else {
             continue;
         };
         let Some(grid) = role(contract, "GRID_OPERATOR").filter(|role| role["filled"] == true)
@@ -483,13 +489,12 @@ fn the_quantity_is_within_the_grid_operators_remaining_caps() {
 #[test]
 fn the_settled_amount_equals_the_two_revenue_flows() {
     let (_, completed) = steps().pop().unwrap();
-    let contract = contract(&completed).unwrap();
+    let contract = &contract(&completed).unwrap();
     let quantity = decimal(input(contract, "BUYER", "contractedQuantity").unwrap());
     let energy = quantity * decimal(input(contract, "SELLER", "pricePerKWh").unwrap());
     let wheeling = quantity * decimal(input(contract, "GRID_OPERATOR", "wheelingCharges").unwrap());
-    let cycles = delivery(&completed).unwrap()["settlementCycles"]
-        .as_array()
-        .unwrap();
+    let delivered = delivery(&completed).unwrap();
+    let cycles = delivered["settlementCycles"].as_array().unwrap();
     let settled: Vec<&Value> = cycles
         .iter()
         .filter(|cycle| cycle["status"] == "SETTLED")

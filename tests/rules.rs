@@ -516,7 +516,7 @@ fn decimal_overflow_is_a_finding_at_the_value_not_a_crash() {
         found.contains(&("arithmetic-overflow".to_owned(), amount)),
         "{found:?}"
     );
-    let text = deg_contracts::flows::describe(&caps);
+    let text = deg_contracts::flows::describe(&caps).unwrap();
     assert!(
         text.contains(
             "max trade volume: unknown: a cap minus its total is beyond the decimal range"
@@ -551,7 +551,7 @@ fn formulas_nested_too_deep_are_syntax_findings() {
             finding.message
         );
         // The flows command says so too, and does not overflow either.
-        let text = deg_contracts::flows::describe(&message);
+        let text = deg_contracts::flows::describe(&message).unwrap();
         assert!(text.contains("nested more than 100 levels deep"), "{text}");
     }
 }

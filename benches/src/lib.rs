@@ -45,7 +45,7 @@ pub fn contracts() -> Vec<Sample> {
         .flat_map(|dir| deg_contracts::run::json_files(dir).unwrap_or_default())
     {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
-        let Ok(message) = serde_json::from_str::<Value>(&text) else {
+        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text) else {
             continue;
         };
         let mut skipped = Vec::new();
@@ -56,10 +56,8 @@ pub fn contracts() -> Vec<Sample> {
             samples.push(Sample {
                 name: format!("{}#{}", file.display(), object.pointer),
                 // The object's text as the file writes it, members in their written order.
-                bytes: deg_contracts::source::span(&text, &object.pointer)
-                    .map(|range| text.as_bytes()[range].to_vec())
-                    .unwrap_or_default(),
-                value: object.value.clone(),
+                bytes: text.as_bytes()[object.value.span()].to_vec(),
+                value: object.value.to_serde(),
             });
         }
     }

@@ -952,12 +952,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -993,7 +1004,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1010,7 +1021,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "start" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -1062,7 +1073,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/ValidityWindow/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1098,12 +1109,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1139,7 +1161,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1156,7 +1178,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "status" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -1214,7 +1236,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/Certification/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1250,12 +1272,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1291,11 +1324,14 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
-            match value.get("role").and_then(::serde_json::Value::as_str) {
+            match value
+                .get("role")
+                .and_then(::deg_contracts_runtime::json::Value::as_str)
+            {
                 ::std::option::Option::Some("SELLER" | "PROSUMER") => {
                     crate::energy_contract_p2p_trade_v1::P2PTradeSellerRole::check(
                         value,
@@ -1328,12 +1364,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1369,7 +1416,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1386,7 +1433,7 @@ mod validators {
             let mut seen = [false; 4usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "contractId" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -1581,7 +1628,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1635,12 +1682,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1676,7 +1734,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1711,12 +1769,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1752,7 +1821,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1761,7 +1830,7 @@ mod validators {
         /// Checks role inputs, reporting which fields carry a value, for the
         /// filled-role rule of the role that holds them.
         pub(crate) fn check_inputs(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) -> [bool; 11usize] {
@@ -1778,7 +1847,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "sourceMeterId" => {
                         provided[0usize] = ::deg_contracts_runtime::check_role_input(
                             value,
@@ -1883,7 +1952,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeSellerRole/allOf/1/properties/roleInputs/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1902,12 +1971,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1943,7 +2023,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1963,7 +2043,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "role" => {
                         crate::energy_contract_p2p_trade_v1::P2PTradeSellerRoleKind::check(
                             value,
@@ -2005,7 +2085,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2085,12 +2165,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2126,7 +2217,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2161,12 +2252,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2202,7 +2304,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2211,7 +2313,7 @@ mod validators {
         /// Checks role inputs, reporting which fields carry a value, for the
         /// filled-role rule of the role that holds them.
         pub(crate) fn check_inputs(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) -> [bool; 6usize] {
@@ -2228,7 +2330,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "targetMeterId" => {
                         provided[0usize] = ::deg_contracts_runtime::check_role_input(
                             value,
@@ -2288,7 +2390,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeBuyerRole/allOf/1/properties/roleInputs/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2307,12 +2409,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2348,7 +2461,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2368,7 +2481,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "role" => {
                         crate::energy_contract_p2p_trade_v1::P2PTradeBuyerRoleKind::check(
                             value,
@@ -2410,7 +2523,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2490,12 +2603,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2531,7 +2655,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2566,12 +2690,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2607,7 +2742,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2616,7 +2751,7 @@ mod validators {
         /// Checks role inputs, reporting which fields carry a value, for the
         /// filled-role rule of the role that holds them.
         pub(crate) fn check_inputs(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) -> [bool; 5usize] {
@@ -2633,7 +2768,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "wheelingCharges" => {
                         provided[0usize] = ::deg_contracts_runtime::check_role_input(
                             value,
@@ -2684,7 +2819,7 @@ mod validators {
                             location,
                             "EnergyContractP2PTrade/v1/attributes.yaml#/components/schemas/P2PTradeGridOperatorRole/allOf/1/properties/roleInputs/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2703,12 +2838,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2744,7 +2890,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2764,7 +2910,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "role" => {
                         crate::energy_contract_p2p_trade_v1::P2PTradeGridOperatorRoleKind::check(
                             value,
@@ -2806,7 +2952,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }

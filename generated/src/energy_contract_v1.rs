@@ -1500,12 +1500,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1541,7 +1552,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1578,12 +1589,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1619,7 +1641,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1639,12 +1661,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1680,7 +1713,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1697,7 +1730,7 @@ mod validators {
             let mut seen = [false; 4usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "contractId" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -1892,7 +1925,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/EnergyContract/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1946,12 +1979,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1987,7 +2031,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2025,12 +2069,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2066,7 +2121,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2086,12 +2141,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2127,7 +2193,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2144,7 +2210,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "role" => {
                         crate::energy_contract_v1::ContractRoleKind::check(
                             value,
@@ -2184,7 +2250,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractRole/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2220,12 +2286,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2261,7 +2338,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2299,12 +2376,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2340,7 +2428,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2357,7 +2445,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "type" => {
                         crate::energy_contract_v1::RoleInputType::check(
                             value,
@@ -2391,7 +2479,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/RoleInput/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2427,12 +2515,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2468,7 +2567,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2505,12 +2604,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2546,7 +2656,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2562,7 +2672,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "era" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -2609,12 +2719,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2650,7 +2771,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2685,12 +2806,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2726,7 +2858,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2743,7 +2875,7 @@ mod validators {
             let mut seen = [false; 3usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "signalId" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -2800,7 +2932,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/InputSignal/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -2845,12 +2977,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2886,7 +3029,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2924,12 +3067,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -2965,7 +3119,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -2981,7 +3135,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "era" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -3037,12 +3191,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3078,7 +3243,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3113,12 +3278,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3154,7 +3330,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3171,7 +3347,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "sourceId" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -3268,7 +3444,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/TelemetrySource/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -3304,12 +3480,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3345,7 +3532,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3361,7 +3548,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "flows" => {
                         match value.as_array() {
                             ::std::option::Option::Some(items) => {
@@ -3402,7 +3589,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlowLogic/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -3420,12 +3607,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3461,7 +3659,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3499,12 +3697,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3540,7 +3749,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3578,12 +3787,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3619,7 +3839,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3636,7 +3856,7 @@ mod validators {
             let mut seen = [false; 3usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "from" => {
                         crate::energy_contract_v1::RevenueFlowFrom::check(
                             value,
@@ -3691,7 +3911,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/RevenueFlow/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -3736,12 +3956,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3777,7 +4008,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3793,7 +4024,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "metrics" => {
                         match value.as_array() {
                             ::std::option::Option::Some(items) => {
@@ -3825,7 +4056,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetricLogic/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -3843,12 +4074,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3884,7 +4126,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3922,12 +4164,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -3963,7 +4216,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -3979,7 +4232,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "formula" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -4001,7 +4254,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/properties/penalty/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4019,12 +4272,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4060,7 +4324,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4077,7 +4341,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "metricId" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -4128,7 +4392,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/QualityMetric/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4164,12 +4428,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4205,7 +4480,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4240,12 +4515,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4281,7 +4567,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4297,7 +4583,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "hash" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -4359,7 +4645,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/integrity/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4377,12 +4663,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4418,7 +4715,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4434,7 +4731,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "revocationCheckEndpoint" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -4506,7 +4803,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/validity/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4524,12 +4821,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4565,7 +4873,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4581,7 +4889,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "participantVerifications" => {
                         match value.as_array() {
                             ::std::option::Option::Some(items) => {
@@ -4654,7 +4962,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/properties/authenticity/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4672,12 +4980,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4713,7 +5032,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4729,7 +5048,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "integrity" => {
                         crate::energy_contract_v1::ContractVerificationIntegrity::check(
                             value,
@@ -4756,7 +5075,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ContractVerification/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4774,12 +5093,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4815,7 +5145,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -4832,7 +5162,7 @@ mod validators {
             let mut seen = [false; 3usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "era" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -4912,7 +5242,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/ParticipantVerification/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -4957,12 +5287,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -4998,7 +5339,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -5014,7 +5355,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "humanReadableText" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -5083,7 +5424,7 @@ mod validators {
                             location,
                             "EnergyContract/v1/attributes.yaml#/components/schemas/RicardianContract/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }

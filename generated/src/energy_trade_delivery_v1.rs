@@ -534,12 +534,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -575,7 +586,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -612,12 +623,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -653,7 +675,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -690,12 +712,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -731,7 +764,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -747,7 +780,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "deliveryStatus" => {
                         crate::energy_trade_delivery_v1::EnergyTradeDeliveryStatus::check(
                             value,
@@ -809,9 +842,9 @@ mod validators {
                         }
                     }
                     "deliveryEndTime" => {
-                        match value {
-                            ::serde_json::Value::Null => {}
-                            value => {
+                        match value.kind() {
+                            ::deg_contracts_runtime::json::Kind::Null => {}
+                            _ => {
                                 match value.as_str() {
                                     ::std::option::Option::Some(text) => {
                                         ::deg_contracts_runtime::check_format(
@@ -959,7 +992,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/EnergyTradeDelivery/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -977,12 +1010,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1018,7 +1062,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1035,7 +1079,7 @@ mod validators {
             let mut seen = [false; 1usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "timestamp" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -1121,7 +1165,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/MeterReading/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1148,12 +1192,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1189,7 +1244,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1206,7 +1261,7 @@ mod validators {
             let mut seen = [false; 2usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "eventTime" => {
                         match value.as_str() {
                             ::std::option::Option::Some(text) => {
@@ -1262,7 +1317,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryEvent/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1298,12 +1353,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1339,7 +1405,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1377,12 +1443,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1418,7 +1495,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1435,7 +1512,7 @@ mod validators {
             let mut seen = [false; 3usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "name" => {
                         crate::energy_trade_delivery_v1::TelemetryMetricName::check(
                             value,
@@ -1469,7 +1546,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/TelemetryMetric/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1514,12 +1591,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1555,7 +1643,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1592,12 +1680,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1633,7 +1732,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1650,7 +1749,7 @@ mod validators {
             let mut seen = [false; 4usize];
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "cycleId" => {
                         ::deg_contracts_runtime::expect_type(
                             value.is_string(),
@@ -1760,7 +1859,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementCycle/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }
@@ -1814,12 +1913,23 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+        pub fn validate_json(
+            value: &::deg_contracts_runtime::json::Value<'_>,
+        ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
             let mut out = ::deg_contracts_runtime::Collector::all();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             out.finish()
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
+            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+        }
+        /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+        /// schema; stops at the first error.
+        pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
             let mut out = ::deg_contracts_runtime::Collector::fail_fast();
             Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
             !out.failed()
@@ -1855,7 +1965,7 @@ mod validators {
         }
         /// Reports every violation in `value` at `location` into `out`.
         pub(crate) fn check(
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             location: &::deg_contracts_runtime::Location<'_>,
             out: &mut ::deg_contracts_runtime::Collector,
         ) {
@@ -1871,7 +1981,7 @@ mod validators {
             };
             for (key, value) in object {
                 let location = &location.key(key);
-                match key.as_str() {
+                match key {
                     "energyCost" => {
                         match value.as_f64() {
                             ::std::option::Option::Some(number) => {
@@ -1925,7 +2035,7 @@ mod validators {
                             location,
                             "EnergyTradeDelivery/v1/attributes.yaml#/components/schemas/SettlementBreakdown/additionalProperties",
                             || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                                property: key.clone(),
+                                property: key.to_owned(),
                             },
                         )
                     }

@@ -35,11 +35,12 @@ pub fn validate(
         _ => ::std::option::Option::None,
     }
 }
-/// Validates `value` against the schema whose `@type` is `type_name`, keeping the first
-/// `limit` errors and counting the rest; `None` when no schema has that name.
+/// Validates `value`, JSON read by [`::deg_contracts_runtime::json::parse`], against
+/// the schema whose `@type` is `type_name`, keeping the first `limit` errors and
+/// counting the rest; `None` when no schema has that name.
 pub fn validate_at_most(
     type_name: &str,
-    value: &::serde_json::Value,
+    value: &::deg_contracts_runtime::json::Value<'_>,
     limit: usize,
 ) -> ::std::option::Option<::deg_contracts_runtime::BoundedErrors> {
     let mut out = ::deg_contracts_runtime::Collector::at_most(limit);
@@ -91,6 +92,31 @@ pub fn is_valid(
         "EnergyTradeDelivery" => {
             ::std::option::Option::Some(
                 crate::energy_trade_delivery_v1::EnergyTradeDelivery::is_valid(value),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
+/// Whether the JSON text `bytes` satisfies the schema whose `@type` is `type_name`,
+/// decided while parsing it, without building a `Value`; `None` when no schema has
+/// that name.
+pub fn verdict(type_name: &str, bytes: &[u8]) -> ::std::option::Option<bool> {
+    match type_name {
+        "EnergyContract" => {
+            ::std::option::Option::Some(
+                crate::energy_contract_v1::EnergyContract::verdict(bytes),
+            )
+        }
+        "EnergyContractP2PTrade" => {
+            ::std::option::Option::Some(
+                crate::energy_contract_p2p_trade_v1::EnergyContractP2PTrade::verdict(
+                    bytes,
+                ),
+            )
+        }
+        "EnergyTradeDelivery" => {
+            ::std::option::Option::Some(
+                crate::energy_trade_delivery_v1::EnergyTradeDelivery::verdict(bytes),
             )
         }
         _ => ::std::option::Option::None,

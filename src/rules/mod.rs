@@ -13,7 +13,7 @@ pub mod trade;
 
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
 
-use serde_json::Value;
+use deg_contracts_runtime::json::Value;
 
 use crate::contract::Contract;
 use crate::finding::Finding;
@@ -44,7 +44,7 @@ pub fn check_contract(contract: &Contract<'_>, action: Option<&str>, out: &mut V
 }
 
 /// Every rule that holds a contract against the Beckn order or offer around it in `message`.
-pub fn check_order(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
+pub fn check_order(contract: &Contract<'_>, message: &Value<'_>, out: &mut Vec<Finding>) {
     order::check(contract, message, out);
 }
 

@@ -27,13 +27,13 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
         return;
     };
     if let Some(value) = seller.certification().and_then(|input| input.value())
-        && !Certification::is_valid(value.value())
+        && !Certification::is_valid_json(value.value())
     {
         shape(
             Rule::Certification,
             SellerInputs::CERTIFICATION,
             &value,
-            Certification::validate(value.value()),
+            Certification::validate_json(value.value()),
             out,
         );
     }
@@ -41,12 +41,12 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
         return;
     };
     // The fail-fast check first: the full one, which collects every error, only when it fails.
-    let valid = ValidityWindow::is_valid(window.value())
+    let valid = ValidityWindow::is_valid_json(window.value())
         || shape(
             Rule::ValidityWindow,
             SellerInputs::VALIDITY_WINDOW,
             &window,
-            ValidityWindow::validate(window.value()),
+            ValidityWindow::validate_json(window.value()),
             out,
         );
     if valid {

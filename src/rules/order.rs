@@ -2,14 +2,13 @@
 //! add up to the contracted quantity, its quote is what the revenue flows compute, in the
 //! seller's currency, and an offer's price is the seller's price per kWh.
 
-use deg_contracts_runtime::pointer;
-use deg_contracts_runtime::view::{ExactNumbers, Node};
+use deg_contracts_runtime::json::Value;
+use deg_contracts_runtime::view::Node;
 use deg_contracts_schema::energy_contract_p2p_trade_v1::views::{
     EnergyContractP2PTradeRoleView as Kinds, P2PTradeBuyerRoleInputsView as BuyerInputs,
     P2PTradeSellerRoleInputsView as SellerInputs,
 };
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use crate::beckn;
 use crate::contract::Contract;
@@ -23,7 +22,7 @@ pub const READS: &[(&[&str], &str)] = &[
     (Kinds::SELLER, SellerInputs::CURRENCY),
 ];
 
-pub fn check(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
+pub fn check(contract: &Contract<'_>, message: &Value<'_>, out: &mut Vec<Finding>) {
     if contract.p2p.is_none() {
         return;
     }
@@ -36,7 +35,7 @@ pub fn check(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
             .buyer()
             .and_then(|buyer| buyer.role_inputs()?.contracted_quantity()?.decimal());
         if let Some(quantity) = quantity {
-            items(contract, message, quantity, out);
+            items(message, quantity, out);
         }
         quote(contract, message, currency, out);
     }
@@ -48,34 +47,32 @@ pub fn check(contract: &Contract<'_>, message: &Value, out: &mut Vec<Finding>) {
         let price = seller
             .as_ref()
             .and_then(|seller| seller.price_per_kwh()?.decimal());
-        offer_price(contract, message, offer, price, currency, out);
+        offer_price(message, offer, price, currency, out);
     }
 }
 
 /// A number in the message at `at`, read through a view so that long numbers stay exact.
-fn number<'a>(
-    exact: &'a ExactNumbers,
-    message: &'a Value,
-    at: &str,
-) -> Option<(Node<'a>, Decimal)> {
-    let node = Node::new(pointer::get(message, at)?, at).with_exact(exact);
+fn number<'a>(message: &'a Value<'a>, at: &str) -> Option<(Node<'a>, Decimal)> {
+    let node = Node::new(message.pointer(at)?, at);
     let value = node.decimal()?;
     Some((node, value))
 }
 
-fn text<'a>(message: &'a Value, at: &str) -> Option<&'a str> {
-    pointer::get(message, at)?.as_str()
+fn text<'a>(message: &'a Value<'_>, at: &str) -> Option<&'a str> {
+    message.pointer(at)?.as_str()
 }
 
 /// The items' quantities add up to the contracted quantity.
-fn items(contract: &Contract<'_>, message: &Value, contracted: Decimal, out: &mut Vec<Finding>) {
-    let Some(items) = pointer::get(message, beckn::ORDER_ITEMS).and_then(Value::as_array) else {
+fn items(message: &Value<'_>, contracted: Decimal, out: &mut Vec<Finding>) {
+    let Some(items) = message
+        .pointer(beckn::ORDER_ITEMS)
+        .and_then(Value::as_array)
+    else {
         return;
     };
     let quantities: Vec<(Node<'_>, Decimal)> = (0..items.len())
         .filter_map(|index| {
             number(
-                contract.exact,
                 message,
                 &format!("{}/{index}{}", beckn::ORDER_ITEMS, beckn::ITEM_QUANTITY),
             )
@@ -104,7 +101,12 @@ fn items(contract: &Contract<'_>, message: &Value, contracted: Decimal, out: &mu
 /// The quote is the flows' total, in the contract's currency, once every flow can be computed.
 /// A provider that fills a role other than the seller's (the grid operator, answering the
 /// cascade) quotes only the flows paid to that role.
-fn quote(contract: &Contract<'_>, message: &Value, currency: Option<&str>, out: &mut Vec<Finding>) {
+fn quote(
+    contract: &Contract<'_>,
+    message: &Value<'_>,
+    currency: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
     if let (Some(quoted), Some(expected)) = (text(message, beckn::QUOTED_CURRENCY), currency)
         && quoted != expected
     {
@@ -114,7 +116,7 @@ fn quote(contract: &Contract<'_>, message: &Value, currency: Option<&str>, out: 
             format!("the quote is in {quoted}, the contract in {expected}"),
         ));
     }
-    let Some((at, quoted)) = number(contract.exact, message, beckn::QUOTED_PRICE) else {
+    let Some((at, quoted)) = number(message, beckn::QUOTED_PRICE) else {
         return;
     };
     let Ok(values) = contract.flow_values() else {
@@ -159,15 +161,14 @@ fn quote(contract: &Contract<'_>, message: &Value, currency: Option<&str>, out: 
 
 /// An offer's price and currency are the seller's.
 fn offer_price(
-    contract: &Contract<'_>,
-    message: &Value,
+    message: &Value<'_>,
     offer: &str,
     price: Option<Decimal>,
     currency: Option<&str>,
     out: &mut Vec<Finding>,
 ) {
     let price_at = format!("{offer}{}", beckn::OFFER_PRICE);
-    if let (Some((at, offered)), Some(price)) = (number(contract.exact, message, &price_at), price)
+    if let (Some((at, offered)), Some(price)) = (number(message, &price_at), price)
         && offered != price
     {
         out.push(Finding::new(

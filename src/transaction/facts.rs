@@ -5,12 +5,11 @@
 
 use std::fmt;
 
-use deg_contracts_runtime::pointer;
+use deg_contracts_runtime::json;
 use deg_contracts_runtime::view::{Input, Node};
 use deg_contracts_runtime::{DateTime, Decimal};
 use deg_contracts_schema::energy_trade_delivery_v1::SettlementCycleStatus;
 use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryView;
-use serde_json::Value;
 
 use crate::beckn;
 use crate::contract::Contract;
@@ -49,7 +48,7 @@ impl<T> Located<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     Number(Decimal),
-    Json(Value),
+    Json(serde_json::Value),
 }
 
 impl fmt::Display for Term {
@@ -190,17 +189,19 @@ pub fn place(text: &str, facts: &mut [MessageFacts]) {
 
 /// The facts of a message whose contracts and deliveries the per-message check found.
 pub fn extract(
-    message: &Value,
+    message: &json::Value<'_>,
     contracts: &[Contract<'_>],
     deliveries: &[EnergyTradeDeliveryView<'_>],
 ) -> MessageFacts {
     let text = |pointer: &str| {
-        pointer::get(message, pointer)
-            .and_then(Value::as_str)
+        message
+            .pointer(pointer)
+            .and_then(json::Value::as_str)
             .map(|value| Located::new(value.to_owned(), pointer))
     };
-    let quote = pointer::get(message, beckn::QUOTED_PRICE)
-        .and_then(|value| Node::new(value, beckn::QUOTED_PRICE).decimal())
+    let quote = message
+        .pointer(beckn::QUOTED_PRICE)
+        .and_then(json::Value::decimal)
         .map(|value| Located::new(value, beckn::QUOTED_PRICE));
     let timestamp = text(beckn::TIMESTAMP).and_then(|located| {
         let value = DateTime::parse(&located.value).ok()?;
@@ -260,7 +261,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                     let value = Input::new(node).value()?;
                     let term = match value.decimal() {
                         Some(number) => Term::Number(number),
-                        None => Term::Json(value.value().clone()),
+                        None => Term::Json(value.value().to_serde()),
                     };
                     Some((name.to_owned(), Located::new(term, value.into_pointer())))
                 })

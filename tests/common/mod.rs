@@ -86,12 +86,14 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// Every object in a message whose `@type` is `type_name`, with its pointer.
-pub fn objects_of_type<'a>(message: &'a Value, type_name: &str) -> Vec<(String, &'a Value)> {
+pub fn objects_of_type(message: &Value, type_name: &str) -> Vec<(String, Value)> {
     let mut skipped = Vec::new();
-    deg_contracts::discover::typed_objects(message, &mut skipped)
+    let text = message.to_string();
+    let message = deg_contracts_runtime::json::parse(&text).expect("a serde_json value's text");
+    deg_contracts::discover::typed_objects(&message, &mut skipped)
         .into_iter()
         .filter(|object| object.type_name == type_name)
-        .map(|object| (object.pointer, object.value))
+        .map(|object| (object.pointer, object.value.to_serde()))
         .collect()
 }
 

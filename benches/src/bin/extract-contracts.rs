@@ -32,15 +32,16 @@ fn extract(input: &Path, output: &Path) -> Result<usize, Box<dyn std::error::Err
     std::fs::create_dir_all(output)?;
     let mut count = 0;
     for file in deg_contracts::run::json_files(input)? {
-        let Ok(message) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&file)?)
-        else {
+        let text = std::fs::read_to_string(&file)?;
+        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text) else {
             continue;
         };
         for object in typed_objects(&message, &mut Vec::new()) {
             if object.type_name == EnergyContractP2PTrade::TYPE_NAME {
                 count += 1;
-                let text = serde_json::to_string_pretty(object.value)?;
-                std::fs::write(output.join(format!("{count:05}.json")), text)?;
+                // The object as the message writes it, members in their written order.
+                let written = &text[object.value.span()];
+                std::fs::write(output.join(format!("{count:05}.json")), written)?;
             }
         }
     }

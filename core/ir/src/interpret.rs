@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use deg_contracts_runtime::json::{Kind, Value};
 use deg_contracts_runtime::{
     self as runtime, BoundedErrors, Branches, Collector, ErrorKind, Format, InputSpec, InputType,
     Location, Pattern, RoleSpec, ValidationErrors, Values,
 };
-use serde_json::Value;
 
 use crate::ir::{self, AdditionalRule, Crate, PartType, Shape, TypeKind, TypeRef};
 use crate::role_rule::{self, Kinds, RoleRule};
@@ -386,27 +386,44 @@ impl Program {
 
     /// Validates `value` against `schema` (one of [`Program::schemas`]), keeping the first
     /// `limit` errors and counting the rest.
-    pub fn validate_at_most(&self, schema: &Schema, value: &Value, limit: usize) -> BoundedErrors {
+    pub fn validate_at_most(
+        &self,
+        schema: &Schema,
+        value: &Value<'_>,
+        limit: usize,
+    ) -> BoundedErrors {
         let mut out = Collector::at_most(limit);
         self.check_type(schema.index, value, &Location::ROOT, &mut out);
         out.finish_bounded()
     }
 
     /// Validates `value` against `schema`, collecting every error.
-    pub fn validate(&self, schema: &Schema, value: &Value) -> Result<(), ValidationErrors> {
+    pub fn validate(
+        &self,
+        schema: &Schema,
+        value: &serde_json::Value,
+    ) -> Result<(), ValidationErrors> {
         let mut out = Collector::all();
-        self.check_type(schema.index, value, &Location::ROOT, &mut out);
+        let value = Value::from_serde(value);
+        self.check_type(schema.index, &value, &Location::ROOT, &mut out);
         out.finish()
     }
 
     /// Whether `value` satisfies `schema`; stops at the first error.
-    pub fn is_valid(&self, schema: &Schema, value: &Value) -> bool {
+    pub fn is_valid(&self, schema: &Schema, value: &serde_json::Value) -> bool {
         let mut out = Collector::fail_fast();
-        self.check_type(schema.index, value, &Location::ROOT, &mut out);
+        let value = Value::from_serde(value);
+        self.check_type(schema.index, &value, &Location::ROOT, &mut out);
         !out.failed()
     }
 
-    fn check_type(&self, ty: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+    fn check_type(
+        &self,
+        ty: usize,
+        value: &Value<'_>,
+        location: &Location<'_>,
+        out: &mut Collector,
+    ) {
         match &self.types[ty] {
             Type::Object(object) => {
                 self.check_object(object, value, location, out);
@@ -453,7 +470,7 @@ impl Program {
     fn check_object(
         &self,
         object: &Object,
-        value: &Value,
+        value: &Value<'_>,
         location: &Location<'_>,
         out: &mut Collector,
     ) -> Flags {
@@ -471,7 +488,7 @@ impl Program {
         let mut seen = Flags::new(object.required.len());
         for (key, value) in members {
             let location = &location.key(key);
-            let declared = match object.members.get(key.as_str()) {
+            let declared = match object.members.get(key) {
                 Some(Member::Field {
                     check,
                     required,
@@ -525,7 +542,7 @@ impl Program {
                 match &object.otherwise {
                     Otherwise::Forbidden(at) => {
                         out.push(location, at, || ErrorKind::UnknownProperty {
-                            property: key.clone(),
+                            property: key.to_owned(),
                         })
                     }
                     Otherwise::Allowed => {}
@@ -533,7 +550,8 @@ impl Program {
                 }
             }
             if let Some(names) = &object.rules.names {
-                self.check(names, &Value::String(key.clone()), location, out);
+                let name = Value::new(Kind::String(std::borrow::Cow::Borrowed(key)));
+                self.check(names, &name, location, out);
             }
             if out.should_stop() {
                 return provided;
@@ -562,16 +580,16 @@ impl Program {
             }
         }
         for (name, required, at) in &object.rules.dependent_required {
-            if members.contains_key(*name) {
+            if members.contains_key(name) {
                 for property in required {
-                    if !members.contains_key(*property) {
+                    if !members.contains_key(property) {
                         out.push(location, at, || ErrorKind::Required { property });
                     }
                 }
             }
         }
         for (name, check) in &object.rules.dependent_schemas {
-            if members.contains_key(*name) {
+            if members.contains_key(name) {
                 self.check(check, value, location, out);
             }
         }
@@ -598,7 +616,13 @@ impl Program {
         provided
     }
 
-    fn check(&self, check: &Check, value: &Value, location: &Location<'_>, out: &mut Collector) {
+    fn check(
+        &self,
+        check: &Check,
+        value: &Value<'_>,
+        location: &Location<'_>,
+        out: &mut Collector,
+    ) {
         if check.nullable && value.is_null() {
             return;
         }
@@ -708,9 +732,10 @@ impl Program {
                     out.push(location, at, || ErrorKind::UniqueItems { first, second });
                 }
                 if let Some((contained, min, max, at)) = contains {
-                    let matches = |value: &Value, location: &Location<'_>, out: &mut Collector| {
-                        self.check(contained, value, location, out)
-                    };
+                    let matches =
+                        |value: &Value<'_>, location: &Location<'_>, out: &mut Collector| {
+                            self.check(contained, value, location, out)
+                        };
                     runtime::check_contains(elements, location, at, (*min, *max), &matches, out);
                 }
                 if matches!(items.shape, CheckShape::Any) && prefix.is_empty() {
@@ -742,7 +767,7 @@ impl Program {
                 runtime::check_role_input(value, *declared, location, at, out);
             }
             CheckShape::Not(inner) => {
-                let inner = |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                let inner = |value: &Value<'_>, location: &Location<'_>, out: &mut Collector| {
                     self.check(inner, value, location, out)
                 };
                 runtime::check_not(value, location, at, &inner, out);
@@ -752,20 +777,23 @@ impl Program {
                 then,
                 otherwise,
             } => {
-                let run =
-                    |check: &Check, value: &Value, location: &Location<'_>, out: &mut Collector| {
-                        self.check(check, value, location, out)
-                    };
-                let condition = |value: &Value, location: &Location<'_>, out: &mut Collector| {
-                    run(condition, value, location, out)
+                let run = |check: &Check,
+                           value: &Value<'_>,
+                           location: &Location<'_>,
+                           out: &mut Collector| {
+                    self.check(check, value, location, out)
                 };
+                let condition =
+                    |value: &Value<'_>, location: &Location<'_>, out: &mut Collector| {
+                        run(condition, value, location, out)
+                    };
                 let then = then.as_deref().map(|then| {
-                    move |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                    move |value: &Value<'_>, location: &Location<'_>, out: &mut Collector| {
                         run(then, value, location, out)
                     }
                 });
                 let otherwise = otherwise.as_deref().map(|otherwise| {
-                    move |value: &Value, location: &Location<'_>, out: &mut Collector| {
+                    move |value: &Value<'_>, location: &Location<'_>, out: &mut Collector| {
                         run(otherwise, value, location, out)
                     }
                 });
@@ -810,7 +838,7 @@ impl Branches for Alternatives<'_> {
         self.checks.len()
     }
 
-    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+    fn check(&self, index: usize, value: &Value<'_>, location: &Location<'_>, out: &mut Collector) {
         self.program
             .check(&self.checks[index], value, location, out)
     }

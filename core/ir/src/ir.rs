@@ -279,7 +279,7 @@ impl PartType {
     }
 
     /// Whether `value` is of the type.
-    pub fn holds(self, value: &serde_json::Value) -> bool {
+    pub fn holds(self, value: &deg_contracts_runtime::json::Value<'_>) -> bool {
         match self {
             PartType::String => value.is_string(),
             PartType::Number => value.is_number(),

@@ -22,7 +22,11 @@ pub fn reject<E: Error>() -> E {
 /// Runs a `Value` check in fail-fast mode.
 pub fn passes(check: Check, value: &Value) -> bool {
     let mut out = Collector::fail_fast();
-    check(value, &Location::ROOT, &mut out);
+    check(
+        &crate::json::Value::from_serde(value),
+        &Location::ROOT,
+        &mut out,
+    );
     !out.failed()
 }
 

@@ -8,7 +8,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+
+use json::{Kind, Value};
 
 /// One step of an instance path.
 #[derive(Debug, Clone, Copy)]
@@ -638,7 +639,7 @@ impl Collector {
 }
 
 /// A validator of one shape, as generated code passes it to [`any_of`] and [`one_of`].
-pub type Check = fn(&Value, &Location<'_>, &mut Collector);
+pub type Check = fn(&Value<'_>, &Location<'_>, &mut Collector);
 
 /// The branches of an anyOf or oneOf: [`Check`]s in generated code, the schema's own nodes in
 /// the run-time interpreter.
@@ -646,25 +647,25 @@ pub trait Branches {
     /// How many branches there are.
     fn count(&self) -> usize;
     /// Checks `value` against branch `index`.
-    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector);
+    fn check(&self, index: usize, value: &Value<'_>, location: &Location<'_>, out: &mut Collector);
 }
 
-impl<B: Fn(&Value, &Location<'_>, &mut Collector)> Branches for [B] {
+impl<B: Fn(&Value<'_>, &Location<'_>, &mut Collector)> Branches for [B] {
     fn count(&self) -> usize {
         self.len()
     }
 
-    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+    fn check(&self, index: usize, value: &Value<'_>, location: &Location<'_>, out: &mut Collector) {
         self[index](value, location, out)
     }
 }
 
-impl<B: Fn(&Value, &Location<'_>, &mut Collector), const N: usize> Branches for [B; N] {
+impl<B: Fn(&Value<'_>, &Location<'_>, &mut Collector), const N: usize> Branches for [B; N] {
     fn count(&self) -> usize {
         N
     }
 
-    fn check(&self, index: usize, value: &Value, location: &Location<'_>, out: &mut Collector) {
+    fn check(&self, index: usize, value: &Value<'_>, location: &Location<'_>, out: &mut Collector) {
         self[index](value, location, out)
     }
 }
@@ -672,7 +673,7 @@ impl<B: Fn(&Value, &Location<'_>, &mut Collector), const N: usize> Branches for 
 /// The anyOf rule: some branch must accept the value; when none does, each branch's errors are
 /// reported after a [`ErrorKind::NoBranchMatched`].
 pub fn any_of<B: Branches + ?Sized>(
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
     schema_location: &'static str,
     branches: &B,
@@ -686,7 +687,7 @@ pub fn any_of<B: Branches + ?Sized>(
 
 /// The oneOf rule: exactly one branch must accept the value.
 pub fn one_of<B: Branches + ?Sized>(
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
     schema_location: &'static str,
     branches: &B,
@@ -707,7 +708,7 @@ pub fn one_of<B: Branches + ?Sized>(
 fn accepts<B: Branches + ?Sized>(
     branches: &B,
     index: usize,
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
 ) -> bool {
     let mut probe = Collector::fail_fast();
@@ -716,7 +717,7 @@ fn accepts<B: Branches + ?Sized>(
 }
 
 fn report_branches<B: Branches + ?Sized>(
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
     schema_location: &'static str,
     branches: &B,
@@ -746,7 +747,7 @@ fn report_branches<B: Branches + ?Sized>(
 
 /// The boolean schema `false`: whatever `_value` is, it is not allowed.
 pub fn check_never(
-    _value: &Value,
+    _value: &Value<'_>,
     location: &Location<'_>,
     schema_location: &'static str,
     out: &mut Collector,
@@ -755,11 +756,11 @@ pub fn check_never(
 }
 
 /// A check of one value, as `not` and `if` take their schemas.
-pub type Dyn<'c> = &'c dyn Fn(&Value, &Location<'_>, &mut Collector);
+pub type Dyn<'c> = &'c dyn Fn(&Value<'_>, &Location<'_>, &mut Collector);
 
 /// The `not` rule: the value must fail `inner`.
 pub fn check_not(
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
     schema_location: &'static str,
     inner: Dyn<'_>,
@@ -774,7 +775,7 @@ pub fn check_not(
 
 /// The `contains` rule: between `min` and `max` of the items match `matches`.
 pub fn check_contains(
-    items: &[Value],
+    items: &[Value<'_>],
     location: &Location<'_>,
     schema_location: &'static str,
     (min, max): (u64, Option<u64>),
@@ -802,7 +803,7 @@ pub fn check_contains(
 /// The `if` rule: a value `condition` accepts is held to `then`, any other to `otherwise`; the
 /// branch's own errors are reported.
 pub fn check_conditional(
-    value: &Value,
+    value: &Value<'_>,
     location: &Location<'_>,
     condition: Dyn<'_>,
     then: Option<Dyn<'_>>,
@@ -884,7 +885,7 @@ fn duration_part(part: &str, designators: &[char]) -> bool {
 
 /// Whether an input value is in verbose RoleInput form: an object with a string `type` from
 /// the RoleInput enum and a boolean `required`.
-pub fn is_verbose_role_input(value: &Value) -> bool {
+pub fn is_verbose_role_input(value: &Value<'_>) -> bool {
     value.as_object().is_some_and(|object| {
         object
             .get("type")
@@ -895,9 +896,10 @@ pub fn is_verbose_role_input(value: &Value) -> bool {
 }
 
 /// Whether a role input carries a value: present, not null, and in verbose form a non-null `value`.
-pub fn role_input_is_provided(value: Option<&Value>) -> bool {
+pub fn role_input_is_provided(value: Option<&Value<'_>>) -> bool {
     match value {
-        None | Some(Value::Null) => false,
+        None => false,
+        Some(value) if value.is_null() => false,
         Some(value) if is_verbose_role_input(value) => {
             value.get("value").is_some_and(|inner| !inner.is_null())
         }
@@ -908,7 +910,7 @@ pub fn role_input_is_provided(value: Option<&Value>) -> bool {
 /// Checks a role input in either form against its declared type, and says whether it carries
 /// a value (the filled-role rule needs that). Null means "not yet given".
 pub fn check_role_input(
-    value: &Value,
+    value: &Value<'_>,
     declared: InputType,
     location: &Location<'_>,
     schema_location: &'static str,
@@ -927,7 +929,7 @@ pub fn check_role_input(
     let mut provided = false;
     for (key, member) in object {
         let member_location = location.key(key);
-        match key.as_str() {
+        match key {
             "type" => {
                 let stated = member.as_str().unwrap_or_default();
                 if declared != InputType::Any && stated != declared.as_str() {
@@ -955,7 +957,7 @@ pub fn check_role_input(
             }
             _ => out.push(&member_location, schema_location, || {
                 ErrorKind::UnknownProperty {
-                    property: key.clone(),
+                    property: key.to_owned(),
                 }
             }),
         }
@@ -964,7 +966,7 @@ pub fn check_role_input(
 }
 
 fn check_input_value(
-    value: &Value,
+    value: &Value<'_>,
     declared: InputType,
     location: &Location<'_>,
     schema_location: &'static str,
@@ -1028,22 +1030,22 @@ impl RoleSpec {
 
 /// `@type` on a JSON-LD object: a string or an array of strings, one of which names the schema.
 pub fn check_jsonld_type(
-    value: &Value,
+    value: &Value<'_>,
     expected: &'static str,
     location: &Location<'_>,
     schema_location: &'static str,
     out: &mut Collector,
 ) {
-    let names = match value {
-        Value::String(name) => name == expected,
-        Value::Array(items) => {
+    let names = match value.kind() {
+        Kind::String(name) => name == expected,
+        Kind::Array(items) => {
             if !items.iter().all(Value::is_string) {
                 out.push(location, schema_location, || ErrorKind::Type {
                     expected: "a string or an array of strings",
                 });
                 return;
             }
-            items.iter().any(|item| item == expected)
+            items.iter().any(|item| item.as_str() == Some(expected))
         }
         _ => {
             out.push(location, schema_location, || ErrorKind::Type {
@@ -1089,7 +1091,7 @@ pub fn check_length(
 #[derive(Debug)]
 pub struct Values {
     source: &'static str,
-    parsed: std::sync::OnceLock<Vec<Value>>,
+    parsed: std::sync::OnceLock<Option<Value<'static>>>,
 }
 
 impl Values {
@@ -1102,9 +1104,12 @@ impl Values {
     }
 
     /// Whether `value` equals one of them.
-    pub fn contains(&self, value: &Value) -> bool {
+    pub fn contains(&self, value: &Value<'_>) -> bool {
         self.parsed
-            .get_or_init(|| serde_json::from_str(self.source).unwrap_or_default())
+            .get_or_init(|| json::parse(self.source).ok())
+            .as_ref()
+            .and_then(Value::as_array)
+            .unwrap_or_default()
             .iter()
             .any(|allowed| json_equal(allowed, value))
     }
@@ -1112,7 +1117,7 @@ impl Values {
 
 /// Checks a value against an `enum` or `const` of JSON values.
 pub fn check_values(
-    value: &Value,
+    value: &Value<'_>,
     values: &Values,
     location: &Location<'_>,
     schema_location: &'static str,
@@ -1128,29 +1133,35 @@ pub fn check_values(
 
 /// JSON equality as JSON Schema means it: numbers by value (`1` equals `1.0`), objects by
 /// their members whatever the order, arrays item by item.
-pub fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
+pub fn json_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
+    match (a.kind(), b.kind()) {
+        (Kind::Number(_), Kind::Number(_)) => {
+            let (Some(x), Some(y)) = (a.as_serde_number(), b.as_serde_number()) else {
+                return false;
+            };
             match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
                 (Some(x), Some(y), ..) => x == y,
                 (.., Some(x), Some(y)) => x == y,
                 _ => x.as_f64() == y.as_f64(),
             }
         }
-        (Value::Array(x), Value::Array(y)) => {
+        (Kind::Array(x), Kind::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
         }
-        (Value::Object(x), Value::Object(y)) => {
+        (Kind::Object(x), Kind::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
                     .all(|(key, value)| y.get(key).is_some_and(|other| json_equal(value, other)))
         }
-        (a, b) => a == b,
+        (Kind::Null, Kind::Null) => true,
+        (Kind::Bool(x), Kind::Bool(y)) => x == y,
+        (Kind::String(x), Kind::String(y)) => x == y,
+        _ => false,
     }
 }
 
 /// The first pair of equal items, by index, if any.
-pub fn first_repeat(items: &[Value]) -> Option<(usize, usize)> {
+pub fn first_repeat(items: &[Value<'_>]) -> Option<(usize, usize)> {
     (0..items.len()).find_map(|second| {
         (0..second)
             .find(|first| json_equal(&items[*first], &items[second]))
@@ -1381,10 +1392,10 @@ impl<T: Serialize> Serialize for RoleInputSlot<T> {
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RoleInputSlot<T>, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        let value = serde_json::Value::deserialize(deserializer)?;
         if value.is_null() {
             Ok(RoleInputSlot::Null)
-        } else if is_verbose_role_input(&value) {
+        } else if is_verbose_role_input(&Value::from_serde(&value)) {
             serde_json::from_value(value)
                 .map(RoleInputSlot::Verbose)
                 .map_err(serde::de::Error::custom)
@@ -1399,6 +1410,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> 
 /// Verdict-only validation while parsing, for `verdict(&[u8])`.
 pub mod fast;
 mod format;
+pub mod json;
 pub mod pointer;
 pub mod view;
 

@@ -52,7 +52,7 @@ pub fn get<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
 }
 
 /// An array index token as RFC 6901 writes one: digits, no sign, no leading zero.
-fn index(token: &str) -> Option<usize> {
+pub fn index(token: &str) -> Option<usize> {
     let canonical = token == "0" || (!token.starts_with('0') && !token.starts_with('+'));
     canonical.then(|| token.parse().ok()).flatten()
 }

@@ -4,75 +4,33 @@
 //! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
 //! schema declares, so a renamed member is a compile error, not a rule that stops firing.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
-use serde_json::Value;
 
+use crate::json::Value;
 use crate::{DateTime, is_verbose_role_input, pointer};
-
-/// The numbers of a message whose source text holds more digits than an `f64` keeps, read
-/// exactly from that text and keyed by pointer. `serde_json` parses every fraction through
-/// `f64`, so `1.00000000000000001` would otherwise become `1`; a view that has the table
-/// answers such a number from it instead.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct ExactNumbers(HashMap<String, Option<Decimal>>);
-
-impl ExactNumbers {
-    /// Records the number at `pointer` as written; `None` when a decimal cannot hold it
-    /// without rounding, so that it is never computed with as if it were exact.
-    pub fn insert(&mut self, pointer: String, value: Option<Decimal>) {
-        self.0.insert(pointer, value);
-    }
-
-    /// The number at `pointer`, if the table has it: `Some(None)` for one no decimal holds.
-    pub fn get(&self, pointer: &str) -> Option<Option<Decimal>> {
-        self.0.get(pointer).copied()
-    }
-
-    /// Whether no number needed the table.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// A value and where it sits, relative to the object the view was made for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
-    value: &'a Value,
+    value: &'a Value<'a>,
     pointer: String,
-    exact: Option<&'a ExactNumbers>,
 }
 
 impl<'a> Node<'a> {
     /// A view of `value`, which sits at `pointer`.
-    pub fn new(value: &'a Value, pointer: impl Into<String>) -> Node<'a> {
+    pub fn new(value: &'a Value<'a>, pointer: impl Into<String>) -> Node<'a> {
         Node {
             value,
             pointer: pointer.into(),
-            exact: None,
         }
     }
 
-    /// The same view, reading long numbers from `exact` (pointers in it are those of this
-    /// node and its descendants).
-    pub fn with_exact(self, exact: &'a ExactNumbers) -> Node<'a> {
-        Node {
-            exact: (!exact.is_empty()).then_some(exact),
-            ..self
-        }
-    }
-
-    fn child(&self, value: &'a Value, pointer: String) -> Node<'a> {
-        Node {
-            value,
-            pointer,
-            exact: self.exact,
-        }
+    fn child(&self, value: &'a Value<'a>, pointer: String) -> Node<'a> {
+        Node { value, pointer }
     }
 
     /// The value itself.
-    pub fn value(&self) -> &'a Value {
+    pub fn value(&self) -> &'a Value<'a> {
         self.value
     }
 
@@ -98,11 +56,11 @@ impl<'a> Node<'a> {
         self.value
             .as_object()
             .into_iter()
-            .flatten()
+            .flat_map(|object| object.iter())
             .filter(|(_, value)| !value.is_null())
             .map(move |(name, value)| {
                 (
-                    name.as_str(),
+                    name,
                     parent.child(value, pointer::join(&parent.pointer, name)),
                 )
             })
@@ -134,14 +92,10 @@ impl<'a> Node<'a> {
         self.value.as_bool()
     }
 
-    /// A number as an exact decimal, read from its JSON text (the exact table's, where the
-    /// view has one and the number is in it); `None` for a number a decimal cannot hold.
+    /// A number as an exact decimal, read from its JSON text; `None` for a number a decimal
+    /// cannot hold.
     pub fn decimal(&self) -> Option<Decimal> {
-        let number = self.value.as_number()?;
-        match self.exact.and_then(|exact| exact.get(&self.pointer)) {
-            Some(exact) => exact,
-            None => crate::decimal(number),
-        }
+        self.value.decimal()
     }
 
     /// An RFC 3339 date-time string.
@@ -207,13 +161,16 @@ const VERBOSE_VALUE: &str = "value";
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use super::{Input, Node};
+    use crate::json::{Value, parse};
 
-    use super::{ExactNumbers, Input, Node};
+    fn json(text: &str) -> Value<'_> {
+        parse(text).unwrap()
+    }
 
     #[test]
     fn members_and_items_carry_escaped_pointers_and_skip_nulls() {
-        let value = json!({"a/b": {"c": [1, null, "x"]}, "n": null});
+        let value = json(r#"{"a/b": {"c": [1, null, "x"]}, "n": null}"#);
         let root = Node::new(&value, "/at");
         let inner = root.member("a/b").unwrap();
         assert_eq!(inner.pointer(), "/at/a~1b");
@@ -234,7 +191,7 @@ mod tests {
 
     #[test]
     fn decimals_are_exact_and_wrong_types_are_none() {
-        let value = json!({"p": 6.4, "big": 1e40, "s": "6.4"});
+        let value = json(r#"{"p": 6.4, "big": 1e40, "s": "6.4"}"#);
         let root = Node::new(&value, "");
         assert_eq!(
             root.member("p").unwrap().decimal().unwrap().to_string(),
@@ -245,38 +202,27 @@ mod tests {
     }
 
     #[test]
-    fn long_numbers_are_read_from_the_exact_table_down_the_tree() {
-        let value = json!({"roles": [{"price": 1.0, "cap": 2.0}]});
-        let mut exact = ExactNumbers::default();
-        exact.insert(
-            "/c/roles/0/price".into(),
-            "1.00000000000000001".parse().ok(),
+    fn long_numbers_are_read_exactly_down_the_tree() {
+        let value = json(
+            r#"{"roles": [{"price": 1.00000000000000001, "cap": 1.0000000000000000000000000000001, "short": 1.0}]}"#,
         );
-        exact.insert("/c/roles/0/cap".into(), None);
-        let root = Node::new(&value, "/c").with_exact(&exact);
-        let role = root.items_of("roles").next().unwrap();
+        let role = Node::new(&value, "/c").items_of("roles").next().unwrap();
         let price = role.member("price").unwrap().decimal().unwrap();
         assert_eq!(price.to_string(), "1.00000000000000001");
         assert_eq!(role.member("cap").unwrap().decimal(), None);
-        let without = Node::new(&value, "/c").items_of("roles").next().unwrap();
-        assert_eq!(
-            without
-                .member("price")
-                .unwrap()
-                .decimal()
-                .unwrap()
-                .to_string(),
-            "1.0"
-        );
+        let short = role.member("short").unwrap().decimal().unwrap();
+        assert_eq!(short.to_string(), "1.0");
     }
 
     #[test]
     fn inputs_read_both_forms_and_point_at_the_value() {
-        let value = json!({
-            "direct": 12.5,
-            "verbose": {"type": "NUMBER", "required": true, "value": 6.4},
-            "pending": {"type": "NUMBER", "required": true, "value": null}
-        });
+        let value = json(
+            r#"{
+                "direct": 12.5,
+                "verbose": {"type": "NUMBER", "required": true, "value": 6.4},
+                "pending": {"type": "NUMBER", "required": true, "value": null}
+            }"#,
+        );
         let root = Node::new(&value, "/inputs");
         let input = |name| Input::new(root.member(name).unwrap());
         assert_eq!(input("direct").decimal().unwrap().to_string(), "12.5");

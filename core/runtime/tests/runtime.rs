@@ -1,10 +1,16 @@
 //! The generated runtime's building blocks: pointers, formats, role-input forms, collectors.
 
+use deg_contracts_runtime::json::Value;
 use deg_contracts_runtime::{
     Collector, DateTime, ErrorKind, Format, InputType, Location, check_format, check_role_input,
     is_iso8601_duration, is_verbose_role_input, role_input_is_provided,
 };
 use serde_json::json;
+
+/// A `serde_json` value as the validators read it.
+fn dom(value: &serde_json::Value) -> Value<'_> {
+    Value::from_serde(value)
+}
 
 #[test]
 fn locations_become_escaped_pointers() {
@@ -96,43 +102,43 @@ fn date_times_keep_their_offset_and_text() {
 
 #[test]
 fn verbose_form_needs_a_known_type_and_a_boolean_required() {
-    assert!(is_verbose_role_input(
+    assert!(is_verbose_role_input(&dom(
         &json!({"type": "NUMBER", "required": true})
-    ));
-    assert!(!is_verbose_role_input(&json!({"type": "NUMBER"})));
-    assert!(!is_verbose_role_input(
+    )));
+    assert!(!is_verbose_role_input(&dom(&json!({"type": "NUMBER"}))));
+    assert!(!is_verbose_role_input(&dom(
         &json!({"type": "DATETIME", "required": true})
-    ));
-    assert!(!is_verbose_role_input(
+    )));
+    assert!(!is_verbose_role_input(&dom(
         &json!({"type": "NUMBER", "required": "yes"})
-    ));
-    assert!(!is_verbose_role_input(
+    )));
+    assert!(!is_verbose_role_input(&dom(
         &json!({"status": "certified", "required": true})
-    ));
+    )));
 }
 
 #[test]
 fn an_input_is_provided_only_with_a_value() {
     assert!(!role_input_is_provided(None));
-    assert!(!role_input_is_provided(Some(&json!(null))));
-    assert!(!role_input_is_provided(Some(
+    assert!(!role_input_is_provided(Some(&dom(&json!(null)))));
+    assert!(!role_input_is_provided(Some(&dom(
         &json!({"type": "NUMBER", "required": true})
-    )));
-    assert!(!role_input_is_provided(Some(
+    ))));
+    assert!(!role_input_is_provided(Some(&dom(
         &json!({"type": "NUMBER", "required": true, "value": null})
-    )));
-    assert!(role_input_is_provided(Some(
+    ))));
+    assert!(role_input_is_provided(Some(&dom(
         &json!({"type": "NUMBER", "required": true, "value": 0})
-    )));
-    assert!(role_input_is_provided(Some(&json!(0))));
-    assert!(role_input_is_provided(Some(&json!(false))));
+    ))));
+    assert!(role_input_is_provided(Some(&dom(&json!(0)))));
+    assert!(role_input_is_provided(Some(&dom(&json!(false)))));
 }
 
 #[test]
 fn role_inputs_are_typed_in_both_forms() {
     let check = |value, declared| {
         let mut out = Collector::all();
-        check_role_input(&value, declared, &Location::ROOT, "test#", &mut out);
+        check_role_input(&dom(&value), declared, &Location::ROOT, "test#", &mut out);
         out.finish().err().map(|errors| {
             errors
                 .iter()
@@ -193,7 +199,13 @@ fn an_untyped_role_input_takes_any_value_in_both_forms() {
     ] {
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
         let mut out = Collector::all();
-        let provided = check_role_input(&value, InputType::Any, &Location::ROOT, "test#", &mut out);
+        let provided = check_role_input(
+            &dom(&value),
+            InputType::Any,
+            &Location::ROOT,
+            "test#",
+            &mut out,
+        );
         assert!(out.finish().is_ok(), "{text}");
         assert_eq!(provided, given, "{text}");
         assert_eq!(streamed(text), Some(given), "{text}");
@@ -201,7 +213,13 @@ fn an_untyped_role_input_takes_any_value_in_both_forms() {
     // The verbose form's own members are still checked.
     let verbose = json!({"type": "NUMBER", "required": true, "value": 1, "unit": "kWh"});
     let mut out = Collector::all();
-    check_role_input(&verbose, InputType::Any, &Location::ROOT, "test#", &mut out);
+    check_role_input(
+        &dom(&verbose),
+        InputType::Any,
+        &Location::ROOT,
+        "test#",
+        &mut out,
+    );
     assert_eq!(out.finish().unwrap_err().len(), 1);
     assert_eq!(streamed(&verbose.to_string()), None);
     assert!(

@@ -106,7 +106,7 @@ fn seed(node: &Node, check: &dyn Fn(&Node) -> TokenStream) -> TokenStream {
                 ..node.clone()
             });
             quote! {
-                #fast::ValueSeed(|value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #body })
+                #fast::ValueSeed(|value: &::deg_contracts_runtime::json::Value<'_>, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #body })
             }
         }
     };

@@ -33,7 +33,7 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         #(#modules)*
 
         pub use registry::validate_at_most;
-        pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate};
+        pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate, verdict};
         pub use registry::{entry, replaced_by};
         pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
         pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
@@ -90,11 +90,12 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
             }
         }
 
-        /// Validates `value` against the schema whose `@type` is `type_name`, keeping the first
-        /// `limit` errors and counting the rest; `None` when no schema has that name.
+        /// Validates `value`, JSON read by [`::deg_contracts_runtime::json::parse`], against
+        /// the schema whose `@type` is `type_name`, keeping the first `limit` errors and
+        /// counting the rest; `None` when no schema has that name.
         pub fn validate_at_most(
             type_name: &str,
-            value: &::serde_json::Value,
+            value: &::deg_contracts_runtime::json::Value<'_>,
             limit: usize,
         ) -> ::std::option::Option<::deg_contracts_runtime::BoundedErrors> {
             let mut out = ::deg_contracts_runtime::Collector::at_most(limit);
@@ -110,6 +111,16 @@ pub fn emit(krate: &Crate, kinds: &Kinds<'_>) -> TokenStream {
         pub fn is_valid(type_name: &str, value: &::serde_json::Value) -> ::std::option::Option<bool> {
             match type_name {
                 #(#names => ::std::option::Option::Some(#types::is_valid(value)),)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        /// Whether the JSON text `bytes` satisfies the schema whose `@type` is `type_name`,
+        /// decided while parsing it, without building a `Value`; `None` when no schema has
+        /// that name.
+        pub fn verdict(type_name: &str, bytes: &[u8]) -> ::std::option::Option<bool> {
+            match type_name {
+                #(#names => ::std::option::Option::Some(#types::verdict(bytes)),)*
                 _ => ::std::option::Option::None,
             }
         }

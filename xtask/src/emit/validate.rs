@@ -27,7 +27,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
             quote! {
                 /// Reports every violation in `value` at `location` into `out`.
                 pub(crate) fn check(
-                    value: &::serde_json::Value,
+                    value: &::deg_contracts_runtime::json::Value<'_>,
                     location: &::deg_contracts_runtime::Location<'_>,
                     out: &mut ::deg_contracts_runtime::Collector,
                 ) {
@@ -37,7 +37,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
                 /// Checks role inputs, reporting which fields carry a value, for the
                 /// filled-role rule of the role that holds them.
                 pub(crate) fn check_inputs(
-                    value: &::serde_json::Value,
+                    value: &::deg_contracts_runtime::json::Value<'_>,
                     location: &::deg_contracts_runtime::Location<'_>,
                     out: &mut ::deg_contracts_runtime::Collector,
                 ) -> [bool; #count] {
@@ -48,7 +48,7 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
         _ => quote! {
             /// Reports every violation in `value` at `location` into `out`.
             pub(crate) fn check(
-                value: &::serde_json::Value,
+                value: &::deg_contracts_runtime::json::Value<'_>,
                 location: &::deg_contracts_runtime::Location<'_>,
                 out: &mut ::deg_contracts_runtime::Collector,
             ) {
@@ -63,6 +63,11 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
             /// Validates a JSON value against the schema, collecting every error.
             pub fn validate(value: &::serde_json::Value) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
+                Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            }
+
+            /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
+            pub fn validate_json(value: &::deg_contracts_runtime::json::Value<'_>) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
                 let mut out = ::deg_contracts_runtime::Collector::all();
                 Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
                 out.finish()
@@ -70,6 +75,12 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
             /// Whether a JSON value satisfies the schema; stops at the first error.
             pub fn is_valid(value: &::serde_json::Value) -> bool {
+                Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            }
+
+            /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
+            /// schema; stops at the first error.
+            pub fn is_valid_json(value: &::deg_contracts_runtime::json::Value<'_>) -> bool {
                 let mut out = ::deg_contracts_runtime::Collector::fail_fast();
                 Self::check(value, &::deg_contracts_runtime::Location::ROOT, &mut out);
                 !out.failed()
@@ -183,7 +194,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
     let otherwise = match &object.additional {
         AdditionalRule::Forbidden => Some(quote! {
             out.push(location, #additional_location, || ::deg_contracts_runtime::ErrorKind::UnknownProperty {
-                property: key.clone(),
+                property: key.to_owned(),
             })
         }),
         AdditionalRule::Allowed => None,
@@ -209,7 +220,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
             ([], Some(otherwise)) => quote! { #otherwise; },
             // One member and nothing for the rest: an `if`, as clippy would have it.
             ([(json, check)], None) => quote! {
-                if key.as_str() == #json { #check }
+                if key == #json { #check }
             },
             (arms, otherwise) => {
                 let otherwise = otherwise.clone().unwrap_or_default();
@@ -217,7 +228,7 @@ fn check_struct(object: &Struct, location: &str, rule: &RoleRule<'_>) -> TokenSt
                     .iter()
                     .map(|(json, check)| quote! { #json => { #check } });
                 quote! {
-                    match key.as_str() {
+                    match key {
                         #(#arms)*
                         _ => { #otherwise }
                     }
@@ -347,7 +358,7 @@ fn member_patterns(
             .iter()
             .map(|(json, check)| quote! { #json => { #check true } });
         quote! {
-            let declared = match key.as_str() {
+            let declared = match key {
                 #(#arms)*
                 _ => false,
             };
@@ -368,7 +379,9 @@ fn member_patterns(
         let check = check_node(node);
         quote! {
             {
-                let value = &::serde_json::Value::String(key.clone());
+                let value = &::deg_contracts_runtime::json::Value::new(
+                    ::deg_contracts_runtime::json::Kind::String(::std::borrow::Cow::Borrowed(key)),
+                );
                 #check
             }
         }
@@ -470,7 +483,7 @@ fn check_union(union: &RoleUnion) -> TokenStream {
         }
     };
     quote! {
-        match value.get(#discriminator).and_then(::serde_json::Value::as_str) {
+        match value.get(#discriminator).and_then(::deg_contracts_runtime::json::Value::as_str) {
             #(#arms)*
             #fallback
         }
@@ -490,9 +503,9 @@ pub(super) fn check_node(node: &Node) -> TokenStream {
         },
         (Check::Code(code), false) => code,
         (Check::Code(code), true) => quote! {
-            match value {
-                ::serde_json::Value::Null => {}
-                value => { #code }
+            match value.kind() {
+                ::deg_contracts_runtime::json::Kind::Null => {}
+                _ => { #code }
             }
         },
     }
@@ -726,7 +739,7 @@ fn shape_check(node: &Node) -> Check {
                     return quote! { |_, _, _| {} };
                 }
                 quote! {
-                    |value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| {
+                    |value: &::deg_contracts_runtime::json::Value<'_>, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| {
                         #check
                     }
                 }
@@ -786,10 +799,10 @@ fn shape_check(node: &Node) -> Check {
 fn closure(node: &Node) -> TokenStream {
     let check = check_node(node);
     if check.is_empty() {
-        return quote! { |_: &::serde_json::Value, _: &::deg_contracts_runtime::Location<'_>, _: &mut ::deg_contracts_runtime::Collector| {} };
+        return quote! { |_: &::deg_contracts_runtime::json::Value<'_>, _: &::deg_contracts_runtime::Location<'_>, _: &mut ::deg_contracts_runtime::Collector| {} };
     }
     quote! {
-        |value: &::serde_json::Value, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #check }
+        |value: &::deg_contracts_runtime::json::Value<'_>, location: &::deg_contracts_runtime::Location<'_>, out: &mut ::deg_contracts_runtime::Collector| { #check }
     }
 }
 

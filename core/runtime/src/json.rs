@@ -1,0 +1,792 @@
+//! A message's JSON as the rules read it: borrowed from the text (a string without escapes
+//! is a slice of it, a number is its written digits), members in the order written, and
+//! every value knowing the bytes it spans, so that a DEG object can be handed to a streaming
+//! verdict and a number read exactly. Building it costs one allocation per object or array;
+//! a `serde_json::Value` costs one per string and a tree node per member on top.
+//!
+//! The parser accepts exactly what `serde_json` accepts. Where the grammar alone cannot tell
+//! (an escaped string, a number near the edge of `f64`) it asks `serde_json` about that one
+//! token; anything it rejects is [`NotParsed`], and the caller asks `serde_json` for the
+//! error it reports.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use serde_json::Number;
+
+/// A JSON value and the bytes it spans in its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value<'a> {
+    kind: Kind<'a>,
+    start: u32,
+    end: u32,
+}
+
+/// What a value is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number as written.
+    Number(Cow<'a, str>),
+    /// A string, decoded.
+    String(Cow<'a, str>),
+    /// An array's elements.
+    Array(Box<[Value<'a>]>),
+    /// An object's members.
+    Object(Object<'a>),
+}
+
+/// An object's members in the order written. A key written twice is answered as
+/// `serde_json` answers it: the last one written wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object<'a> {
+    members: Box<[(Cow<'a, str>, Value<'a>)]>,
+    repeats_a_key: bool,
+}
+
+impl<'a> Object<'a> {
+    /// The value of `key`: the last one written, should it repeat.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.members
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value)
+    }
+
+    /// Whether the object has the member `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.members.iter().any(|(name, _)| name == key)
+    }
+
+    /// The members in the order written, each key once (with its last value).
+    pub fn iter(&self) -> Members<'_, 'a> {
+        Members {
+            members: &self.members,
+            front: 0,
+            back: self.members.len(),
+            repeats_a_key: self.repeats_a_key,
+        }
+    }
+
+    /// How many distinct keys the object has.
+    pub fn len(&self) -> usize {
+        if self.repeats_a_key {
+            self.iter().count()
+        } else {
+            self.members.len()
+        }
+    }
+
+    /// Whether the object has no members.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Whether some key is written more than once.
+    pub fn repeats_a_key(&self) -> bool {
+        self.repeats_a_key
+    }
+}
+
+impl<'o, 'a> IntoIterator for &'o Object<'a> {
+    type Item = (&'o str, &'o Value<'a>);
+    type IntoIter = Members<'o, 'a>;
+
+    fn into_iter(self) -> Members<'o, 'a> {
+        self.iter()
+    }
+}
+
+/// An object's members in the order written, each key once.
+#[derive(Debug, Clone)]
+pub struct Members<'o, 'a> {
+    members: &'o [(Cow<'a, str>, Value<'a>)],
+    front: usize,
+    back: usize,
+    repeats_a_key: bool,
+}
+
+impl<'o, 'a> Members<'o, 'a> {
+    /// Whether the member at `at` is the one its key answers with: the last written.
+    fn answers(&self, at: usize) -> bool {
+        let key = &self.members[at].0;
+        !self.repeats_a_key || !self.members[at + 1..].iter().any(|(later, _)| later == key)
+    }
+
+    fn member(&self, at: usize) -> (&'o str, &'o Value<'a>) {
+        let (key, value) = &self.members[at];
+        (key, value)
+    }
+}
+
+impl<'o, 'a> Iterator for Members<'o, 'a> {
+    type Item = (&'o str, &'o Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.front < self.back {
+            let at = self.front;
+            self.front += 1;
+            if self.answers(at) {
+                return Some(self.member(at));
+            }
+        }
+        None
+    }
+}
+
+impl DoubleEndedIterator for Members<'_, '_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        while self.front < self.back {
+            self.back -= 1;
+            if self.answers(self.back) {
+                return Some(self.member(self.back));
+            }
+        }
+        None
+    }
+}
+
+impl<'a> Value<'a> {
+    /// A value with no text of its own (its span is empty): a `propertyNames` check makes
+    /// one of each key.
+    pub fn new(kind: Kind<'a>) -> Value<'a> {
+        Value {
+            kind,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// A `serde_json::Value` as one of these, borrowing its strings; nothing of it has a span.
+    pub fn from_serde(value: &'a serde_json::Value) -> Value<'a> {
+        use serde_json::Value as Serde;
+        Value::new(match value {
+            Serde::Null => Kind::Null,
+            Serde::Bool(value) => Kind::Bool(*value),
+            Serde::Number(number) => Kind::Number(Cow::Owned(number.to_string())),
+            Serde::String(text) => Kind::String(Cow::Borrowed(text)),
+            Serde::Array(items) => Kind::Array(items.iter().map(Value::from_serde).collect()),
+            Serde::Object(object) => Kind::Object(Object {
+                members: object
+                    .iter()
+                    .map(|(key, value)| (Cow::Borrowed(key.as_str()), Value::from_serde(value)))
+                    .collect(),
+                repeats_a_key: false,
+            }),
+        })
+    }
+
+    /// What the value is.
+    pub fn kind(&self) -> &Kind<'a> {
+        &self.kind
+    }
+
+    /// The bytes of the text the value spans.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.as_object()?.get(key)
+    }
+
+    /// The value at an RFC 6901 `pointer`, as `serde_json::Value::pointer` finds it.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value<'a>> {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return None;
+        }
+        crate::pointer::tokens(pointer).try_fold(self, |value, token| match &value.kind {
+            Kind::Object(object) => object.get(&token),
+            Kind::Array(items) => crate::pointer::index(&token).and_then(|at| items.get(at)),
+            _ => None,
+        })
+    }
+
+    /// The members of an object.
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match &self.kind {
+            Kind::Object(object) => Some(object),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array.
+    pub fn as_array(&self) -> Option<&[Value<'a>]> {
+        match &self.kind {
+            Kind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The text of a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Kind::Bool(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// A number's text, as written.
+    pub fn as_number(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Number(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A number as the `f64` `serde_json` reads it as.
+    pub fn as_f64(&self) -> Option<f64> {
+        let text = self.as_number()?;
+        match text.parse::<i64>() {
+            Ok(integer) => Some(integer as f64),
+            Err(_) => serde_number(text)?.as_f64(),
+        }
+    }
+
+    /// A number as `serde_json` reads it.
+    pub fn as_serde_number(&self) -> Option<Number> {
+        serde_number(self.as_number()?)
+    }
+
+    /// Whether this is a string.
+    pub fn is_string(&self) -> bool {
+        matches!(self.kind, Kind::String(_))
+    }
+
+    /// Whether this is a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self.kind, Kind::Number(_))
+    }
+
+    /// Whether this is `true` or `false`.
+    pub fn is_boolean(&self) -> bool {
+        matches!(self.kind, Kind::Bool(_))
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self) -> bool {
+        matches!(self.kind, Kind::Array(_))
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self.kind, Kind::Object(_))
+    }
+
+    /// A number as an exact decimal, as [`decimal_of`] reads its text.
+    pub fn decimal(&self) -> Option<Decimal> {
+        decimal_of(self.as_number()?)
+    }
+
+    /// The same value as a `serde_json::Value`, for the validators that read one.
+    pub fn to_serde(&self) -> serde_json::Value {
+        use serde_json::Value as Serde;
+        match &self.kind {
+            Kind::Null => Serde::Null,
+            Kind::Bool(value) => Serde::Bool(*value),
+            Kind::Number(text) => serde_number(text).map_or(Serde::Null, Serde::Number),
+            Kind::String(text) => Serde::String(text.as_ref().to_owned()),
+            Kind::Array(items) => Serde::Array(items.iter().map(Value::to_serde).collect()),
+            Kind::Object(object) => Serde::Object(
+                object
+                    .members
+                    .iter()
+                    .map(|(key, value)| (key.as_ref().to_owned(), value.to_serde()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Compact JSON, as `serde_json` writes the same value.
+impl std::fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_serde())
+    }
+}
+
+/// The digits an `f64` keeps; a number written with more is read from its text.
+const F64_DIGITS: usize = 15;
+
+/// A number's text as the exact decimal the rules compute with: as `serde_json` reads it
+/// (through `f64` for a fraction) when an `f64` keeps all its digits, and from the text
+/// otherwise; `None` when a decimal cannot hold it without rounding.
+pub fn decimal_of(text: &str) -> Option<Decimal> {
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if digits > F64_DIGITS {
+        return exact_decimal(text);
+    }
+    if let Ok(integer) = text.parse::<i64>() {
+        return Some(Decimal::from(integer));
+    }
+    crate::decimal(&serde_number(text)?)
+}
+
+fn serde_number(text: &str) -> Option<Number> {
+    serde_json::from_str(text).ok()
+}
+
+/// A JSON number's exact value, or `None` when a decimal would have to round it: the value
+/// is kept only if it has exactly the digits written.
+pub fn exact_decimal(number: &str) -> Option<Decimal> {
+    let (mantissa, scientific) = match number.find(['e', 'E']) {
+        Some(at) => (&number[..at], true),
+        None => (number, false),
+    };
+    let value = if scientific {
+        Decimal::from_scientific(number).ok()?
+    } else {
+        number.parse::<Decimal>().ok()?
+    };
+    (significant_digits(mantissa) == significant_digits(&value.to_string())).then_some(value)
+}
+
+/// A number's digits without its sign, point, and leading or trailing zeros.
+fn significant_digits(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_matches('0').to_owned()
+}
+
+/// The text is not JSON this parser vouches for; `serde_json` says why (or, for a nesting
+/// it allows but this parser does not, what it makes of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not parsed at byte {at}")]
+pub struct NotParsed {
+    /// The byte where reading stopped.
+    pub at: usize,
+}
+
+/// `serde_json`'s error for text [`parse`] did not take; should `serde_json` take it (the two
+/// disagree, a bug), an error that says so.
+pub fn why_not(text: &str) -> serde_json::Error {
+    // A `Value`, not `IgnoredAny`: skipping a number does not check that an `f64` holds it.
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Err(error) => error,
+        Ok(_) => serde::de::Error::custom(
+            "this JSON is read differently by deg-contracts and serde_json; please report it",
+        ),
+    }
+}
+
+/// How deep `serde_json` lets arrays and objects nest.
+const MAX_DEPTH: usize = 127;
+
+/// Parses JSON text.
+pub fn parse(text: &str) -> Result<Value<'_>, NotParsed> {
+    parse_noting_repeats(text).map(|(value, _)| value)
+}
+
+/// Parses JSON text, and tells whether some object in it writes a key twice.
+pub fn parse_noting_repeats(text: &str) -> Result<(Value<'_>, bool), NotParsed> {
+    if text.len() > u32::MAX as usize {
+        return Err(NotParsed { at: 0 });
+    }
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        items: Vec::new(),
+        members: Vec::new(),
+        depth: 0,
+        repeats_a_key: false,
+    };
+    parser.blank();
+    let value = parser.value()?;
+    parser.blank();
+    if parser.at != parser.bytes.len() {
+        return Err(parser.fail());
+    }
+    Ok((value, parser.repeats_a_key))
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    /// Elements of the arrays being read, innermost last: each array takes its own off the
+    /// end in one allocation when it closes.
+    items: Vec<Value<'a>>,
+    /// Members of the objects being read, likewise.
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
+    depth: usize,
+    /// Whether some object so far wrote a key twice.
+    repeats_a_key: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn fail(&self) -> NotParsed {
+        NotParsed { at: self.at }
+    }
+
+    fn blank(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn made(&self, kind: Kind<'a>, start: usize) -> Value<'a> {
+        Value {
+            kind,
+            start: start as u32,
+            end: self.at as u32,
+        }
+    }
+
+    fn value(&mut self) -> Result<Value<'a>, NotParsed> {
+        let start = self.at;
+        let kind = match self.bytes.get(self.at) {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b't') => self.literal(b"true", Kind::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Kind::Bool(false))?,
+            Some(b'n') => self.literal(b"null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => Kind::Number(Cow::Borrowed(self.number()?)),
+            _ => return Err(self.fail()),
+        };
+        Ok(self.made(kind, start))
+    }
+
+    fn literal(&mut self, word: &[u8], kind: Kind<'a>) -> Result<Kind<'a>, NotParsed> {
+        if self.bytes[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(kind)
+        } else {
+            Err(self.fail())
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), NotParsed> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.fail());
+        }
+        self.at += 1;
+        self.blank();
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<Kind<'a>, NotParsed> {
+        self.enter()?;
+        let first = self.items.len();
+        if self.bytes.get(self.at) == Some(&b']') {
+            self.at += 1;
+        } else {
+            loop {
+                let item = self.value()?;
+                self.items.push(item);
+                self.blank();
+                match self.bytes.get(self.at) {
+                    Some(b',') => {
+                        self.at += 1;
+                        self.blank();
+                    }
+                    Some(b']') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.fail()),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Kind::Array(self.items.drain(first..).collect()))
+    }
+
+    fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
+        self.enter()?;
+        let first = self.members.len();
+        if self.bytes.get(self.at) == Some(&b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                if self.bytes.get(self.at) != Some(&b'"') {
+                    return Err(self.fail());
+                }
+                let key = self.string()?;
+                self.blank();
+                if self.bytes.get(self.at) != Some(&b':') {
+                    return Err(self.fail());
+                }
+                self.at += 1;
+                self.blank();
+                let value = self.value()?;
+                self.members.push((key, value));
+                self.blank();
+                match self.bytes.get(self.at) {
+                    Some(b',') => {
+                        self.at += 1;
+                        self.blank();
+                    }
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.fail()),
+                }
+            }
+        }
+        self.depth -= 1;
+        let members: Box<[_]> = self.members.drain(first..).collect();
+        let repeats = repeats_a_key(&members);
+        self.repeats_a_key |= repeats;
+        Ok(Kind::Object(Object {
+            repeats_a_key: repeats,
+            members,
+        }))
+    }
+
+    /// A string token, borrowed when it has no escapes; one with escapes is decoded by
+    /// `serde_json`, whose rules for surrogates it then follows.
+    fn string(&mut self) -> Result<Cow<'a, str>, NotParsed> {
+        let start = self.at;
+        self.at += 1;
+        let mut escaped = false;
+        loop {
+            self.skip_plain();
+            match self.bytes.get(self.at) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    self.at += 2;
+                }
+                _ => return Err(self.fail()),
+            }
+        }
+        self.at += 1;
+        if !escaped {
+            return Ok(Cow::Borrowed(&self.text[start + 1..self.at - 1]));
+        }
+        serde_json::from_str::<String>(&self.text[start..self.at])
+            .map(Cow::Owned)
+            .map_err(|_| NotParsed { at: start })
+    }
+
+    /// Moves past string bytes that are neither a quote, a backslash nor a control
+    /// character, eight at a time where it can.
+    fn skip_plain(&mut self) {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+        let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH != 0;
+        while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+            let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+            let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH != 0;
+            if below_space
+                || has_zero(word ^ (ONES * u64::from(b'"')))
+                || has_zero(word ^ (ONES * u64::from(b'\\')))
+            {
+                break;
+            }
+            self.at += 8;
+        }
+        while let Some(&byte) = self.bytes.get(self.at) {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                return;
+            }
+            self.at += 1;
+        }
+    }
+
+    /// A number token by JSON's grammar; one whose value might be beyond an `f64` (an
+    /// exponent, or more digits than one holds) is confirmed by `serde_json`.
+    fn number(&mut self) -> Result<&'a str, NotParsed> {
+        let start = self.at;
+        self.at += usize::from(self.bytes[self.at] == b'-');
+        match self.bytes.get(self.at) {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.fail()),
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            self.required_digits()?;
+        }
+        let mut exponent = false;
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            exponent = true;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            self.required_digits()?;
+        }
+        let text = &self.text[start..self.at];
+        if (exponent || text.len() > 300) && serde_number(text).is_none() {
+            return Err(NotParsed { at: start });
+        }
+        Ok(text)
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn required_digits(&mut self) -> Result<(), NotParsed> {
+        let start = self.at;
+        self.digits();
+        if self.at == start {
+            Err(self.fail())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Whether some key of `members` is written twice: pairwise for the usual small object,
+/// sorted for a large one, so that a hostile object of many keys costs n log n.
+fn repeats_a_key(members: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+    if members.len() <= 12 {
+        return members
+            .iter()
+            .enumerate()
+            .any(|(at, (key, _))| members[at + 1..].iter().any(|(other, _)| other == key));
+    }
+    let mut keys: Vec<&str> = members.iter().map(|(key, _)| key.as_ref()).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts_as_serde_does(text: &str) {
+        let ours = parse(text);
+        let theirs = serde_json::from_str::<serde_json::Value>(text);
+        assert_eq!(
+            ours.is_ok(),
+            theirs.is_ok(),
+            "{text:?}: {ours:?} / {theirs:?}"
+        );
+        if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+            assert_eq!(ours.to_serde(), theirs, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_and_reads_exactly_what_serde_json_does() {
+        for text in [
+            "{}",
+            "[]",
+            " {\"a\" : [1, -2, 3.5e2, -0, 0.25, \"x\", null, true, false, {\"b\": {}}]} ",
+            "\"esc\\u00e9\\n\\\"\\/\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\ud83dx\"",
+            "1e400",
+            "-1e-400",
+            "18446744073709551616",
+            &"9".repeat(400),
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{1: 2}",
+            "[1 2]",
+            "tru",
+            "nul",
+            "\"tab\there\"",
+            "\"\\x\"",
+            "\"unterminated",
+            "{} x",
+            "",
+            "   ",
+            "\u{feff}{}",
+            "[\"é ünïcödé €\"]",
+            "{\"a\": 1, \"a\": 2}",
+        ] {
+            accepts_as_serde_does(text);
+        }
+    }
+
+    #[test]
+    fn nests_as_deep_as_serde_json_and_no_deeper() {
+        for depth in [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2] {
+            let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            accepts_as_serde_does(&arrays);
+            let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+            accepts_as_serde_does(&objects);
+        }
+    }
+
+    #[test]
+    fn values_know_their_span_and_repeated_keys_answer_the_last() {
+        let text = r#"{"a": [1, "two"], "b": {"c": 1, "c": 2}, "n": 12.50}"#;
+        let value = parse(text).unwrap();
+        let two = value.pointer("/a/1").unwrap();
+        assert_eq!(&text[two.span()], "\"two\"");
+        assert_eq!(two.as_str(), Some("two"));
+        let b = value.get("b").unwrap().as_object().unwrap();
+        assert!(b.repeats_a_key());
+        assert_eq!(b.len(), 1);
+        assert_eq!(b.get("c").and_then(Value::as_number), Some("2"));
+        let members: Vec<_> = b
+            .iter()
+            .map(|(key, value)| (key, value.as_number()))
+            .collect();
+        assert_eq!(members, [("c", Some("2"))]);
+        assert_eq!(value.get("n").unwrap().as_number(), Some("12.50"));
+        assert!(value.pointer("a").is_none());
+        assert!(value.pointer("/a/01").is_none());
+        let keys: Vec<&str> = value.as_object().unwrap().iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["a", "b", "n"]);
+    }
+
+    #[test]
+    fn many_keys_are_checked_for_repeats_in_n_log_n() {
+        let keys: Vec<String> = (0..20).map(|at| format!("\"k{at}\": {at}")).collect();
+        let distinct = format!("{{{}}}", keys.join(","));
+        let distinct = parse(&distinct).unwrap();
+        assert!(!distinct.as_object().unwrap().repeats_a_key());
+        let repeated = format!("{{{}, \"k3\": 0}}", keys.join(","));
+        let repeated = parse(&repeated).unwrap();
+        assert!(repeated.as_object().unwrap().repeats_a_key());
+        assert_eq!(repeated.get("k3").and_then(Value::as_number), Some("0"));
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them_or_exactly_when_longer() {
+        let read = |text: &str| decimal_of(text).map(|number| number.to_string());
+        assert_eq!(read("12.5").as_deref(), Some("12.5"));
+        assert_eq!(read("12.50").as_deref(), Some("12.5"));
+        assert_eq!(read("-7").as_deref(), Some("-7"));
+        assert_eq!(read("1e2").as_deref(), Some("100.0"));
+        assert_eq!(
+            read("1.00000000000000001").as_deref(),
+            Some("1.00000000000000001")
+        );
+        assert_eq!(
+            read("-12345678901234567.5e-3").as_deref(),
+            Some("-12345678901234.5675")
+        );
+        assert_eq!(read("1234567890123456789012345678901234567890"), None);
+        assert_eq!(read("1e40"), None);
+        assert_eq!(read("0.1000000000000000000000000000001"), None);
+    }
+}
