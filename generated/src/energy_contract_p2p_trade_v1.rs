@@ -4328,7 +4328,7 @@ pub(crate) mod seeds {
 /// unvalidated objects alike.
 pub mod views {
     /// A read-only view of a [`ValidityWindow`](super::ValidityWindow).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ValidityWindowView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for ValidityWindowView<'a> {
@@ -4359,7 +4359,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`Certification`](super::Certification).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct CertificationView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for CertificationView<'a> {
@@ -4392,7 +4392,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`EnergyContractP2PTradeRole`](super::EnergyContractP2PTradeRole).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct EnergyContractP2PTradeRoleView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -4424,7 +4424,7 @@ pub mod views {
                     crate::energy_contract_p2p_trade_v1::views::P2PTradeSellerRoleView<
                         'a,
                     >,
-                >::into(self.0.clone()))
+                >::into(self.0))
         }
         /// The names of this kind of role: BUYER, CONSUMER.
         pub const BUYER: &'static [&'static str] = &["BUYER", "CONSUMER"];
@@ -4437,7 +4437,7 @@ pub mod views {
             matches!(self.kind(), ::std::option::Option::Some("BUYER" | "CONSUMER"))
                 .then(|| ::std::convert::Into::<
                     crate::energy_contract_p2p_trade_v1::views::P2PTradeBuyerRoleView<'a>,
-                >::into(self.0.clone()))
+                >::into(self.0))
         }
         /// The names of this kind of role: GRID_OPERATOR.
         pub const GRID_OPERATOR: &'static [&'static str] = &["GRID_OPERATOR"];
@@ -4452,7 +4452,7 @@ pub mod views {
                     crate::energy_contract_p2p_trade_v1::views::P2PTradeGridOperatorRoleView<
                         'a,
                     >,
-                >::into(self.0.clone()))
+                >::into(self.0))
         }
         /// The role as the generic kind, when no specialised kind claims its name.
         pub fn generic(
@@ -4468,14 +4468,14 @@ pub mod views {
                     ::std::option::Option::Some(
                         ::std::convert::Into::<
                             crate::energy_contract_v1::views::ContractRoleView<'a>,
-                        >::into(self.0.clone()),
+                        >::into(self.0),
                     )
                 }
             }
         }
     }
     /// A read-only view of a [`EnergyContractP2PTrade`](super::EnergyContractP2PTrade).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct EnergyContractP2PTradeView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for EnergyContractP2PTradeView<'a> {
@@ -4647,7 +4647,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeSellerRoleInputs`](super::P2PTradeSellerRoleInputs).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeSellerRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for P2PTradeSellerRoleInputsView<'a> {
@@ -4758,7 +4758,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeSellerRole`](super::P2PTradeSellerRole).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeSellerRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for P2PTradeSellerRoleView<'a> {
@@ -4807,7 +4807,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeBuyerRoleInputs`](super::P2PTradeBuyerRoleInputs).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeBuyerRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for P2PTradeBuyerRoleInputsView<'a> {
@@ -4878,7 +4878,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeBuyerRole`](super::P2PTradeBuyerRole).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeBuyerRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for P2PTradeBuyerRoleView<'a> {
@@ -4927,7 +4927,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeGridOperatorRoleInputs`](super::P2PTradeGridOperatorRoleInputs).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeGridOperatorRoleInputsView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -4994,7 +4994,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`P2PTradeGridOperatorRole`](super::P2PTradeGridOperatorRole).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct P2PTradeGridOperatorRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for P2PTradeGridOperatorRoleView<'a> {

@@ -7615,7 +7615,7 @@ pub(crate) mod seeds {
 /// unvalidated objects alike.
 pub mod views {
     /// A read-only view of a [`EnergyContractInputParameters`](super::EnergyContractInputParameters).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct EnergyContractInputParametersView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -7632,7 +7632,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`EnergyContract`](super::EnergyContract).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct EnergyContractView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for EnergyContractView<'a> {
@@ -7751,7 +7751,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractRoleInputs`](super::ContractRoleInputs).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractRoleInputsView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for ContractRoleInputsView<'a> {
@@ -7766,7 +7766,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractRole`](super::ContractRole).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractRoleView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for ContractRoleView<'a> {
@@ -7815,7 +7815,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`RoleInput`](super::RoleInput).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct RoleInputView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for RoleInputView<'a> {
@@ -7862,7 +7862,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`InputSignalSource`](super::InputSignalSource).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct InputSignalSourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for InputSignalSourceView<'a> {
@@ -7893,7 +7893,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`InputSignal`](super::InputSignal).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct InputSignalView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for InputSignalView<'a> {
@@ -7958,7 +7958,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`TelemetrySourceKind`](super::TelemetrySourceKind).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct TelemetrySourceKindView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for TelemetrySourceKindView<'a> {
@@ -7997,7 +7997,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`TelemetrySource`](super::TelemetrySource).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct TelemetrySourceView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for TelemetrySourceView<'a> {
@@ -8072,7 +8072,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`RevenueFlowLogic`](super::RevenueFlowLogic).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct RevenueFlowLogicView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for RevenueFlowLogicView<'a> {
@@ -8105,7 +8105,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`RevenueFlow`](super::RevenueFlow).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct RevenueFlowView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for RevenueFlowView<'a> {
@@ -8152,7 +8152,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`QualityMetricLogic`](super::QualityMetricLogic).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct QualityMetricLogicView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for QualityMetricLogicView<'a> {
@@ -8177,7 +8177,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`QualityMetricPenalty`](super::QualityMetricPenalty).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct QualityMetricPenaltyView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for QualityMetricPenaltyView<'a> {
@@ -8208,7 +8208,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`QualityMetric`](super::QualityMetric).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct QualityMetricView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for QualityMetricView<'a> {
@@ -8265,7 +8265,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractVerificationIntegrity`](super::ContractVerificationIntegrity).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractVerificationIntegrityView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -8322,7 +8322,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractVerificationValidity`](super::ContractVerificationValidity).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractVerificationValidityView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -8363,7 +8363,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractVerificationAuthenticity`](super::ContractVerificationAuthenticity).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractVerificationAuthenticityView<'a>(
         ::deg_contracts_runtime::view::Node<'a>,
     );
@@ -8400,7 +8400,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ContractVerification`](super::ContractVerification).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ContractVerificationView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for ContractVerificationView<'a> {
@@ -8445,7 +8445,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`ParticipantVerification`](super::ParticipantVerification).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct ParticipantVerificationView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for ParticipantVerificationView<'a> {
@@ -8500,7 +8500,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`RicardianContract`](super::RicardianContract).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct RicardianContractView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for RicardianContractView<'a> {

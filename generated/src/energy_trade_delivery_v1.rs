@@ -2783,7 +2783,7 @@ pub(crate) mod seeds {
 /// unvalidated objects alike.
 pub mod views {
     /// A read-only view of a [`EnergyTradeDelivery`](super::EnergyTradeDelivery).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct EnergyTradeDeliveryView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for EnergyTradeDeliveryView<'a> {
@@ -2884,7 +2884,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`MeterReading`](super::MeterReading).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct MeterReadingView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for MeterReadingView<'a> {
@@ -2931,7 +2931,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`TelemetryEvent`](super::TelemetryEvent).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct TelemetryEventView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for TelemetryEventView<'a> {
@@ -2964,7 +2964,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`TelemetryMetric`](super::TelemetryMetric).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct TelemetryMetricView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for TelemetryMetricView<'a> {
@@ -3003,7 +3003,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`SettlementCycle`](super::SettlementCycle).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct SettlementCycleView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for SettlementCycleView<'a> {
@@ -3076,7 +3076,7 @@ pub mod views {
         }
     }
     /// A read-only view of a [`SettlementBreakdown`](super::SettlementBreakdown).
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct SettlementBreakdownView<'a>(::deg_contracts_runtime::view::Node<'a>);
     impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>>
     for SettlementBreakdownView<'a> {

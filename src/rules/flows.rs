@@ -94,7 +94,7 @@ pub fn lookup(contract: &Contract<'_>, reference: &Reference) -> Option<Decimal>
     match reference {
         Reference::RoleInput { role, input } => contract.role_of_kind(role)?.decimal(input),
         Reference::InputParameter { path } => {
-            let mut node = contract.base.input_parameters()?.node().clone();
+            let mut node = *contract.base.input_parameters()?.node();
             for segment in path {
                 node = node.member(segment)?;
             }
@@ -106,7 +106,7 @@ pub fn lookup(contract: &Contract<'_>, reference: &Reference) -> Option<Decimal>
 
 pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
     for flow in flows(contract) {
-        let formula_at = flow.formula.pointer();
+        let formula_at = || flow.formula.pointer();
         for party in [&flow.from, &flow.to].into_iter().flatten() {
             if let Some(role) = party.as_str().filter(|role| !contract.lists(role)) {
                 out.push(Finding::new(
@@ -121,7 +121,7 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
             Err(error) => {
                 let mut finding = Finding::new(
                     Rule::FormulaSyntax,
-                    formula_at,
+                    formula_at(),
                     format!(
                         "formula does not parse at column {}: {}",
                         error.column, error.message
@@ -147,7 +147,7 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
                 Some(_) => None,
             };
             let finding = match problem {
-                Some(message) => Finding::new(Rule::FormulaReference, formula_at, message),
+                Some(message) => Finding::new(Rule::FormulaReference, formula_at(), message),
                 None if !contract.lists(role)
                     && !warned.contains(role)
                     && flow.payer() != Some(role.as_str())
@@ -156,7 +156,7 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
                     warned.push(role.clone());
                     Finding::new(
                         Rule::RoleNotListed,
-                        formula_at,
+                        formula_at(),
                         format!(
                             "the formula reads {role}, which is not listed in the contract yet"
                         ),

@@ -53,7 +53,7 @@ pub fn check(contract: &Contract<'_>, message: &Value<'_>, out: &mut Vec<Finding
 
 /// A number in the message at `at`, read through a view so that long numbers stay exact.
 fn number<'a>(message: &'a Value<'a>, at: &str) -> Option<(Node<'a>, Decimal)> {
-    let node = Node::new(message.pointer(at)?, at);
+    let node = Node::new(message, "").find(at)?;
     let value = node.decimal()?;
     Some((node, value))
 }

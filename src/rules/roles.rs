@@ -53,7 +53,7 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
                 format!(
                     "a second {} role: {} ({}) is already that kind",
                     role.name,
-                    contract.relative(first.view.node().pointer()),
+                    contract.relative(&first.view.node().pointer()),
                     first.name
                 ),
             ));

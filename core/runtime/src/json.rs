@@ -58,6 +58,11 @@ impl<'a> Object<'a> {
             .map(|(_, value)| value)
     }
 
+    /// Every member as written, a repeated key each time.
+    pub fn written(&self) -> &[(Cow<'a, str>, Value<'a>)] {
+        &self.members
+    }
+
     /// Whether the object has the member `key`.
     pub fn contains_key(&self, key: &str) -> bool {
         self.members.iter().any(|(name, _)| name == key)

@@ -4,29 +4,36 @@
 //! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
 //! schema declares, so a renamed member is a compile error, not a rule that stops firing.
 
+use std::fmt::{self, Write as _};
+
 use rust_decimal::Decimal;
 
-use crate::json::Value;
+use crate::json::{Kind, Value};
 use crate::{DateTime, is_verbose_role_input, pointer};
 
-/// A value and where it sits, relative to the object the view was made for.
-#[derive(Debug, Clone, PartialEq)]
+/// A value and where it sits, relative to the object the view was made for. Moving about
+/// the tree costs nothing: the pointer is worked out only when asked for, from the root the
+/// view was made for down to the value, by the bytes each value spans.
+#[derive(Clone, Copy)]
 pub struct Node<'a> {
     value: &'a Value<'a>,
-    pointer: String,
+    /// The value the view was made for, and where it sits.
+    root: &'a Value<'a>,
+    base: &'a str,
 }
 
 impl<'a> Node<'a> {
     /// A view of `value`, which sits at `pointer`.
-    pub fn new(value: &'a Value<'a>, pointer: impl Into<String>) -> Node<'a> {
+    pub fn new(value: &'a Value<'a>, pointer: &'a str) -> Node<'a> {
         Node {
             value,
-            pointer: pointer.into(),
+            root: value,
+            base: pointer,
         }
     }
 
-    fn child(&self, value: &'a Value<'a>, pointer: String) -> Node<'a> {
-        Node { value, pointer }
+    fn child(&self, value: &'a Value<'a>) -> Node<'a> {
+        Node { value, ..*self }
     }
 
     /// The value itself.
@@ -35,46 +42,49 @@ impl<'a> Node<'a> {
     }
 
     /// Where the value sits.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
+    pub fn pointer(&self) -> String {
+        // Room for the usual few levels below the view's root, so the path is not regrown.
+        let mut pointer = String::with_capacity(self.base.len() + 96);
+        pointer.push_str(self.base);
+        path_to(self.root, self.value, &mut pointer);
+        pointer
     }
 
     /// Where the value sits, for a caller that keeps it beyond the view.
     pub fn into_pointer(self) -> String {
-        self.pointer
+        self.pointer()
+    }
+
+    /// The value at `pointer` below this one (RFC 6901, relative to this node).
+    pub fn find(&self, pointer: &str) -> Option<Node<'a>> {
+        Some(self.child(self.value.pointer(pointer)?))
     }
 
     /// The member `name`, unless absent or null.
     pub fn member(&self, name: &str) -> Option<Node<'a>> {
         let value = self.value.get(name).filter(|value| !value.is_null())?;
-        Some(self.child(value, pointer::join(&self.pointer, name)))
+        Some(self.child(value))
     }
 
     /// The members of an object that are not null, in order; none for anything else.
     pub fn members(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + use<'a> {
-        let parent = self.clone();
+        let parent = *self;
         self.value
             .as_object()
             .into_iter()
             .flat_map(|object| object.iter())
             .filter(|(_, value)| !value.is_null())
-            .map(move |(name, value)| {
-                (
-                    name,
-                    parent.child(value, pointer::join(&parent.pointer, name)),
-                )
-            })
+            .map(move |(name, value)| (name, parent.child(value)))
     }
 
     /// The elements of an array; none for anything else.
     pub fn items(&self) -> impl Iterator<Item = Node<'a>> + use<'a> {
-        let parent = self.clone();
+        let parent = *self;
         self.value
             .as_array()
             .into_iter()
             .flatten()
-            .enumerate()
-            .map(move |(index, value)| parent.child(value, format!("{}/{index}", parent.pointer)))
+            .map(move |value| parent.child(value))
     }
 
     /// The elements of the array member `name`.
@@ -127,16 +137,17 @@ impl<'a> Input<'a> {
         if is_verbose_role_input(self.node.value) {
             self.node.member(VERBOSE_VALUE)
         } else {
-            Some(self.node.clone())
+            Some(self.node)
         }
     }
 
     /// Where the value is (or would be) written: inside the verbose form when the input has it.
     pub fn pointer(&self) -> String {
+        let pointer = self.node.pointer();
         if is_verbose_role_input(self.node.value) {
-            pointer::join(&self.node.pointer, VERBOSE_VALUE)
+            pointer::join(&pointer, VERBOSE_VALUE)
         } else {
-            self.node.pointer.clone()
+            pointer
         }
     }
 
@@ -153,6 +164,72 @@ impl<'a> Input<'a> {
     /// A date-time value.
     pub fn date_time(&self) -> Option<DateTime> {
         self.value()?.date_time()
+    }
+}
+
+/// Two nodes are equal when they view equal values at the same place.
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Node<'_>) -> bool {
+        self.value == other.value && self.pointer() == other.pointer()
+    }
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("pointer", &self.pointer())
+            .field("value", self.value)
+            .finish()
+    }
+}
+
+/// Appends to `pointer` the path from `from` down to `target`, one of its descendants (or
+/// itself); `false` when `target` is not in it. Each value spans bytes inside its parent's
+/// and after its earlier siblings', so the path is found by halving at each level; a tree
+/// with no text behind it (made from a `serde_json::Value`) is searched whole.
+fn path_to(from: &Value<'_>, target: &Value<'_>, pointer: &mut String) -> bool {
+    if std::ptr::eq(from, target) {
+        return true;
+    }
+    let at = target.span();
+    let spanned = !at.is_empty();
+    let here = pointer.len();
+    let descend = |child: &Value<'_>, pointer: &mut String| {
+        if path_to(child, target, pointer) {
+            return true;
+        }
+        pointer.truncate(here);
+        false
+    };
+    match from.kind() {
+        Kind::Object(object) => {
+            let members = object.written();
+            if spanned {
+                let index = members.partition_point(|(_, child)| child.span().end <= at.start);
+                return members.get(index).is_some_and(|(key, child)| {
+                    pointer::push(pointer, key);
+                    descend(child, pointer)
+                });
+            }
+            members.iter().any(|(key, child)| {
+                pointer::push(pointer, key);
+                descend(child, pointer)
+            })
+        }
+        Kind::Array(items) => {
+            if spanned {
+                let index = items.partition_point(|child| child.span().end <= at.start);
+                return items.get(index).is_some_and(|child| {
+                    let _ = write!(pointer, "/{index}");
+                    descend(child, pointer)
+                });
+            }
+            items.iter().enumerate().any(|(index, child)| {
+                let _ = write!(pointer, "/{index}");
+                descend(child, pointer)
+            })
+        }
+        _ => false,
     }
 }
 

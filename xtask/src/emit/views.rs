@@ -51,7 +51,7 @@ fn header(def: &TypeDef) -> (proc_macro2::Ident, TokenStream) {
     );
     let common = quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, Copy, PartialEq)]
         pub struct #name<'a>(::deg_contracts_runtime::view::Node<'a>);
 
         impl<'a> ::std::convert::From<::deg_contracts_runtime::view::Node<'a>> for #name<'a> {
@@ -208,7 +208,7 @@ fn union_view(def: &TypeDef, union: &RoleUnion) -> TokenStream {
             #[doc = #doc]
             pub fn #accessor(&self) -> ::std::option::Option<#view<'a>> {
                 matches!(self.kind(), ::std::option::Option::Some(#(#values)|*))
-                    .then(|| ::std::convert::Into::<#view<'a>>::into(self.0.clone()))
+                    .then(|| ::std::convert::Into::<#view<'a>>::into(self.0))
             }
         }
     });
@@ -224,7 +224,7 @@ fn union_view(def: &TypeDef, union: &RoleUnion) -> TokenStream {
             pub fn generic(&self) -> ::std::option::Option<#view<'a>> {
                 match self.kind() {
                     ::std::option::Option::Some(#(#claimed)|*) => ::std::option::Option::None,
-                    _ => ::std::option::Option::Some(::std::convert::Into::<#view<'a>>::into(self.0.clone())),
+                    _ => ::std::option::Option::Some(::std::convert::Into::<#view<'a>>::into(self.0)),
                 }
             }
         }
