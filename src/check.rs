@@ -191,7 +191,7 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         })
         .collect();
     if keep.place_facts {
-        facts::place(text, &mut report.facts);
+        facts::place(text, &message, &mut report.facts);
     }
     let mut positions = source::positions(text, &placed).into_iter();
     let lines = source::LineIndex::new(text);

@@ -1,7 +1,9 @@
 //! What the transaction checks need from one message, read while the message is checked and
-//! kept after its `Value` is gone: the envelope (who, what, which transaction), the order's ids
+//! kept after its text is gone: the envelope (who, what, which transaction), the order's ids
 //! and quote, and each contract's status, roles, inputs, flows and settled amounts, every one
-//! with its pointer and (once placed) its line and column.
+//! with the byte it starts at. Its pointer and line and column are worked out only for the
+//! few values a finding names, from the message read again (or, for a message that cannot
+//! be read again, as it is checked).
 
 use std::fmt;
 
@@ -20,8 +22,10 @@ use crate::source::{self, Position};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
     pub value: T,
-    pub pointer: String,
-    pub position: Position,
+    /// The byte of the message's text the value starts at.
+    pub offset: usize,
+    /// Its pointer and position, once placed ([`place`]).
+    pub placed: Option<(String, Position)>,
 }
 
 impl<T> Located<T> {
@@ -29,17 +33,29 @@ impl<T> Located<T> {
     pub fn place(&self) -> Located<()> {
         Located {
             value: (),
-            pointer: self.pointer.clone(),
-            position: self.position,
+            offset: self.offset,
+            placed: self.placed.clone(),
         }
     }
 
-    pub(crate) fn new(value: T, pointer: impl Into<String>) -> Located<T> {
+    pub(crate) fn new(value: T, offset: usize) -> Located<T> {
         Located {
             value,
-            pointer: pointer.into(),
-            position: Position { line: 1, column: 1 },
+            offset,
+            placed: None,
         }
+    }
+
+    /// Where it was placed, or the message's start when it was not.
+    pub fn position(&self) -> Position {
+        self.placed
+            .as_ref()
+            .map_or(Position { line: 1, column: 1 }, |(_, position)| *position)
+    }
+
+    /// The value read from `node`, where it is written.
+    fn at(value: T, node: &Node<'_>) -> Located<T> {
+        Located::new(value, node.value().span().start)
     }
 }
 
@@ -120,12 +136,12 @@ impl MessageFacts {
     }
 
     /// Every located value, so that all can be placed in one pass over the text.
-    pub fn positions_mut(&mut self) -> Vec<(&str, &mut Position)> {
-        let mut all: Vec<(&str, &mut Position)> = Vec::new();
+    fn located_mut(&mut self) -> Vec<(usize, &mut Option<(String, Position)>)> {
+        let mut all: Vec<(usize, &mut Option<(String, Position)>)> = Vec::new();
         macro_rules! add {
             ($located:expr) => {
                 if let Some(located) = $located {
-                    all.push((located.pointer.as_str(), &mut located.position));
+                    all.push((located.offset, &mut located.placed));
                 }
             };
         }
@@ -140,51 +156,54 @@ impl MessageFacts {
             add!(&mut contract.id);
             add!(&mut contract.status);
             add!(&mut contract.created_at);
-            all.push((
-                contract.flows.pointer.as_str(),
-                &mut contract.flows.position,
-            ));
+            add!(Some(&mut contract.flows));
             for amount in &mut contract.settled {
-                all.push((amount.pointer.as_str(), &mut amount.position));
+                add!(Some(amount));
             }
             for role in &mut contract.roles {
-                all.push((role.name.pointer.as_str(), &mut role.name.position));
-                all.push((
-                    role.inputs_at.pointer.as_str(),
-                    &mut role.inputs_at.position,
-                ));
+                add!(Some(&mut role.name));
+                add!(Some(&mut role.inputs_at));
                 add!(&mut role.filled_by);
                 for (_, input) in &mut role.inputs {
-                    all.push((input.pointer.as_str(), &mut input.position));
+                    add!(Some(input));
                 }
             }
         }
         all
     }
 
-    /// Moves every position down by `lines` and, on the message's first line, right by
-    /// `indent`: for a message that is one line of a log, read without its leading blanks.
+    /// Moves every placed position down by `lines` and, on the message's first line, right
+    /// by `indent`: for a message that is one line of a log, read without its leading blanks.
     pub fn shift(&mut self, lines: usize, indent: usize) {
-        for (_, position) in self.positions_mut() {
-            if position.line == 1 {
-                position.column += indent;
+        for (_, placed) in self.located_mut() {
+            if let Some((_, position)) = placed {
+                if position.line == 1 {
+                    position.column += indent;
+                }
+                position.line += lines;
             }
-            position.line += lines;
         }
     }
 }
 
-/// Gives every located value of `facts` its line and column in `text`, the message they were
-/// read from, in one pass over it.
-pub fn place(text: &str, facts: &mut [MessageFacts]) {
-    let mut all: Vec<(&str, &mut Position)> = facts
+/// Gives every located value of `facts` its pointer and its line and column in `text`, the
+/// message they were read from (`message` is its JSON).
+pub fn place(text: &str, message: &json::Value<'_>, facts: &mut [MessageFacts]) {
+    let mut all: Vec<(usize, &mut Option<(String, Position)>)> = facts
         .iter_mut()
-        .flat_map(MessageFacts::positions_mut)
+        .flat_map(MessageFacts::located_mut)
         .collect();
-    let pointers: Vec<&str> = all.iter().map(|(pointer, _)| *pointer).collect();
-    for ((_, position), placed) in all.iter_mut().zip(source::locate_all(text, &pointers)) {
-        **position = placed;
+    let offsets: Vec<usize> = all.iter().map(|(offset, _)| *offset).collect();
+    for ((offset, placed), position) in all.iter_mut().zip(source::positions(text, &offsets)) {
+        **placed = Some((pointer_at(message, *offset), position));
     }
+}
+
+/// The pointer of the value that starts at byte `offset` of the text `message` was read from.
+pub fn pointer_at(message: &json::Value<'_>, offset: usize) -> String {
+    Node::new(message, "")
+        .value_at(offset)
+        .map_or_else(String::new, |node| node.pointer())
 }
 
 /// The facts of a message whose contracts and deliveries the per-message check found.
@@ -194,18 +213,15 @@ pub fn extract(
     deliveries: &[EnergyTradeDeliveryView<'_>],
 ) -> MessageFacts {
     let text = |pointer: &str| {
-        message
-            .pointer(pointer)
-            .and_then(json::Value::as_str)
-            .map(|value| Located::new(value.to_owned(), pointer))
+        let value = message.pointer(pointer)?;
+        Some(Located::new(value.as_str()?.to_owned(), value.span().start))
     };
     let quote = message
         .pointer(beckn::QUOTED_PRICE)
-        .and_then(json::Value::decimal)
-        .map(|value| Located::new(value, beckn::QUOTED_PRICE));
+        .and_then(|value| Some(Located::new(value.decimal()?, value.span().start)));
     let timestamp = text(beckn::TIMESTAMP).and_then(|located| {
         let value = DateTime::parse(&located.value).ok()?;
-        Some(Located::new(value, located.pointer))
+        Some(Located::new(value, located.offset))
     });
     let settled: Vec<Located<Decimal>> = deliveries
         .iter()
@@ -217,7 +233,7 @@ pub fn extract(
         })
         .filter_map(|cycle| {
             let amount = cycle.amount()?;
-            Some(Located::new(amount.decimal()?, amount.pointer()))
+            Some(Located::at(amount.decimal()?, &amount))
         })
         .collect();
     MessageFacts {
@@ -239,14 +255,14 @@ pub fn extract(
 
 fn located_str(node: Option<Node<'_>>) -> Option<Located<String>> {
     let node = node?;
-    Some(Located::new(node.as_str()?.to_owned(), node.pointer()))
+    Some(Located::at(node.as_str()?.to_owned(), &node))
 }
 
 fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> ContractFacts {
     let base = &contract.base;
     let created_at = base.created_at().and_then(|node| {
         let value = node.date_time()?;
-        Some(Located::new(value, node.pointer()))
+        Some(Located::at(value, &node))
     });
     let roles = contract
         .roles()
@@ -263,7 +279,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                         Some(number) => Term::Number(number),
                         None => Term::Json(value.value().to_serde()),
                     };
-                    Some((name.to_owned(), Located::new(term, value.into_pointer())))
+                    Some((name.to_owned(), Located::at(term, &value)))
                 })
                 .collect();
             let kind = contract
@@ -273,28 +289,25 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 .map_or(role.name, |first| first);
             RoleFacts {
                 kind: kind.to_owned(),
-                name: Located::new(
+                name: Located::at(
                     role.name.to_owned(),
-                    view.role()
-                        .map_or_else(String::new, |node| node.pointer().to_owned()),
+                    view.role().as_ref().unwrap_or(view.node()),
                 ),
                 filled: role.filled(),
                 filled_by: located_str(view.filled_by()),
-                inputs_at: Located::new(
+                inputs_at: Located::at(
                     (),
-                    inputs_node.map_or_else(
-                        || view.node().pointer().to_owned(),
-                        |inputs| inputs.node().pointer().to_owned(),
-                    ),
+                    inputs_node
+                        .as_ref()
+                        .map_or(view.node(), |inputs| inputs.node()),
                 ),
                 inputs,
             }
         })
         .collect();
-    let flows_at = base.revenue_flows().map_or_else(
-        || contract.pointer.to_owned(),
-        |logic| logic.node().pointer().to_owned(),
-    );
+    let flows_at = base
+        .revenue_flows()
+        .map_or(*base.node(), |logic| *logic.node());
     let flows_text = flows(contract)
         .iter()
         .map(|flow| {
@@ -312,7 +325,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
         status: located_str(base.status()),
         created_at,
         roles,
-        flows: Located::new(flows_text, flows_at),
+        flows: Located::at(flows_text, &flows_at),
         settled: settled.to_vec(),
     }
 }

@@ -50,16 +50,31 @@ impl Entry {
     /// Where a located value of this message is, and its line's text when the message was
     /// read again for it (a message placed as it was read has no text left).
     fn place<T>(&self, located: &facts::Located<T>) -> (Position, Option<&str>) {
+        let placed = located.position();
         if self.source == Source::Placed {
-            return (located.position, None);
+            return (placed, None);
         }
-        match self.text.get_or_init(|| self.source.reread()) {
+        match self.reread() {
             Some(text) => {
-                let position = text.locate(&located.pointer);
+                let position = text.position(located.offset);
                 (position, text.line(position.line))
             }
-            None => (located.position, None),
+            None => (placed, None),
         }
+    }
+
+    /// The pointer of a located value of this message.
+    fn pointer<T>(&self, located: &facts::Located<T>) -> String {
+        match (&located.placed, self.reread()) {
+            (Some((pointer, _)), _) => pointer.clone(),
+            (None, Some(text)) => text.pointer(located.offset),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The message read again, once.
+    fn reread(&self) -> Option<&Reread> {
+        self.text.get_or_init(|| self.source.reread()).as_ref()
     }
 
     /// `file:line:col` of a located value in this message.
@@ -79,7 +94,7 @@ fn finding<T>(
     located: &facts::Located<T>,
     message: String,
 ) -> Placed {
-    let mut finding = Finding::new(Rule::Transaction(rule), &located.pointer, message);
+    let mut finding = Finding::new(Rule::Transaction(rule), entry.pointer(located), message);
     let (position, line) = entry.place(located);
     finding.position = Some(position);
     finding.line_text = line.map(clipped_line);
@@ -230,8 +245,8 @@ impl Ledger {
         let first = FirstUse {
             name: Arc::clone(&entry.name),
             source: entry.source.clone(),
-            pointer: id.pointer.clone(),
-            position: id.position,
+            offset: id.offset,
+            position: id.position(),
             located: OnceCell::new(),
         };
         self.message_ids.insert(id.value.clone(), first);
@@ -308,7 +323,8 @@ impl Ledger {
 struct FirstUse {
     name: Arc<str>,
     source: Source,
-    pointer: String,
+    /// The byte of its message it starts at.
+    offset: usize,
     /// Its position, if placed when it was read.
     position: Position,
     /// Its position read again from the source, once: a log may reuse one id many times.
@@ -317,9 +333,11 @@ struct FirstUse {
 
 impl FirstUse {
     fn position(&self) -> Position {
-        *self
-            .located
-            .get_or_init(|| self.source.locate(&self.pointer).unwrap_or(self.position))
+        *self.located.get_or_init(|| {
+            self.source
+                .reread()
+                .map_or(self.position, |text| text.position(self.offset))
+        })
     }
 }
 

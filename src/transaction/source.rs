@@ -6,6 +6,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
+use deg_contracts_runtime::json;
+
 use crate::source::{self as text, Position};
 
 /// Where a message's text is.
@@ -37,7 +39,30 @@ pub struct Reread {
 impl Reread {
     /// Where the value at `pointer` is, in its input's lines and columns.
     pub fn locate(&self, pointer: &str) -> Position {
-        let mut position = text::locate(&self.read[self.message.clone()], pointer);
+        self.shifted(text::locate(self.message(), pointer))
+    }
+
+    /// Where the value that starts at byte `offset` of the message is, in its input's lines
+    /// and columns.
+    pub fn position(&self, offset: usize) -> Position {
+        self.shifted(text::position(self.message(), offset))
+    }
+
+    /// The pointer of the value that starts at byte `offset` of the message; empty when the
+    /// message no longer parses (it changed since it was checked).
+    pub fn pointer(&self, offset: usize) -> String {
+        json::parse(self.message()).map_or_else(
+            |_| String::new(),
+            |message| crate::transaction::facts::pointer_at(&message, offset),
+        )
+    }
+
+    fn message(&self) -> &str {
+        &self.read[self.message.clone()]
+    }
+
+    /// A position in the message as a position in its input.
+    fn shifted(&self, mut position: Position) -> Position {
         if position.line == 1 {
             position.column += self.message.start;
         }

@@ -60,6 +60,28 @@ impl<'a> Node<'a> {
         Some(self.child(self.value.pointer(pointer)?))
     }
 
+    /// The value below this one (or this one) whose text starts at byte `offset`.
+    pub fn value_at(&self, offset: usize) -> Option<Node<'a>> {
+        let mut value = self.value;
+        while value.span().start != offset {
+            let holds = |child: &Value<'_>| child.span().end <= offset;
+            value = match value.kind() {
+                Kind::Object(object) => {
+                    let members = object.written();
+                    &members
+                        .get(members.partition_point(|(_, child)| holds(child)))?
+                        .1
+                }
+                Kind::Array(items) => items.get(items.partition_point(holds))?,
+                _ => return None,
+            };
+            if !value.span().contains(&offset) {
+                return None;
+            }
+        }
+        Some(self.child(value))
+    }
+
     /// The member `name`, unless absent or null.
     pub fn member(&self, name: &str) -> Option<Node<'a>> {
         let value = self.value.get(name).filter(|value| !value.is_null())?;
