@@ -6,7 +6,7 @@
 //! entry (or none at all) leaves the choice to the type.
 
 use deg_contracts_runtime::json::{Kind, Object, Value};
-use deg_contracts_runtime::{JSONLD_CONTEXT, JSONLD_TYPE, pointer};
+use deg_contracts_runtime::{JSONLD_CONTEXT, JSONLD_TYPE};
 
 use crate::schemas::{Known, Schemas, Unloaded};
 
@@ -42,55 +42,41 @@ pub fn typed_objects_noting<'a>(
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
     let mut found = Vec::new();
-    // Depth-first with an explicit stack, so a deeply nested message cannot overflow; one path
-    // buffer is truncated to each entry's parent, so pointers cost nothing until one is kept.
-    let mut pending: Vec<(&'a Value<'a>, usize, Segment<'a>)> = vec![(message, 0, Segment::Root)];
-    let mut path = String::new();
-    while let Some((value, parent, segment)) = pending.pop() {
-        path.truncate(parent);
-        segment.push_to(&mut path);
+    // Depth-first with an explicit stack, so a deeply nested message cannot overflow; an
+    // object's pointer is worked out only when it is kept.
+    let mut pending: Vec<&'a Value<'a>> = vec![message];
+    while let Some(value) = pending.pop() {
         match value.kind() {
             Kind::Object(object) => {
                 if let Some(names) = object.get(JSONLD_TYPE) {
+                    let path = || message.pointer_to(value);
                     match registered(schemas, names) {
                         Some(type_name) => {
                             match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
                                 Some(schema) => found.push(TypedObject {
-                                    pointer: path.clone(),
+                                    pointer: path(),
                                     type_name,
                                     schema,
                                     value,
                                 }),
                                 None => {
-                                    skipped.push((
-                                        path.clone(),
-                                        versioned(schemas, object, type_name),
-                                    ));
+                                    skipped.push((path(), versioned(schemas, object, type_name)));
                                     other_versions.push(type_name);
                                 }
                             }
                         }
                         None => {
                             if let Some(name) = first_name(names) {
-                                skipped.push((path.clone(), name.to_owned()));
+                                skipped.push((path(), name.to_owned()));
                             }
                         }
                     }
                 }
-                let here = path.len();
-                for (key, child) in object.iter().rev() {
-                    if child.is_object() || child.as_array().is_some() {
-                        pending.push((child, here, Segment::Key(key)));
-                    }
-                }
+                let children = object.iter().rev().map(|(_, child)| child);
+                pending.extend(children.filter(|child| is_container(child)));
             }
             Kind::Array(items) => {
-                let here = path.len();
-                for (index, child) in items.iter().enumerate().rev() {
-                    if child.is_object() || child.as_array().is_some() {
-                        pending.push((child, here, Segment::Index(index)));
-                    }
-                }
+                pending.extend(items.iter().rev().filter(|child| is_container(child)));
             }
             _ => {}
         }
@@ -98,24 +84,8 @@ pub fn typed_objects_noting<'a>(
     found
 }
 
-/// One step of a pointer.
-enum Segment<'a> {
-    Root,
-    Key(&'a str),
-    Index(usize),
-}
-
-impl Segment<'_> {
-    fn push_to(&self, path: &mut String) {
-        use std::fmt::Write as _;
-        match self {
-            Segment::Root => {}
-            Segment::Key(key) => pointer::push(path, key),
-            Segment::Index(index) => {
-                let _ = write!(path, "/{index}");
-            }
-        }
-    }
+fn is_container(value: &Value<'_>) -> bool {
+    value.is_object() || value.is_array()
 }
 
 /// The registered schema `@type` name, as a string or among an array's strings; of several,

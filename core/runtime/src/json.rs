@@ -10,6 +10,7 @@
 //! error it reports.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -213,6 +214,64 @@ impl<'a> Value<'a> {
         })
     }
 
+    /// Appends to `pointer` the path from this value down to `target`, one of its descendants
+    /// (or itself); `false` when `target` is not in it. Each value spans bytes inside its parent's
+    /// and after its earlier siblings', so the path is found by halving at each level; a tree
+    /// with no text behind it (made from a `serde_json::Value`) is searched whole.
+    pub fn path_to(&self, target: &Value<'_>, pointer: &mut String) -> bool {
+        let from = self;
+        if std::ptr::eq(from, target) {
+            return true;
+        }
+        let at = target.span();
+        let spanned = !at.is_empty();
+        let here = pointer.len();
+        let descend = |child: &Value<'_>, pointer: &mut String| {
+            if child.path_to(target, pointer) {
+                return true;
+            }
+            pointer.truncate(here);
+            false
+        };
+        match from.kind() {
+            Kind::Object(object) => {
+                let members = object.written();
+                if spanned {
+                    let index = members.partition_point(|(_, child)| child.span().end <= at.start);
+                    return members.get(index).is_some_and(|(key, child)| {
+                        crate::pointer::push(pointer, key);
+                        descend(child, pointer)
+                    });
+                }
+                members.iter().any(|(key, child)| {
+                    crate::pointer::push(pointer, key);
+                    descend(child, pointer)
+                })
+            }
+            Kind::Array(items) => {
+                if spanned {
+                    let index = items.partition_point(|child| child.span().end <= at.start);
+                    return items.get(index).is_some_and(|child| {
+                        let _ = write!(pointer, "/{index}");
+                        descend(child, pointer)
+                    });
+                }
+                items.iter().enumerate().any(|(index, child)| {
+                    let _ = write!(pointer, "/{index}");
+                    descend(child, pointer)
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// The pointer of `target`, one of this value's descendants, from this value.
+    pub fn pointer_to(&self, target: &Value<'_>) -> String {
+        let mut pointer = String::new();
+        self.path_to(target, &mut pointer);
+        pointer
+    }
+
     /// The members of an object.
     pub fn as_object(&self) -> Option<&Object<'a>> {
         match &self.kind {
@@ -343,7 +402,25 @@ pub fn decimal_of(text: &str) -> Option<Decimal> {
     if let Ok(integer) = text.parse::<i64>() {
         return Some(Decimal::from(integer));
     }
-    crate::decimal(&serde_number(text)?)
+    plain_fraction(text).or_else(|| crate::decimal(&serde_number(text)?))
+}
+
+/// A fraction written without an exponent, in at most [`F64_DIGITS`] digits, as the `f64`
+/// `serde_json` reads would be written again: its digits without trailing zeros, and one
+/// decimal place for a whole number (`100.00` is `100.0`). An `f64` keeps every such
+/// decimal, so no shorter decimal names the same `f64`; zero keeps its sign only the slow way.
+fn plain_fraction(text: &str) -> Option<Decimal> {
+    if text.bytes().any(|byte| byte == b'e' || byte == b'E') {
+        return None;
+    }
+    let mut value = text.parse::<Decimal>().ok()?.normalize();
+    if value.is_zero() {
+        return None;
+    }
+    if value.scale() == 0 {
+        value.rescale(1);
+    }
+    Some(value)
 }
 
 fn serde_number(text: &str) -> Option<Number> {
@@ -773,6 +850,49 @@ mod tests {
         let repeated = parse(&repeated).unwrap();
         assert!(repeated.as_object().unwrap().repeats_a_key());
         assert_eq!(repeated.get("k3").and_then(Value::as_number), Some("0"));
+    }
+
+    #[test]
+    fn plain_fractions_read_as_through_serde_json() {
+        let mut texts: Vec<String> = [
+            "100.0",
+            "100.00",
+            "-100.50",
+            "0.5",
+            "0.000001",
+            "0.0000015",
+            "-0.00001",
+            "12345678901234.5",
+            "99999999999999.9",
+            "1.10",
+            "0.1",
+            "0.30",
+            "0.0",
+            "-0.0",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Every digit count and decimal place up to what an `f64` keeps.
+        for digits in 1..=15u32 {
+            for places in 1..=digits {
+                let mantissa = 10u64.pow(digits) - 7;
+                let text = mantissa.to_string();
+                let (whole, fraction) = text.split_at((digits - places) as usize);
+                let whole = if whole.is_empty() { "0" } else { whole };
+                texts.push(format!("{whole}.{fraction}"));
+                texts.push(format!("-{whole}.{fraction}0"));
+            }
+        }
+        // A number written with more digits is read exactly instead.
+        texts.retain(|text| text.bytes().filter(u8::is_ascii_digit).count() <= F64_DIGITS);
+        for text in texts {
+            let through_serde = crate::decimal(&serde_number(&text).unwrap());
+            assert_eq!(
+                decimal_of(&text).map(|d| d.to_string()),
+                through_serde.map(|d| d.to_string()),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! can say where it is. Generated `…View` types wrap [`Node`] with one accessor per member the
 //! schema declares, so a renamed member is a compile error, not a rule that stops firing.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use rust_decimal::Decimal;
 
@@ -46,7 +46,7 @@ impl<'a> Node<'a> {
         // Room for the usual few levels below the view's root, so the path is not regrown.
         let mut pointer = String::with_capacity(self.base.len() + 96);
         pointer.push_str(self.base);
-        path_to(self.root, self.value, &mut pointer);
+        self.root.path_to(self.value, &mut pointer);
         pointer
     }
 
@@ -202,56 +202,6 @@ impl fmt::Debug for Node<'_> {
             .field("pointer", &self.pointer())
             .field("value", self.value)
             .finish()
-    }
-}
-
-/// Appends to `pointer` the path from `from` down to `target`, one of its descendants (or
-/// itself); `false` when `target` is not in it. Each value spans bytes inside its parent's
-/// and after its earlier siblings', so the path is found by halving at each level; a tree
-/// with no text behind it (made from a `serde_json::Value`) is searched whole.
-fn path_to(from: &Value<'_>, target: &Value<'_>, pointer: &mut String) -> bool {
-    if std::ptr::eq(from, target) {
-        return true;
-    }
-    let at = target.span();
-    let spanned = !at.is_empty();
-    let here = pointer.len();
-    let descend = |child: &Value<'_>, pointer: &mut String| {
-        if path_to(child, target, pointer) {
-            return true;
-        }
-        pointer.truncate(here);
-        false
-    };
-    match from.kind() {
-        Kind::Object(object) => {
-            let members = object.written();
-            if spanned {
-                let index = members.partition_point(|(_, child)| child.span().end <= at.start);
-                return members.get(index).is_some_and(|(key, child)| {
-                    pointer::push(pointer, key);
-                    descend(child, pointer)
-                });
-            }
-            members.iter().any(|(key, child)| {
-                pointer::push(pointer, key);
-                descend(child, pointer)
-            })
-        }
-        Kind::Array(items) => {
-            if spanned {
-                let index = items.partition_point(|child| child.span().end <= at.start);
-                return items.get(index).is_some_and(|child| {
-                    let _ = write!(pointer, "/{index}");
-                    descend(child, pointer)
-                });
-            }
-            items.iter().enumerate().any(|(index, child)| {
-                let _ = write!(pointer, "/{index}");
-                descend(child, pointer)
-            })
-        }
-        _ => false,
     }
 }
 
