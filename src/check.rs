@@ -184,7 +184,7 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         .findings
         .iter()
         .filter(|finding| finding.position.is_none())
-        .zip(source::offsets_all(text, &unplaced))
+        .zip(offsets(text, &message, has_duplicate_keys, &unplaced))
         .map(|(finding, offset)| match finding.column_in_value {
             Some(column) => source::offset_in_string(text, offset, column),
             None => offset,
@@ -217,6 +217,18 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
     }
     report.findings.sort_by_key(|finding| finding.position);
     report
+}
+
+/// Where each pointer's value (or its nearest existing parent) starts: read off the parsed
+/// message, or, when some key repeats, by the walk over the text that places the repeats.
+fn offsets(text: &str, message: &Value<'_>, repeats: bool, pointers: &[&str]) -> Vec<usize> {
+    if repeats {
+        return source::offsets_all(text, pointers);
+    }
+    pointers
+        .iter()
+        .map(|pointer| message.nearest(pointer).span().start)
+        .collect()
 }
 
 impl MessageReport {

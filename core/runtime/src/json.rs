@@ -272,6 +272,24 @@ impl<'a> Value<'a> {
         pointer
     }
 
+    /// The value at `pointer`, or its nearest ancestor there is: where a finding about a
+    /// missing member is shown.
+    pub fn nearest(&self, pointer: &str) -> &Value<'a> {
+        let mut value = self;
+        for token in crate::pointer::tokens(pointer) {
+            let next = match &value.kind {
+                Kind::Object(object) => object.get(&token),
+                Kind::Array(items) => crate::pointer::index(&token).and_then(|at| items.get(at)),
+                _ => None,
+            };
+            match next {
+                Some(next) => value = next,
+                None => break,
+            }
+        }
+        value
+    }
+
     /// The members of an object.
     pub fn as_object(&self) -> Option<&Object<'a>> {
         match &self.kind {
@@ -486,8 +504,9 @@ pub fn parse_noting_repeats(text: &str) -> Result<(Value<'_>, bool), NotParsed> 
         text,
         bytes: text.as_bytes(),
         at: 0,
-        items: Vec::new(),
-        members: Vec::new(),
+        // Room for a message's usual nesting, so that the first objects do not regrow it.
+        items: Vec::with_capacity(32),
+        members: Vec::with_capacity(64),
         depth: 0,
         repeats_a_key: false,
     };
@@ -802,6 +821,9 @@ mod tests {
             "\u{feff}{}",
             "[\"é ünïcödé €\"]",
             "{\"a\": 1, \"a\": 2}",
+            "[1,        2,         3,\n\t        \r\n  4]",
+            "{\"a\":                x}",
+            "{\"a\":        \"b\"        ,\"c\"         :       [        ]       }",
         ] {
             accepts_as_serde_does(text);
         }
@@ -835,6 +857,9 @@ mod tests {
         assert_eq!(members, [("c", Some("2"))]);
         assert_eq!(value.get("n").unwrap().as_number(), Some("12.50"));
         assert!(value.pointer("a").is_none());
+        assert_eq!(value.nearest("/a/1/x").span(), two.span());
+        assert_eq!(value.nearest("/b/c").as_number(), Some("2"));
+        assert_eq!(value.nearest("/missing").span(), value.span());
         assert!(value.pointer("/a/01").is_none());
         let keys: Vec<&str> = value.as_object().unwrap().iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["a", "b", "n"]);
