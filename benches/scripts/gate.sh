@@ -7,6 +7,8 @@
 # ROUNDS times in turn: the floor (read + parse to serde_json::Value, 2 threads) and
 # `deg-contracts validate --format json` on each form. Prints each run's median wall time,
 # messages/s, MB/s and its ratio to the floor of the same form, so a slower host moves both.
+# Then the cost of a message with findings against a valid one: the files are split by whether
+# `--per-message` finds anything in them, and each set is timed alone, per message and per byte.
 set -euo pipefail
 rounds=${1:-7}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +23,12 @@ gate=target/release/deg-contracts
 floor=target/release/parse-floor
 files_bytes=$(find "$work/files" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}')
 log_bytes=$(stat -c %s "$work/log/messages.jsonl")
+mkdir -p "$work/valid" "$work/findings"
+"$gate" validate --per-message --format json "$work/files" 2>/dev/null \
+  | grep -o '"file":"[^"]*"' | cut -d'"' -f4 | sort -u > "$work/with-findings" || true
+find "$work/files" -name '*.json' | sort > "$work/all"
+comm -12 "$work/all" "$work/with-findings" | xargs -r ln -t "$work/findings"
+comm -23 "$work/all" "$work/with-findings" | xargs -r ln -t "$work/valid"
 
 declare -A runs=(
   [floor-files]="$floor $work/files"
@@ -28,8 +36,10 @@ declare -A runs=(
   [gate-files]="$gate validate --format json $work/files"
   [gate-log]="$gate validate --format json $work/log/messages.jsonl"
   [gate-files-per-message]="$gate validate --format json --per-message $work/files"
+  [valid-per-message]="$gate validate --format json --per-message --jobs 1 $work/valid"
+  [findings-per-message]="$gate validate --format json --per-message --jobs 1 $work/findings"
 )
-order=(floor-files gate-files gate-files-per-message floor-log gate-log)
+order=(floor-files gate-files gate-files-per-message floor-log gate-log valid-per-message findings-per-message)
 declare -A times
 for _ in $(seq "$rounds"); do
   for name in "${order[@]}"; do
@@ -41,10 +51,21 @@ for _ in $(seq "$rounds"); do
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '%-24s %10s %12s %9s %9s\n' run wall messages/s MB/s vs-floor
-for name in "${order[@]}"; do
+for name in "${order[@]:0:5}"; do
   us=$(echo "${times[$name]}" | median)
   case $name in *log*) bytes=$log_bytes; base=floor-log;; *) bytes=$files_bytes; base=floor-files;; esac
   base_us=$(echo "${times[$base]}" | median)
   awk -v n="$name" -v us="$us" -v b="$bytes" -v f="$base_us" 'BEGIN {
     printf "%-24s %9.3fs %12.0f %9.0f %8.2fx\n", n, us/1e6, 10000/(us/1e6), b/us, us/f }'
+done
+count() { find "$1" -name '*.json' | wc -l; }
+size() { find "$1" -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}'; }
+awk -v vu="$(echo "${times[valid-per-message]}" | median)" -v fu="$(echo "${times[findings-per-message]}" | median)" \
+    -v vn="$(count "$work/valid")" -v fn="$(count "$work/findings")" \
+    -v vb="$(size "$work/valid")" -v fb="$(size "$work/findings")" 'BEGIN {
+  printf "one worker, --per-message: %d valid messages %.1f us each (%.0f MB/s), %d with findings %.1f us each (%.0f MB/s)\n", vn, vu/vn, vb/vu, fn, fu/fn, fb/fu
+  printf "a message with findings costs %.2fx a valid one per message, %.2fx per byte (target: at most 2x)\n", (fu/fn)/(vu/vn), (fu/fb)/(vu/vb) }'
+for name in gate-files gate-log; do
+  /usr/bin/time -f '%M' -o "$work/rss" ${runs[$name]} >/dev/null 2>&1 || true
+  printf '%s peak RSS: %d MB\n' "$name" "$(( $(tail -n 1 "$work/rss") / 1024 ))"
 done

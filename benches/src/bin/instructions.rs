@@ -1,8 +1,11 @@
 //! Runs one candidate over every contract sample a fixed number of times, for instruction
 //! counts under `valgrind --tool=callgrind`, which unlike wall time do not depend on what else
-//! the machine is doing. `instructions none` measures the set-up alone, to subtract.
+//! the machine is doing. `instructions none` measures the set-up alone, to subtract. `json`
+//! is the gate's own reading of a message (a borrowed tree), `json-validate` that and every
+//! error, as the gate validates.
 
 use deg_contracts::schema::energy_contract_p2p_trade_v1::EnergyContractP2PTrade;
+use deg_contracts::schema::runtime::json;
 use deg_contracts_benches::contracts;
 
 const ROUNDS: usize = 200;
@@ -19,12 +22,19 @@ fn main() {
                     serde_json::from_slice::<serde::de::IgnoredAny>(&sample.bytes).is_ok()
                 }
                 "value" => serde_json::from_slice::<serde_json::Value>(&sample.bytes).is_ok(),
+                "json" => {
+                    std::str::from_utf8(&sample.bytes).is_ok_and(|text| json::parse(text).is_ok())
+                }
+                "json-validate" => std::str::from_utf8(&sample.bytes)
+                    .ok()
+                    .and_then(|text| json::parse(text).ok())
+                    .is_some_and(|value| EnergyContractP2PTrade::validate_json(&value).is_ok()),
                 "verdict" => EnergyContractP2PTrade::verdict(&sample.bytes),
                 "is-valid" => EnergyContractP2PTrade::is_valid(&sample.value),
                 "validate" => EnergyContractP2PTrade::validate(&sample.value).is_ok(),
                 other => {
                     eprintln!(
-                        "usage: instructions none|ignored-any|value|verdict|is-valid|validate (not `{other}`)"
+                        "usage: instructions none|ignored-any|value|json|json-validate|verdict|is-valid|validate (not `{other}`)"
                     );
                     std::process::exit(2);
                 }
