@@ -403,3 +403,36 @@ fn line_of(text: &str, line: usize) -> Option<String> {
         .nth(line.checked_sub(1)?)
         .map(|line| clipped_line(line.trim_end_matches('\r')))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_checked_as_its_text_and_one_too_deep_to_read_says_so() {
+        let message: serde_json::Value = serde_json::from_str(
+            r#"{"message": {"order": {"beckn:orderAttributes": {"@type": "EnergyContractP2PTrade", "contractId": 7}}}}"#,
+        )
+        .unwrap();
+        let report = check_message(&message);
+        assert_eq!(report.objects, 1);
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|finding| finding.position.is_none())
+        );
+        assert!(report.findings.iter().any(|finding| finding.pointer
+            == "/message/order/beckn:orderAttributes/contractId"));
+        let mut deep = serde_json::json!(1);
+        for _ in 0..200 {
+            deep = serde_json::json!([deep]);
+        }
+        let report = check_message(&deep);
+        let [finding] = report.findings.as_slice() else {
+            panic!("{:?}", report.findings);
+        };
+        assert_eq!(finding.rule, Rule::JsonSyntax);
+        assert_eq!(finding.message, "nested more than 128 levels deep");
+    }
+}

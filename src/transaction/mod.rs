@@ -354,3 +354,41 @@ fn trade_keys(facts: &MessageFacts) -> Vec<String> {
     }
     keys
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(source: Source) -> Entry {
+        Entry {
+            input: 0,
+            name: Arc::from("m.json"),
+            facts: MessageFacts::default(),
+            source,
+            text: OnceCell::new(),
+            arrival: 0,
+        }
+    }
+
+    #[test]
+    fn a_value_is_placed_as_it_was_checked_when_its_message_cannot_be_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = entry(Source::File(Arc::from(
+            dir.path().join("gone.json").as_path(),
+        )));
+        let unplaced = facts::Located::new("m-1".to_owned(), 27);
+        assert_eq!(gone.pointer(&unplaced), "");
+        assert_eq!(
+            gone.place(&unplaced),
+            (Position { line: 1, column: 1 }, None)
+        );
+        let mut placed = unplaced.clone();
+        let at = Position { line: 3, column: 9 };
+        placed.placed = Some(("/context/message_id".to_owned(), at));
+        assert_eq!(gone.pointer(&placed), "/context/message_id");
+        assert_eq!(gone.place(&placed), (at, None));
+        let stdin = entry(Source::Placed);
+        assert_eq!(stdin.place(&placed), (at, None));
+        assert_eq!(stdin.pointer(&unplaced), "");
+    }
+}

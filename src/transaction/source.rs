@@ -149,6 +149,39 @@ mod tests {
     }
 
     #[test]
+    fn a_value_read_again_is_placed_by_the_byte_it_starts_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let first = "{}\n";
+        let second = "  {\"context\": {\"message_id\": \"m-1\"}}\n";
+        std::fs::write(&path, format!("{first}{second}")).unwrap();
+        let line = Source::Line {
+            log: Arc::from(path.as_path()),
+            offset: first.len() as u64,
+            len: second.len(),
+            number: 2,
+        };
+        let reread = line.reread().unwrap();
+        // Offsets are the message's own, without the line's leading blanks.
+        let at = second.trim_start().find("\"m-1\"").unwrap();
+        assert_eq!(reread.pointer(at), "/context/message_id");
+        assert_eq!(
+            reread.position(at),
+            Position {
+                line: 2,
+                column: 30
+            }
+        );
+        // A byte where no value starts has no pointer.
+        assert_eq!(reread.pointer(at + 1), "");
+        // A file that no longer parses places nothing by pointer.
+        let changed = dir.path().join("changed.json");
+        std::fs::write(&changed, "{\"context\": ").unwrap();
+        let file = Source::File(Arc::from(changed.as_path())).reread().unwrap();
+        assert_eq!(file.pointer(0), "");
+    }
+
+    #[test]
     fn a_message_that_vanished_places_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let gone = Source::File(Arc::from(dir.path().join("gone.json").as_path()));

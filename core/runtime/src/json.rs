@@ -866,6 +866,49 @@ mod tests {
     }
 
     #[test]
+    fn what_serde_json_takes_too_is_named_a_disagreement() {
+        assert!(
+            why_not("{} x")
+                .to_string()
+                .starts_with("trailing characters")
+        );
+        assert!(
+            why_not("1e400")
+                .to_string()
+                .starts_with("number out of range")
+        );
+        assert!(
+            why_not("{}")
+                .to_string()
+                .contains("read differently by deg-contracts and serde_json")
+        );
+    }
+
+    #[test]
+    fn pointers_are_found_with_spans_and_without() {
+        let text = r#"{"a": [1, {"b/c": [true]}], "a": {"x": null}, "d": "e"}"#;
+        let value = parse(text).unwrap();
+        let deep = value.pointer("/a/x").unwrap();
+        assert_eq!(value.pointer_to(deep), "/a/x");
+        // The earlier `a`, which a lookup no longer answers, is still placed by its span.
+        let Kind::Object(object) = value.kind() else {
+            panic!("an object")
+        };
+        let earlier = &object.written()[0].1;
+        let inner = earlier.pointer("/1/b~1c/0").unwrap();
+        assert_eq!(value.pointer_to(inner), "/a/1/b~1c/0");
+        // A tree made from a `serde_json::Value` has no spans and is searched whole.
+        let serde: serde_json::Value =
+            serde_json::from_str(r#"{"a": [1, {"b/c": [true]}]}"#).unwrap();
+        let made = Value::from_serde(&serde);
+        let target = made.pointer("/a/1/b~1c/0").unwrap();
+        assert_eq!(made.pointer_to(target), "/a/1/b~1c/0");
+        let stranger = parse("true").unwrap();
+        assert_eq!(made.pointer_to(&stranger), "");
+        assert_eq!(value.pointer_to(&stranger), "");
+    }
+
+    #[test]
     fn many_keys_are_checked_for_repeats_in_n_log_n() {
         let keys: Vec<String> = (0..20).map(|at| format!("\"k{at}\": {at}")).collect();
         let distinct = format!("{{{}}}", keys.join(","));

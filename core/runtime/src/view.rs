@@ -239,6 +239,28 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_found_by_the_byte_it_starts_at() {
+        let text = r#"{"a": [10, {"b": "x"}], "c": null}"#;
+        let value = json(text);
+        let root = Node::new(&value, "/m");
+        let at = |needle: &str| text.find(needle).unwrap();
+        let x = root.value_at(at("\"x\"")).unwrap();
+        assert_eq!(
+            (x.pointer(), x.as_str()),
+            ("/m/a/1/b".to_owned(), Some("x"))
+        );
+        assert_eq!(root.value_at(at("10")).unwrap().pointer(), "/m/a/0");
+        assert_eq!(root.value_at(0).unwrap().pointer(), "/m");
+        assert_eq!(root.value_at(at("null")).unwrap().pointer(), "/m/c");
+        // Inside a value, on a key or past the end: no value starts there.
+        assert!(root.value_at(at("10") + 1).is_none());
+        assert!(root.value_at(at("\"b\"")).is_none());
+        assert!(root.value_at(text.len() + 5).is_none());
+        assert_eq!(root.find("/a/1").unwrap().pointer(), "/m/a/1");
+        assert!(root.find("/a/7").is_none());
+    }
+
+    #[test]
     fn decimals_are_exact_and_wrong_types_are_none() {
         let value = json(r#"{"p": 6.4, "big": 1e40, "s": "6.4"}"#);
         let root = Node::new(&value, "");
