@@ -610,7 +610,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
-        Ok(Kind::Array(self.items.drain(first..).collect()))
+        Ok(Kind::Array(self.items.split_off(first).into_boxed_slice()))
     }
 
     fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
@@ -647,7 +647,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
-        let members: Box<[_]> = self.members.drain(first..).collect();
+        let members = self.members.split_off(first).into_boxed_slice();
         let repeats = repeats_a_key(&members);
         self.repeats_a_key |= repeats;
         Ok(Kind::Object(Object {
