@@ -589,64 +589,32 @@ impl<'a> Parser<'a> {
     fn array(&mut self) -> Result<Kind<'a>, NotParsed> {
         self.enter()?;
         let first = self.items.len();
-        if self.bytes.get(self.at) == Some(&b']') {
-            self.at += 1;
-        } else {
-            loop {
-                let item = self.value()?;
-                self.items.push(item);
-                self.blank();
-                match self.bytes.get(self.at) {
-                    Some(b',') => {
-                        self.at += 1;
-                        self.blank();
-                    }
-                    Some(b']') => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return Err(self.fail()),
-                }
-            }
-        }
-        self.depth -= 1;
+        self.elements(b']', |parser| {
+            let item = parser.value()?;
+            parser.items.push(item);
+            Ok(())
+        })?;
         Ok(Kind::Array(self.items.split_off(first).into_boxed_slice()))
     }
 
     fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
         self.enter()?;
         let first = self.members.len();
-        if self.bytes.get(self.at) == Some(&b'}') {
-            self.at += 1;
-        } else {
-            loop {
-                if self.bytes.get(self.at) != Some(&b'"') {
-                    return Err(self.fail());
-                }
-                let key = self.string()?;
-                self.blank();
-                if self.bytes.get(self.at) != Some(&b':') {
-                    return Err(self.fail());
-                }
-                self.at += 1;
-                self.blank();
-                let value = self.value()?;
-                self.members.push((key, value));
-                self.blank();
-                match self.bytes.get(self.at) {
-                    Some(b',') => {
-                        self.at += 1;
-                        self.blank();
-                    }
-                    Some(b'}') => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return Err(self.fail()),
-                }
+        self.elements(b'}', |parser| {
+            if parser.bytes.get(parser.at) != Some(&b'"') {
+                return Err(parser.fail());
             }
-        }
-        self.depth -= 1;
+            let key = parser.string()?;
+            parser.blank();
+            if parser.bytes.get(parser.at) != Some(&b':') {
+                return Err(parser.fail());
+            }
+            parser.at += 1;
+            parser.blank();
+            let value = parser.value()?;
+            parser.members.push((key, value));
+            Ok(())
+        })?;
         let members = self.members.split_off(first).into_boxed_slice();
         let repeats = repeats_a_key(&members);
         self.repeats_a_key |= repeats;
@@ -654,6 +622,32 @@ impl<'a> Parser<'a> {
             repeats_a_key: repeats,
             members,
         }))
+    }
+
+    /// The comma-separated elements of an array or object up to its `close`, each read by
+    /// `element`; then the container is left.
+    fn elements(
+        &mut self,
+        close: u8,
+        mut element: impl FnMut(&mut Parser<'a>) -> Result<(), NotParsed>,
+    ) -> Result<(), NotParsed> {
+        if self.bytes.get(self.at) != Some(&close) {
+            loop {
+                element(self)?;
+                self.blank();
+                match self.bytes.get(self.at) {
+                    Some(b',') => {
+                        self.at += 1;
+                        self.blank();
+                    }
+                    Some(&byte) if byte == close => break,
+                    _ => return Err(self.fail()),
+                }
+            }
+        }
+        self.at += 1;
+        self.depth -= 1;
+        Ok(())
     }
 
     /// A string token, borrowed when it has no escapes; one with escapes is decoded by
