@@ -19,7 +19,8 @@ pub mod energy_contract_v1;
 #[rustfmt::skip]
 pub mod energy_trade_delivery_v1;
 pub use registry::validate_at_most;
-pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate, verdict};
+pub use registry::{TYPE_NAMES, extends, is_valid, roles};
 pub use registry::{entry, replaced_by};
+pub use registry::{schema_location, validate, verdict};
 pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
 pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};

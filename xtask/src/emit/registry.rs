@@ -33,8 +33,9 @@ pub fn emit_root(krate: &Crate) -> TokenStream {
         #(#modules)*
 
         pub use registry::validate_at_most;
-        pub use registry::{TYPE_NAMES, extends, is_valid, roles, schema_location, validate, verdict};
+        pub use registry::{TYPE_NAMES, extends, is_valid, roles};
         pub use registry::{entry, replaced_by};
+        pub use registry::{schema_location, validate, verdict};
         pub use runtime::{BoundedErrors, RoleSpec, ValidationError, ValidationErrors};
         pub use runtime::{ErrorKind, InputSpec, InputType, ParseError};
     }
