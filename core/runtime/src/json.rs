@@ -46,7 +46,9 @@ pub enum Kind<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object<'a> {
     members: Box<[(Cow<'a, str>, Value<'a>)]>,
-    repeats_a_key: bool,
+    /// For an object that repeats a key, whether each member is shadowed by a later one of
+    /// the same key (worked out once, as it is read); empty for the usual object.
+    shadowed: Box<[bool]>,
 }
 
 impl<'a> Object<'a> {
@@ -75,17 +77,13 @@ impl<'a> Object<'a> {
             members: &self.members,
             front: 0,
             back: self.members.len(),
-            repeats_a_key: self.repeats_a_key,
+            shadowed: &self.shadowed,
         }
     }
 
     /// How many distinct keys the object has.
     pub fn len(&self) -> usize {
-        if self.repeats_a_key {
-            self.iter().count()
-        } else {
-            self.members.len()
-        }
+        self.members.len() - self.shadowed.iter().filter(|shadowed| **shadowed).count()
     }
 
     /// Whether the object has no members.
@@ -95,7 +93,7 @@ impl<'a> Object<'a> {
 
     /// Whether some key is written more than once.
     pub fn repeats_a_key(&self) -> bool {
-        self.repeats_a_key
+        !self.shadowed.is_empty()
     }
 }
 
@@ -114,14 +112,13 @@ pub struct Members<'o, 'a> {
     members: &'o [(Cow<'a, str>, Value<'a>)],
     front: usize,
     back: usize,
-    repeats_a_key: bool,
+    shadowed: &'o [bool],
 }
 
 impl<'o, 'a> Members<'o, 'a> {
     /// Whether the member at `at` is the one its key answers with: the last written.
     fn answers(&self, at: usize) -> bool {
-        let key = &self.members[at].0;
-        !self.repeats_a_key || !self.members[at + 1..].iter().any(|(later, _)| later == key)
+        !self.shadowed.get(at).copied().unwrap_or(false)
     }
 
     fn member(&self, at: usize) -> (&'o str, &'o Value<'a>) {
@@ -182,7 +179,7 @@ impl<'a> Value<'a> {
                     .iter()
                     .map(|(key, value)| (Cow::Borrowed(key.as_str()), Value::from_serde(value)))
                     .collect(),
-                repeats_a_key: false,
+                shadowed: Box::default(),
             }),
         })
     }
@@ -632,12 +629,9 @@ impl<'a> Parser<'a> {
             Ok(())
         })?;
         let members = self.members.split_off(first).into_boxed_slice();
-        let repeats = repeats_a_key(&members);
-        self.repeats_a_key |= repeats;
-        Ok(Kind::Object(Object {
-            repeats_a_key: repeats,
-            members,
-        }))
+        let shadowed = shadowed(&members);
+        self.repeats_a_key |= !shadowed.is_empty();
+        Ok(Kind::Object(Object { members, shadowed }))
     }
 
     /// The comma-separated elements of an array or object up to its `close`, each read by
@@ -768,6 +762,25 @@ impl<'a> Parser<'a> {
 /// without a call to compare the rest.
 fn same_key(name: &str, key: &str) -> bool {
     name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && name == key
+}
+
+/// For members that repeat a key, which ones a later member of the same key shadows; empty
+/// (and no allocation) when no key repeats. Sorted once, so a hostile object of many keys
+/// costs n log n here and nothing more each time it is iterated.
+fn shadowed(members: &[(Cow<'_, str>, Value<'_>)]) -> Box<[bool]> {
+    if !repeats_a_key(members) {
+        return Box::default();
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    // Stable: members of one key stay in written order, the last written last.
+    order.sort_by(|a, b| members[*a].0.cmp(&members[*b].0));
+    let mut shadowed = vec![false; members.len()].into_boxed_slice();
+    for pair in order.windows(2) {
+        if members[pair[0]].0 == members[pair[1]].0 {
+            shadowed[pair[0]] = true;
+        }
+    }
+    shadowed
 }
 
 /// Whether some key of `members` is written twice: pairwise for the usual small object,
@@ -922,6 +935,30 @@ mod tests {
         let stranger = parse("true").unwrap();
         assert_eq!(made.pointer_to(&stranger), "");
         assert_eq!(value.pointer_to(&stranger), "");
+    }
+
+    #[test]
+    fn an_object_of_many_repeated_keys_yields_each_key_once_with_its_last_value() {
+        let members: Vec<String> = (0..3000)
+            .map(|at| format!("\"k{}\": {at}", at % 1000))
+            .collect();
+        let text = format!("{{{}}}", members.join(","));
+        let value = parse(&text).unwrap();
+        let object = value.as_object().unwrap();
+        assert!(object.repeats_a_key());
+        assert_eq!(object.len(), 1000);
+        let read: Vec<(&str, Option<&str>)> = object
+            .iter()
+            .map(|(key, value)| (key, value.as_number()))
+            .collect();
+        assert_eq!(read.len(), 1000);
+        assert_eq!(read[0], ("k0", Some("2000")));
+        assert_eq!(read[999], ("k999", Some("2999")));
+        assert_eq!(
+            object.iter().next_back(),
+            Some(read[999]).map(|(key, _)| (key, object.get(key).unwrap()))
+        );
+        assert_eq!(object.get("k5").and_then(Value::as_number), Some("2005"));
     }
 
     #[test]
