@@ -194,7 +194,8 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
         facts::place(text, &message, &mut report.facts);
     }
     let mut positions = source::positions(text, &placed).into_iter();
-    let lines = source::LineIndex::new(text);
+    // Built for the first finding that shows its line: most messages have none.
+    let mut lines: Option<source::LineIndex> = None;
     // Findings on one line (all of them, in a minified file) share its clipped text.
     let mut last_line: Option<(usize, Option<String>)> = None;
     for finding in &mut report.findings {
@@ -207,7 +208,10 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
             let shared = match &last_line {
                 Some((at, clipped)) if *at == line => clipped.clone(),
                 _ => {
-                    let clipped = lines.line(text, line).map(clipped_line);
+                    let clipped = lines
+                        .get_or_insert_with(|| source::LineIndex::new(text))
+                        .line(text, line)
+                        .map(clipped_line);
                     last_line = Some((line, clipped.clone()));
                     clipped
                 }

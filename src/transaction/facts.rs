@@ -18,14 +18,18 @@ use crate::contract::Contract;
 use crate::rules::flows::flows;
 use crate::source::{self, Position};
 
+/// A located value's pointer, and its line and column.
+pub type Place = (String, Position);
+
 /// A value and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
     pub value: T,
     /// The byte of the message's text the value starts at.
     pub offset: usize,
-    /// Its pointer and position, once placed ([`place`]).
-    pub placed: Option<(String, Position)>,
+    /// Its pointer and position, once placed ([`place`]): boxed, since a kept message has
+    /// many located values and few are ever placed.
+    pub placed: Option<Box<Place>>,
 }
 
 impl<T> Located<T> {
@@ -50,7 +54,7 @@ impl<T> Located<T> {
     pub fn position(&self) -> Position {
         self.placed
             .as_ref()
-            .map_or(Position { line: 1, column: 1 }, |(_, position)| *position)
+            .map_or(Position { line: 1, column: 1 }, |placed| placed.1)
     }
 
     /// The value read from `node`, where it is written.
@@ -60,18 +64,37 @@ impl<T> Located<T> {
 }
 
 /// A role input's value, compared as the contract means it: numbers as exact decimals (so
-/// `15.0` is `15`), anything else as JSON (and shown as its JSON text).
+/// `15.0` is `15`), strings as themselves, anything else as `serde_json`'s text of it (keys
+/// sorted, so two texts are equal exactly when the two values are). Each is shown as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     Number(Decimal),
-    Json(serde_json::Value),
+    String(Box<str>),
+    Json(Box<str>),
+}
+
+impl Term {
+    fn of(value: &json::Value<'_>) -> Term {
+        if let Some(number) = value.decimal() {
+            Term::Number(number)
+        } else if let Some(text) = value.as_str() {
+            Term::String(text.into())
+        } else {
+            {
+                let mut text = String::new();
+                value.write_compact(&mut text);
+                Term::Json(text.into_boxed_str())
+            }
+        }
+    }
 }
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Term::Number(number) => write!(f, "{}", number.normalize()),
-            Term::Json(value) => write!(f, "{value}"),
+            Term::String(text) => write!(f, "{}", serde_json::Value::from(&**text)),
+            Term::Json(text) => f.write_str(text),
         }
     }
 }
@@ -136,8 +159,8 @@ impl MessageFacts {
     }
 
     /// Every located value, so that all can be placed in one pass over the text.
-    fn located_mut(&mut self) -> Vec<(usize, &mut Option<(String, Position)>)> {
-        let mut all: Vec<(usize, &mut Option<(String, Position)>)> = Vec::new();
+    fn located_mut(&mut self) -> Vec<(usize, &mut Option<Box<Place>>)> {
+        let mut all: Vec<(usize, &mut Option<Box<Place>>)> = Vec::new();
         macro_rules! add {
             ($located:expr) => {
                 if let Some(located) = $located {
@@ -176,7 +199,8 @@ impl MessageFacts {
     /// by `indent`: for a message that is one line of a log, read without its leading blanks.
     pub fn shift(&mut self, lines: usize, indent: usize) {
         for (_, placed) in self.located_mut() {
-            if let Some((_, position)) = placed {
+            if let Some(placed) = placed {
+                let position = &mut placed.1;
                 if position.line == 1 {
                     position.column += indent;
                 }
@@ -189,13 +213,13 @@ impl MessageFacts {
 /// Gives every located value of `facts` its pointer and its line and column in `text`, the
 /// message they were read from (`message` is its JSON).
 pub fn place(text: &str, message: &json::Value<'_>, facts: &mut [MessageFacts]) {
-    let mut all: Vec<(usize, &mut Option<(String, Position)>)> = facts
+    let mut all: Vec<(usize, &mut Option<Box<Place>>)> = facts
         .iter_mut()
         .flat_map(MessageFacts::located_mut)
         .collect();
     let offsets: Vec<usize> = all.iter().map(|(offset, _)| *offset).collect();
     for ((offset, placed), position) in all.iter_mut().zip(source::positions(text, &offsets)) {
-        **placed = Some((pointer_at(message, *offset), position));
+        **placed = Some(Box::new((pointer_at(message, *offset), position)));
     }
 }
 
@@ -275,11 +299,10 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 .filter_map(|(name, node)| {
                     // The value's node sits where the input's value is written, in either form.
                     let value = Input::new(node).value()?;
-                    let term = match value.decimal() {
-                        Some(number) => Term::Number(number),
-                        None => Term::Json(value.value().to_serde()),
-                    };
-                    Some((name.to_owned(), Located::at(term, &value)))
+                    Some((
+                        name.to_owned(),
+                        Located::at(Term::of(value.value()), &value),
+                    ))
                 })
                 .collect();
             let kind = contract

@@ -66,7 +66,7 @@ impl Entry {
     /// The pointer of a located value of this message.
     fn pointer<T>(&self, located: &facts::Located<T>) -> String {
         match (&located.placed, self.reread()) {
-            (Some((pointer, _)), _) => pointer.clone(),
+            (Some(placed), _) => placed.0.clone(),
             (None, Some(text)) => text.pointer(located.offset),
             (None, None) => String::new(),
         }
@@ -384,7 +384,7 @@ mod tests {
         );
         let mut placed = unplaced.clone();
         let at = Position { line: 3, column: 9 };
-        placed.placed = Some(("/context/message_id".to_owned(), at));
+        placed.placed = Some(Box::new(("/context/message_id".to_owned(), at)));
         assert_eq!(gone.pointer(&placed), "/context/message_id");
         assert_eq!(gone.place(&placed), (at, None));
         let stdin = entry(Source::Placed);

@@ -412,10 +412,67 @@ impl<'a> Value<'a> {
     }
 }
 
-/// Compact JSON, as `serde_json` writes the same value.
+/// Compact JSON, as `serde_json` writes the same value ([`Value::write_compact`]).
 impl std::fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.to_serde())
+        let mut text = String::new();
+        self.write_compact(&mut text);
+        f.write_str(&text)
+    }
+}
+
+impl Value<'_> {
+    /// Appends the compact JSON text `serde_json` writes for the same value (keys sorted,
+    /// each once, the last written winning), without building that value.
+    pub fn write_compact(&self, out: &mut String) {
+        match &self.kind {
+            Kind::Null => out.push_str("null"),
+            Kind::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+            Kind::Number(text) => match serde_number(text) {
+                Some(number) => out.push_str(&number.to_string()),
+                None => out.push_str("null"),
+            },
+            Kind::String(text) => write_string(out, text),
+            Kind::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(']');
+            }
+            Kind::Object(object) => {
+                let mut members: Vec<(&str, &Value<'_>)> = object.iter().collect();
+                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (index, (key, value)) in members.into_iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, key);
+                    out.push(':');
+                    value.write_compact(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A string as `serde_json` writes it: as it is when nothing in it needs an escape, and
+/// through `serde_json` when something does.
+fn write_string(out: &mut String, text: &str) {
+    if text
+        .bytes()
+        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+    {
+        out.push_str(&serde_json::Value::from(text).to_string());
+    } else {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
     }
 }
 
@@ -892,6 +949,21 @@ mod tests {
         assert!(value.pointer("/a/01").is_none());
         let keys: Vec<&str> = value.as_object().unwrap().iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["a", "b", "n"]);
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        for text in [
+            r#"{"b": [1, -0.0, 2.50, 1e2, 12345678901234567890], "a": {"z": null, "y": true}}"#,
+            r#"{"k": 1, "j": "x", "k": 2}"#,
+            r#"["tab\there", "quote \" and \\", "\u0001", "é", "\ud83d\ude00", ""]"#,
+            r#"{"": false, "é": [], "e": {}, "E": [[]]}"#,
+            "123.456e-7",
+        ] {
+            let value = parse(text).unwrap();
+            let serde: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(value.to_string(), serde.to_string(), "{text}");
+        }
     }
 
     #[test]
