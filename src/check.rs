@@ -102,7 +102,6 @@ pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
 /// caller that merges many messages into one report and notes the limit once, whatever
 /// share of it each message was given.
 pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
-    let limit = keep.findings;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -123,7 +122,34 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
             };
         }
     };
-    let (message, has_duplicate_keys) = match json::parse_noting_repeats(text) {
+    with_arena(|arena| check_text(text, keep, arena))
+}
+
+/// A worker's arena for the message it is checking, reset for each message. Should a check
+/// run inside another (it does not today), the inner one gets an arena of its own.
+fn with_arena<R>(check: impl FnOnce(&json::Arena) -> R) -> R {
+    /// An arena that grew past this for one huge message is not kept for the next.
+    const KEPT: usize = 16 << 20;
+    thread_local! {
+        static ARENA: std::cell::RefCell<json::Arena> = std::cell::RefCell::default();
+    }
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut arena) => {
+            arena.reset();
+            let result = check(&arena);
+            if arena.allocated_bytes() > KEPT {
+                *arena = json::Arena::new();
+            }
+            result
+        }
+        Err(_) => check(&json::Arena::new()),
+    })
+}
+
+/// [`check_bytes_counting`] on text that is UTF-8, its tree built in `arena`.
+fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
+    let limit = keep.findings;
+    let (message, has_duplicate_keys) = match json::parse_noting_repeats(text, arena) {
         Ok(parsed) => parsed,
         Err(_) => {
             let error = json::why_not(text);
@@ -262,7 +288,8 @@ impl MessageReport {
 /// `f64` keeps have already lost them in the parse: [`check_bytes`] reads those exactly.
 pub fn check_message(message: &serde_json::Value) -> MessageReport {
     let text = message.to_string();
-    let Ok(message) = json::parse(&text) else {
+    let arena = json::Arena::new();
+    let Ok(message) = json::parse(&text, &arena) else {
         return check_bytes(text.as_bytes());
     };
     check_parsed(

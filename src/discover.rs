@@ -159,7 +159,7 @@ fn judge(schemas: Schemas, context: Option<&Value<'_>>, type_name: &str) -> Opti
 /// The URLs of an object's `@context`: one, or an array's strings.
 fn context_urls<'v>(context: Option<&'v Value<'_>>) -> Vec<&'v str> {
     match context.map(Value::kind) {
-        Some(Kind::String(url)) => vec![url.as_ref()],
+        Some(Kind::String(url)) => vec![*url],
         Some(Kind::Array(urls)) => urls.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
@@ -222,7 +222,7 @@ fn first_name<'v>(names: &'v Value<'_>) -> Option<&'v str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use deg_contracts_runtime::json::parse;
+    use deg_contracts_runtime::json::{Arena, parse};
     use serde_json::json;
 
     #[test]
@@ -242,6 +242,7 @@ mod tests {
 
     #[test]
     fn an_object_of_a_version_we_do_not_have_is_skipped_not_judged() {
+        let arena = Arena::new();
         let at = |context: serde_json::Value| json!({"message": {"delivery": {"@context": context, "@type": "EnergyTradeDelivery"}}});
         let ours = at(json!(
             "https://x.example/EnergyTradeDelivery/v1/context.jsonld"
@@ -267,14 +268,14 @@ mod tests {
         ] {
             let mut skipped = Vec::new();
             let text = message.to_string();
-            let message = parse(&text).unwrap();
+            let message = parse(&text, &arena).unwrap();
             let found = typed_objects(&message, &mut skipped);
             assert_eq!(found.len() == 1, judged, "{text}");
             assert_eq!(skipped.len() == 1, !judged, "{text}");
         }
         let mut skipped = Vec::new();
         let theirs = theirs.to_string();
-        typed_objects(&parse(&theirs).unwrap(), &mut skipped);
+        typed_objects(&parse(&theirs, &arena).unwrap(), &mut skipped);
         assert_eq!(
             skipped[0].1,
             "EnergyTradeDelivery (EnergyTradeDelivery/v0.2; this build has EnergyTradeDelivery/v1)"

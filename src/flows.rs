@@ -20,7 +20,7 @@ use crate::schema;
 
 /// The flows of every contract in a message's text, with every number as written.
 pub fn describe_source(text: &str) -> Result<String, serde_json::Error> {
-    match json::parse(text) {
+    match json::parse(text, &json::Arena::new()) {
         Ok(message) => Ok(describe_parsed(&message)),
         Err(_) => Err(json::why_not(text)),
     }

@@ -79,7 +79,8 @@ fn views_read_invalid_objects_and_know_where_each_value_is() {
         ]
     });
     let text = value.to_string();
-    let value = deg_contracts_runtime::json::parse(&text).unwrap();
+    let arena = deg_contracts_runtime::json::Arena::new();
+    let value = deg_contracts_runtime::json::parse(&text, &arena).unwrap();
     let view: EnergyContractP2PTradeView<'_> = Node::new(&value, "/message/order").into();
     assert_eq!(view.status().and_then(|status| status.as_str()), None);
     let grid = view.grid_operator().and_then(|grid| grid.role_inputs());

@@ -45,7 +45,8 @@ pub fn contracts() -> Vec<Sample> {
         .flat_map(|dir| deg_contracts::run::json_files(dir).unwrap_or_default())
     {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
-        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text) else {
+        let arena = deg_contracts::schema::runtime::json::Arena::new();
+        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text, &arena) else {
             continue;
         };
         let mut skipped = Vec::new();

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(finding.position.is_some(), "{finding:?} has no position");
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        let ours = deg_contracts::schema::runtime::json::parse(text);
+        let arena = deg_contracts::schema::runtime::json::Arena::new();
+        let ours = deg_contracts::schema::runtime::json::parse(text, &arena);
         let theirs = serde_json::from_str::<serde_json::Value>(text);
         assert_eq!(ours.is_ok(), theirs.is_ok(), "{ours:?} / {theirs:?}");
         if let (Ok(ours), Ok(theirs)) = (&ours, &theirs) {

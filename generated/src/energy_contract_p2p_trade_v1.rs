@@ -952,7 +952,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -964,7 +967,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1109,7 +1115,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1121,7 +1130,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1272,7 +1284,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1284,7 +1299,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1364,7 +1382,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1376,7 +1397,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1682,7 +1706,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1694,7 +1721,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1769,7 +1799,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1781,7 +1814,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1971,7 +2007,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1983,7 +2022,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2165,7 +2207,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2177,7 +2222,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2252,7 +2300,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2264,7 +2315,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2409,7 +2463,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2421,7 +2478,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2603,7 +2663,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2615,7 +2678,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2690,7 +2756,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2702,7 +2771,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2838,7 +2910,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2850,7 +2925,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.

@@ -1500,7 +1500,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1512,7 +1515,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1589,7 +1595,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1601,7 +1610,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1661,7 +1673,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1673,7 +1688,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1979,7 +1997,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1991,7 +2012,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2069,7 +2093,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2081,7 +2108,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2141,7 +2171,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2153,7 +2186,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2286,7 +2322,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2298,7 +2337,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2376,7 +2418,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2388,7 +2433,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2515,7 +2563,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2527,7 +2578,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2604,7 +2658,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2616,7 +2673,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2719,7 +2779,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2731,7 +2794,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2806,7 +2872,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2818,7 +2887,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -2977,7 +3049,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -2989,7 +3064,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3067,7 +3145,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3079,7 +3160,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3191,7 +3275,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3203,7 +3290,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3278,7 +3368,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3290,7 +3383,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3480,7 +3576,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3492,7 +3591,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3607,7 +3709,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3619,7 +3724,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3697,7 +3805,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3709,7 +3820,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3787,7 +3901,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3799,7 +3916,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -3956,7 +4076,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -3968,7 +4091,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4074,7 +4200,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4086,7 +4215,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4164,7 +4296,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4176,7 +4311,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4272,7 +4410,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4284,7 +4425,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4428,7 +4572,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4440,7 +4587,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4515,7 +4665,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4527,7 +4680,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4663,7 +4819,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4675,7 +4834,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4821,7 +4983,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4833,7 +4998,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -4980,7 +5148,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -4992,7 +5163,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -5093,7 +5267,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -5105,7 +5282,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -5287,7 +5467,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -5299,7 +5482,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.

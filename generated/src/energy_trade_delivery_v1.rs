@@ -534,7 +534,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -546,7 +549,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -623,7 +629,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -635,7 +644,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -712,7 +724,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -724,7 +739,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1010,7 +1028,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1022,7 +1043,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1192,7 +1216,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1204,7 +1231,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1353,7 +1383,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1365,7 +1398,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1443,7 +1479,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1455,7 +1494,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1591,7 +1633,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1603,7 +1648,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1680,7 +1728,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1692,7 +1743,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.
@@ -1913,7 +1967,10 @@ mod validators {
         pub fn validate(
             value: &::serde_json::Value,
         ) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-            Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::validate_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
         pub fn validate_json(
@@ -1925,7 +1982,10 @@ mod validators {
         }
         /// Whether a JSON value satisfies the schema; stops at the first error.
         pub fn is_valid(value: &::serde_json::Value) -> bool {
-            Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+            let arena = ::deg_contracts_runtime::json::Arena::new();
+            Self::is_valid_json(
+                &::deg_contracts_runtime::json::Value::from_serde(value, &arena),
+            )
         }
         /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
         /// schema; stops at the first error.

@@ -2,6 +2,8 @@
 //! later message, at the value that changed, and names the earlier message and value it
 //! contradicts. A trade missing messages is checked on what is there; nothing is inferred.
 
+use std::collections::BTreeMap;
+
 use foldhash::{HashMap, HashMapExt};
 
 use deg_contracts_runtime::Decimal;
@@ -352,6 +354,7 @@ fn status(carrying: &[(&Entry, &ContractFacts)], out: &mut Vec<Placed>) {
 }
 
 /// What one party has seen of a role input: the value and where.
+#[derive(Clone, Copy)]
 struct Known<'a> {
     value: &'a Term,
     entry: &'a Entry,
@@ -361,8 +364,8 @@ struct Known<'a> {
 /// The terms, who says what, and who filled each role.
 #[derive(Default)]
 struct Terms<'a> {
-    /// Per party, per (role kind, input), the last value it has seen.
-    known: HashMap<&'a str, HashMap<(&'a str, &'a str), Known<'a>>>,
+    /// Per party, per role kind, per input (in name order), the last value it has seen.
+    known: HashMap<&'a str, HashMap<&'a str, BTreeMap<&'a str, Known<'a>>>>,
     /// Per role kind, the subscriber that filled it and where that was said.
     fillers: HashMap<&'a str, (&'a str, &'a Entry, &'a Located<String>)>,
     /// Role kinds seen open (or not yet listed) in an earlier message: only for these is the
@@ -400,24 +403,21 @@ impl<'a> Terms<'a> {
                     self.seen_open.push(role.kind.as_str());
                 }
             }
-            for role in &contract.roles {
-                for (name, at) in &role.inputs {
-                    let known = Known {
-                        value: &at.value,
-                        entry,
-                        at,
-                    };
-                    for party in [&entry.facts.bap_id, &entry.facts.bpp_id]
-                        .into_iter()
-                        .flatten()
-                    {
-                        let party = self.party(party.as_str());
-                        self.known.entry(party).or_default().insert(
-                            (role.kind.as_str(), name.as_str()),
-                            Known {
-                                ..known_copy(&known)
-                            },
-                        );
+            for party in [&entry.facts.bap_id, &entry.facts.bpp_id]
+                .into_iter()
+                .flatten()
+            {
+                let party = self.party(party.as_str());
+                let seen = self.known.entry(party).or_default();
+                for role in &contract.roles {
+                    let inputs = seen.entry(role.kind.as_str()).or_default();
+                    for (name, at) in &role.inputs {
+                        let known = Known {
+                            value: &at.value,
+                            entry,
+                            at,
+                        };
+                        inputs.insert(name.as_str(), known);
                     }
                 }
             }
@@ -475,7 +475,7 @@ impl<'a> Terms<'a> {
     fn known_kind(&self, kind: &str) -> bool {
         self.known
             .values()
-            .any(|seen| seen.keys().any(|(known, _)| *known == kind))
+            .any(|seen| seen.get(kind).is_some_and(|inputs| !inputs.is_empty()))
     }
 
     /// Whether `sender` may revise the inputs of `role` in `entry`: only its own, only
@@ -497,10 +497,16 @@ impl<'a> Terms<'a> {
         role: &'a RoleFacts,
         out: &mut Vec<Placed>,
     ) {
-        let seen = self.known.get(sender);
+        let seen = self
+            .known
+            .get(sender)
+            .and_then(|seen| seen.get(role.kind.as_str()));
+        // How many of what the sender has seen of this role are still here.
+        let mut still_here = 0;
         for (name, at) in &role.inputs {
-            let key = (role.kind.as_str(), name.as_str());
-            match seen.and_then(|seen| seen.get(&key)) {
+            let known = seen.and_then(|seen| seen.get(name.as_str()));
+            still_here += usize::from(known.is_some());
+            match known {
                 Some(known)
                     if known.value != &at.value && !self.may_revise(entry, sender, role) =>
                 {
@@ -536,17 +542,12 @@ impl<'a> Terms<'a> {
                 }
             }
         }
-        let Some(seen) = seen else {
+        let Some(seen) = seen.filter(|seen| seen.len() > still_here) else {
             return;
         };
-        let mut gone: Vec<(&&str, &Known<'a>)> = seen
+        let gone = seen
             .iter()
-            .filter(|((kind, name), _)| {
-                *kind == role.kind && !role.inputs.iter().any(|(present, _)| present == name)
-            })
-            .map(|((_, name), known)| (name, known))
-            .collect();
-        gone.sort_by_key(|(name, _)| **name);
+            .filter(|(name, _)| !role.inputs.iter().any(|(present, _)| present == *name));
         for (name, known) in gone {
             out.push(finding(
                 R::Terms,
@@ -573,9 +574,12 @@ impl<'a> Terms<'a> {
         let Some(seen) = self.known.get(sender) else {
             return;
         };
-        let mut kinds: Vec<&str> = seen.keys().map(|(kind, _)| *kind).collect();
+        let mut kinds: Vec<&str> = seen
+            .iter()
+            .filter(|(_, inputs)| !inputs.is_empty())
+            .map(|(kind, _)| *kind)
+            .collect();
         kinds.sort_unstable();
-        kinds.dedup();
         for kind in kinds {
             if contract.roles.iter().any(|role| role.kind == kind) {
                 continue;
@@ -583,10 +587,9 @@ impl<'a> Terms<'a> {
             let Some(id) = &contract.id else {
                 continue;
             };
-            let earlier = seen
-                .iter()
-                .filter(|((k, _), _)| *k == kind)
-                .map(|(_, known)| known.entry.at(known.at))
+            let earlier = seen[kind]
+                .values()
+                .map(|known| known.entry.at(known.at))
                 .min()
                 .unwrap_or_default();
             out.push(finding(
@@ -596,14 +599,6 @@ impl<'a> Terms<'a> {
                 format!("the contract no longer lists {kind}, which it did at {earlier}"),
             ));
         }
-    }
-}
-
-fn known_copy<'a>(known: &Known<'a>) -> Known<'a> {
-    Known {
-        value: known.value,
-        entry: known.entry,
-        at: known.at,
     }
 }
 

@@ -51,7 +51,7 @@ impl Reread {
     /// The pointer of the value that starts at byte `offset` of the message; empty when the
     /// message no longer parses (it changed since it was checked).
     pub fn pointer(&self, offset: usize) -> String {
-        json::parse(self.message()).map_or_else(
+        json::parse(self.message(), &json::Arena::new()).map_or_else(
             |_| String::new(),
             |message| crate::transaction::facts::pointer_at(&message, offset),
         )

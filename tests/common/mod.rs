@@ -89,7 +89,9 @@ pub fn corpus() -> Option<PathBuf> {
 pub fn objects_of_type(message: &Value, type_name: &str) -> Vec<(String, Value)> {
     let mut skipped = Vec::new();
     let text = message.to_string();
-    let message = deg_contracts_runtime::json::parse(&text).expect("a serde_json value's text");
+    let arena = deg_contracts_runtime::json::Arena::new();
+    let message =
+        deg_contracts_runtime::json::parse(&text, &arena).expect("a serde_json value's text");
     deg_contracts::discover::typed_objects(&message, &mut skipped)
         .into_iter()
         .filter(|object| object.type_name == type_name)

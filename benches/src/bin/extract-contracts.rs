@@ -33,7 +33,8 @@ fn extract(input: &Path, output: &Path) -> Result<usize, Box<dyn std::error::Err
     let mut count = 0;
     for file in deg_contracts::run::json_files(input)? {
         let text = std::fs::read_to_string(&file)?;
-        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text) else {
+        let arena = deg_contracts::schema::runtime::json::Arena::new();
+        let Ok(message) = deg_contracts::schema::runtime::json::parse(&text, &arena) else {
             continue;
         };
         for object in typed_objects(&message, &mut Vec::new()) {

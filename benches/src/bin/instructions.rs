@@ -14,6 +14,8 @@ fn main() {
     let candidate = std::env::args().nth(1).unwrap_or_default();
     let samples = contracts();
     let mut accepted = 0usize;
+    // One arena for every sample, reset before each, as a gate worker keeps one.
+    let mut arena = json::Arena::new();
     for _ in 0..ROUNDS {
         for sample in &samples {
             let ok = match candidate.as_str() {
@@ -23,12 +25,17 @@ fn main() {
                 }
                 "value" => serde_json::from_slice::<serde_json::Value>(&sample.bytes).is_ok(),
                 "json" => {
-                    std::str::from_utf8(&sample.bytes).is_ok_and(|text| json::parse(text).is_ok())
+                    arena.reset();
+                    std::str::from_utf8(&sample.bytes)
+                        .is_ok_and(|text| json::parse(text, &arena).is_ok())
                 }
-                "json-validate" => std::str::from_utf8(&sample.bytes)
-                    .ok()
-                    .and_then(|text| json::parse(text).ok())
-                    .is_some_and(|value| EnergyContractP2PTrade::validate_json(&value).is_ok()),
+                "json-validate" => {
+                    arena.reset();
+                    std::str::from_utf8(&sample.bytes)
+                        .ok()
+                        .and_then(|text| json::parse(text, &arena).ok())
+                        .is_some_and(|value| EnergyContractP2PTrade::validate_json(&value).is_ok())
+                }
                 "verdict" => EnergyContractP2PTrade::verdict(&sample.bytes),
                 "is-valid" => EnergyContractP2PTrade::is_valid(&sample.value),
                 "validate" => EnergyContractP2PTrade::validate(&sample.value).is_ok(),

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use deg_contracts_runtime::json::{Kind, Value};
+use deg_contracts_runtime::json::{self, Kind, Value};
 use deg_contracts_runtime::{
     self as runtime, BoundedErrors, Branches, Collector, ErrorKind, Format, InputSpec, InputType,
     Location, Pattern, RoleSpec, ValidationErrors, Values,
@@ -404,7 +404,8 @@ impl Program {
         value: &serde_json::Value,
     ) -> Result<(), ValidationErrors> {
         let mut out = Collector::all();
-        let value = Value::from_serde(value);
+        let arena = json::Arena::new();
+        let value = Value::from_serde(value, &arena);
         self.check_type(schema.index, &value, &Location::ROOT, &mut out);
         out.finish()
     }
@@ -412,7 +413,8 @@ impl Program {
     /// Whether `value` satisfies `schema`; stops at the first error.
     pub fn is_valid(&self, schema: &Schema, value: &serde_json::Value) -> bool {
         let mut out = Collector::fail_fast();
-        let value = Value::from_serde(value);
+        let arena = json::Arena::new();
+        let value = Value::from_serde(value, &arena);
         self.check_type(schema.index, &value, &Location::ROOT, &mut out);
         !out.failed()
     }
@@ -550,7 +552,7 @@ impl Program {
                 }
             }
             if let Some(names) = &object.rules.names {
-                let name = Value::new(Kind::String(std::borrow::Cow::Borrowed(key)));
+                let name = Value::new(Kind::String(key));
                 self.check(names, &name, location, out);
             }
             if out.should_stop() {

@@ -23,7 +23,7 @@ pub fn reject<E: Error>() -> E {
 pub fn passes(check: Check, value: &Value) -> bool {
     let mut out = Collector::fail_fast();
     check(
-        &crate::json::Value::from_serde(value),
+        &crate::json::Value::from_serde(value, &crate::json::Arena::new()),
         &Location::ROOT,
         &mut out,
     );

@@ -1,23 +1,28 @@
 //! A message's JSON as the rules read it: borrowed from the text (a string without escapes
 //! is a slice of it, a number is its written digits), members in the order written, and
 //! every value knowing the bytes it spans, so that a DEG object can be handed to a streaming
-//! verdict and a number read exactly. Building it costs one allocation per object or array;
-//! a `serde_json::Value` costs one per string and a tree node per member on top.
+//! verdict and a number read exactly. Its arrays and objects are copied into an [`Arena`]
+//! as they close, so building one allocates only when the arena grows, and dropping one is
+//! free; a `serde_json::Value` costs an allocation per string and a tree node per member.
 //!
 //! The parser accepts exactly what `serde_json` accepts. Where the grammar alone cannot tell
 //! (an escaped string, a number near the edge of `f64`) it asks `serde_json` about that one
 //! token; anything it rejects is [`NotParsed`], and the caller asks `serde_json` for the
 //! error it reports.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
 use serde_json::Number;
 
+/// Where a parsed message's arrays, objects and decoded strings live: freed all at once
+/// when it is dropped (or reset), so a tree costs nothing to drop and a gate worker reuses
+/// one arena's memory for message after message.
+pub use bumpalo::Bump as Arena;
+
 /// A JSON value and the bytes it spans in its text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Value<'a> {
     kind: Kind<'a>,
     start: u32,
@@ -25,30 +30,30 @@ pub struct Value<'a> {
 }
 
 /// What a value is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
     Bool(bool),
     /// A number as written.
-    Number(Cow<'a, str>),
+    Number(&'a str),
     /// A string, decoded.
-    String(Cow<'a, str>),
+    String(&'a str),
     /// An array's elements.
-    Array(Box<[Value<'a>]>),
+    Array(&'a [Value<'a>]),
     /// An object's members.
     Object(Object<'a>),
 }
 
 /// An object's members in the order written. A key written twice is answered as
 /// `serde_json` answers it: the last one written wins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Object<'a> {
-    members: Box<[(Cow<'a, str>, Value<'a>)]>,
+    members: &'a [(&'a str, Value<'a>)],
     /// For an object that repeats a key, whether each member is shadowed by a later one of
     /// the same key (worked out once, as it is read); empty for the usual object.
-    shadowed: Box<[bool]>,
+    shadowed: &'a [bool],
 }
 
 impl<'a> Object<'a> {
@@ -62,22 +67,22 @@ impl<'a> Object<'a> {
     }
 
     /// Every member as written, a repeated key each time.
-    pub fn written(&self) -> &[(Cow<'a, str>, Value<'a>)] {
-        &self.members
+    pub fn written(&self) -> &'a [(&'a str, Value<'a>)] {
+        self.members
     }
 
     /// Whether the object has the member `key`.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.members.iter().any(|(name, _)| name == key)
+        self.members.iter().any(|(name, _)| *name == key)
     }
 
     /// The members in the order written, each key once (with its last value).
     pub fn iter(&self) -> Members<'_, 'a> {
         Members {
-            members: &self.members,
+            members: self.members,
             front: 0,
             back: self.members.len(),
-            shadowed: &self.shadowed,
+            shadowed: self.shadowed,
         }
     }
 
@@ -109,7 +114,7 @@ impl<'o, 'a> IntoIterator for &'o Object<'a> {
 /// An object's members in the order written, each key once.
 #[derive(Debug, Clone)]
 pub struct Members<'o, 'a> {
-    members: &'o [(Cow<'a, str>, Value<'a>)],
+    members: &'o [(&'a str, Value<'a>)],
     front: usize,
     back: usize,
     shadowed: &'o [bool],
@@ -165,21 +170,26 @@ impl<'a> Value<'a> {
         }
     }
 
-    /// A `serde_json::Value` as one of these, borrowing its strings; nothing of it has a span.
-    pub fn from_serde(value: &'a serde_json::Value) -> Value<'a> {
+    /// A `serde_json::Value` as one of these, in `arena`, borrowing its strings; nothing of
+    /// it has a span.
+    pub fn from_serde(value: &'a serde_json::Value, arena: &'a Arena) -> Value<'a> {
         use serde_json::Value as Serde;
         Value::new(match value {
             Serde::Null => Kind::Null,
             Serde::Bool(value) => Kind::Bool(*value),
-            Serde::Number(number) => Kind::Number(Cow::Owned(number.to_string())),
-            Serde::String(text) => Kind::String(Cow::Borrowed(text)),
-            Serde::Array(items) => Kind::Array(items.iter().map(Value::from_serde).collect()),
+            Serde::Number(number) => Kind::Number(arena.alloc_str(&number.to_string())),
+            Serde::String(text) => Kind::String(text),
+            Serde::Array(items) => Kind::Array(
+                arena
+                    .alloc_slice_fill_iter(items.iter().map(|item| Value::from_serde(item, arena))),
+            ),
             Serde::Object(object) => Kind::Object(Object {
-                members: object
-                    .iter()
-                    .map(|(key, value)| (Cow::Borrowed(key.as_str()), Value::from_serde(value)))
-                    .collect(),
-                shadowed: Box::default(),
+                members: arena.alloc_slice_fill_iter(
+                    object
+                        .iter()
+                        .map(|(key, value)| (key.as_str(), Value::from_serde(value, arena))),
+                ),
+                shadowed: &[],
             }),
         })
     }
@@ -399,13 +409,13 @@ impl<'a> Value<'a> {
             Kind::Null => Serde::Null,
             Kind::Bool(value) => Serde::Bool(*value),
             Kind::Number(text) => serde_number(text).map_or(Serde::Null, Serde::Number),
-            Kind::String(text) => Serde::String(text.as_ref().to_owned()),
+            Kind::String(text) => Serde::String((*text).to_owned()),
             Kind::Array(items) => Serde::Array(items.iter().map(Value::to_serde).collect()),
             Kind::Object(object) => Serde::Object(
                 object
                     .members
                     .iter()
-                    .map(|(key, value)| (key.as_ref().to_owned(), value.to_serde()))
+                    .map(|(key, value)| ((*key).to_owned(), value.to_serde()))
                     .collect(),
             ),
         }
@@ -560,18 +570,22 @@ pub fn why_not(text: &str) -> serde_json::Error {
 /// How deep `serde_json` lets arrays and objects nest.
 const MAX_DEPTH: usize = 127;
 
-/// Parses JSON text.
-pub fn parse(text: &str) -> Result<Value<'_>, NotParsed> {
-    parse_noting_repeats(text).map(|(value, _)| value)
+/// Parses JSON text into `arena`.
+pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Result<Value<'a>, NotParsed> {
+    parse_noting_repeats(text, arena).map(|(value, _)| value)
 }
 
-/// Parses JSON text, and tells whether some object in it writes a key twice.
-pub fn parse_noting_repeats(text: &str) -> Result<(Value<'_>, bool), NotParsed> {
+/// Parses JSON text into `arena`, and tells whether some object in it writes a key twice.
+pub fn parse_noting_repeats<'a>(
+    text: &'a str,
+    arena: &'a Arena,
+) -> Result<(Value<'a>, bool), NotParsed> {
     if text.len() > u32::MAX as usize {
         return Err(NotParsed { at: 0 });
     }
     let mut parser = Parser {
         text,
+        arena,
         bytes: text.as_bytes(),
         at: 0,
         // Room for a message's usual nesting, so that the first objects do not regrow it.
@@ -591,13 +605,14 @@ pub fn parse_noting_repeats(text: &str) -> Result<(Value<'_>, bool), NotParsed> 
 
 struct Parser<'a> {
     text: &'a str,
+    arena: &'a Arena,
     bytes: &'a [u8],
     at: usize,
-    /// Elements of the arrays being read, innermost last: each array takes its own off the
-    /// end in one allocation when it closes.
+    /// Elements of the arrays being read, innermost last: each array copies its own off the
+    /// end into the arena when it closes.
     items: Vec<Value<'a>>,
     /// Members of the objects being read, likewise.
-    members: Vec<(Cow<'a, str>, Value<'a>)>,
+    members: Vec<(&'a str, Value<'a>)>,
     depth: usize,
     /// Whether some object so far wrote a key twice.
     repeats_a_key: bool,
@@ -631,7 +646,7 @@ impl<'a> Parser<'a> {
             Some(b't') => self.literal(b"true", Kind::Bool(true))?,
             Some(b'f') => self.literal(b"false", Kind::Bool(false))?,
             Some(b'n') => self.literal(b"null", Kind::Null)?,
-            Some(b'-' | b'0'..=b'9') => Kind::Number(Cow::Borrowed(self.number()?)),
+            Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
             _ => return Err(self.fail()),
         };
         Ok(self.made(kind, start))
@@ -664,7 +679,9 @@ impl<'a> Parser<'a> {
             parser.items.push(item);
             Ok(())
         })?;
-        Ok(Kind::Array(self.items.split_off(first).into_boxed_slice()))
+        let items = self.arena.alloc_slice_copy(&self.items[first..]);
+        self.items.truncate(first);
+        Ok(Kind::Array(items))
     }
 
     fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
@@ -685,8 +702,9 @@ impl<'a> Parser<'a> {
             parser.members.push((key, value));
             Ok(())
         })?;
-        let members = self.members.split_off(first).into_boxed_slice();
-        let shadowed = shadowed(&members);
+        let members = self.arena.alloc_slice_copy(&self.members[first..]);
+        self.members.truncate(first);
+        let shadowed = shadowed(members, self.arena);
         self.repeats_a_key |= !shadowed.is_empty();
         Ok(Kind::Object(Object { members, shadowed }))
     }
@@ -719,7 +737,7 @@ impl<'a> Parser<'a> {
 
     /// A string token, borrowed when it has no escapes; one with escapes is decoded by
     /// `serde_json`, whose rules for surrogates it then follows.
-    fn string(&mut self) -> Result<Cow<'a, str>, NotParsed> {
+    fn string(&mut self) -> Result<&'a str, NotParsed> {
         let start = self.at;
         self.at += 1;
         let mut escaped = false;
@@ -736,10 +754,10 @@ impl<'a> Parser<'a> {
         }
         self.at += 1;
         if !escaped {
-            return Ok(Cow::Borrowed(&self.text[start + 1..self.at - 1]));
+            return Ok(&self.text[start + 1..self.at - 1]);
         }
         serde_json::from_str::<String>(&self.text[start..self.at])
-            .map(Cow::Owned)
+            .map(|decoded| &*self.arena.alloc_str(&decoded))
             .map_err(|_| NotParsed { at: start })
     }
 
@@ -824,14 +842,14 @@ fn same_key(name: &str, key: &str) -> bool {
 /// For members that repeat a key, which ones a later member of the same key shadows; empty
 /// (and no allocation) when no key repeats. Sorted once, so a hostile object of many keys
 /// costs n log n here and nothing more each time it is iterated.
-fn shadowed(members: &[(Cow<'_, str>, Value<'_>)]) -> Box<[bool]> {
+fn shadowed<'a>(members: &[(&str, Value<'_>)], arena: &'a Arena) -> &'a [bool] {
     if !repeats_a_key(members) {
-        return Box::default();
+        return &[];
     }
     let mut order: Vec<usize> = (0..members.len()).collect();
     // Stable: members of one key stay in written order, the last written last.
-    order.sort_by(|a, b| members[*a].0.cmp(&members[*b].0));
-    let mut shadowed = vec![false; members.len()].into_boxed_slice();
+    order.sort_by(|a, b| members[*a].0.cmp(members[*b].0));
+    let shadowed = arena.alloc_slice_fill_copy(members.len(), false);
     for pair in order.windows(2) {
         if members[pair[0]].0 == members[pair[1]].0 {
             shadowed[pair[0]] = true;
@@ -842,7 +860,7 @@ fn shadowed(members: &[(Cow<'_, str>, Value<'_>)]) -> Box<[bool]> {
 
 /// Whether some key of `members` is written twice: pairwise for the usual small object,
 /// sorted for a large one, so that a hostile object of many keys costs n log n.
-fn repeats_a_key(members: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+fn repeats_a_key(members: &[(&str, Value<'_>)]) -> bool {
     if members.len() <= 12 {
         return members
             .iter()
@@ -859,7 +877,8 @@ mod tests {
     use super::*;
 
     fn accepts_as_serde_does(text: &str) {
-        let ours = parse(text);
+        let arena = Arena::new();
+        let ours = parse(text, &arena);
         let theirs = serde_json::from_str::<serde_json::Value>(text);
         assert_eq!(
             ours.is_ok(),
@@ -927,8 +946,9 @@ mod tests {
 
     #[test]
     fn values_know_their_span_and_repeated_keys_answer_the_last() {
+        let arena = Arena::new();
         let text = r#"{"a": [1, "two"], "b": {"c": 1, "c": 2}, "n": 12.50}"#;
-        let value = parse(text).unwrap();
+        let value = parse(text, &arena).unwrap();
         let two = value.pointer("/a/1").unwrap();
         assert_eq!(&text[two.span()], "\"two\"");
         assert_eq!(two.as_str(), Some("two"));
@@ -953,6 +973,7 @@ mod tests {
 
     #[test]
     fn values_are_written_as_serde_json_writes_them() {
+        let arena = Arena::new();
         for text in [
             r#"{"b": [1, -0.0, 2.50, 1e2, 12345678901234567890], "a": {"z": null, "y": true}}"#,
             r#"{"k": 1, "j": "x", "k": 2}"#,
@@ -960,7 +981,7 @@ mod tests {
             r#"{"": false, "é": [], "e": {}, "E": [[]]}"#,
             "123.456e-7",
         ] {
-            let value = parse(text).unwrap();
+            let value = parse(text, &arena).unwrap();
             let serde: serde_json::Value = serde_json::from_str(text).unwrap();
             assert_eq!(value.to_string(), serde.to_string(), "{text}");
         }
@@ -987,8 +1008,9 @@ mod tests {
 
     #[test]
     fn pointers_are_found_with_spans_and_without() {
+        let arena = Arena::new();
         let text = r#"{"a": [1, {"b/c": [true]}], "a": {"x": null}, "d": "e"}"#;
-        let value = parse(text).unwrap();
+        let value = parse(text, &arena).unwrap();
         let deep = value.pointer("/a/x").unwrap();
         assert_eq!(value.pointer_to(deep), "/a/x");
         // The earlier `a`, which a lookup no longer answers, is still placed by its span.
@@ -1001,21 +1023,22 @@ mod tests {
         // A tree made from a `serde_json::Value` has no spans and is searched whole.
         let serde: serde_json::Value =
             serde_json::from_str(r#"{"a": [1, {"b/c": [true]}]}"#).unwrap();
-        let made = Value::from_serde(&serde);
+        let made = Value::from_serde(&serde, &arena);
         let target = made.pointer("/a/1/b~1c/0").unwrap();
         assert_eq!(made.pointer_to(target), "/a/1/b~1c/0");
-        let stranger = parse("true").unwrap();
+        let stranger = parse("true", &arena).unwrap();
         assert_eq!(made.pointer_to(&stranger), "");
         assert_eq!(value.pointer_to(&stranger), "");
     }
 
     #[test]
     fn an_object_of_many_repeated_keys_yields_each_key_once_with_its_last_value() {
+        let arena = Arena::new();
         let members: Vec<String> = (0..3000)
             .map(|at| format!("\"k{}\": {at}", at % 1000))
             .collect();
         let text = format!("{{{}}}", members.join(","));
-        let value = parse(&text).unwrap();
+        let value = parse(&text, &arena).unwrap();
         let object = value.as_object().unwrap();
         assert!(object.repeats_a_key());
         assert_eq!(object.len(), 1000);
@@ -1035,12 +1058,13 @@ mod tests {
 
     #[test]
     fn many_keys_are_checked_for_repeats_in_n_log_n() {
+        let arena = Arena::new();
         let keys: Vec<String> = (0..20).map(|at| format!("\"k{at}\": {at}")).collect();
         let distinct = format!("{{{}}}", keys.join(","));
-        let distinct = parse(&distinct).unwrap();
+        let distinct = parse(&distinct, &arena).unwrap();
         assert!(!distinct.as_object().unwrap().repeats_a_key());
         let repeated = format!("{{{}, \"k3\": 0}}", keys.join(","));
-        let repeated = parse(&repeated).unwrap();
+        let repeated = parse(&repeated, &arena).unwrap();
         assert!(repeated.as_object().unwrap().repeats_a_key());
         assert_eq!(repeated.get("k3").and_then(Value::as_number), Some("0"));
     }

@@ -1037,7 +1037,7 @@ pub fn check_jsonld_type(
     out: &mut Collector,
 ) {
     let names = match value.kind() {
-        Kind::String(name) => name == expected,
+        Kind::String(name) => *name == expected,
         Kind::Array(items) => {
             if !items.iter().all(Value::is_string) {
                 out.push(location, schema_location, || ErrorKind::Type {
@@ -1106,7 +1106,11 @@ impl Values {
     /// Whether `value` equals one of them.
     pub fn contains(&self, value: &Value<'_>) -> bool {
         self.parsed
-            .get_or_init(|| json::parse(self.source).ok())
+            .get_or_init(|| {
+                // Parsed once for the process, like the static list it is read from.
+                let arena: &'static json::Arena = Box::leak(Box::default());
+                json::parse(self.source, arena).ok()
+            })
             .as_ref()
             .and_then(Value::as_array)
             .unwrap_or_default()
@@ -1146,7 +1150,7 @@ pub fn json_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             }
         }
         (Kind::Array(x), Kind::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(x, y)| json_equal(x, y))
         }
         (Kind::Object(x), Kind::Object(y)) => {
             x.len() == y.len()
@@ -1395,7 +1399,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for RoleInputSlot<T> 
         let value = serde_json::Value::deserialize(deserializer)?;
         if value.is_null() {
             Ok(RoleInputSlot::Null)
-        } else if is_verbose_role_input(&Value::from_serde(&value)) {
+        } else if is_verbose_role_input(&Value::from_serde(&value, &json::Arena::new())) {
             serde_json::from_value(value)
                 .map(RoleInputSlot::Verbose)
                 .map_err(serde::de::Error::custom)

@@ -7,9 +7,9 @@ use deg_contracts_runtime::{
 };
 use serde_json::json;
 
-/// A `serde_json` value as the validators read it.
+/// A `serde_json` value as the validators read it; its arena lives as long as the tests.
 fn dom(value: &serde_json::Value) -> Value<'_> {
-    Value::from_serde(value)
+    Value::from_serde(value, Box::leak(Box::default()))
 }
 
 #[test]

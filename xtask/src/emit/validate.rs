@@ -63,7 +63,8 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
             /// Validates a JSON value against the schema, collecting every error.
             pub fn validate(value: &::serde_json::Value) -> ::std::result::Result<(), ::deg_contracts_runtime::ValidationErrors> {
-                Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+                let arena = ::deg_contracts_runtime::json::Arena::new();
+                Self::validate_json(&::deg_contracts_runtime::json::Value::from_serde(value, &arena))
             }
 
             /// Validates JSON read by [`::deg_contracts_runtime::json::parse`], collecting every error.
@@ -75,7 +76,8 @@ pub fn emit(def: &TypeDef, rule: &RoleRule<'_>) -> TokenStream {
 
             /// Whether a JSON value satisfies the schema; stops at the first error.
             pub fn is_valid(value: &::serde_json::Value) -> bool {
-                Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value))
+                let arena = ::deg_contracts_runtime::json::Arena::new();
+                Self::is_valid_json(&::deg_contracts_runtime::json::Value::from_serde(value, &arena))
             }
 
             /// Whether JSON read by [`::deg_contracts_runtime::json::parse`] satisfies the
@@ -380,7 +382,7 @@ fn member_patterns(
         quote! {
             {
                 let value = &::deg_contracts_runtime::json::Value::new(
-                    ::deg_contracts_runtime::json::Kind::String(::std::borrow::Cow::Borrowed(key)),
+                    ::deg_contracts_runtime::json::Kind::String(key),
                 );
                 #check
             }
