@@ -2,8 +2,6 @@
 //! later message, at the value that changed, and names the earlier message and value it
 //! contradicts. A trade missing messages is checked on what is there; nothing is inferred.
 
-use std::collections::BTreeMap;
-
 use foldhash::{HashMap, HashMapExt};
 
 use deg_contracts_runtime::Decimal;
@@ -361,11 +359,45 @@ struct Known<'a> {
     at: &'a Located<Term>,
 }
 
+/// The inputs of one role kind one party has seen, in the order first seen. A role has a
+/// dozen or so, so a scan that tells names apart by length and first byte beats hashing or
+/// ordering them.
+#[derive(Default)]
+struct SeenInputs<'a>(Vec<(&'a str, Known<'a>)>);
+
+impl<'a> SeenInputs<'a> {
+    fn get(&self, name: &str) -> Option<&Known<'a>> {
+        self.0
+            .iter()
+            .find(|(seen, _)| same_name(seen, name))
+            .map(|(_, known)| known)
+    }
+
+    fn insert(&mut self, name: &'a str, known: Known<'a>) {
+        match self.0.iter_mut().find(|(seen, _)| same_name(seen, name)) {
+            Some((_, last)) => *last = known,
+            None => self.0.push((name, known)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// The terms, who says what, and who filled each role.
 #[derive(Default)]
 struct Terms<'a> {
-    /// Per party, per role kind, per input (in name order), the last value it has seen.
-    known: HashMap<&'a str, HashMap<&'a str, BTreeMap<&'a str, Known<'a>>>>,
+    /// Per party, per role kind, per input, the last value it has seen.
+    known: HashMap<&'a str, HashMap<&'a str, SeenInputs<'a>>>,
     /// Per role kind, the subscriber that filled it and where that was said.
     fillers: HashMap<&'a str, (&'a str, &'a Entry, &'a Located<String>)>,
     /// Role kinds seen open (or not yet listed) in an earlier message: only for these is the
@@ -545,9 +577,12 @@ impl<'a> Terms<'a> {
         let Some(seen) = seen.filter(|seen| seen.len() > still_here) else {
             return;
         };
-        let gone = seen
+        let mut gone: Vec<&(&str, Known<'a>)> = seen
+            .0
             .iter()
-            .filter(|(name, _)| !role.inputs.iter().any(|(present, _)| present == *name));
+            .filter(|(name, _)| !role.inputs.iter().any(|(present, _)| present == name))
+            .collect();
+        gone.sort_unstable_by_key(|(name, _)| *name);
         for (name, known) in gone {
             out.push(finding(
                 R::Terms,
@@ -588,8 +623,9 @@ impl<'a> Terms<'a> {
                 continue;
             };
             let earlier = seen[kind]
-                .values()
-                .map(|known| known.entry.at(known.at))
+                .0
+                .iter()
+                .map(|(_, known)| known.entry.at(known.at))
                 .min()
                 .unwrap_or_default();
             out.push(finding(

@@ -626,6 +626,14 @@ impl<'a> Parser<'a> {
     fn blank(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
             self.at += 1;
+            // A pretty-printed line's indent, eight spaces at a time.
+            while self
+                .bytes
+                .get(self.at..self.at + 8)
+                .is_some_and(|chunk| chunk == b"        ")
+            {
+                self.at += 8;
+            }
         }
     }
 
@@ -762,19 +770,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Moves past string bytes that are neither a quote, a backslash nor a control
-    /// character, eight at a time where it can.
+    /// character, eight at a time where it can: the lowest flagged byte of a word is exactly
+    /// the first such byte (a flag's borrow only ever reaches higher bytes).
     fn skip_plain(&mut self) {
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-        let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH != 0;
+        const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+        const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+        let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
         while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
-            let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
-            let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH != 0;
-            if below_space
-                || has_zero(word ^ (ONES * u64::from(b'"')))
-                || has_zero(word ^ (ONES * u64::from(b'\\')))
-            {
-                break;
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let flagged = (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+                | zero_bytes(word ^ (ONES * u64::from(b'"')))
+                | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+            if flagged != 0 {
+                self.at += (flagged.trailing_zeros() / 8) as usize;
+                return;
             }
             self.at += 8;
         }
@@ -931,6 +940,35 @@ mod tests {
             "{\"a\":        \"b\"        ,\"c\"         :       [        ]       }",
         ] {
             accepts_as_serde_does(text);
+        }
+    }
+
+    #[test]
+    fn a_string_ends_escapes_or_fails_at_every_place_a_word_can_put_it() {
+        // Each stop byte at every offset of a word and past it, the string ending right
+        // there or further on, so that the word scan, its first-hit arithmetic and the
+        // byte-by-byte tail are each where the stop is found.
+        for before in 0..20 {
+            for stop in ["\"", "\\n", "\\u00e9", "\u{1}", "\t", "\u{7f}", "é"] {
+                for after in ["", "x", "abcdefghij"] {
+                    let plain = "p".repeat(before);
+                    accepts_as_serde_does(&format!("\"{plain}{stop}{after}\""));
+                    accepts_as_serde_does(&format!("[\"{plain}{stop}{after}\", 1]"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blanks_of_every_length_and_mix_are_skipped() {
+        for length in 0..20 {
+            for blank in [" ", "\n", "\t", "\r\n", "\n  "] {
+                let run = blank.repeat(length);
+                accepts_as_serde_does(&format!(
+                    "{run}{{{run}\"a\"{run}:{run}[{run}1{run},{run}2{run}]{run}}}{run}"
+                ));
+                accepts_as_serde_does(&format!("[1,{run}x]"));
+            }
         }
     }
 
