@@ -10,7 +10,6 @@
 //! token; anything it rejects is [`NotParsed`], and the caller asks `serde_json` for the
 //! error it reports.
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -242,50 +241,62 @@ impl<'a> Value<'a> {
     /// and after its earlier siblings', so the path is found by halving at each level; a tree
     /// with no text behind it (made from a `serde_json::Value`) is searched whole.
     pub fn path_to(&self, target: &Value<'_>, pointer: &mut String) -> bool {
-        let from = self;
-        if std::ptr::eq(from, target) {
+        let at = target.span();
+        if at.is_empty() {
+            return self.search_for(target, pointer);
+        }
+        let here = pointer.len();
+        let mut value = self;
+        while !std::ptr::eq(value, target) {
+            let next = match value.kind() {
+                Kind::Object(object) => {
+                    let members = object.written();
+                    let index = members.partition_point(|(_, child)| child.span().end <= at.start);
+                    members.get(index).map(|(key, child)| {
+                        crate::pointer::push(pointer, key);
+                        child
+                    })
+                }
+                Kind::Array(items) => {
+                    let index = items.partition_point(|child| child.span().end <= at.start);
+                    items.get(index).inspect(|_| push_index(pointer, index))
+                }
+                _ => None,
+            };
+            match next {
+                Some(child) => value = child,
+                None => {
+                    pointer.truncate(here);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// [`Value::path_to`] for a target without a span: every branch is tried.
+    fn search_for(&self, target: &Value<'_>, pointer: &mut String) -> bool {
+        if std::ptr::eq(self, target) {
             return true;
         }
-        let at = target.span();
-        let spanned = !at.is_empty();
         let here = pointer.len();
-        let descend = |child: &Value<'_>, pointer: &mut String| {
-            if child.path_to(target, pointer) {
-                return true;
-            }
-            pointer.truncate(here);
-            false
-        };
-        match from.kind() {
-            Kind::Object(object) => {
-                let members = object.written();
-                if spanned {
-                    let index = members.partition_point(|(_, child)| child.span().end <= at.start);
-                    return members.get(index).is_some_and(|(key, child)| {
-                        crate::pointer::push(pointer, key);
-                        descend(child, pointer)
-                    });
-                }
-                members.iter().any(|(key, child)| {
-                    crate::pointer::push(pointer, key);
-                    descend(child, pointer)
-                })
-            }
-            Kind::Array(items) => {
-                if spanned {
-                    let index = items.partition_point(|child| child.span().end <= at.start);
-                    return items.get(index).is_some_and(|child| {
-                        let _ = write!(pointer, "/{index}");
-                        descend(child, pointer)
-                    });
-                }
-                items.iter().enumerate().any(|(index, child)| {
-                    let _ = write!(pointer, "/{index}");
-                    descend(child, pointer)
-                })
-            }
+        let found = match self.kind() {
+            Kind::Object(object) => object.written().iter().any(|(key, child)| {
+                pointer.truncate(here);
+                crate::pointer::push(pointer, key);
+                child.search_for(target, pointer)
+            }),
+            Kind::Array(items) => items.iter().enumerate().any(|(index, child)| {
+                pointer.truncate(here);
+                push_index(pointer, index);
+                child.search_for(target, pointer)
+            }),
             _ => false,
+        };
+        if !found {
+            pointer.truncate(here);
         }
+        found
     }
 
     /// The pointer of `target`, one of this value's descendants, from this value.
@@ -840,6 +851,12 @@ impl<'a> Parser<'a> {
             Ok(())
         }
     }
+}
+
+/// Appends an array index to a pointer.
+fn push_index(pointer: &mut String, index: usize) {
+    pointer.push('/');
+    pointer.push_str(itoa::Buffer::new().format(index));
 }
 
 /// Whether two keys are the same: length and first byte first, which tell most apart
