@@ -259,6 +259,13 @@ fn missing_and_unreadable_paths_exit_two() {
     );
     let (code, stdout, _) = run(deg().arg("validate").arg(dir.path()));
     assert_eq!((code, stdout.trim_end()), (2, format!("{}: error: cannot read: No such file or directory (os error 2)\n1 file, 0 objects: 0 errors, 0 warnings, 1 unreadable", link.display()).as_str()));
+    let (code, stdout, _) = run(deg().args(["validate", "--format", "json"]).arg(dir.path()));
+    let expected = serde_json::json!({
+        "beckn_error": null, "column": null, "file": link.display().to_string(), "line": null,
+        "message": "cannot read: No such file or directory (os error 2)", "pointer": null,
+        "rule": "io", "schema_location": null, "severity": "error",
+    });
+    assert_eq!((code, stdout), (2, format!("{expected}\n")));
 }
 
 #[test]

@@ -4,42 +4,89 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{Reporter, summary_line};
-use crate::nack::nack;
+use crate::nack::{Nack, nack};
 use crate::run::{FileResult, Summary};
 
 pub struct JsonLines;
+
+/// One line, its keys in sorted order (as a `serde_json` map would write them), written
+/// straight to the output.
+#[derive(Serialize)]
+struct Line<'a> {
+    beckn_error: Option<BecknError>,
+    column: Option<usize>,
+    file: &'a str,
+    line: Option<usize>,
+    message: &'a str,
+    pointer: Option<&'a str>,
+    rule: &'a str,
+    schema_location: Option<&'static str>,
+    severity: &'a str,
+}
+
+/// The NACK a receiver would send, its keys sorted too.
+#[derive(Serialize)]
+struct BecknError {
+    code: &'static str,
+    message: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl From<Nack> for BecknError {
+    fn from(nack: Nack) -> BecknError {
+        BecknError {
+            code: nack.code,
+            message: nack.message,
+            kind: nack.kind,
+        }
+    }
+}
+
+fn write_line(out: &mut dyn Write, line: &Line<'_>) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    out.write_all(b"\n")
+}
 
 impl Reporter for JsonLines {
     fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
         let findings = match &result.outcome {
             Ok(report) => &report.findings,
             Err(error) => {
-                let line = json!({
-                    "file": result.name, "line": null, "column": null, "pointer": null,
-                    "schema_location": null, "rule": "io", "severity": "error",
-                    "message": format!("cannot read: {error}"), "beckn_error": null,
-                });
-                return writeln!(out, "{line}");
+                let message = format!("cannot read: {error}");
+                return write_line(
+                    out,
+                    &Line {
+                        beckn_error: None,
+                        column: None,
+                        file: &result.name,
+                        line: None,
+                        message: &message,
+                        pointer: None,
+                        rule: "io",
+                        schema_location: None,
+                        severity: "error",
+                    },
+                );
             }
         };
         for finding in findings {
-            let line = json!({
-                "file": result.name,
-                "line": finding.position.map(|p| p.line),
-                "column": finding.position.map(|p| p.column),
-                "pointer": finding.pointer,
-                "schema_location": finding.schema_location,
-                "rule": finding.rule.id(),
-                "severity": finding.severity.as_str(),
-                "message": finding.message,
-                "beckn_error": nack(finding.rule).map(|nack| json!({
-                    "type": nack.kind, "code": nack.code, "message": nack.message,
-                })),
-            });
-            writeln!(out, "{line}")?;
+            let rule = finding.rule.id();
+            let line = Line {
+                beckn_error: nack(finding.rule).map(BecknError::from),
+                column: finding.position.map(|p| p.column),
+                file: &result.name,
+                line: finding.position.map(|p| p.line),
+                message: &finding.message,
+                pointer: Some(&finding.pointer),
+                rule: &rule,
+                schema_location: finding.schema_location,
+                severity: finding.severity.as_str(),
+            };
+            write_line(out, &line)?;
         }
         Ok(())
     }

@@ -331,18 +331,21 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
     let flows_at = base
         .revenue_flows()
         .map_or(*base.node(), |logic| *logic.node());
-    let flows_text = flows(contract)
-        .iter()
-        .map(|flow| {
-            format!(
-                "{} → {}: {}",
-                flow.payer().unwrap_or("?"),
-                flow.payee().unwrap_or("?"),
-                flow.text()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let mut flows_text = String::new();
+    for (index, flow) in flows(contract).iter().enumerate() {
+        if index > 0 {
+            flows_text.push_str("; ");
+        }
+        for part in [
+            flow.payer().unwrap_or("?"),
+            " → ",
+            flow.payee().unwrap_or("?"),
+            ": ",
+            flow.text(),
+        ] {
+            flows_text.push_str(part);
+        }
+    }
     ContractFacts {
         id: located_str(base.contract_id()),
         status: located_str(base.status()),

@@ -504,32 +504,84 @@ const F64_DIGITS: usize = 15;
 /// (through `f64` for a fraction) when an `f64` keeps all its digits, and from the text
 /// otherwise; `None` when a decimal cannot hold it without rounding.
 pub fn decimal_of(text: &str) -> Option<Decimal> {
-    let digits = text.bytes().filter(u8::is_ascii_digit).count();
-    if digits > F64_DIGITS {
+    let plain = Plain::read(text);
+    if plain.digits > F64_DIGITS {
         return exact_decimal(text);
     }
-    if let Ok(integer) = text.parse::<i64>() {
-        return Some(Decimal::from(integer));
-    }
-    plain_fraction(text).or_else(|| crate::decimal(&serde_number(text)?))
+    plain
+        .decimal()
+        .or_else(|| crate::decimal(&serde_number(text)?))
 }
 
-/// A fraction written without an exponent, in at most [`F64_DIGITS`] digits, as the `f64`
-/// `serde_json` reads would be written again: its digits without trailing zeros, and one
-/// decimal place for a whole number (`100.00` is `100.0`). An `f64` keeps every such
-/// decimal, so no shorter decimal names the same `f64`; zero keeps its sign only the slow way.
-fn plain_fraction(text: &str) -> Option<Decimal> {
-    if text.bytes().any(|byte| byte == b'e' || byte == b'E') {
-        return None;
+/// A number's text read in one pass: its digits as an integer, how many there are, how many
+/// follow the point, and whether it has an exponent.
+struct Plain {
+    negative: bool,
+    mantissa: u64,
+    digits: usize,
+    scale: u32,
+    fraction: bool,
+    exponent: bool,
+}
+
+impl Plain {
+    fn read(text: &str) -> Plain {
+        let mut plain = Plain {
+            negative: text.starts_with('-'),
+            mantissa: 0,
+            digits: 0,
+            scale: 0,
+            fraction: false,
+            exponent: false,
+        };
+        for byte in text.bytes() {
+            match byte {
+                b'0'..=b'9' => {
+                    plain.digits += 1;
+                    if !plain.exponent {
+                        plain.mantissa = plain
+                            .mantissa
+                            .wrapping_mul(10)
+                            .wrapping_add(u64::from(byte - b'0'));
+                        plain.scale += u32::from(plain.fraction);
+                    }
+                }
+                b'.' => plain.fraction = true,
+                b'e' | b'E' => plain.exponent = true,
+                _ => {}
+            }
+        }
+        plain
     }
-    let mut value = text.parse::<Decimal>().ok()?.normalize();
-    if value.is_zero() {
-        return None;
+
+    /// The decimal of a number of at most [`F64_DIGITS`] digits written without an exponent:
+    /// an integer exactly; a fraction as the `f64` `serde_json` reads would be written again,
+    /// its digits without trailing zeros and one decimal place for a whole number (`100.00` is
+    /// `100.0`). An `f64` keeps every such decimal, so no shorter decimal names the same
+    /// `f64`. `None` for the rest, and for a zero fraction, which keeps its sign only the
+    /// slow way.
+    fn decimal(&self) -> Option<Decimal> {
+        if self.exponent {
+            return None;
+        }
+        let (mut mantissa, mut scale) = (self.mantissa, self.scale);
+        if self.fraction {
+            if mantissa == 0 {
+                return None;
+            }
+            while scale > 0 && mantissa % 10 == 0 {
+                mantissa /= 10;
+                scale -= 1;
+            }
+            if scale == 0 {
+                mantissa *= 10;
+                scale = 1;
+            }
+        }
+        let magnitude = i64::try_from(mantissa).ok()?;
+        let signed = if self.negative { -magnitude } else { magnitude };
+        Some(Decimal::new(signed, scale))
     }
-    if value.scale() == 0 {
-        value.rescale(1);
-    }
-    Some(value)
 }
 
 fn serde_number(text: &str) -> Option<Number> {
@@ -1125,7 +1177,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_fractions_read_as_through_serde_json() {
+    fn plain_numbers_read_as_through_serde_json() {
         let mut texts: Vec<String> = [
             "100.0",
             "100.00",
@@ -1141,6 +1193,11 @@ mod tests {
             "0.30",
             "0.0",
             "-0.0",
+            "0",
+            "7",
+            "-42",
+            "123456789012345",
+            "-999999999999999",
         ]
         .map(str::to_owned)
         .to_vec();
