@@ -219,21 +219,23 @@ impl<'a> Value<'a> {
             _ => None,
         };
         // The usual pointer escapes nothing: its tokens are slices of it, found by a plain
-        // scan (a pointer's tokens are too short to pay for a vectorised search each).
-        if !pointer.bytes().any(|byte| byte == b'~') {
-            let mut value = self;
-            let mut rest = pointer;
-            while let Some(after) = rest.strip_prefix('/') {
-                let end = after
-                    .bytes()
-                    .position(|byte| byte == b'/')
-                    .unwrap_or(after.len());
-                value = step(value, &after[..end])?;
-                rest = &after[end..];
+        // scan (a pointer's tokens are too short to pay for a vectorised search each); one
+        // with an escape is read again token by token.
+        let mut value = self;
+        let mut rest = pointer;
+        while let Some(after) = rest.strip_prefix('/') {
+            let end = after
+                .bytes()
+                .position(|byte| byte == b'/' || byte == b'~')
+                .unwrap_or(after.len());
+            if after.as_bytes().get(end) == Some(&b'~') {
+                return crate::pointer::tokens(pointer)
+                    .try_fold(self, |value, token| step(value, &token));
             }
-            return Some(value);
+            value = step(value, &after[..end])?;
+            rest = &after[end..];
         }
-        crate::pointer::tokens(pointer).try_fold(self, |value, token| step(value, &token))
+        Some(value)
     }
 
     /// Appends to `pointer` the path from this value down to `target`, one of its descendants
