@@ -8,7 +8,8 @@
 # 10,000 synthetic messages with `cargo xtask synth`, extracts their EnergyContractP2PTrade
 # objects to a file each, then times, ROUNDS times in turn, `jsonschema-cli validate
 # --assert-format` with our bundled schema and `deg-contracts validate --jobs 1` on the same
-# files. Prints each one's median wall and CPU time (user + system) and the ratios.
+# files, and `parse-floor --read-only` (open and read each file, parse nothing), what both pay.
+# Prints each one's median wall and CPU time (user + system) and the ratios.
 set -euo pipefail
 rounds=${1:-7}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,22 +21,24 @@ if [ ! -x "$tools/bin/jsonschema-cli" ]; then
   cargo install -q jsonschema-cli --version '^0.60' --locked --root "$tools"
 fi
 cargo build --release -q --bin deg-contracts -p deg-contracts
-cargo build --release -q -p deg-contracts-benches --bin extract-contracts
+cargo build --release -q -p deg-contracts-benches --bin extract-contracts --bin parse-floor
 cargo xtask synth --count 10000 --out "$work/messages" >/dev/null 2>&1
 target/release/extract-contracts "$work/messages" "$work/contracts"
 schema=generated/bundled/EnergyContractP2PTrade.v1.schema.json
 instances=(-i "$work"/contracts/*.json)
 peer="$tools/bin/jsonschema-cli validate --assert-format --offline --errors-only $schema"
 gate="target/release/deg-contracts validate --jobs 1 --format json $work/contracts"
+# What either tool pays to open and read the same files, one thread, parsing nothing.
+read="target/release/parse-floor --jobs 1 --read-only $work/contracts"
 "$tools/bin/jsonschema-cli" --version
 declare -A wall cpu
 for _ in $(seq "$rounds"); do
-  for name in peer gate; do
-    if [ "$name" = peer ]; then
-      command=($peer "${instances[@]}")
-    else
-      command=($gate)
-    fi
+  for name in peer gate read; do
+    case $name in
+      peer) command=($peer "${instances[@]}") ;;
+      gate) command=($gate) ;;
+      read) command=($read) ;;
+    esac
     /usr/bin/time -f '%e %U %S' -o "$work/time" "${command[@]}" >/dev/null 2>&1 || true
     read -r elapsed user system < <(tail -n 1 "$work/time")
     wall[$name]+="$elapsed "
@@ -46,9 +49,12 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR
 count=$(ls "$work/contracts" | wc -l)
 printf '%s contracts, %s rounds, medians\n' "$count" "$rounds"
 printf '%-28s %8s %8s\n' run wall cpu
-for name in peer gate; do
+for name in peer gate read; do
   printf '%-28s %7.3fs %7.3fs\n' "$name" "$(echo "${wall[$name]}" | median)" "$(echo "${cpu[$name]}" | median)"
 done
 awk -v pw="$(echo "${wall[peer]}" | median)" -v gw="$(echo "${wall[gate]}" | median)" \
     -v pc="$(echo "${cpu[peer]}" | median)" -v gc="$(echo "${cpu[gate]}" | median)" 'BEGIN {
   printf "gate vs peer: %.2fx faster in wall time, %.2fx in CPU (target 1.5x, goal 2x)\n", pw/gw, pc/gc }'
+awk -v pw="$(echo "${wall[peer]}" | median)" -v gw="$(echo "${wall[gate]}" | median)" \
+    -v rw="$(echo "${wall[read]}" | median)" 'BEGIN {
+  printf "reading the files alone: %.0f%% of the peer'"'"'s wall time, %.0f%% of the gate'"'"'s\n", 100*rw/pw, 100*rw/gw }'
