@@ -80,11 +80,10 @@ impl Term {
         } else if let Some(text) = value.as_str() {
             Term::String(text.into())
         } else {
-            {
-                let mut text = String::new();
-                value.write_compact(&mut text);
-                Term::Json(text.into_boxed_str())
-            }
+            // Its compact text is about as long as the text it is written in.
+            let mut text = String::with_capacity(value.span().len());
+            value.write_compact(&mut text);
+            Term::Json(text.into_boxed_str())
         }
     }
 }

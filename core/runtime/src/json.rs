@@ -451,6 +451,8 @@ impl Value<'_> {
         match &self.kind {
             Kind::Null => out.push_str("null"),
             Kind::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+            // An integer serde_json keeps as one is written as it is; `-0` is a float to it.
+            Kind::Number(text) if is_short_integer(text) => out.push_str(text),
             Kind::Number(text) => match serde_number(text) {
                 Some(number) => out.push_str(&number.to_string()),
                 None => out.push_str("null"),
@@ -467,21 +469,46 @@ impl Value<'_> {
                 out.push(']');
             }
             Kind::Object(object) => {
-                let mut members: Vec<(&str, &Value<'_>)> = object.iter().collect();
-                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let in_order = object
+                    .iter()
+                    .zip(object.iter().skip(1))
+                    .all(|((a, _), (b, _))| a < b);
                 out.push('{');
-                for (index, (key, value)) in members.into_iter().enumerate() {
-                    if index > 0 {
-                        out.push(',');
-                    }
-                    write_string(out, key);
-                    out.push(':');
-                    value.write_compact(out);
+                if in_order {
+                    write_members(out, object.iter());
+                } else {
+                    let mut members: Vec<(&str, &Value<'_>)> = object.iter().collect();
+                    members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                    write_members(out, members.into_iter());
                 }
                 out.push('}');
             }
         }
     }
+}
+
+/// Members, already in key order, as `key:value` pairs between commas.
+fn write_members<'v, 'a: 'v>(
+    out: &mut String,
+    members: impl Iterator<Item = (&'v str, &'v Value<'a>)>,
+) {
+    for (index, (key, value)) in members.enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        write_string(out, key);
+        out.push(':');
+        value.write_compact(out);
+    }
+}
+
+/// Whether a number is an integer `serde_json` reads as one and writes again as written: no
+/// point, no exponent, not `-0`, and short enough for an `i64`.
+fn is_short_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    digits.len() <= 18
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && !(text.starts_with('-') && digits == "0")
 }
 
 /// A string as `serde_json` writes it: as it is when nothing in it needs an escape, and
@@ -1088,6 +1115,8 @@ mod tests {
             r#"{"k": 1, "j": "x", "k": 2}"#,
             r#"["tab\there", "quote \" and \\", "\u0001", "é", "\ud83d\ude00", ""]"#,
             r#"{"": false, "é": [], "e": {}, "E": [[]]}"#,
+            r#"{"a": 1, "b": {"c": -0, "d": 0}, "e": [-12, 123456789012345678, 1234567890123456789]}"#,
+            r#"[-0, 0, -1, 10, 1.0, -9223372036854775808, 18446744073709551615]"#,
             "123.456e-7",
         ] {
             let value = parse(text, &arena).unwrap();
