@@ -182,11 +182,15 @@ impl fmt::Display for Format {
 /// RFC 3339's `date-time` production: the `time` parser also takes the space its prose allows
 /// in place of `T`, which the grammar (and JSON Schema) does not.
 pub(crate) fn date_time(value: &str) -> Result<(), Reason> {
+    instant(value).map(drop)
+}
+
+/// The instant a `date-time` names, read once for the check and the value.
+pub(crate) fn instant(value: &str) -> Result<time::OffsetDateTime, Reason> {
     if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
         return Err("date and time must be separated by `T`".into());
     }
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(drop)
         .map_err(Reason::from)
 }
 

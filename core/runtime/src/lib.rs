@@ -1256,13 +1256,10 @@ pub struct DateTime {
 impl DateTime {
     /// Parses RFC 3339 text, which must carry an offset.
     pub fn parse(text: &str) -> Result<DateTime, FormatError> {
-        Format::DateTime.check(text)?;
-        let instant =
-            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .map_err(|error| FormatError {
-                    format: Format::DateTime,
-                    reason: error.to_string(),
-                })?;
+        let instant = format::instant(text).map_err(|format::Reason(reason)| FormatError {
+            format: Format::DateTime,
+            reason,
+        })?;
         Ok(DateTime {
             text: text.to_owned(),
             instant,
