@@ -292,18 +292,25 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
         .map(|role| {
             let view = &role.view;
             let inputs_node = view.role_inputs();
-            let inputs = inputs_node
+            let members = inputs_node
                 .iter()
-                .flat_map(|inputs| inputs.node().members())
-                .filter_map(|(name, node)| {
-                    // The value's node sits where the input's value is written, in either form.
-                    let value = Input::new(node).value()?;
-                    Some((
-                        name.to_owned(),
-                        Located::at(Term::of(value.value()), &value),
-                    ))
-                })
-                .collect();
+                .flat_map(|inputs| inputs.node().members());
+            // Sized for every member, so that the list is not regrown as it is read.
+            let mut inputs = Vec::with_capacity(inputs_node.map_or(0, |inputs| {
+                inputs
+                    .node()
+                    .value()
+                    .as_object()
+                    .map_or(0, |object| object.len())
+            }));
+            inputs.extend(members.filter_map(|(name, node)| {
+                // The value's node sits where the input's value is written, in either form.
+                let value = Input::new(node).value()?;
+                Some((
+                    name.to_owned(),
+                    Located::at(Term::of(value.value()), &value),
+                ))
+            }));
             let kind = contract
                 .spec(role.name)
                 .filter(|spec| spec.inputs.is_some())
@@ -330,7 +337,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
     let flows_at = base
         .revenue_flows()
         .map_or(*base.node(), |logic| *logic.node());
-    let mut flows_text = String::new();
+    let mut flows_text = String::with_capacity(128);
     for (index, flow) in flows(contract).iter().enumerate() {
         if index > 0 {
             flows_text.push_str("; ");

@@ -303,7 +303,8 @@ impl<'a> Value<'a> {
 
     /// The pointer of `target`, one of this value's descendants, from this value.
     pub fn pointer_to(&self, target: &Value<'_>) -> String {
-        let mut pointer = String::new();
+        // Room for a Beckn message's usual depth, so that the path is not regrown.
+        let mut pointer = String::with_capacity(96);
         self.path_to(target, &mut pointer);
         pointer
     }
