@@ -9,7 +9,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryVi
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::discover::{typed_objects_noting, unloaded_for};
+use crate::discover::{Skipped, typed_objects_noting, unloaded_for};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::rules;
 use crate::schemas::Schemas;
@@ -66,6 +66,8 @@ pub struct Keep {
     pub settings: Settings,
     /// The schemas objects are judged by.
     pub schemas: Schemas,
+    /// Whether the report lists the typed objects no schema judges (for `--verbose`).
+    pub skipped: bool,
 }
 
 /// Checks a message's raw bytes, keeping its first `limit` findings (each with line, column
@@ -81,6 +83,7 @@ pub fn check_bytes_at_most(bytes: &[u8], limit: usize) -> MessageReport {
             place_facts: true,
             settings: Settings::default(),
             schemas: Schemas::Compiled,
+            skipped: true,
         },
     )
 }
@@ -185,7 +188,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, room, keep.facts, &keep.settings, keep.schemas);
+    let checked = check_parsed(&message, room, &keep);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -292,37 +295,35 @@ pub fn check_message(message: &serde_json::Value) -> MessageReport {
     let Ok(message) = json::parse(&text, &arena) else {
         return check_bytes(text.as_bytes());
     };
-    check_parsed(
-        &message,
-        usize::MAX,
-        false,
-        &Settings::default(),
-        Schemas::Compiled,
-    )
+    let keep = Keep {
+        findings: usize::MAX,
+        facts: false,
+        place_facts: false,
+        settings: Settings::default(),
+        schemas: Schemas::Compiled,
+        skipped: true,
+    };
+    check_parsed(&message, usize::MAX, &keep)
 }
 
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
-/// and, with `facts`, what the transaction checks read.
-fn check_parsed(
-    message: &Value<'_>,
-    limit: usize,
-    facts: bool,
-    settings: &Settings,
-    schemas: Schemas,
-) -> MessageReport {
+/// and what else `keep` asks for (the facts the transaction checks read, the skipped objects).
+fn check_parsed(message: &Value<'_>, limit: usize, keep: &Keep) -> MessageReport {
+    let (facts, settings, schemas) = (keep.facts, &keep.settings, keep.schemas);
     let mut report = MessageReport::default();
     let mut other_versions = Vec::new();
-    let objects = typed_objects_noting(message, schemas, &mut report.skipped, &mut other_versions);
+    let mut skipped = Vec::new();
+    let objects = typed_objects_noting(message, schemas, &mut skipped, &mut other_versions);
     report.objects = objects.len();
     // A retired design is reported, and so no longer merely skipped.
     let findings = &mut report.findings;
-    report.skipped.retain(|(pointer, type_name)| {
+    skipped.retain(|Skipped { value, type_name }| {
         let Some(current) = schemas.replaced_by(type_name) else {
             return true;
         };
         findings.push(Finding::new(
             Rule::LegacyForm,
-            pointer.as_str(),
+            message.pointer_to(value),
             format!(
                 "`{type_name}` is a retired design, replaced by `{current}`: this object is \
                  not checked; `deg-contracts migrate` moves it (and its trade) to the \
@@ -335,17 +336,14 @@ fn check_parsed(
     // and what it would have said is unread, not absent.
     let mut unloaded_delivery = false;
     if !schemas.unloaded().is_empty() {
-        report.skipped.retain(|(pointer, type_name)| {
-            let Some(broken) = message
-                .pointer(pointer)
-                .and_then(|object| unloaded_for(schemas, object))
-            else {
+        skipped.retain(|Skipped { value, type_name }| {
+            let Some(broken) = unloaded_for(schemas, value) else {
                 return true;
             };
             unloaded_delivery |= type_name == EnergyTradeDelivery::TYPE_NAME;
             findings.push(Finding::new(
                 Rule::Schema(UNLOADED),
-                pointer.as_str(),
+                message.pointer_to(value),
                 format!(
                     "`{type_name}` is not checked: its schema ({}) could not be loaded: {}",
                     broken.entry, broken.reason
@@ -353,6 +351,12 @@ fn check_parsed(
             ));
             false
         });
+    }
+    if keep.skipped {
+        report.skipped = skipped
+            .into_iter()
+            .map(|object| (message.pointer_to(object.value), object.type_name))
+            .collect();
     }
     for object in &objects {
         let room = limit.saturating_sub(report.findings.len());
@@ -440,6 +444,36 @@ fn line_of(text: &str, line: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skipped_objects_are_listed_only_when_asked_and_a_retired_one_is_named_either_way() {
+        let text = br#"{"message": {"order": {"@type": "beckn:Order", "items": [
+            {"@type": "EnergyTradeContract"}]}}}"#;
+        let keep = |skipped| Keep {
+            findings: usize::MAX,
+            facts: false,
+            place_facts: false,
+            settings: Settings::default(),
+            schemas: Schemas::Compiled,
+            skipped,
+        };
+        let listed = check_bytes_keeping(text, keep(true));
+        let unlisted = check_bytes_keeping(text, keep(false));
+        assert_eq!(
+            listed.skipped,
+            [("/message/order".to_owned(), "beckn:Order".to_owned())]
+        );
+        assert!(unlisted.skipped.is_empty());
+        for report in [&listed, &unlisted] {
+            let [finding] = report.findings.as_slice() else {
+                panic!("{:?}", report.findings);
+            };
+            assert_eq!(
+                (finding.rule, finding.pointer.as_str()),
+                (Rule::LegacyForm, "/message/order/items/0")
+            );
+        }
+    }
 
     #[test]
     fn a_value_is_checked_as_its_text_and_one_too_deep_to_read_says_so() {

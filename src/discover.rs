@@ -22,6 +22,13 @@ pub struct TypedObject<'a> {
     pub value: &'a Value<'a>,
 }
 
+/// An object with a `@type` no schema judges: where it is and the type it names.
+#[derive(Debug, Clone)]
+pub struct Skipped<'a> {
+    pub value: &'a Value<'a>,
+    pub type_name: String,
+}
+
 /// Every object in `message` whose `@type` (a string, or an array of strings) names a
 /// compiled schema, in document order. Objects of other types are walked into but not
 /// returned; `skipped` receives their pointers and type names.
@@ -29,16 +36,24 @@ pub fn typed_objects<'a>(
     message: &'a Value<'a>,
     skipped: &mut Vec<(String, String)>,
 ) -> Vec<TypedObject<'a>> {
-    typed_objects_noting(message, Schemas::Compiled, skipped, &mut Vec::new())
+    let mut passed = Vec::new();
+    let found = typed_objects_noting(message, Schemas::Compiled, &mut passed, &mut Vec::new());
+    skipped.extend(
+        passed
+            .into_iter()
+            .map(|object| (message.pointer_to(object.value), object.type_name)),
+    );
+    found
 }
 
 /// As [`typed_objects`] against `schemas`, noting in `other_versions` the type of each object
 /// skipped because its context names a version of the schema we do not have: a rule that
 /// would miss what such an object says can then keep silent instead of claiming it is absent.
+/// A skipped object's pointer is left to the caller that shows it.
 pub fn typed_objects_noting<'a>(
     message: &'a Value<'a>,
     schemas: Schemas,
-    skipped: &mut Vec<(String, String)>,
+    skipped: &mut Vec<Skipped<'a>>,
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
     let mut found = Vec::new();
@@ -49,25 +64,30 @@ pub fn typed_objects_noting<'a>(
         match value.kind() {
             Kind::Object(object) => {
                 if let Some(names) = object.get(JSONLD_TYPE) {
-                    let path = || message.pointer_to(value);
                     match registered(schemas, names) {
                         Some(type_name) => {
                             match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
                                 Some(schema) => found.push(TypedObject {
-                                    pointer: path(),
+                                    pointer: message.pointer_to(value),
                                     type_name,
                                     schema,
                                     value,
                                 }),
                                 None => {
-                                    skipped.push((path(), versioned(schemas, object, type_name)));
+                                    skipped.push(Skipped {
+                                        value,
+                                        type_name: versioned(schemas, object, type_name),
+                                    });
                                     other_versions.push(type_name);
                                 }
                             }
                         }
                         None => {
                             if let Some(name) = first_name(names) {
-                                skipped.push((path(), name.to_owned()));
+                                skipped.push(Skipped {
+                                    value,
+                                    type_name: name.to_owned(),
+                                });
                             }
                         }
                     }

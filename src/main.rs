@@ -213,6 +213,8 @@ fn main() -> ExitCode {
                 max_findings: usize::try_from(max_findings).unwrap_or(usize::MAX),
                 facts: !per_message,
                 settings: config.settings,
+                // Only a verbose report shows them.
+                skipped: verbose,
             };
             let jobs =
                 jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));

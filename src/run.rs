@@ -161,6 +161,8 @@ pub struct Limits {
     pub settings: Settings,
     /// The schemas objects are judged by.
     pub schemas: Schemas,
+    /// Whether each report lists the typed objects no schema judges (for `--verbose`).
+    pub skipped: bool,
 }
 
 impl Default for Limits {
@@ -171,6 +173,7 @@ impl Default for Limits {
             facts: true,
             settings: Settings::default(),
             schemas: Schemas::Compiled,
+            skipped: true,
         }
     }
 }
@@ -182,6 +185,7 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
         facts: limits.facts,
         settings: limits.settings,
         schemas: limits.schemas,
+        skipped: limits.skipped,
         // A file can be read again should a transaction finding need its positions.
         place_facts: *input == Input::Stdin,
     };

@@ -798,6 +798,7 @@ fn errors_with(message: &Value, settings: Settings) -> Vec<(String, String)> {
         place_facts: false,
         settings,
         schemas: Default::default(),
+        skipped: false,
     };
     check_bytes_keeping(&bytes, keep)
         .findings

@@ -226,6 +226,7 @@ fn check_batch(batch: &Batch, checking: &Checking) -> Vec<MessageReport> {
         place_facts: checking.place_facts,
         settings: checking.limits.settings,
         schemas: checking.limits.schemas,
+        skipped: checking.limits.skipped,
     };
     batch
         .lines
