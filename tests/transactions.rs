@@ -341,6 +341,39 @@ fn terms_do_not_change_after_the_confirm() {
 }
 
 #[test]
+fn a_role_does_not_disappear() {
+    let mut trade = trade();
+    let roles = format!("{CONTRACT}/roles");
+    let listed = message(&mut trade, "12_on_status")
+        .pointer_mut(&roles)
+        .unwrap()
+        .as_array_mut()
+        .unwrap();
+    let seller = listed.remove(0);
+    assert_eq!(seller["role"], "SELLER");
+    let (from_dir, _) = check(&trade);
+    let gone: Vec<&Found> = from_dir
+        .iter()
+        .filter(|(_, _, _, message)| message.starts_with("the contract no longer lists"))
+        .collect();
+    let [(step, rule, pointer, message)] = gone.as_slice() else {
+        panic!("{from_dir:#?}");
+    };
+    assert_eq!(
+        (step.as_str(), rule.as_str(), pointer.as_str()),
+        (
+            "12_on_status",
+            "transaction/terms",
+            format!("{CONTRACT}/contractId").as_str()
+        )
+    );
+    assert!(
+        message.starts_with("the contract no longer lists SELLER, which it did at "),
+        "{message}"
+    );
+}
+
+#[test]
 fn an_input_does_not_disappear() {
     let mut trade = trade();
     let inputs = format!("{CONTRACT}/roles/0/roleInputs");
