@@ -361,3 +361,35 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
         settled: settled.to_vec(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Term;
+    use deg_contracts_runtime::json::{Arena, parse};
+
+    fn term(text: &str) -> Term {
+        Term::of(&parse(text, &Arena::new()).unwrap())
+    }
+
+    #[test]
+    fn terms_compare_as_the_contract_means_them_and_show_as_json() {
+        assert_eq!(term("15.0"), term("15"));
+        assert_ne!(term("15"), term("\"15\""));
+        assert_eq!(
+            term(r#"{"b": [1, 2.50], "a": null}"#),
+            term(r#"{"a":null,"b":[1,2.5]}"#)
+        );
+        assert_ne!(term(r#"{"a": 1}"#), term(r#"{"a": 2}"#));
+        for (text, shown) in [
+            ("15.0", "15"),
+            ("\"INV \\\"7\\\"\"", "\"INV \\\"7\\\"\""),
+            (
+                r#"{"b": [1, 2.50], "a": null}"#,
+                r#"{"a":null,"b":[1,2.5]}"#,
+            ),
+            ("true", "true"),
+        ] {
+            assert_eq!(term(text).to_string(), shown, "{text}");
+        }
+    }
+}
