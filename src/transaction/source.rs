@@ -125,19 +125,23 @@ impl Source {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_line_of_a_log_is_read_again_at_its_offset() {
-        let dir = tempfile::tempdir().unwrap();
+    /// The second line of a log of two, written in `dir`.
+    fn second_line(dir: &tempfile::TempDir, first: &str, second: &str) -> Source {
         let path = dir.path().join("log.jsonl");
-        let first = "{\"a\": 1}\n";
-        let second = "   {\"context\": {\"message_id\": \"m-1\"}}\n";
         std::fs::write(&path, format!("{first}{second}")).unwrap();
-        let source = Source::Line {
+        Source::Line {
             log: Arc::from(path.as_path()),
             offset: first.len() as u64,
             len: second.len(),
             number: 2,
-        };
+        }
+    }
+
+    #[test]
+    fn a_line_of_a_log_is_read_again_at_its_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let second = "   {\"context\": {\"message_id\": \"m-1\"}}\n";
+        let source = second_line(&dir, "{\"a\": 1}\n", second);
         let at = Position {
             line: 2,
             column: 31,
@@ -151,17 +155,8 @@ mod tests {
     #[test]
     fn a_value_read_again_is_placed_by_the_byte_it_starts_at() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("log.jsonl");
-        let first = "{}\n";
         let second = "  {\"context\": {\"message_id\": \"m-1\"}}\n";
-        std::fs::write(&path, format!("{first}{second}")).unwrap();
-        let line = Source::Line {
-            log: Arc::from(path.as_path()),
-            offset: first.len() as u64,
-            len: second.len(),
-            number: 2,
-        };
-        let reread = line.reread().unwrap();
+        let reread = second_line(&dir, "{}\n", second).reread().unwrap();
         // Offsets are the message's own, without the line's leading blanks.
         let at = second.trim_start().find("\"m-1\"").unwrap();
         assert_eq!(reread.pointer(at), "/context/message_id");
