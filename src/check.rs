@@ -128,11 +128,12 @@ pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
     with_arena(|arena| check_text(text, keep, arena))
 }
 
+/// An arena that grew past this for one huge message is not kept for the next.
+const KEPT: usize = 16 << 20;
+
 /// A worker's arena for the message it is checking, reset for each message. Should a check
 /// run inside another (it does not today), the inner one gets an arena of its own.
 fn with_arena<R>(check: impl FnOnce(&json::Arena) -> R) -> R {
-    /// An arena that grew past this for one huge message is not kept for the next.
-    const KEPT: usize = 16 << 20;
     thread_local! {
         static ARENA: std::cell::RefCell<json::Arena> = std::cell::RefCell::default();
     }
@@ -444,6 +445,23 @@ fn line_of(text: &str, line: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_inside_another_gets_its_own_arena_and_a_huge_one_is_not_kept() {
+        let (outer, inner) = with_arena(|outer| {
+            let inner = with_arena(|inner| std::ptr::from_ref(inner) as usize);
+            (std::ptr::from_ref(outer) as usize, inner)
+        });
+        assert_ne!(outer, inner);
+        with_arena(|arena| arena.alloc_slice_fill_copy(KEPT + 1, 0u8).len());
+        with_arena(|arena| {
+            assert!(
+                arena.allocated_bytes() <= KEPT,
+                "{}",
+                arena.allocated_bytes()
+            )
+        });
+    }
 
     #[test]
     fn skipped_objects_are_listed_only_when_asked_and_a_retired_one_is_named_either_way() {
