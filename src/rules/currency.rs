@@ -11,12 +11,13 @@ use iso_currency::Currency;
 use crate::contract::Contract;
 use crate::finding::{Finding, Rule};
 
-fn check_code(value: &Node<'_>, pointer: String, out: &mut Vec<Finding>) {
+/// `pointer` is worked out only for a finding: most codes are fine.
+fn check_code(value: &Node<'_>, pointer: impl FnOnce() -> String, out: &mut Vec<Finding>) {
     let Some(code) = value.as_str() else { return };
     if Currency::from_code(code).is_none() {
         out.push(Finding::new(
             Rule::Currency,
-            pointer,
+            pointer(),
             format!("`{code}` is not an active ISO 4217 currency code"),
         ));
     }
@@ -31,7 +32,7 @@ pub fn check_contract(contract: &Contract<'_>, out: &mut Vec<Finding>) {
         if let Some(input) = role.input(SellerInputs::CURRENCY)
             && let Some(value) = input.value()
         {
-            check_code(&value, input.pointer(), out);
+            check_code(&value, || input.pointer(), out);
         }
     }
 }
@@ -40,7 +41,7 @@ pub fn check_contract(contract: &Contract<'_>, out: &mut Vec<Finding>) {
 pub fn check_delivery(delivery: &EnergyTradeDeliveryView<'_>, out: &mut Vec<Finding>) {
     for cycle in delivery.settlement_cycles() {
         if let Some(currency) = cycle.currency() {
-            check_code(&currency, currency.pointer().to_owned(), out);
+            check_code(&currency, || currency.pointer(), out);
         }
     }
 }

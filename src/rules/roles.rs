@@ -13,7 +13,6 @@ use crate::finding::{Finding, Rule};
 pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Finding>) {
     let roles: Vec<_> = contract.roles().collect();
     for role in &roles {
-        let here = role.view.node().pointer();
         let filled_by = role
             .view
             .filled_by()
@@ -21,7 +20,7 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
         match (role.filled(), filled_by) {
             (true, None) => out.push(Finding::new(
                 Rule::FilledBy,
-                here,
+                role.view.node().pointer(),
                 format!(
                     "{} is filled but names no {}",
                     role.name,
@@ -79,14 +78,13 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
                 format!("{} is still open in a contract {binding}", role.name),
             ));
         }
-        let roles_at = contract
-            .base
-            .node()
-            .member(ContractRoles::ROLES)
-            .map_or_else(
-                || contract.pointer.to_owned(),
-                |node| node.pointer().to_owned(),
-            );
+        let roles_at = || {
+            contract
+                .base
+                .node()
+                .member(ContractRoles::ROLES)
+                .map_or_else(|| contract.pointer.to_owned(), |node| node.pointer())
+        };
         for spec in contract.specs.iter().filter(|spec| spec.inputs.is_some()) {
             let Some(kind) = spec.values.first() else {
                 continue;
@@ -94,7 +92,7 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
             if !contract.lists(kind) {
                 out.push(Finding::new(
                     Rule::RequiredRoles,
-                    roles_at.clone(),
+                    roles_at(),
                     format!("the contract lists no {kind}, which its schema requires of a contract {binding}"),
                 ));
             }

@@ -107,10 +107,12 @@ fn expected_flows(contract: &Contract<'_>, out: &mut Vec<Finding>) {
             ],
         ));
     }
-    let at = contract.base.revenue_flows().map_or_else(
-        || contract.pointer.to_owned(),
-        |logic| logic.node().pointer().to_owned(),
-    );
+    let at = || {
+        contract.base.revenue_flows().map_or_else(
+            || contract.pointer.to_owned(),
+            |logic| logic.node().pointer(),
+        )
+    };
     for (payer, payee, factors) in expected {
         let flow = flows.iter().find(|flow| {
             flow.payer()
@@ -126,7 +128,7 @@ fn expected_flows(contract: &Contract<'_>, out: &mut Vec<Finding>) {
             let why = if reversed { ", only the reverse" } else { "" };
             out.push(Finding::new(
                 Rule::SeedFlows,
-                &at,
+                at(),
                 format!("no revenue flow from {payer} to {payee}{why}"),
             ));
             continue;

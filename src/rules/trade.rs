@@ -127,7 +127,6 @@ fn bounds(
     out: &mut Vec<Finding>,
 ) {
     let quantity_name = BuyerInputs::CONTRACTED_QUANTITY;
-    let at = at.pointer();
     if let Some(minimum) = seller
         .minimum_quantity()
         .and_then(|input| input.decimal())
@@ -135,7 +134,7 @@ fn bounds(
     {
         out.push(Finding::new(
             Rule::QuantityBounds,
-            &at,
+            at.pointer(),
             format!(
                 "{quantity_name} {quantity} is below the seller's {} {minimum}",
                 SellerInputs::MINIMUM_QUANTITY
@@ -149,7 +148,7 @@ fn bounds(
     {
         out.push(Finding::new(
             Rule::QuantityBounds,
-            &at,
+            at.pointer(),
             format!(
                 "{quantity_name} {quantity} is above the seller's {} {maximum}",
                 SellerInputs::MAXIMUM_QUANTITY
