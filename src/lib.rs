@@ -17,6 +17,7 @@ pub mod lint;
 pub mod migrate;
 pub mod nack;
 pub mod parse;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod run;

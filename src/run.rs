@@ -10,6 +10,7 @@ use std::sync::mpsc;
 
 use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity};
+use crate::read::FileReader;
 use crate::schemas::Schemas;
 use crate::settings::Settings;
 use crate::source::Position;
@@ -178,7 +179,7 @@ impl Default for Limits {
     }
 }
 
-fn check_input(input: &Input, limits: Limits) -> FileResult {
+fn check_input(input: &Input, limits: Limits, reader: &mut FileReader) -> FileResult {
     let limit = limits.max_file_size;
     let keep = Keep {
         findings: limits.max_findings,
@@ -190,13 +191,8 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
         place_facts: *input == Input::Stdin,
     };
     let bytes = match input {
-        Input::File(path) => std::fs::File::open(path).and_then(|file| {
-            // The file's size, when known, makes one read (and one to see its end) enough,
-            // where growing the buffer from nothing takes about nine for a 4 KB message.
-            let size = file.metadata().map_or(0, |meta| meta.len()).min(limit);
-            read_at_most(file, limit, size)
-        }),
-        Input::Stdin => read_at_most(std::io::stdin().lock(), limit, 0),
+        Input::File(path) => reader.read(path, limit),
+        Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
     };
     let outcome = bytes.map(|bytes| match bytes {
         Some(bytes) => isolated(|| check_bytes_keeping(&bytes, keep)),
@@ -209,10 +205,9 @@ fn check_input(input: &Input, limits: Limits) -> FileResult {
 }
 
 /// The whole input, or None when it is longer than `limit` (never reading more than one byte
-/// past it); `expected` bytes are made room for at once.
-fn read_at_most(reader: impl Read, limit: u64, expected: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes =
-        Vec::with_capacity(usize::try_from(expected).map_or(0, |n| n.saturating_add(1)));
+/// past it).
+fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -273,8 +268,9 @@ pub fn check_all(
 ) {
     let jobs = jobs.clamp(1, inputs.len().max(1));
     if jobs == 1 {
+        let mut reader = FileReader::default();
         for input in inputs {
-            deliver(check_input(input, limits));
+            deliver(check_input(input, limits, &mut reader));
         }
         return;
     }
@@ -287,6 +283,7 @@ pub fn check_all(
             let sender = sender.clone();
             let next = &next;
             scope.spawn(move || {
+                let mut reader = FileReader::default();
                 loop {
                     let number = next.fetch_add(1, Ordering::Relaxed);
                     let start = number.saturating_mul(batch);
@@ -296,7 +293,9 @@ pub fn check_all(
                     if taken.is_empty() {
                         break;
                     }
-                    let results = taken.iter().map(|input| check_input(input, limits));
+                    let results = taken
+                        .iter()
+                        .map(|input| check_input(input, limits, &mut reader));
                     if sender.send((number, results.collect())).is_err() {
                         break;
                     }
