@@ -20,9 +20,9 @@ impl FileReader {
     pub fn read(&mut self, path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
         let file = self.open(path)?;
         let size = file.metadata().map_or(0, |meta| meta.len()).min(limit);
-        let mut bytes = vec![0; usize::try_from(size).map_or(0, |size| size.saturating_add(1))];
-        let read = (&file).read(&mut bytes)?;
-        bytes.truncate(read);
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(size).map_or(0, |size| size.saturating_add(1)));
+        let read = read_into_spare(&file, &mut bytes)?;
         if read as u64 != size || size == 0 {
             // Shorter or longer than its size said (it is changing, or is not a plain file):
             // read on to its end.
@@ -66,6 +66,23 @@ impl FileReader {
     fn open(&mut self, path: &Path) -> io::Result<File> {
         File::open(path)
     }
+}
+
+/// Reads once into `bytes`' room, without filling it first.
+#[cfg(target_os = "linux")]
+fn read_into_spare(file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    Ok(rustix::io::read(
+        file,
+        rustix::buffer::spare_capacity(bytes),
+    )?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_into_spare(mut file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    bytes.resize(bytes.capacity(), 0);
+    let read = file.read(bytes)?;
+    bytes.truncate(read);
+    Ok(read)
 }
 
 #[cfg(test)]

@@ -18,6 +18,10 @@ use crate::contract::Contract;
 use crate::rules::flows::flows;
 use crate::source::{self, Position};
 
+/// A short text kept without an allocation of its own: most names, ids and values of a
+/// message are 24 bytes or less, and a kept message has dozens.
+pub type Text = compact_str::CompactString;
+
 /// A located value's pointer, and its line and column.
 pub type Place = (String, Position);
 
@@ -69,7 +73,7 @@ impl<T> Located<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Term {
     Number(Decimal),
-    String(Box<str>),
+    String(Text),
     Json(Box<str>),
 }
 
@@ -102,22 +106,22 @@ impl fmt::Display for Term {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleFacts {
     /// The role's name as written (`SELLER`), and where.
-    pub name: Located<String>,
+    pub name: Located<Text>,
     /// Its kind: the first name of the kind it belongs to (`SELLER` for `PROSUMER`).
-    pub kind: String,
+    pub kind: Text,
     pub filled: bool,
-    pub filled_by: Option<Located<String>>,
+    pub filled_by: Option<Located<Text>>,
     /// Where the inputs object is (or, when absent, the role).
     pub inputs_at: Located<()>,
     /// Each input that carries a value.
-    pub inputs: Vec<(String, Located<Term>)>,
+    pub inputs: Vec<(Text, Located<Term>)>,
 }
 
 /// One contract in a message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContractFacts {
-    pub id: Option<Located<String>>,
-    pub status: Option<Located<String>>,
+    pub id: Option<Located<Text>>,
+    pub status: Option<Located<Text>>,
     pub created_at: Option<Located<DateTime>>,
     pub roles: Vec<RoleFacts>,
     /// The revenue flows, one `FROM → TO: formula` line each, and where they are.
@@ -129,14 +133,14 @@ pub struct ContractFacts {
 /// One message, as the transaction checks see it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageFacts {
-    pub action: Option<Located<String>>,
-    pub transaction_id: Option<Located<String>>,
-    pub message_id: Option<Located<String>>,
+    pub action: Option<Located<Text>>,
+    pub transaction_id: Option<Located<Text>>,
+    pub message_id: Option<Located<Text>>,
     pub timestamp: Option<Located<DateTime>>,
-    pub bap_id: Option<String>,
-    pub bpp_id: Option<String>,
-    pub order_id: Option<Located<String>>,
-    pub fulfillment_id: Option<Located<String>>,
+    pub bap_id: Option<Text>,
+    pub bpp_id: Option<Text>,
+    pub order_id: Option<Located<Text>>,
+    pub fulfillment_id: Option<Located<Text>>,
     pub quote: Option<Located<Decimal>>,
     pub contracts: Vec<ContractFacts>,
 }
@@ -237,7 +241,7 @@ pub fn extract(
 ) -> MessageFacts {
     let text = |pointer: &str| {
         let value = message.pointer(pointer)?;
-        Some(Located::new(value.as_str()?.to_owned(), value.span().start))
+        Some(Located::new(Text::new(value.as_str()?), value.span().start))
     };
     let quote = message
         .pointer(beckn::QUOTED_PRICE)
@@ -276,9 +280,9 @@ pub fn extract(
     }
 }
 
-fn located_str(node: Option<Node<'_>>) -> Option<Located<String>> {
+fn located_str(node: Option<Node<'_>>) -> Option<Located<Text>> {
     let node = node?;
-    Some(Located::at(node.as_str()?.to_owned(), &node))
+    Some(Located::at(Text::new(node.as_str()?), &node))
 }
 
 fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> ContractFacts {
@@ -307,7 +311,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 // The value's node sits where the input's value is written, in either form.
                 let value = Input::new(node).value()?;
                 Some((
-                    name.to_owned(),
+                    Text::new(name),
                     Located::at(Term::of(value.value()), &value),
                 ))
             }));
@@ -317,9 +321,9 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 .and_then(|spec| spec.values.first())
                 .map_or(role.name, |first| first);
             RoleFacts {
-                kind: kind.to_owned(),
+                kind: Text::new(kind),
                 name: Located::at(
-                    role.name.to_owned(),
+                    Text::new(role.name),
                     view.role().as_ref().unwrap_or(view.node()),
                 ),
                 filled: role.filled(),

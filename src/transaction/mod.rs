@@ -232,7 +232,7 @@ impl Ledger {
         let Some(id) = &entry.facts.message_id else {
             return;
         };
-        if let Some(first) = self.message_ids.get(&id.value) {
+        if let Some(first) = self.message_ids.get(id.value.as_str()) {
             let at = first.position();
             let message = format!(
                 "message id `{}` is already used at {}:{}:{}",
@@ -249,7 +249,7 @@ impl Ledger {
             position: id.position(),
             located: OnceCell::new(),
         };
-        self.message_ids.insert(id.value.clone(), first);
+        self.message_ids.insert(id.value.to_string(), first);
     }
 
     /// The trade the keys belong to, merging trades a message shows to be one.
@@ -300,7 +300,7 @@ impl Ledger {
             }
             for entry in &trade.entries {
                 if let Some(id) = &entry.facts.message_id {
-                    self.message_ids.remove(&id.value);
+                    self.message_ids.remove(id.value.as_str());
                 }
             }
             trade

@@ -7,7 +7,7 @@ use foldhash::{HashMap, HashMapExt};
 use deg_contracts_runtime::Decimal;
 use deg_contracts_schema::energy_contract_v1::EnergyContractStatus as ContractStatus;
 
-use super::facts::{ContractFacts, Located, MessageFacts, RoleFacts, Term};
+use super::facts::{ContractFacts, Located, MessageFacts, RoleFacts, Term, Text};
 use super::{Entry, Placed, finding};
 use crate::beckn::{self, Stage};
 use crate::finding::TransactionRule as R;
@@ -25,7 +25,7 @@ pub fn check(entries: &[Entry], out: &mut Vec<Placed>) {
                     .facts
                     .contracts
                     .iter()
-                    .filter(|contract| contract.id.as_ref().map(|id| &id.value) == Some(&id))
+                    .filter(|contract| contract.id.as_ref().map(|id| &id.value) == Some(id))
                     .map(move |contract| (entry, contract))
             })
             .collect();
@@ -72,14 +72,14 @@ fn seller_platform(entries: &[Entry]) -> Option<(&str, &str)> {
     (cascade_bap != bpp).then_some((cascade_bap, bpp))
 }
 
-fn contract_ids(entries: &[Entry]) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
+fn contract_ids(entries: &[Entry]) -> Vec<&Text> {
+    let mut ids: Vec<&Text> = Vec::new();
     for entry in entries {
         for contract in &entry.facts.contracts {
             if let Some(id) = &contract.id
-                && !ids.contains(&id.value)
+                && !ids.contains(&&id.value)
             {
-                ids.push(id.value.clone());
+                ids.push(&id.value);
             }
         }
     }
@@ -88,10 +88,10 @@ fn contract_ids(entries: &[Entry]) -> Vec<String> {
 
 /// One contract, order and fulfillment id per transaction; one transaction id for the main flow.
 fn identity(entries: &[Entry], out: &mut Vec<Placed>) {
-    type Seen<'a> = HashMap<(&'a str, &'static str), (&'a Entry, &'a Located<String>)>;
+    type Seen<'a> = HashMap<(&'a str, &'static str), (&'a Entry, &'a Located<Text>)>;
     let mut seen: Seen<'_> = HashMap::new();
     let main = main_bap(entries);
-    let mut main_transaction: Option<(&Entry, &Located<String>)> = None;
+    let mut main_transaction: Option<(&Entry, &Located<Text>)> = None;
     for entry in entries {
         let Some(transaction) = &entry.facts.transaction_id else {
             continue;
@@ -323,7 +323,7 @@ fn status_rank(status: &str) -> Option<u8> {
 
 /// Status only forward.
 fn status(carrying: &[(&Entry, &ContractFacts)], out: &mut Vec<Placed>) {
-    let mut last: Option<(&Entry, &Located<String>, u8)> = None;
+    let mut last: Option<(&Entry, &Located<Text>, u8)> = None;
     for (entry, contract) in carrying {
         let Some(status) = &contract.status else {
             continue;
@@ -399,7 +399,7 @@ struct Terms<'a> {
     /// Per party, per role kind, per input, the last value it has seen.
     known: HashMap<&'a str, HashMap<&'a str, SeenInputs<'a>>>,
     /// Per role kind, the subscriber that filled it and where that was said.
-    fillers: HashMap<&'a str, (&'a str, &'a Entry, &'a Located<String>)>,
+    fillers: HashMap<&'a str, (&'a str, &'a Entry, &'a Located<Text>)>,
     /// Role kinds seen open (or not yet listed) in an earlier message: only for these is the
     /// message that fills them in the input, so only for these can the filler be told.
     seen_open: Vec<&'a str>,
