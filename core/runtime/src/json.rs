@@ -717,14 +717,17 @@ impl<'a> Parser<'a> {
     }
 
     fn blank(&mut self) {
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
             self.at += 1;
-            // A pretty-printed line's indent, eight spaces at a time.
-            while self
-                .bytes
-                .get(self.at..self.at + 8)
-                .is_some_and(|chunk| chunk == b"        ")
-            {
+            // A run of spaces (a pretty-printed line's indent), eight bytes at a time: the
+            // lowest byte of a word that is not a space ends it.
+            while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+                let others = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ SPACES;
+                if others != 0 {
+                    self.at += (others.trailing_zeros() / 8) as usize;
+                    break;
+                }
                 self.at += 8;
             }
         }
