@@ -189,7 +189,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, room, &keep);
+    let checked = check_parsed(&message, text, room, &keep);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -304,12 +304,12 @@ pub fn check_message(message: &serde_json::Value) -> MessageReport {
         schemas: Schemas::Compiled,
         skipped: true,
     };
-    check_parsed(&message, usize::MAX, &keep)
+    check_parsed(&message, &text, usize::MAX, &keep)
 }
 
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
 /// and what else `keep` asks for (the facts the transaction checks read, the skipped objects).
-fn check_parsed(message: &Value<'_>, limit: usize, keep: &Keep) -> MessageReport {
+fn check_parsed(message: &Value<'_>, text: &str, limit: usize, keep: &Keep) -> MessageReport {
     let (facts, settings, schemas) = (keep.facts, &keep.settings, keep.schemas);
     let mut report = MessageReport::default();
     let mut other_versions = Vec::new();
@@ -405,7 +405,7 @@ fn check_parsed(message: &Value<'_>, limit: usize, keep: &Keep) -> MessageReport
         rules::check_fulfilment(contract, &deliveries, unread_delivery, &mut report.findings);
     }
     if facts {
-        report.facts = vec![facts::extract(message, &contracts, &deliveries)];
+        report.facts = vec![facts::extract(message, text, &contracts, &deliveries)];
     }
     report
 }

@@ -68,36 +68,69 @@ impl<T> Located<T> {
 }
 
 /// A role input's value, compared as the contract means it: numbers as exact decimals (so
-/// `15.0` is `15`), strings as themselves, anything else as `serde_json`'s text of it (keys
-/// sorted, so two texts are equal exactly when the two values are). Each is shown as JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `15.0` is `15`), strings as themselves, anything else by the value its JSON text spells (so
+/// two texts that differ only in spacing, key order or how a number is written are equal).
+/// Each is shown as compact JSON, as `serde_json` writes it.
+#[derive(Debug, Clone)]
 pub enum Term {
     Number(Decimal),
     String(Text),
+    /// An object or array, as written: copied as it is, and made compact only to compare it
+    /// with one written otherwise or to show it, since most are never either.
     Json(Box<str>),
 }
 
 impl Term {
-    fn of(value: &json::Value<'_>) -> Term {
+    /// The term of `value`, written in the message `text` (empty when it has none).
+    fn of(value: &json::Value<'_>, text: &str) -> Term {
         if let Some(number) = value.decimal() {
             Term::Number(number)
-        } else if let Some(text) = value.as_str() {
-            Term::String(text.into())
+        } else if let Some(string) = value.as_str() {
+            Term::String(string.into())
         } else {
-            // Its compact text is about as long as the text it is written in.
-            let mut text = String::with_capacity(value.span().len());
-            value.write_compact(&mut text);
-            Term::Json(text.into_boxed_str())
+            match text.get(value.span()).filter(|written| !written.is_empty()) {
+                Some(written) => Term::Json(written.into()),
+                None => Term::Json(compact(value).into_boxed_str()),
+            }
         }
     }
 }
+
+/// A value's compact JSON text, keys sorted.
+fn compact(value: &json::Value<'_>) -> String {
+    // Its compact text is about as long as the text it is written in.
+    let mut text = String::with_capacity(value.span().len());
+    value.write_compact(&mut text);
+    text
+}
+
+/// The compact form of JSON text a term keeps (it was read from a message, so it parses).
+fn compact_text(written: &str) -> String {
+    match json::parse(written, &json::Arena::new()) {
+        Ok(value) => compact(&value),
+        Err(_) => written.to_owned(),
+    }
+}
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Term) -> bool {
+        match (self, other) {
+            (Term::Number(a), Term::Number(b)) => a == b,
+            (Term::String(a), Term::String(b)) => a == b,
+            (Term::Json(a), Term::Json(b)) => a == b || compact_text(a) == compact_text(b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Term {}
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Term::Number(number) => write!(f, "{}", number.normalize()),
             Term::String(text) => write!(f, "{}", serde_json::Value::from(&**text)),
-            Term::Json(text) => f.write_str(text),
+            Term::Json(written) => f.write_str(&compact_text(written)),
         }
     }
 }
@@ -233,9 +266,11 @@ pub fn pointer_at(message: &json::Value<'_>, offset: usize) -> String {
         .map_or_else(String::new, |node| node.pointer())
 }
 
-/// The facts of a message whose contracts and deliveries the per-message check found.
+/// The facts of a message (written as `written`) whose contracts and deliveries the
+/// per-message check found.
 pub fn extract(
     message: &json::Value<'_>,
+    written: &str,
     contracts: &[Contract<'_>],
     deliveries: &[EnergyTradeDeliveryView<'_>],
 ) -> MessageFacts {
@@ -275,7 +310,7 @@ pub fn extract(
         quote,
         contracts: contracts
             .iter()
-            .map(|contract| contract_facts(contract, &settled))
+            .map(|contract| contract_facts(contract, written, &settled))
             .collect(),
     }
 }
@@ -285,7 +320,11 @@ fn located_str(node: Option<Node<'_>>) -> Option<Located<Text>> {
     Some(Located::at(Text::new(node.as_str()?), &node))
 }
 
-fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> ContractFacts {
+fn contract_facts(
+    contract: &Contract<'_>,
+    written: &str,
+    settled: &[Located<Decimal>],
+) -> ContractFacts {
     let base = &contract.base;
     let created_at = base.created_at().and_then(|node| {
         let value = node.date_time()?;
@@ -312,7 +351,7 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
                 let value = Input::new(node).value()?;
                 Some((
                     Text::new(name),
-                    Located::at(Term::of(value.value()), &value),
+                    Located::at(Term::of(value.value(), written), &value),
                 ))
             }));
             let kind = contract
@@ -369,10 +408,10 @@ fn contract_facts(contract: &Contract<'_>, settled: &[Located<Decimal>]) -> Cont
 #[cfg(test)]
 mod tests {
     use super::Term;
-    use deg_contracts_runtime::json::{Arena, parse};
+    use deg_contracts_runtime::json::{Arena, Value, parse};
 
     fn term(text: &str) -> Term {
-        Term::of(&parse(text, &Arena::new()).unwrap())
+        Term::of(&parse(text, &Arena::new()).unwrap(), text)
     }
 
     #[test]
@@ -395,5 +434,23 @@ mod tests {
         ] {
             assert_eq!(term(text).to_string(), shown, "{text}");
         }
+    }
+
+    #[test]
+    fn a_term_is_read_from_where_it_is_written_or_from_its_value_when_it_has_no_text() {
+        let arena = Arena::new();
+        let text = r#"{"x": {"b": [1,  2.50], "a": null}, "y": 1}"#;
+        let message = parse(text, &arena).unwrap();
+        let written = Term::of(message.get("x").unwrap(), text);
+        assert!(
+            matches!(&written, Term::Json(kept) if &**kept == r#"{"b": [1,  2.50], "a": null}"#)
+        );
+        let serde = serde_json::json!({"b": [1, 2.5], "a": null});
+        let unwritten = Term::of(&Value::from_serde(&serde, &arena), "");
+        assert_eq!(written, unwritten);
+        assert_eq!(unwritten.to_string(), r#"{"a":null,"b":[1,2.5]}"#);
+        assert_eq!(written.to_string(), unwritten.to_string());
+        assert_ne!(written, term(r#"{"a": null, "b": [1, 2.51]}"#));
+        assert_ne!(written, term("[1, 2.5]"));
     }
 }
