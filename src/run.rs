@@ -259,7 +259,8 @@ pub fn internal_error(reason: &str) -> MessageReport {
 
 /// Checks every input on `jobs` threads and hands each result to `deliver` in input order.
 /// Workers take files a batch at a time, so that a thread hand-off is paid per batch and not
-/// per file; one worker checks on the calling thread.
+/// per file. The calling thread is one of the workers: between batches of its own it hands
+/// on the results that are ready, so `jobs` threads share `jobs` cores with no third party.
 pub fn check_all(
     inputs: &[Input],
     jobs: usize,
@@ -274,45 +275,90 @@ pub fn check_all(
         }
         return;
     }
-    let batch = batch_size(inputs.len(), jobs);
-    let next = AtomicUsize::new(0);
+    let batches = Batches {
+        inputs,
+        size: batch_size(inputs.len(), jobs),
+        next: AtomicUsize::new(0),
+    };
     // Room for a slow batch to hold up the in-order delivery without blocking the others.
     let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<FileResult>)>(jobs * 8);
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             let sender = sender.clone();
-            let next = &next;
+            let batches = &batches;
             scope.spawn(move || {
                 let mut reader = FileReader::default();
-                loop {
-                    let number = next.fetch_add(1, Ordering::Relaxed);
-                    let start = number.saturating_mul(batch);
-                    let Some(taken) = inputs.get(start..(start + batch).min(inputs.len())) else {
-                        break;
-                    };
-                    if taken.is_empty() {
-                        break;
-                    }
-                    let results = taken
-                        .iter()
-                        .map(|input| check_input(input, limits, &mut reader));
-                    if sender.send((number, results.collect())).is_err() {
+                while let Some((number, taken)) = batches.claim() {
+                    let results = check_batch(taken, limits, &mut reader);
+                    if sender.send((number, results)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(sender);
-        let mut waiting = BTreeMap::new();
-        let mut expected = 0;
-        for (number, results) in receiver {
-            waiting.insert(number, results);
-            while let Some(results) = waiting.remove(&expected) {
-                results.into_iter().for_each(&mut deliver);
-                expected += 1;
+        let mut in_order = InOrder::default();
+        let mut reader = FileReader::default();
+        while let Some((number, taken)) = batches.claim() {
+            in_order.add(number, check_batch(taken, limits, &mut reader));
+            while let Ok((number, results)) = receiver.try_recv() {
+                in_order.add(number, results);
             }
+            in_order.deliver(&mut deliver);
         }
+        for (number, results) in receiver {
+            in_order.add(number, results);
+            in_order.deliver(&mut deliver);
+        }
+        in_order.deliver(&mut deliver);
     });
+}
+
+/// The inputs, handed out a batch at a time to whichever thread asks next.
+struct Batches<'i> {
+    inputs: &'i [Input],
+    size: usize,
+    next: AtomicUsize,
+}
+
+impl<'i> Batches<'i> {
+    /// The next batch and its number, or None once every input is taken.
+    fn claim(&self) -> Option<(usize, &'i [Input])> {
+        let number = self.next.fetch_add(1, Ordering::Relaxed);
+        let start = number.saturating_mul(self.size);
+        let taken = self
+            .inputs
+            .get(start..start.saturating_add(self.size).min(self.inputs.len()))?;
+        (!taken.is_empty()).then_some((number, taken))
+    }
+}
+
+fn check_batch(taken: &[Input], limits: Limits, reader: &mut FileReader) -> Vec<FileResult> {
+    taken
+        .iter()
+        .map(|input| check_input(input, limits, reader))
+        .collect()
+}
+
+/// Batches' results as they come, handed on in batch order.
+#[derive(Default)]
+struct InOrder {
+    waiting: BTreeMap<usize, Vec<FileResult>>,
+    expected: usize,
+}
+
+impl InOrder {
+    fn add(&mut self, number: usize, results: Vec<FileResult>) {
+        self.waiting.insert(number, results);
+    }
+
+    /// Hands on every result whose batch and all batches before it are in.
+    fn deliver(&mut self, deliver: &mut impl FnMut(FileResult)) {
+        while let Some(results) = self.waiting.remove(&self.expected) {
+            results.into_iter().for_each(&mut *deliver);
+            self.expected += 1;
+        }
+    }
 }
 
 /// Files per batch: enough to make a hand-off rare, few enough that every worker gets

@@ -858,3 +858,53 @@ fn trade_findings_beyond_the_limit_are_counted_not_listed() {
         "the same however the work interleaves"
     );
 }
+
+#[test]
+fn a_long_log_and_its_files_report_the_same_on_one_worker_as_on_several() {
+    // Forty copies of the example trade, each its own transaction, one in five with a message
+    // id used twice: many batches per worker, findings spread across them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for copy in 0..40 {
+        for (step, name, message) in trade() {
+            let text = serde_json::to_string(&message)
+                .unwrap()
+                .replace("txn-", &format!("txn-{copy}-"))
+                .replace("msg-", &format!("msg-{copy}-"));
+            let text = if copy % 5 == 0 {
+                text.replace(
+                    &format!("msg-{copy}-05-init"),
+                    &format!("msg-{copy}-03-select"),
+                )
+            } else {
+                text
+            };
+            let folder = dir.path().join("files").join(format!("{copy:02}-{step}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join(name), &text).unwrap();
+            log.push_str(&text);
+            log.push('\n');
+        }
+    }
+    let log_path = dir.path().join("trades.jsonl");
+    std::fs::write(&log_path, log).unwrap();
+    for input in [log_path, dir.path().join("files")] {
+        let report = |jobs: &str| {
+            run(deg()
+                .args(["validate", "--format", "json", "--jobs", jobs])
+                .arg(&input))
+        };
+        let one = report("1");
+        assert_eq!(one.0, 1, "{}", input.display());
+        assert_eq!(
+            one.1.matches("transaction/message-id").count(),
+            8,
+            "{}: {}",
+            input.display(),
+            one.1
+        );
+        for jobs in ["2", "3"] {
+            assert_eq!(report(jobs), one, "{} on {jobs} workers", input.display());
+        }
+    }
+}

@@ -109,7 +109,8 @@ pub(super) fn check(
     FileResult { name, outcome }
 }
 
-/// Reads on one thread, checks on `jobs`, and merges in order on this one.
+/// Reads on one thread and checks on `jobs`, this one among them: between batches of its own
+/// it merges, in order, the batches the others have checked.
 fn in_parallel(
     reader: Box<dyn Read + Send>,
     log: &Log<'_>,
@@ -120,6 +121,7 @@ fn in_parallel(
     let checking = &log.checking;
     let (work, batches) = mpsc::sync_channel::<(usize, Batch)>(jobs * IN_FLIGHT);
     let batches = Mutex::new(batches);
+    let next_batch = || batches.lock().ok().and_then(|batches| batches.recv().ok());
     std::thread::scope(|scope| {
         let (done, checked) =
             mpsc::sync_channel::<(usize, Batch, Vec<MessageReport>)>(jobs * IN_FLIGHT);
@@ -130,15 +132,11 @@ fn in_parallel(
                 work.send((number - 1, batch)).is_ok()
             })
         });
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             let done = done.clone();
-            let batches = &batches;
+            let next_batch = &next_batch;
             scope.spawn(move || {
-                loop {
-                    let next = batches.lock().map(|batches| batches.recv());
-                    let Ok(Ok((number, batch))) = next else {
-                        break;
-                    };
+                while let Some((number, batch)) = next_batch() {
                     let reports = check_batch(&batch, checking);
                     if done.send((number, batch, reports)).is_err() {
                         break;
@@ -149,12 +147,23 @@ fn in_parallel(
         drop(done);
         let mut waiting = std::collections::BTreeMap::new();
         let mut expected = 0;
-        for (number, batch, reports) in checked {
-            waiting.insert(number, (batch, reports));
+        let mut merge = |waiting: &mut std::collections::BTreeMap<_, _>| {
             while let Some((batch, reports)) = waiting.remove(&expected) {
                 log.merge(batch, reports, report);
                 expected += 1;
             }
+        };
+        while let Some((number, batch)) = next_batch() {
+            let reports = check_batch(&batch, checking);
+            waiting.insert(number, (batch, reports));
+            while let Ok((number, batch, reports)) = checked.try_recv() {
+                waiting.insert(number, (batch, reports));
+            }
+            merge(&mut waiting);
+        }
+        for (number, batch, reports) in checked {
+            waiting.insert(number, (batch, reports));
+            merge(&mut waiting);
         }
         reading
             .join()
