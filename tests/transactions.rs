@@ -908,3 +908,46 @@ fn a_long_log_and_its_files_report_the_same_on_one_worker_as_on_several() {
         }
     }
 }
+
+#[test]
+fn only_a_message_whose_sender_is_known_keeps_its_roles_for_the_trade() {
+    use deg_contracts::check::{Keep, check_bytes_keeping};
+    let keep = Keep {
+        findings: usize::MAX,
+        facts: true,
+        place_facts: false,
+        settings: Default::default(),
+        schemas: Default::default(),
+        skipped: false,
+    };
+    let facts = |value: &Value| {
+        let bytes = serde_json::to_vec(value).unwrap();
+        let mut facts = check_bytes_keeping(&bytes, keep).facts;
+        assert_eq!(facts.len(), 1);
+        facts.remove(0)
+    };
+    let mut trade = trade();
+    let confirm = message(&mut trade, "09_confirm").clone();
+    let sent = facts(&confirm);
+    assert!(sent.sender().is_some());
+    let [contract] = sent.contracts.as_slice() else {
+        panic!("{:?}", sent.contracts);
+    };
+    assert!(contract.roles.len() >= 2, "{:?}", contract.roles);
+    assert!(contract.roles.iter().any(|role| !role.inputs.is_empty()));
+    // The contract alone, and the message without its action: no one says these terms.
+    let mut unsent = confirm.clone();
+    unsent["context"].as_object_mut().unwrap().remove("action");
+    for alone in [confirm.pointer(CONTRACT).unwrap().clone(), unsent] {
+        let facts = facts(&alone);
+        assert_eq!(facts.sender(), None);
+        let [bare] = facts.contracts.as_slice() else {
+            panic!("{:?}", facts.contracts);
+        };
+        assert!(bare.roles.is_empty(), "{:?}", bare.roles);
+        assert_eq!(
+            (&bare.id.as_ref().unwrap().value, &bare.flows.value),
+            (&contract.id.as_ref().unwrap().value, &contract.flows.value)
+        );
+    }
+}

@@ -156,6 +156,7 @@ pub struct ContractFacts {
     pub id: Option<Located<Text>>,
     pub status: Option<Located<Text>>,
     pub created_at: Option<Located<DateTime>>,
+    /// Its roles, as the message's sender states them; none when the sender is unknown.
     pub roles: Vec<RoleFacts>,
     /// The revenue flows, one `FROM → TO: formula` line each, and where they are.
     pub flows: Located<String>,
@@ -298,7 +299,7 @@ pub fn extract(
             Some(Located::at(amount.decimal()?, &amount))
         })
         .collect();
-    MessageFacts {
+    let mut facts = MessageFacts {
         action: text(beckn::ACTION),
         transaction_id: text(beckn::TRANSACTION_ID),
         message_id: text(beckn::MESSAGE_ID),
@@ -308,11 +309,16 @@ pub fn extract(
         order_id: text(beckn::ORDER_ID),
         fulfillment_id: text(beckn::FULFILLMENT_ID),
         quote,
-        contracts: contracts
-            .iter()
-            .map(|contract| contract_facts(contract, written, &settled))
-            .collect(),
-    }
+        contracts: Vec::new(),
+    };
+    // The roles are what each party says of the terms; a message with no known sender says
+    // them for no one, so they are not kept (a bare contract has dozens of inputs).
+    let roles = facts.sender().is_some();
+    facts.contracts = contracts
+        .iter()
+        .map(|contract| contract_facts(contract, written, &settled, roles))
+        .collect();
+    facts
 }
 
 fn located_str(node: Option<Node<'_>>) -> Option<Located<Text>> {
@@ -324,14 +330,19 @@ fn contract_facts(
     contract: &Contract<'_>,
     written: &str,
     settled: &[Located<Decimal>],
+    with_roles: bool,
 ) -> ContractFacts {
     let base = &contract.base;
     let created_at = base.created_at().and_then(|node| {
         let value = node.date_time()?;
         Some(Located::at(value, &node))
     });
-    let roles = contract
-        .roles()
+    let listed = if with_roles {
+        contract.roles()
+    } else {
+        [].iter()
+    };
+    let roles = listed
         .map(|role| {
             let view = &role.view;
             let inputs_node = view.role_inputs();
