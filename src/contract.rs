@@ -58,6 +58,9 @@ pub struct Role<'a> {
     pub name: &'a str,
     /// The role itself.
     pub view: ContractRoleView<'a>,
+    /// The specialised spec its name belongs to, looked up once: rules ask of every role
+    /// whether it is of some kind, again and again.
+    kind: Option<&'static RoleSpec>,
 }
 
 impl<'a> Contract<'a> {
@@ -71,12 +74,24 @@ impl<'a> Contract<'a> {
     ) -> Contract<'a> {
         let node = || Node::new(value, pointer);
         let base: EnergyContractView<'a> = node().into();
+        let specialised = |name: &str| {
+            specs
+                .iter()
+                .find(|spec| spec.values.contains(&name))
+                .filter(|spec| spec.inputs.is_some())
+        };
         let roles = base
             .roles()
             .enumerate()
             .filter_map(|(index, view)| {
                 let name = view.role()?.as_str()?;
-                Some(Role { index, name, view })
+                let kind = specialised(name);
+                Some(Role {
+                    index,
+                    name,
+                    view,
+                    kind,
+                })
             })
             .collect();
         Contract {
@@ -148,12 +163,12 @@ impl<'a> Contract<'a> {
 
     /// Whether a role of `name`'s kind is listed.
     pub fn lists(&self, name: &str) -> bool {
-        self.roles().any(|role| self.same_kind(role.name, name))
+        self.roles().any(|role| role.is_kind(name))
     }
 
     /// The first listed role of `name`'s kind.
     pub fn role_of_kind(&self, name: &str) -> Option<&Role<'a>> {
-        self.roles().find(|role| self.same_kind(role.name, name))
+        self.roles().find(|role| role.is_kind(name))
     }
 
     /// The contract's status, as written.
@@ -168,6 +183,11 @@ impl<'a> Contract<'a> {
 }
 
 impl<'a> Role<'a> {
+    /// Whether the role is of `name`'s kind, as [`Contract::same_kind`] says.
+    pub fn is_kind(&self, name: &str) -> bool {
+        self.name == name || self.kind.is_some_and(|spec| spec.values.contains(&name))
+    }
+
     /// Whether a party has taken the role.
     pub fn filled(&self) -> bool {
         self.view.filled().and_then(|filled| filled.as_bool()) == Some(true)

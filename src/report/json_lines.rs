@@ -46,9 +46,13 @@ impl From<Nack> for BecknError {
     }
 }
 
-fn write_line(out: &mut dyn Write, line: &Line<'_>) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, line)?;
-    out.write_all(b"\n")
+/// Writes one line, serialized whole first: each of its dozens of tokens written straight
+/// to `out` would be a call through the trait object.
+fn write_line(out: &mut dyn Write, text: &mut Vec<u8>, line: &Line<'_>) -> io::Result<()> {
+    text.clear();
+    serde_json::to_writer(&mut *text, line)?;
+    text.push(b'\n');
+    out.write_all(text)
 }
 
 impl Reporter for JsonLines {
@@ -59,6 +63,7 @@ impl Reporter for JsonLines {
                 let message = format!("cannot read: {error}");
                 return write_line(
                     out,
+                    &mut Vec::new(),
                     &Line {
                         beckn_error: None,
                         column: None,
@@ -73,6 +78,7 @@ impl Reporter for JsonLines {
                 );
             }
         };
+        let mut text = Vec::new();
         for finding in findings {
             let rule = finding.rule.id();
             let line = Line {
@@ -86,7 +92,7 @@ impl Reporter for JsonLines {
                 schema_location: finding.schema_location,
                 severity: finding.severity.as_str(),
             };
-            write_line(out, &line)?;
+            write_line(out, &mut text, &line)?;
         }
         Ok(())
     }

@@ -126,7 +126,7 @@ fn quote(
     let quoting = contract.roles().find(|role| {
         provider.is_some()
             && role.view.filled_by().and_then(|by| by.as_str()) == provider
-            && !contract.same_kind(role.name, Kinds::SELLER[0])
+            && !role.is_kind(Kinds::SELLER[0])
     });
     let owed: Vec<Decimal> = values
         .iter()

@@ -43,7 +43,7 @@ pub fn check(contract: &Contract<'_>, action: Option<&str>, out: &mut Vec<Findin
     for (position, role) in roles.iter().enumerate() {
         if let Some(first) = roles[..position]
             .iter()
-            .find(|earlier| contract.same_kind(earlier.name, role.name))
+            .find(|earlier| earlier.is_kind(role.name))
         {
             let at = role.view.role().map(|name| name.pointer().to_owned());
             out.push(Finding::new(
