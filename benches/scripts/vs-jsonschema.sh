@@ -31,6 +31,21 @@ gate="target/release/deg-contracts validate --jobs 1 --format json $work/contrac
 # What either tool pays to open and read the same files, one thread, parsing nothing.
 read="target/release/parse-floor --jobs 1 --read-only $work/contracts"
 "$tools/bin/jsonschema-cli" --version
+# One run's wall time (from the clock, in ns) and CPU time (user + system of the command, as
+# the shell's `times` reports its children, to the millisecond), both in seconds: finer than
+# /usr/bin/time's hundredths, which are a tenth of a run here.
+measure() {
+  (
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    echo $((end - start))
+    times
+  ) | awk '
+    function seconds(t) { split(t, p, "m"); sub("s", "", p[2]); return p[1] * 60 + p[2] }
+    NR == 1 { ns = $1 }
+    NR == 3 { printf "%.4f %.4f\n", ns / 1e9, seconds($1) + seconds($2) }'
+}
 declare -A wall cpu
 for _ in $(seq "$rounds"); do
   for name in peer gate read; do
@@ -39,10 +54,9 @@ for _ in $(seq "$rounds"); do
       gate) command=($gate) ;;
       read) command=($read) ;;
     esac
-    /usr/bin/time -f '%e %U %S' -o "$work/time" "${command[@]}" >/dev/null 2>&1 || true
-    read -r elapsed user system < <(tail -n 1 "$work/time")
+    read -r elapsed used < <(measure "${command[@]}")
     wall[$name]+="$elapsed "
-    cpu[$name]+="$(awk -v u="$user" -v s="$system" 'BEGIN {print u + s}') "
+    cpu[$name]+="$used "
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
