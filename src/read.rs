@@ -36,12 +36,9 @@ impl FileReader {
     #[cfg(target_os = "linux")]
     fn open(&mut self, path: &Path) -> io::Result<File> {
         use rustix::fs::{Mode, OFlags};
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        let Some((parent, name)) = split_at_last_slash(path) else {
             return File::open(path);
         };
-        if parent.as_os_str().is_empty() {
-            return File::open(path);
-        }
         let cached = |(dir, _): &(std::path::PathBuf, _)| dir.as_os_str() == parent.as_os_str();
         if !self.dir.as_ref().is_some_and(cached) {
             // A handle that only names the directory: it needs no permission to read it.
@@ -66,6 +63,23 @@ impl FileReader {
     fn open(&mut self, path: &Path) -> io::Result<File> {
         File::open(path)
     }
+}
+
+/// The directory a path names a file in, and the file's name: split at its last `/` (a
+/// byte scan, where `Path::parent` parses every component); None for a bare name or a path
+/// that ends in `/`.
+#[cfg(target_os = "linux")]
+fn split_at_last_slash(path: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let slash = memchr::memrchr(b'/', bytes)?;
+    let name = bytes.get(slash + 1..).filter(|name| !name.is_empty())?;
+    // The root keeps its slash.
+    let parent = &bytes[..slash.max(1)];
+    Some((
+        Path::new(std::ffi::OsStr::from_bytes(parent)),
+        std::ffi::OsStr::from_bytes(name),
+    ))
 }
 
 /// Reads once into `bytes`' room, without filling it first.
@@ -115,6 +129,27 @@ mod tests {
         // Back in the first directory, and a file given by its name alone.
         assert_eq!(read(&mut reader, &a, 2), Some(Ok("{}".to_owned())));
         assert_eq!(read(&mut reader, &a, 1), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_path_splits_into_its_directory_and_its_name() {
+        use super::split_at_last_slash;
+        use std::path::Path;
+        let split = |path: &str| {
+            split_at_last_slash(Path::new(path)).map(|(dir, name)| {
+                (
+                    dir.to_str().unwrap().to_owned(),
+                    name.to_str().unwrap().to_owned(),
+                )
+            })
+        };
+        let pair = |dir: &str, name: &str| Some((dir.to_owned(), name.to_owned()));
+        assert_eq!(split("d/e/a.json"), pair("d/e", "a.json"));
+        assert_eq!(split("/a.json"), pair("/", "a.json"));
+        assert_eq!(split("./a.json"), pair(".", "a.json"));
+        assert_eq!(split("a.json"), None);
+        assert_eq!(split("d/"), None);
     }
 
     #[test]
