@@ -126,7 +126,7 @@ mod tests {
         let far = other.path().join("long.json");
         assert_eq!(read(&mut reader, &far, 100_000), Some(Ok(long.clone())));
         assert_eq!(read(&mut reader, &far, 99_999), None);
-        // Back in the first directory, and a file given by its name alone.
+        // Back in the first directory.
         assert_eq!(read(&mut reader, &a, 2), Some(Ok("{}".to_owned())));
         assert_eq!(read(&mut reader, &a, 1), None);
     }
