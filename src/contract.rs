@@ -74,18 +74,12 @@ impl<'a> Contract<'a> {
     ) -> Contract<'a> {
         let node = || Node::new(value, pointer);
         let base: EnergyContractView<'a> = node().into();
-        let specialised = |name: &str| {
-            specs
-                .iter()
-                .find(|spec| spec.values.contains(&name))
-                .filter(|spec| spec.inputs.is_some())
-        };
         let roles = base
             .roles()
             .enumerate()
             .filter_map(|(index, view)| {
                 let name = view.role()?.as_str()?;
-                let kind = specialised(name);
+                let kind = specialised(specs, name);
                 Some(Role {
                     index,
                     name,
@@ -150,15 +144,12 @@ impl<'a> Contract<'a> {
 
     /// The spec a role name belongs to.
     pub fn spec(&self, name: &str) -> Option<&'static RoleSpec> {
-        self.specs.iter().find(|spec| spec.values.contains(&name))
+        spec_of(self.specs, name)
     }
 
     /// Two role names are one kind when a specialised spec owns both.
     pub fn same_kind(&self, a: &str, b: &str) -> bool {
-        a == b
-            || self
-                .spec(a)
-                .is_some_and(|spec| spec.inputs.is_some() && spec.values.contains(&b))
+        a == b || specialised(self.specs, a).is_some_and(|spec| spec.values.contains(&b))
     }
 
     /// Whether a role of `name`'s kind is listed.
@@ -180,6 +171,17 @@ impl<'a> Contract<'a> {
     pub fn relative<'p>(&self, pointer: &'p str) -> &'p str {
         pointer.strip_prefix(self.pointer).unwrap_or(pointer)
     }
+}
+
+/// The spec among `specs` a role name belongs to.
+fn spec_of(specs: &'static [RoleSpec], name: &str) -> Option<&'static RoleSpec> {
+    specs.iter().find(|spec| spec.values.contains(&name))
+}
+
+/// The spec a role name belongs to, when it is a specialised one (it declares inputs): only
+/// such a spec makes its names one kind.
+fn specialised(specs: &'static [RoleSpec], name: &str) -> Option<&'static RoleSpec> {
+    spec_of(specs, name).filter(|spec| spec.inputs.is_some())
 }
 
 impl<'a> Role<'a> {
