@@ -3,6 +3,7 @@
 //! validates it with the validators generated from `schema/`, and applies the contract's
 //! business rules. The CLI in `main.rs` runs it over files and renders the findings.
 
+pub mod allocator;
 pub mod beckn;
 pub mod catalogue;
 pub mod check;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 /// each trade's facts); mimalloc serves them faster than the system allocator (measured in
 /// README's Performance section).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: deg_contracts::allocator::MiMalloc = deg_contracts::allocator::MiMalloc;
 use deg_contracts::config::{Config, ConfigError};
 use deg_contracts::lint;
 use deg_contracts::report::{self, Format};

@@ -213,6 +213,12 @@ impl Ledger {
         let open = self.trades.entry(trade).or_insert_with(Trade::new);
         open.last = open.last.max(time);
         self.oldest_last = self.oldest_last.min(open.last);
+        if open.entries.is_empty() {
+            // Most trades of a run of bare contracts hold one message, and a `Vec` would
+            // make room for four; later pushes grow it as usual.
+            open.entries.reserve_exact(1);
+            open.keys.reserve_exact(keys.len());
+        }
         open.entries.push(entry);
         for key in keys {
             if !open.keys.contains(&key) {

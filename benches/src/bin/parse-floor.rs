@@ -14,7 +14,7 @@ use deg_contracts::trades::is_log;
 
 /// The gate's own allocator, so that the floor differs from it only in the work.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: deg_contracts::allocator::MiMalloc = deg_contracts::allocator::MiMalloc;
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

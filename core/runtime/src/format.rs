@@ -1,7 +1,9 @@
 //! The string formats validators check, as an enum: codegen refuses a format that is not here,
 //! so no `format` keyword passes silently at run time.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 /// A `format` the validators check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -165,6 +167,7 @@ impl fmt::Display for FormatError {
 impl std::error::Error for FormatError {}
 
 /// Why a check failed, before it is known which format asked.
+#[derive(Debug)]
 pub(crate) struct Reason(pub(crate) String);
 
 impl<T: fmt::Display> From<T> for Reason {
@@ -187,11 +190,65 @@ pub(crate) fn date_time(value: &str) -> Result<(), Reason> {
 
 /// The instant a `date-time` names, read once for the check and the value.
 pub(crate) fn instant(value: &str) -> Result<time::OffsetDateTime, Reason> {
+    read_date_time(value).map(|(_, instant)| instant)
+}
+
+/// A `date-time`'s text, shared, and the instant it names. A message names the same few
+/// instants again and again (a window's ends are checked against the schema, read by the
+/// rules and kept for the trade), so each thread keeps the last few it read, by their text.
+pub(crate) fn read_date_time(value: &str) -> Result<(Arc<str>, time::OffsetDateTime), Reason> {
+    RECENT.with_borrow_mut(|recent| {
+        if let Some(known) = recent.find(value) {
+            return Ok(known);
+        }
+        let instant = parse_instant(value)?;
+        let text: Arc<str> = Arc::from(value);
+        recent.keep(Arc::clone(&text), instant);
+        Ok((text, instant))
+    })
+}
+
+fn parse_instant(value: &str) -> Result<time::OffsetDateTime, Reason> {
     if !matches!(value.as_bytes().get(10), Some(b'T' | b't')) {
         return Err("date and time must be separated by `T`".into());
     }
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
         .map_err(Reason::from)
+}
+
+thread_local! {
+    static RECENT: RefCell<Recent> = const { RefCell::new(Recent::new()) };
+}
+
+/// The date-times a thread read last, replaced oldest first.
+struct Recent {
+    kept: [Option<(Arc<str>, time::OffsetDateTime)>; Recent::SIZE],
+    next: usize,
+}
+
+impl Recent {
+    /// Enough for the distinct instants of one message (a contract names four or five).
+    const SIZE: usize = 8;
+
+    const fn new() -> Recent {
+        Recent {
+            kept: [const { None }; Recent::SIZE],
+            next: 0,
+        }
+    }
+
+    fn find(&self, value: &str) -> Option<(Arc<str>, time::OffsetDateTime)> {
+        self.kept
+            .iter()
+            .flatten()
+            .find(|(text, _)| **text == *value)
+            .map(|(text, instant)| (Arc::clone(text), *instant))
+    }
+
+    fn keep(&mut self, text: Arc<str>, instant: time::OffsetDateTime) {
+        self.kept[self.next] = Some((text, instant));
+        self.next = (self.next + 1) % Recent::SIZE;
+    }
 }
 
 /// `full-date`: checked as the date part of a date-time, so leap years and month lengths hold.
@@ -443,7 +500,35 @@ fn uuid(value: &str) -> Result<(), Reason> {
 
 #[cfg(test)]
 mod tests {
-    use super::Format;
+    use super::{Format, Recent, parse_instant, read_date_time};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_date_time_read_again_is_the_same_as_read_afresh_and_its_text_is_shared() {
+        // More distinct texts than are kept, then each again: every read, whether it finds
+        // the text kept or not, names the instant a fresh parse does.
+        let texts: Vec<String> = (0..Recent::SIZE * 2 + 3)
+            .map(|minute| format!("2025-06-14T08:{minute:02}:00+05:30"))
+            .collect();
+        for _ in 0..2 {
+            for text in &texts {
+                let (kept, instant) = read_date_time(text).unwrap();
+                assert_eq!(&*kept, text.as_str());
+                assert_eq!(instant, parse_instant(text).unwrap());
+            }
+        }
+        let last = texts.last().unwrap();
+        let (first, _) = read_date_time(last).unwrap();
+        let (again, _) = read_date_time(last).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "read once, shared after");
+        // A text that does not parse is not kept, and fails each time; one that differs
+        // from a kept text only in its offset is not taken for it.
+        assert!(read_date_time("2025-06-14 08:00:00+05:30").is_err());
+        assert!(read_date_time("2025-06-14 08:00:00+05:30").is_err());
+        let (_, utc) = read_date_time("2025-06-14T08:00:00Z").unwrap();
+        let (_, ist) = read_date_time("2025-06-14T08:00:00+05:30").unwrap();
+        assert_eq!(utc - ist, time::Duration::minutes(330));
+    }
 
     #[test]
     fn every_format_round_trips_its_name() {

@@ -1249,21 +1249,20 @@ pub fn check_pattern(
 /// gives back exactly what was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateTime {
-    text: String,
+    /// Shared with the other reads of the same text on this thread.
+    text: std::sync::Arc<str>,
     instant: time::OffsetDateTime,
 }
 
 impl DateTime {
     /// Parses RFC 3339 text, which must carry an offset.
     pub fn parse(text: &str) -> Result<DateTime, FormatError> {
-        let instant = format::instant(text).map_err(|format::Reason(reason)| FormatError {
-            format: Format::DateTime,
-            reason,
-        })?;
-        Ok(DateTime {
-            text: text.to_owned(),
-            instant,
-        })
+        let (text, instant) =
+            format::read_date_time(text).map_err(|format::Reason(reason)| FormatError {
+                format: Format::DateTime,
+                reason,
+            })?;
+        Ok(DateTime { text, instant })
     }
 
     /// The instant, in the offset it was written with.
