@@ -9,7 +9,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryVi
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::discover::{Skipped, typed_objects_noting, unloaded_for};
+use crate::discover::{Skipped, noted_objects, typed_objects_noting, unloaded_for};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::rules;
 use crate::schemas::Schemas;
@@ -153,8 +153,8 @@ fn with_arena<R>(check: impl FnOnce(&json::Arena) -> R) -> R {
 /// [`check_bytes_counting`] on text that is UTF-8, its tree built in `arena`.
 fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
     let limit = keep.findings;
-    let (message, has_duplicate_keys) = match json::parse_noting_repeats(text, arena) {
-        Ok(parsed) => parsed,
+    let (message, has_duplicate_keys, typed) = match json::parse_noting(text, arena) {
+        Ok(parsed) => (parsed.value, parsed.repeats_a_key, parsed.typed),
         Err(_) => {
             let error = json::why_not(text);
             let mut finding = Finding::new(Rule::JsonSyntax, "", json_error_message(&error));
@@ -189,7 +189,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, text, room, &keep);
+    let checked = check_parsed(&message, Some(&typed), text, room, &keep);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -304,17 +304,27 @@ pub fn check_message(message: &serde_json::Value) -> MessageReport {
         schemas: Schemas::Compiled,
         skipped: true,
     };
-    check_parsed(&message, &text, usize::MAX, &keep)
+    check_parsed(&message, None, &text, usize::MAX, &keep)
 }
 
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
 /// and what else `keep` asks for (the facts the transaction checks read, the skipped objects).
-fn check_parsed(message: &Value<'_>, text: &str, limit: usize, keep: &Keep) -> MessageReport {
+/// `typed` is where its typed objects start, when its parse noted them.
+fn check_parsed(
+    message: &Value<'_>,
+    typed: Option<&[u32]>,
+    text: &str,
+    limit: usize,
+    keep: &Keep,
+) -> MessageReport {
     let (facts, settings, schemas) = (keep.facts, &keep.settings, keep.schemas);
     let mut report = MessageReport::default();
     let mut other_versions = Vec::new();
     let mut skipped = Vec::new();
-    let objects = typed_objects_noting(message, schemas, &mut skipped, &mut other_versions);
+    let objects = match typed {
+        Some(typed) => noted_objects(message, typed, schemas, &mut skipped, &mut other_versions),
+        None => typed_objects_noting(message, schemas, &mut skipped, &mut other_versions),
+    };
     report.objects = objects.len();
     // A retired design is reported, and so no longer merely skipped.
     let findings = &mut report.findings;

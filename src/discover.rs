@@ -57,41 +57,20 @@ pub fn typed_objects_noting<'a>(
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
     let mut found = Vec::new();
-    // Depth-first with an explicit stack, so a deeply nested message cannot overflow; an
-    // object's pointer is worked out only when it is kept.
+    // Depth-first with an explicit stack, so a deeply nested message cannot overflow.
     let mut pending: Vec<&'a Value<'a>> = vec![message];
     while let Some(value) = pending.pop() {
         match value.kind() {
             Kind::Object(object) => {
-                if let Some(names) = object.get(JSONLD_TYPE) {
-                    match registered(schemas, names) {
-                        Some(type_name) => {
-                            match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
-                                Some(schema) => found.push(TypedObject {
-                                    pointer: message.pointer_to(value),
-                                    type_name,
-                                    schema,
-                                    value,
-                                }),
-                                None => {
-                                    skipped.push(Skipped {
-                                        value,
-                                        type_name: versioned(schemas, object, type_name),
-                                    });
-                                    other_versions.push(type_name);
-                                }
-                            }
-                        }
-                        None => {
-                            if let Some(name) = first_name(names) {
-                                skipped.push(Skipped {
-                                    value,
-                                    type_name: name.to_owned(),
-                                });
-                            }
-                        }
-                    }
-                }
+                sort(
+                    message,
+                    value,
+                    object,
+                    schemas,
+                    &mut found,
+                    skipped,
+                    other_versions,
+                );
                 let children = object.iter().rev().map(|(_, child)| child);
                 pending.extend(children.filter(|child| is_container(child)));
             }
@@ -102,6 +81,75 @@ pub fn typed_objects_noting<'a>(
         }
     }
     found
+}
+
+/// As [`typed_objects_noting`], for a message whose parse noted where its typed objects start
+/// ([`Parsed::typed`](deg_contracts_runtime::json::Parsed::typed)): only those are looked at, not every object.
+pub fn noted_objects<'a>(
+    message: &'a Value<'a>,
+    typed: &[u32],
+    schemas: Schemas,
+    skipped: &mut Vec<Skipped<'a>>,
+    other_versions: &mut Vec<&'static str>,
+) -> Vec<TypedObject<'a>> {
+    let mut found = Vec::new();
+    for &start in typed {
+        if let Some(value) = message.container_at(start)
+            && let Kind::Object(object) = value.kind()
+        {
+            sort(
+                message,
+                value,
+                object,
+                schemas,
+                &mut found,
+                skipped,
+                other_versions,
+            );
+        }
+    }
+    found
+}
+
+/// Puts `value` (whose members are `object`) with the objects found when its `@type` names a
+/// schema that judges it, and with the skipped ones when it names none or another version.
+fn sort<'a>(
+    message: &'a Value<'a>,
+    value: &'a Value<'a>,
+    object: &'a Object<'a>,
+    schemas: Schemas,
+    found: &mut Vec<TypedObject<'a>>,
+    skipped: &mut Vec<Skipped<'a>>,
+    other_versions: &mut Vec<&'static str>,
+) {
+    let Some(names) = object.get(JSONLD_TYPE) else {
+        return;
+    };
+    let Some(type_name) = registered(schemas, names) else {
+        if let Some(name) = first_name(names) {
+            skipped.push(Skipped {
+                value,
+                type_name: name.to_owned(),
+            });
+        }
+        return;
+    };
+    match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
+        Some(schema) => found.push(TypedObject {
+            // An object's pointer is worked out only when it is kept.
+            pointer: message.pointer_to(value),
+            type_name,
+            schema,
+            value,
+        }),
+        None => {
+            skipped.push(Skipped {
+                value,
+                type_name: versioned(schemas, object, type_name),
+            });
+            other_versions.push(type_name);
+        }
+    }
 }
 
 fn is_container(value: &Value<'_>) -> bool {

@@ -133,3 +133,59 @@ fn upstream_contracts_expose_their_roles_through_the_accessors() {
         Some(0.025)
     );
 }
+
+/// The gate finds a message's typed objects from the offsets its parse noted; a walk over the
+/// whole tree must find exactly the same ones (found and skipped, in the same order) in every
+/// upstream file and every bundled example.
+#[test]
+fn the_typed_objects_a_parse_notes_are_the_ones_a_walk_finds() {
+    use deg_contracts::discover::{noted_objects, typed_objects_noting};
+    use deg_contracts::schemas::Schemas;
+    use deg_contracts_runtime::json::{Arena, parse_noting};
+    let Some(corpus) = corpus() else { return };
+    let mut files = json_files(&corpus);
+    files.extend(common::example_files());
+    let (mut found, mut skipped) = (0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let arena = Arena::new();
+        let Ok(parsed) = parse_noting(&text, &arena) else {
+            continue;
+        };
+        let message = &parsed.value;
+        let mut walked = (Vec::new(), Vec::new());
+        let mut noted = (Vec::new(), Vec::new());
+        let by_walk =
+            typed_objects_noting(message, Schemas::Compiled, &mut walked.0, &mut walked.1);
+        let by_note = noted_objects(
+            message,
+            &parsed.typed,
+            Schemas::Compiled,
+            &mut noted.0,
+            &mut noted.1,
+        );
+        let kept = |objects: &[deg_contracts::discover::TypedObject<'_>]| {
+            objects
+                .iter()
+                .map(|object| (object.pointer.clone(), object.type_name))
+                .collect::<Vec<_>>()
+        };
+        let passed = |objects: &[deg_contracts::discover::Skipped<'_>]| {
+            objects
+                .iter()
+                .map(|object| (message.pointer_to(object.value), object.type_name.clone()))
+                .collect::<Vec<_>>()
+        };
+        let name = file.display();
+        assert_eq!(kept(&by_note), kept(&by_walk), "{name}");
+        assert_eq!(passed(&noted.0), passed(&walked.0), "{name}");
+        assert_eq!(noted.1, walked.1, "{name}");
+        found += by_walk.len();
+        skipped += walked.0.len();
+    }
+    assert!(files.len() > 40, "{} files", files.len());
+    assert!(
+        found > 20 && skipped > 100,
+        "{found} found, {skipped} skipped"
+    );
+}

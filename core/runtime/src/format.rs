@@ -220,34 +220,49 @@ thread_local! {
     static RECENT: RefCell<Recent> = const { RefCell::new(Recent::new()) };
 }
 
-/// The date-times a thread read last, replaced oldest first.
+/// The date-times a thread read last, each in a slot picked by its text, so that finding one
+/// costs one comparison; a text whose slot holds another replaces it.
 struct Recent {
     kept: [Option<(Arc<str>, time::OffsetDateTime)>; Recent::SIZE],
-    next: usize,
 }
 
 impl Recent {
-    /// Enough for the distinct instants of one message (a contract names four or five).
-    const SIZE: usize = 8;
+    /// Room for the distinct instants of a few messages (a contract names four or five).
+    const SIZE: usize = 16;
 
     const fn new() -> Recent {
         Recent {
             kept: [const { None }; Recent::SIZE],
-            next: 0,
         }
     }
 
+    /// The slot of a text: a mix of its first eight and last sixteen bytes (a date-time's
+    /// year and month, and its day, time and offset), or of its length when shorter.
+    fn slot(value: &str) -> usize {
+        let bytes = value.as_bytes();
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 8)
+                .and_then(|word| word.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let mixed = match bytes.len() {
+            ..16 => bytes.len() as u64,
+            len => word(0) ^ word(len - 16).rotate_left(21) ^ word(len - 8).rotate_left(42),
+        };
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % Recent::SIZE
+    }
+
     fn find(&self, value: &str) -> Option<(Arc<str>, time::OffsetDateTime)> {
-        self.kept
-            .iter()
-            .flatten()
-            .find(|(text, _)| **text == *value)
-            .map(|(text, instant)| (Arc::clone(text), *instant))
+        match &self.kept[Recent::slot(value)] {
+            Some((text, instant)) if **text == *value => Some((Arc::clone(text), *instant)),
+            _ => None,
+        }
     }
 
     fn keep(&mut self, text: Arc<str>, instant: time::OffsetDateTime) {
-        self.kept[self.next] = Some((text, instant));
-        self.next = (self.next + 1) % Recent::SIZE;
+        let slot = Recent::slot(&text);
+        self.kept[slot] = Some((text, instant));
     }
 }
 

@@ -276,6 +276,31 @@ impl<'a> Value<'a> {
         true
     }
 
+    /// The object or array among this value and its descendants that starts at byte `start`
+    /// of the text, found by halving at each level as [`Value::path_to`] does; `None` in a
+    /// tree with no text behind it.
+    pub fn container_at(&self, start: u32) -> Option<&Value<'a>> {
+        let mut value = self;
+        loop {
+            if value.start == start && matches!(value.kind, Kind::Object(_) | Kind::Array(_)) {
+                return Some(value);
+            }
+            let child = match value.kind() {
+                Kind::Object(object) => {
+                    let members = object.written();
+                    let index = members.partition_point(|(_, child)| child.end <= start);
+                    members.get(index).map(|(_, child)| child)
+                }
+                Kind::Array(items) => items.get(items.partition_point(|child| child.end <= start)),
+                _ => None,
+            }?;
+            if child.start > start {
+                return None;
+            }
+            value = child;
+        }
+    }
+
     /// [`Value::path_to`] for a target without a span: every branch is tried.
     fn search_for(&self, target: &Value<'_>, pointer: &mut String) -> bool {
         if std::ptr::eq(self, target) {
@@ -665,14 +690,23 @@ const MAX_DEPTH: usize = 127;
 
 /// Parses JSON text into `arena`.
 pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Result<Value<'a>, NotParsed> {
-    parse_noting_repeats(text, arena).map(|(value, _)| value)
+    parse_noting(text, arena).map(|parsed| parsed.value)
 }
 
-/// Parses JSON text into `arena`, and tells whether some object in it writes a key twice.
-pub fn parse_noting_repeats<'a>(
-    text: &'a str,
-    arena: &'a Arena,
-) -> Result<(Value<'a>, bool), NotParsed> {
+/// A parsed message, and what the parse noticed on the way.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    /// The tree.
+    pub value: Value<'a>,
+    /// Whether some object writes a key twice.
+    pub repeats_a_key: bool,
+    /// Where each object with a [`JSONLD_TYPE`](crate::JSONLD_TYPE) member starts, in text
+    /// order: the objects a schema may describe, found without walking the tree again.
+    pub typed: Vec<u32>,
+}
+
+/// Parses JSON text into `arena`, noting repeated keys and the typed objects.
+pub fn parse_noting<'a>(text: &'a str, arena: &'a Arena) -> Result<Parsed<'a>, NotParsed> {
     if text.len() > u32::MAX as usize {
         return Err(NotParsed { at: 0 });
     }
@@ -686,6 +720,7 @@ pub fn parse_noting_repeats<'a>(
         members: Vec::with_capacity(64),
         depth: 0,
         repeats_a_key: false,
+        typed: Vec::new(),
     };
     parser.blank();
     let value = parser.value()?;
@@ -693,7 +728,13 @@ pub fn parse_noting_repeats<'a>(
     if parser.at != parser.bytes.len() {
         return Err(parser.fail());
     }
-    Ok((value, parser.repeats_a_key))
+    // Noted as each object closed, inner ones first; by where they start is text order.
+    parser.typed.sort_unstable();
+    Ok(Parsed {
+        value,
+        repeats_a_key: parser.repeats_a_key,
+        typed: parser.typed,
+    })
 }
 
 struct Parser<'a> {
@@ -709,6 +750,8 @@ struct Parser<'a> {
     depth: usize,
     /// Whether some object so far wrote a key twice.
     repeats_a_key: bool,
+    /// Where the typed objects closed so far start.
+    typed: Vec<u32>,
 }
 
 impl<'a> Parser<'a> {
@@ -789,13 +832,16 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
+        let start = self.at;
         self.enter()?;
         let first = self.members.len();
+        let mut typed = false;
         self.elements(b'}', |parser| {
             if parser.bytes.get(parser.at) != Some(&b'"') {
                 return Err(parser.fail());
             }
             let key = parser.string()?;
+            typed |= key == crate::JSONLD_TYPE;
             parser.blank();
             if parser.bytes.get(parser.at) != Some(&b':') {
                 return Err(parser.fail());
@@ -810,6 +856,9 @@ impl<'a> Parser<'a> {
         self.members.truncate(first);
         let shadowed = shadowed(members, self.arena);
         self.repeats_a_key |= !shadowed.is_empty();
+        if typed {
+            self.typed.push(start as u32);
+        }
         Ok(Kind::Object(Object { members, shadowed }))
     }
 
@@ -1082,6 +1131,51 @@ mod tests {
             let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
             accepts_as_serde_does(&objects);
         }
+    }
+
+    #[test]
+    fn a_parse_notes_where_each_typed_object_starts_in_text_order() {
+        let text = r#"{"a": [{"@type": "X", "in": {"\u0040type": "Y"}}, "@type"],
+            "b": {"@type": "Z", "@type": "W"}, "c": {"type": "@type"}, "d": [[{"@type": 1}]]}"#;
+        let arena = Arena::new();
+        let parsed = parse_noting(text, &arena).unwrap();
+        let starts: Vec<usize> = parsed.typed.iter().map(|&at| at as usize).collect();
+        let expected: Vec<usize> = [
+            r#"{"@type": "X""#,
+            r#"{"\u0040"#,
+            r#"{"@type": "Z""#,
+            r#"{"@type": 1"#,
+        ]
+        .iter()
+        .map(|object| text.find(object).unwrap())
+        .collect();
+        assert_eq!(starts, expected, "outer before inner, an escaped key too");
+        assert!(parsed.repeats_a_key);
+        let root = &parsed.value;
+        for (start, pointer) in starts.iter().zip(["/a/0", "/a/0/in", "/b", "/d/0/0"]) {
+            let found = root.container_at(*start as u32).unwrap();
+            assert!(
+                std::ptr::eq(found, root.pointer(pointer).unwrap()),
+                "{pointer}"
+            );
+        }
+        let array = text.find("[[").unwrap() as u32;
+        assert!(std::ptr::eq(
+            root.container_at(array).unwrap(),
+            root.pointer("/d").unwrap()
+        ));
+        assert!(std::ptr::eq(root.container_at(0).unwrap(), root));
+        // A string, a key, the space between members, and past the end are no container.
+        let between = text.find(r#""b""#).unwrap() - 1;
+        for not in [r#""X""#, r#""in""#] {
+            assert_eq!(
+                root.container_at(text.find(not).unwrap() as u32),
+                None,
+                "{not}"
+            );
+        }
+        assert_eq!(root.container_at(between as u32), None);
+        assert_eq!(root.container_at(text.len() as u32), None);
     }
 
     #[test]
