@@ -110,20 +110,24 @@ impl Expr {
     /// Every reference, in formula order, with its column.
     pub fn references(&self) -> Vec<(&Reference, usize)> {
         let mut found = Vec::new();
-        let mut pending = vec![self];
-        while let Some(expr) = pending.pop() {
-            match expr {
-                Expr::Number(_) => {}
-                Expr::Reference { reference, column } => found.push((reference, *column)),
-                Expr::Negate(inner) => pending.push(inner),
-                Expr::Binary { left, right, .. } => {
-                    pending.push(right);
-                    pending.push(left);
-                }
-                Expr::Call { args, .. } => pending.extend(args.iter().rev()),
-            }
-        }
+        self.each_reference(&mut |reference, column| found.push((reference, column)));
         found
+    }
+
+    /// Hands `visit` every reference, in formula order, with its column, building no list: the
+    /// rules look at each formula's references for every contract. A parsed formula nests at
+    /// most [`MAX_DEPTH`] deep, so the recursion is bounded.
+    pub fn each_reference<'e>(&'e self, visit: &mut impl FnMut(&'e Reference, usize)) {
+        match self {
+            Expr::Number(_) => {}
+            Expr::Reference { reference, column } => visit(reference, *column),
+            Expr::Negate(inner) => inner.each_reference(visit),
+            Expr::Binary { left, right, .. } => {
+                left.each_reference(visit);
+                right.each_reference(visit);
+            }
+            Expr::Call { args, .. } => args.iter().for_each(|arg| arg.each_reference(visit)),
+        }
     }
 
     /// The value, with `lookup` giving each reference's; every missing reference is reported.
@@ -131,12 +135,12 @@ impl Expr {
         &self,
         lookup: &dyn Fn(&Reference) -> Option<Decimal>,
     ) -> Result<Decimal, EvalError> {
-        let missing: Vec<Reference> = self
-            .references()
-            .into_iter()
-            .filter(|(reference, _)| lookup(reference).is_none())
-            .map(|(reference, _)| reference.clone())
-            .collect();
+        let mut missing: Vec<Reference> = Vec::new();
+        self.each_reference(&mut |reference, _| {
+            if lookup(reference).is_none() {
+                missing.push(reference.clone());
+            }
+        });
         if !missing.is_empty() {
             return Err(EvalError::Missing(missing));
         }

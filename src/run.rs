@@ -26,7 +26,9 @@ impl Input {
     /// How reports name it.
     pub fn name(&self) -> String {
         match self {
-            Input::File(path) => path.display().to_string(),
+            // As `display` writes it (one U+FFFD for each byte run that is not UTF-8), without
+            // the formatting machinery.
+            Input::File(path) => path.to_string_lossy().into_owned(),
             Input::Stdin => "<stdin>".to_owned(),
         }
     }
@@ -85,9 +87,7 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
             };
             if is_dir {
                 pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json")
-                || crate::trades::is_log(&path)
-            {
+            } else if has_extension(&path, "json") || crate::trades::is_log(&path) {
                 files.push(path);
             }
         }
@@ -96,6 +96,23 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     // the same order, without splitting every path into components at every comparison.
     files.sort_by_cached_key(|path| path_order(path));
     Ok(files)
+}
+
+/// Whether `path`'s extension is `ext`, as [`Path::extension`] tells, from its bytes: a run
+/// over thousands of files asks it of each, and the standard one splits the path into
+/// components to find the name.
+pub fn has_extension(path: &Path, ext: &str) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let name = memchr::memrchr(b'/', bytes).map_or(bytes, |slash| &bytes[slash + 1..]);
+    if matches!(name, b"" | b"." | b"..") {
+        // A path that ends in a separator or a dot component: rare, and the standard
+        // library's rules for it are its own.
+        return path.extension().is_some_and(|found| found == ext);
+    }
+    // The dot must not be the name's first byte: `.json` is a name with no extension.
+    name.len() > ext.len() + 1
+        && name.ends_with(ext.as_bytes())
+        && name[name.len() - ext.len() - 1] == b'.'
 }
 
 /// A key whose byte order is `Path` order for the clean paths a directory walk makes: each
@@ -369,8 +386,70 @@ fn batch_size(files: usize, jobs: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{isolated, path_order};
-    use std::path::PathBuf;
+    use super::{has_extension, isolated, path_order};
+    use std::path::{Path, PathBuf};
+
+    #[cfg(unix)]
+    #[test]
+    fn an_input_is_named_as_its_path_displays_even_when_it_is_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        for bytes in [
+            &b"d/m.json"[..],
+            b"d/caf\xc3\xa9.json",
+            b"d/\xff\xfe.json",
+            b"\xe2\x82.json",
+        ] {
+            let path = PathBuf::from(std::ffi::OsStr::from_bytes(bytes));
+            assert_eq!(
+                super::Input::File(path.clone()).name(),
+                path.display().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn an_extension_is_told_from_the_bytes_as_the_standard_library_tells_it() {
+        let names = [
+            "m.json",
+            "d/m.json",
+            "/a/b/m.json",
+            ".json",
+            "d/.json",
+            "..json",
+            "d/..json",
+            "a.b.json",
+            ".x.json",
+            "m.JSON",
+            "m.jsonl",
+            "m.json.bak",
+            "json",
+            "d/json",
+            "m.",
+            "m..json",
+            "d/m.json/",
+            "d/m.json/.",
+            "d/m.json/..",
+            "",
+            ".",
+            "..",
+            "/",
+            "d.json/x",
+            "m.ndjson",
+            "l.jsonl",
+        ];
+        for name in names {
+            for ext in ["json", "jsonl", "ndjson"] {
+                let expected = Path::new(name)
+                    .extension()
+                    .is_some_and(|found| found == ext);
+                assert_eq!(
+                    has_extension(Path::new(name), ext),
+                    expected,
+                    "{name:?} {ext}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn files_sort_in_path_order() {

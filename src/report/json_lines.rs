@@ -10,7 +10,11 @@ use super::{Reporter, summary_line};
 use crate::nack::{Nack, nack};
 use crate::run::{FileResult, Summary};
 
-pub struct JsonLines;
+#[derive(Default)]
+pub struct JsonLines {
+    /// Where each line is serialized before it is written, kept from line to line.
+    text: Vec<u8>,
+}
 
 /// One line, its keys in sorted order (as a `serde_json` map would write them), written
 /// straight to the output.
@@ -78,7 +82,7 @@ impl Reporter for JsonLines {
                 );
             }
         };
-        let mut text = Vec::new();
+        let text = &mut self.text;
         for finding in findings {
             let rule = finding.rule.id();
             let line = Line {
@@ -92,7 +96,7 @@ impl Reporter for JsonLines {
                 schema_location: finding.schema_location,
                 severity: finding.severity.as_str(),
             };
-            write_line(out, &mut text, &line)?;
+            write_line(out, text, &line)?;
         }
         Ok(())
     }

@@ -42,7 +42,7 @@ pub trait Reporter {
 pub fn reporter(format: Format, verbose: bool) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(human::Human { verbose }),
-        Format::Json => Box::new(json_lines::JsonLines),
+        Format::Json => Box::new(json_lines::JsonLines::default()),
         Format::Github => Box::new(github::Github),
         Format::Sarif => Box::new(sarif::Sarif::default()),
         Format::Junit => Box::new(junit::Junit::default()),

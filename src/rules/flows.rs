@@ -133,9 +133,9 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
             }
         };
         let mut warned = Vec::new();
-        for (reference, column) in expr.references() {
+        expr.each_reference(&mut |reference, column| {
             let Reference::RoleInput { role, input } = reference else {
-                continue;
+                return;
             };
             let problem = match contract.spec(role) {
                 None => Some(format!(
@@ -162,12 +162,12 @@ pub fn check(contract: &Contract<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                 }
-                None => continue,
+                None => return,
             };
             out.push(Finding {
                 column_in_value: Some(column),
                 ..finding
             });
-        }
+        });
     }
 }

@@ -28,8 +28,7 @@ pub struct Options {
 
 /// Whether a file is a message log, by its name.
 pub fn is_log(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext == "jsonl" || ext == "ndjson")
+    run::has_extension(path, "jsonl") || run::has_extension(path, "ndjson")
 }
 
 /// Checks every input, then every trade across them, and hands each input's result (with
