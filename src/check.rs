@@ -105,7 +105,9 @@ pub fn check_bytes_keeping(bytes: &[u8], keep: Keep) -> MessageReport {
 /// caller that merges many messages into one report and notes the limit once, whatever
 /// share of it each message was given.
 pub fn check_bytes_counting(bytes: &[u8], keep: Keep) -> MessageReport {
-    let text = match std::str::from_utf8(bytes) {
+    // simdutf8 validates several times faster than the standard library, which then says
+    // where text that is not UTF-8 goes wrong.
+    let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
         Ok(text) => text,
         Err(error) => {
             let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
@@ -455,6 +457,36 @@ fn line_of(text: &str, line: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_is_not_utf8_is_told_apart_and_placed_as_the_standard_library_does() {
+        let cases: [&[u8]; 9] = [
+            b"{\"a\": \"caf\xc3\xa9\"}",
+            b"{\"a\": \"\xf0\x9f\x98\x80\"}",
+            b"{\"a\": \"\xc3\"}",
+            b"{\"a\": \"\xed\xa0\x80\"}",
+            b"{\"a\": \"\xc0\xaf\"}",
+            b"{\"a\": \"\xf4\x90\x80\x80\"}",
+            b"{\"a\": \"\xff\"}",
+            b"{\"a\": 1}\xe2\x82",
+            b"{\"a\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789\x80\"}",
+        ];
+        for bytes in cases {
+            let report = check_bytes(bytes);
+            let said = report
+                .findings
+                .iter()
+                .find(|f| f.message.starts_with("not valid UTF-8"));
+            match std::str::from_utf8(bytes) {
+                Ok(_) => assert!(said.is_none(), "{bytes:?}"),
+                Err(error) => {
+                    let said = said.unwrap_or_else(|| panic!("{bytes:?}"));
+                    let offset = format!("at offset {}", error.valid_up_to());
+                    assert!(said.message.ends_with(&offset), "{}", said.message);
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_check_inside_another_gets_its_own_arena_and_a_huge_one_is_not_kept() {

@@ -818,6 +818,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn array(&mut self) -> Result<Kind<'a>, NotParsed> {
         self.enter()?;
         let first = self.items.len();
@@ -831,6 +832,7 @@ impl<'a> Parser<'a> {
         Ok(Kind::Array(items))
     }
 
+    #[inline(never)]
     fn object(&mut self) -> Result<Kind<'a>, NotParsed> {
         let start = self.at;
         self.enter()?;
@@ -890,6 +892,8 @@ impl<'a> Parser<'a> {
 
     /// A string token, borrowed when it has no escapes; one with escapes is decoded by
     /// `serde_json`, whose rules for surrogates it then follows.
+    // Inlined where a key or a string value is read: most of a message's tokens are strings.
+    #[inline(always)]
     fn string(&mut self) -> Result<&'a str, NotParsed> {
         let start = self.at;
         self.at += 1;
@@ -909,6 +913,13 @@ impl<'a> Parser<'a> {
         if !escaped {
             return Ok(&self.text[start + 1..self.at - 1]);
         }
+        self.decoded(start)
+    }
+
+    /// The string token from `start` to here, which has escapes, decoded into the arena.
+    #[cold]
+    #[inline(never)]
+    fn decoded(&self, start: usize) -> Result<&'a str, NotParsed> {
         serde_json::from_str::<String>(&self.text[start..self.at])
             .map(|decoded| &*self.arena.alloc_str(&decoded))
             .map_err(|_| NotParsed { at: start })
