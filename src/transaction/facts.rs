@@ -15,7 +15,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryVi
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::rules::flows::flows;
+use crate::rules::flows::{Flow, flows};
 use crate::source::{self, Position};
 
 /// A short text kept without an allocation of its own: most names, ids and values of a
@@ -391,20 +391,30 @@ fn contract_facts(
     let flows_at = base
         .revenue_flows()
         .map_or(*base.node(), |logic| *logic.node());
-    let mut flows_text = String::with_capacity(128);
-    for (index, flow) in flows(contract).iter().enumerate() {
-        if index > 0 {
-            flows_text.push_str("; ");
-        }
-        for part in [
+    fn parts<'f>(flow: &'f Flow<'_>) -> [&'f str; 5] {
+        [
             flow.payer().unwrap_or("?"),
             " → ",
             flow.payee().unwrap_or("?"),
             ": ",
             flow.text(),
-        ] {
-            flows_text.push_str(part);
+        ]
+    }
+    let flows = flows(contract);
+    // Sized exactly: a run of bare contracts keeps one of these for each until its end.
+    let length: usize = flows
+        .iter()
+        .map(|flow| parts(flow).iter().map(|part| part.len()).sum::<usize>())
+        .sum::<usize>()
+        + "; ".len() * flows.len().saturating_sub(1);
+    let mut flows_text = String::with_capacity(length);
+    for (index, flow) in flows.iter().enumerate() {
+        if index > 0 {
+            flows_text.push_str("; ");
         }
+        parts(flow)
+            .iter()
+            .for_each(|part| flows_text.push_str(part));
     }
     ContractFacts {
         id: located_str(base.contract_id()),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::finding::{Finding, Rule, Severity, TransactionRule, clipped_line};
 use crate::source::Position;
 pub use facts::MessageFacts;
+use facts::Text;
 use source::Reread;
 pub use source::Source;
 
@@ -104,7 +105,7 @@ fn finding<T>(
 /// The messages of one trade seen so far.
 struct Trade {
     entries: Vec<Entry>,
-    keys: Vec<String>,
+    keys: Vec<Text>,
     /// The time of its latest message.
     last: i128,
 }
@@ -124,7 +125,7 @@ pub struct Ledger {
     window: i128,
     trades: HashMap<usize, Trade>,
     /// Which trade each transaction id (`t:`) and contract id (`c:`) belongs to.
-    keys: HashMap<String, usize>,
+    keys: HashMap<Text, usize>,
     /// Message ids of the open trades, with where they were first used.
     message_ids: HashMap<String, FirstUse>,
     /// No open trade's last message is older than this: below it, nothing can close.
@@ -259,7 +260,7 @@ impl Ledger {
     }
 
     /// The trade the keys belong to, merging trades a message shows to be one.
-    fn trade_for(&mut self, keys: &[String]) -> usize {
+    fn trade_for(&mut self, keys: &[Text]) -> usize {
         let mut found: Vec<usize> = keys
             .iter()
             .filter_map(|key| self.keys.get(key))
@@ -348,14 +349,21 @@ impl FirstUse {
 }
 
 /// The ids that tie a message to a trade.
-fn trade_keys(facts: &MessageFacts) -> Vec<String> {
+/// Each is kept inline when short (a prefix and an id of up to 22 bytes), as most are.
+fn trade_keys(facts: &MessageFacts) -> Vec<Text> {
+    let key = |prefix: &str, id: &str| {
+        let mut key = Text::with_capacity(prefix.len() + id.len());
+        key.push_str(prefix);
+        key.push_str(id);
+        key
+    };
     let mut keys = Vec::new();
     if let Some(id) = &facts.transaction_id {
-        keys.push(format!("t:{}", id.value));
+        keys.push(key("t:", &id.value));
     }
     for contract in &facts.contracts {
         if let Some(id) = &contract.id {
-            keys.push(format!("c:{}", id.value));
+            keys.push(key("c:", &id.value));
         }
     }
     keys
