@@ -71,31 +71,60 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
 /// Every `*.json` file (and message log, `*.jsonl` or `*.ndjson`) below `dir`, sorted.
 pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        let error = |source| InputError {
-            path: dir.clone(),
-            source,
-        };
-        for entry in std::fs::read_dir(&dir).map_err(error)? {
-            let entry = entry.map_err(error)?;
-            let path = entry.path();
-            // The entry's own type needs no stat of its own (a link is followed as before).
-            let is_dir = match entry.file_type().map_err(error)? {
-                kind if kind.is_symlink() => path.is_dir(),
-                kind => kind.is_dir(),
-            };
-            if is_dir {
-                pending.push(path);
-            } else if has_extension(&path, "json") || crate::trades::is_log(&path) {
-                files.push(path);
+    // Each directory's entries sorted by name, walked in that order, each subdirectory
+    // entered where it sorts: that is `Path` order (component by component), with no sort
+    // key made for each path. A stack of directories, so deep trees cannot overflow.
+    let mut pending = vec![listed(dir)?.into_iter()];
+    while let Some(entries) = pending.last_mut() {
+        match entries.next() {
+            None => {
+                pending.pop();
             }
+            Some(Listed::Dir(path)) => pending.push(listed(&path)?.into_iter()),
+            Some(Listed::File(path)) => files.push(path),
         }
     }
-    // In `Path` order (component by component), compared as bytes with the separator lowest:
-    // the same order, without splitting every path into components at every comparison.
-    files.sort_by_cached_key(|path| path_order(path));
     Ok(files)
+}
+
+/// An entry of a directory that [`json_files`] keeps.
+enum Listed {
+    Dir(PathBuf),
+    File(PathBuf),
+}
+
+impl Listed {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Listed::Dir(path) | Listed::File(path) => path.as_os_str().as_encoded_bytes(),
+        }
+    }
+}
+
+/// A directory's subdirectories and its JSON files and logs, sorted by name.
+fn listed(dir: &Path) -> Result<Vec<Listed>, InputError> {
+    let error = |source| InputError {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut listed = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(error)? {
+        let entry = entry.map_err(error)?;
+        let path = entry.path();
+        // The entry's own type needs no stat of its own (a link is followed as before).
+        let is_dir = match entry.file_type().map_err(error)? {
+            kind if kind.is_symlink() => path.is_dir(),
+            kind => kind.is_dir(),
+        };
+        if is_dir {
+            listed.push(Listed::Dir(path));
+        } else if has_extension(&path, "json") || crate::trades::is_log(&path) {
+            listed.push(Listed::File(path));
+        }
+    }
+    // All begin with `dir` and a separator, so their bytes compare as their names do.
+    listed.sort_unstable_by(|a, b| a.bytes().cmp(b.bytes()));
+    Ok(listed)
 }
 
 /// Whether `path`'s extension is `ext`, as [`Path::extension`] tells, from its bytes: a run
@@ -113,16 +142,6 @@ pub fn has_extension(path: &Path, ext: &str) -> bool {
     name.len() > ext.len() + 1
         && name.ends_with(ext.as_bytes())
         && name[name.len() - ext.len() - 1] == b'.'
-}
-
-/// A key whose byte order is `Path` order for the clean paths a directory walk makes: each
-/// separator becomes the lowest byte, so a component sorts before any longer one it begins.
-fn path_order(path: &Path) -> Vec<u8> {
-    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
-    key.iter_mut()
-        .filter(|byte| std::path::is_separator(char::from(**byte)))
-        .for_each(|byte| *byte = 0);
-    key
 }
 
 /// The result of one input.
@@ -386,7 +405,7 @@ fn batch_size(files: usize, jobs: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_extension, isolated, path_order};
+    use super::{has_extension, isolated};
     use std::path::{Path, PathBuf};
 
     #[cfg(unix)]
@@ -452,26 +471,37 @@ mod tests {
     }
 
     #[test]
-    fn files_sort_in_path_order() {
-        let mut paths: Vec<PathBuf> = [
-            "d/a-b/x.json",
-            "d/a/b.json",
-            "d/a.json",
-            "d/a/a/z.json",
-            "d/ab.json",
-            "d/a b.json",
-            "d/A.json",
-            "d/a/.json",
-            "d/é.json",
-            "d/a0/b.json",
-            "d/a/b/c.json",
-        ]
-        .map(PathBuf::from)
-        .to_vec();
-        let mut by_key = paths.clone();
-        paths.sort();
-        by_key.sort_by_cached_key(|path| path_order(path));
-        assert_eq!(by_key, paths);
+    fn files_are_listed_in_path_order() {
+        let names = [
+            "a-b/x.json",
+            "a/b.json",
+            "a.json",
+            "a/a/z.json",
+            "ab.json",
+            "a b.json",
+            "A.json",
+            "a/.json",
+            "é.json",
+            "a0/b.json",
+            "a/b/c.json",
+            "a/b/log.jsonl",
+            "a/b.txt",
+            "z/m.ndjson",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for name in names {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "{}").unwrap();
+        }
+        let mut expected: Vec<PathBuf> = names
+            .iter()
+            .map(|name| dir.path().join(name))
+            .filter(|path| has_extension(path, "json") || crate::trades::is_log(path))
+            .collect();
+        expected.sort();
+        assert_eq!(super::json_files(dir.path()).unwrap(), expected);
+        assert!(super::json_files(&dir.path().join("missing")).is_err());
     }
     use crate::check::MessageReport;
     use crate::finding::Severity;

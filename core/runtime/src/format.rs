@@ -111,20 +111,11 @@ impl Format {
             Format::DateTime => date_time(value),
             Format::Date => date(value),
             Format::Time => full_time(value),
-            Format::Uri => fluent_uri::Uri::parse(value)
-                .map(drop)
-                .map_err(Reason::from),
+            Format::Uri | Format::UriReference | Format::Iri | Format::IriReference => {
+                uri_like(self, value)
+            }
             Format::Email => email(value),
             Format::Uuid => uuid(value),
-            Format::UriReference => fluent_uri::UriRef::parse(value)
-                .map(drop)
-                .map_err(Reason::from),
-            Format::Iri => fluent_uri::Iri::parse(value)
-                .map(drop)
-                .map_err(Reason::from),
-            Format::IriReference => fluent_uri::IriRef::parse(value)
-                .map(drop)
-                .map_err(Reason::from),
             Format::Hostname => hostname(value, Script::Ascii),
             Format::IdnHostname => hostname(value, Script::Any),
             Format::IdnEmail => email_in(value, Script::Any),
@@ -197,8 +188,8 @@ pub(crate) fn instant(value: &str) -> Result<time::OffsetDateTime, Reason> {
 /// instants again and again (a window's ends are checked against the schema, read by the
 /// rules and kept for the trade), so each thread keeps the last few it read, by their text.
 pub(crate) fn read_date_time(value: &str) -> Result<(Arc<str>, time::OffsetDateTime), Reason> {
-    RECENT.with_borrow_mut(|recent| {
-        if let Some(known) = recent.find(value) {
+    DATE_TIMES.with_borrow_mut(|recent| {
+        if let Some(known) = recent.find(value, |_| true) {
             return Ok(known);
         }
         let instant = parse_instant(value)?;
@@ -216,23 +207,46 @@ fn parse_instant(value: &str) -> Result<time::OffsetDateTime, Reason> {
         .map_err(Reason::from)
 }
 
+/// Whether `value` is a URI or IRI (reference) as `format` asks; each thread keeps the last
+/// few that were, since a message names the same contexts and schema URLs again and again.
+fn uri_like(format: Format, value: &str) -> Result<(), Reason> {
+    URIS.with_borrow_mut(|recent| {
+        if recent.find(value, |kept| *kept == format).is_some() {
+            return Ok(());
+        }
+        match format {
+            Format::Uri => fluent_uri::Uri::parse(value).map(drop),
+            Format::UriReference => fluent_uri::UriRef::parse(value).map(drop),
+            Format::Iri => fluent_uri::Iri::parse(value).map(drop),
+            _ => fluent_uri::IriRef::parse(value).map(drop),
+        }
+        .map_err(Reason::from)?;
+        recent.keep(Arc::from(value), format);
+        Ok(())
+    })
+}
+
 thread_local! {
-    static RECENT: RefCell<Recent> = const { RefCell::new(Recent::new()) };
+    static DATE_TIMES: RefCell<Recent<time::OffsetDateTime>> =
+        const { RefCell::new(Recent::new()) };
+    static URIS: RefCell<Recent<Format>> = const { RefCell::new(Recent::new()) };
 }
 
-/// The date-times a thread read last, each in a slot picked by its text, so that finding one
-/// costs one comparison; a text whose slot holds another replaces it.
-struct Recent {
-    kept: [Option<(Arc<str>, time::OffsetDateTime)>; Recent::SIZE],
+/// Texts a thread read last and what it read them as, each in a slot picked by its text, so
+/// that finding one costs one comparison; a text whose slot holds another replaces it.
+struct Recent<T> {
+    kept: [Option<(Arc<str>, T)>; RECENT_SIZE],
 }
 
-impl Recent {
-    /// Room for the distinct instants of a few messages (a contract names four or five).
-    const SIZE: usize = 16;
+/// Room for the distinct values of a few messages (a contract names four or five instants).
+const RECENT_SIZE: usize = 16;
 
-    const fn new() -> Recent {
+impl<T: Copy> Recent<T> {
+    const SIZE: usize = RECENT_SIZE;
+
+    const fn new() -> Recent<T> {
         Recent {
-            kept: [const { None }; Recent::SIZE],
+            kept: [const { None }; RECENT_SIZE],
         }
     }
 
@@ -250,19 +264,22 @@ impl Recent {
             ..16 => bytes.len() as u64,
             len => word(0) ^ word(len - 16).rotate_left(21) ^ word(len - 8).rotate_left(42),
         };
-        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % Recent::SIZE
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % Self::SIZE
     }
 
-    fn find(&self, value: &str) -> Option<(Arc<str>, time::OffsetDateTime)> {
-        match &self.kept[Recent::slot(value)] {
-            Some((text, instant)) if **text == *value => Some((Arc::clone(text), *instant)),
+    /// The kept text equal to `value` and what it was read as, if that is `wanted`.
+    fn find(&self, value: &str, wanted: impl Fn(&T) -> bool) -> Option<(Arc<str>, T)> {
+        match &self.kept[Self::slot(value)] {
+            Some((text, read)) if **text == *value && wanted(read) => {
+                Some((Arc::clone(text), *read))
+            }
             _ => None,
         }
     }
 
-    fn keep(&mut self, text: Arc<str>, instant: time::OffsetDateTime) {
-        let slot = Recent::slot(&text);
-        self.kept[slot] = Some((text, instant));
+    fn keep(&mut self, text: Arc<str>, read: T) {
+        let slot = Self::slot(&text);
+        self.kept[slot] = Some((text, read));
     }
 }
 
@@ -515,14 +532,33 @@ fn uuid(value: &str) -> Result<(), Reason> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Format, Recent, parse_instant, read_date_time};
+    use super::{Format, RECENT_SIZE, parse_instant, read_date_time};
     use std::sync::Arc;
+
+    #[test]
+    fn a_uri_kept_as_valid_in_one_format_is_not_taken_for_another() {
+        let ok = |format: Format, value: &str| format.check(value).is_ok();
+        for _ in 0..2 {
+            // Valid as the looser format first, then asked as the stricter one, and back.
+            assert!(ok(Format::Iri, "https://例え.example/π"));
+            assert!(!ok(Format::Uri, "https://例え.example/π"));
+            assert!(ok(Format::IriReference, "例え/π"));
+            assert!(ok(Format::UriReference, "../relative/path"));
+            assert!(!ok(Format::Uri, "../relative/path"));
+            assert!(!ok(Format::Iri, "../relative/path"));
+            assert!(ok(
+                Format::Uri,
+                "https://schemas.example/p2p/v1/context.jsonld"
+            ));
+            assert!(!ok(Format::Uri, "https://schemas.example/p2p v1"));
+        }
+    }
 
     #[test]
     fn a_date_time_read_again_is_the_same_as_read_afresh_and_its_text_is_shared() {
         // More distinct texts than are kept, then each again: every read, whether it finds
         // the text kept or not, names the instant a fresh parse does.
-        let texts: Vec<String> = (0..Recent::SIZE * 2 + 3)
+        let texts: Vec<String> = (0..RECENT_SIZE * 2 + 3)
             .map(|minute| format!("2025-06-14T08:{minute:02}:00+05:30"))
             .collect();
         for _ in 0..2 {
