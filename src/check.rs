@@ -9,7 +9,7 @@ use deg_contracts_schema::energy_trade_delivery_v1::views::EnergyTradeDeliveryVi
 
 use crate::beckn;
 use crate::contract::Contract;
-use crate::discover::{Skipped, noted_objects, typed_objects_noting, unloaded_for};
+use crate::discover::{Skipped, noted_objects, unloaded_for};
 use crate::finding::{Finding, Rule, Severity, clipped_line};
 use crate::rules;
 use crate::schemas::Schemas;
@@ -191,7 +191,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
         report.findings.push(finding);
     }
     let room = limit.saturating_sub(report.findings.len());
-    let checked = check_parsed(&message, Some(&typed), text, room, &keep);
+    let checked = check_parsed(&message, &typed, text, room, &keep);
     report.objects = checked.objects;
     report.skipped = checked.skipped;
     report.findings.extend(checked.findings);
@@ -295,7 +295,7 @@ impl MessageReport {
 pub fn check_message(message: &serde_json::Value) -> MessageReport {
     let text = message.to_string();
     let arena = json::Arena::new();
-    let Ok(message) = json::parse(&text, &arena) else {
+    let Ok(parsed) = json::parse_noting(&text, &arena) else {
         return check_bytes(text.as_bytes());
     };
     let keep = Keep {
@@ -306,15 +306,15 @@ pub fn check_message(message: &serde_json::Value) -> MessageReport {
         schemas: Schemas::Compiled,
         skipped: true,
     };
-    check_parsed(&message, None, &text, usize::MAX, &keep)
+    check_parsed(&parsed.value, &parsed.typed, &text, usize::MAX, &keep)
 }
 
 /// Checks a parsed message, keeping at most `limit` schema findings and counting the rest,
 /// and what else `keep` asks for (the facts the transaction checks read, the skipped objects).
-/// `typed` is where its typed objects start, when its parse noted them.
+/// `typed` is where its typed objects start, as its parse noted them.
 fn check_parsed(
     message: &Value<'_>,
-    typed: Option<&[u32]>,
+    typed: &[u32],
     text: &str,
     limit: usize,
     keep: &Keep,
@@ -323,10 +323,7 @@ fn check_parsed(
     let mut report = MessageReport::default();
     let mut other_versions = Vec::new();
     let mut skipped = Vec::new();
-    let objects = match typed {
-        Some(typed) => noted_objects(message, typed, schemas, &mut skipped, &mut other_versions),
-        None => typed_objects_noting(message, schemas, &mut skipped, &mut other_versions),
-    };
+    let objects = noted_objects(message, typed, schemas, &mut skipped, &mut other_versions);
     report.objects = objects.len();
     // A retired design is reported, and so no longer merely skipped.
     let findings = &mut report.findings;

@@ -56,21 +56,13 @@ pub fn typed_objects_noting<'a>(
     skipped: &mut Vec<Skipped<'a>>,
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
-    let mut found = Vec::new();
+    let mut sorting = Sorting::new(message, schemas, skipped, other_versions);
     // Depth-first with an explicit stack, so a deeply nested message cannot overflow.
     let mut pending: Vec<&'a Value<'a>> = vec![message];
     while let Some(value) = pending.pop() {
         match value.kind() {
             Kind::Object(object) => {
-                sort(
-                    message,
-                    value,
-                    object,
-                    schemas,
-                    &mut found,
-                    skipped,
-                    other_versions,
-                );
+                sorting.consider(value);
                 let children = object.iter().rev().map(|(_, child)| child);
                 pending.extend(children.filter(|child| is_container(child)));
             }
@@ -80,11 +72,12 @@ pub fn typed_objects_noting<'a>(
             _ => {}
         }
     }
-    found
+    sorting.found
 }
 
 /// As [`typed_objects_noting`], for a message whose parse noted where its typed objects start
-/// ([`Parsed::typed`](deg_contracts_runtime::json::Parsed::typed)): only those are looked at, not every object.
+/// ([`Parsed::typed`](deg_contracts_runtime::json::Parsed::typed)): only those objects are
+/// looked at, not every one.
 pub fn noted_objects<'a>(
     message: &'a Value<'a>,
     typed: &[u32],
@@ -92,62 +85,74 @@ pub fn noted_objects<'a>(
     skipped: &mut Vec<Skipped<'a>>,
     other_versions: &mut Vec<&'static str>,
 ) -> Vec<TypedObject<'a>> {
-    let mut found = Vec::new();
+    let mut sorting = Sorting::new(message, schemas, skipped, other_versions);
     for &start in typed {
-        if let Some(value) = message.container_at(start)
-            && let Kind::Object(object) = value.kind()
-        {
-            sort(
-                message,
-                value,
-                object,
-                schemas,
-                &mut found,
-                skipped,
-                other_versions,
-            );
+        if let Some(value) = message.container_at(start) {
+            sorting.consider(value);
         }
     }
-    found
+    sorting.found
 }
 
-/// Puts `value` (whose members are `object`) with the objects found when its `@type` names a
-/// schema that judges it, and with the skipped ones when it names none or another version.
-fn sort<'a>(
+/// The objects of a message found so far, and the ones skipped.
+struct Sorting<'a, 'o> {
     message: &'a Value<'a>,
-    value: &'a Value<'a>,
-    object: &'a Object<'a>,
     schemas: Schemas,
-    found: &mut Vec<TypedObject<'a>>,
-    skipped: &mut Vec<Skipped<'a>>,
-    other_versions: &mut Vec<&'static str>,
-) {
-    let Some(names) = object.get(JSONLD_TYPE) else {
-        return;
-    };
-    let Some(type_name) = registered(schemas, names) else {
-        if let Some(name) = first_name(names) {
-            skipped.push(Skipped {
-                value,
-                type_name: name.to_owned(),
-            });
+    found: Vec<TypedObject<'a>>,
+    skipped: &'o mut Vec<Skipped<'a>>,
+    other_versions: &'o mut Vec<&'static str>,
+}
+
+impl<'a, 'o> Sorting<'a, 'o> {
+    fn new(
+        message: &'a Value<'a>,
+        schemas: Schemas,
+        skipped: &'o mut Vec<Skipped<'a>>,
+        other_versions: &'o mut Vec<&'static str>,
+    ) -> Self {
+        Sorting {
+            message,
+            schemas,
+            found: Vec::new(),
+            skipped,
+            other_versions,
         }
-        return;
-    };
-    match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
-        Some(schema) => found.push(TypedObject {
-            // An object's pointer is worked out only when it is kept.
-            pointer: message.pointer_to(value),
-            type_name,
-            schema,
-            value,
-        }),
-        None => {
-            skipped.push(Skipped {
+    }
+
+    /// Puts `value` with the objects found when it is an object whose `@type` names a schema
+    /// that judges it, and with the skipped ones when that names none or another version.
+    fn consider(&mut self, value: &'a Value<'a>) {
+        let Kind::Object(object) = value.kind() else {
+            return;
+        };
+        let Some(names) = object.get(JSONLD_TYPE) else {
+            return;
+        };
+        let schemas = self.schemas;
+        let Some(type_name) = registered(schemas, names) else {
+            if let Some(name) = first_name(names) {
+                self.skipped.push(Skipped {
+                    value,
+                    type_name: name.to_owned(),
+                });
+            }
+            return;
+        };
+        match judge(schemas, object.get(JSONLD_CONTEXT), type_name) {
+            Some(schema) => self.found.push(TypedObject {
+                // An object's pointer is worked out only when it is kept.
+                pointer: self.message.pointer_to(value),
+                type_name,
+                schema,
                 value,
-                type_name: versioned(schemas, object, type_name),
-            });
-            other_versions.push(type_name);
+            }),
+            None => {
+                self.skipped.push(Skipped {
+                    value,
+                    type_name: versioned(schemas, object, type_name),
+                });
+                self.other_versions.push(type_name);
+            }
         }
     }
 }

@@ -277,8 +277,9 @@ impl<'a> Value<'a> {
     }
 
     /// The object or array among this value and its descendants that starts at byte `start`
-    /// of the text, found by halving at each level as [`Value::path_to`] does; `None` in a
-    /// tree with no text behind it.
+    /// of the text, found by halving at each level as [`Value::path_to`] does; `None` when
+    /// none starts there. Only for a tree parsed from text: one made from a
+    /// `serde_json::Value` has no spans.
     pub fn container_at(&self, start: u32) -> Option<&Value<'a>> {
         let mut value = self;
         loop {
@@ -818,6 +819,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    // Out of line, as `object` is, so that `value`, which recurses, stays small.
     #[inline(never)]
     fn array(&mut self) -> Result<Kind<'a>, NotParsed> {
         self.enter()?;
