@@ -3,6 +3,8 @@
 //! are Beckn protocol names, not DEG schema members, so no generated view carries them; they
 //! are spelled here once.
 
+/// The context: who sent the message, what it does, which transaction it belongs to.
+pub const CONTEXT: &str = "/context";
 /// `context.action`.
 pub const ACTION: &str = "/context/action";
 /// `context.transaction_id`.

@@ -275,14 +275,20 @@ pub fn extract(
     contracts: &[Contract<'_>],
     deliveries: &[EnergyTradeDeliveryView<'_>],
 ) -> MessageFacts {
-    let text = |pointer: &str| {
-        let value = message.pointer(pointer)?;
+    // Most envelope values sit under the context or the order, each looked up once (a bare
+    // contract has neither).
+    let (context, order) = (
+        Parent::of(message, beckn::CONTEXT),
+        Parent::of(message, beckn::ORDER),
+    );
+    let text = |parent: &Parent<'_, '_>, pointer: &'static str| {
+        let value = parent.at(pointer)?;
         Some(Located::new(Text::new(value.as_str()?), value.span().start))
     };
-    let quote = message
-        .pointer(beckn::QUOTED_PRICE)
+    let quote = order
+        .at(beckn::QUOTED_PRICE)
         .and_then(|value| Some(Located::new(value.decimal()?, value.span().start)));
-    let timestamp = text(beckn::TIMESTAMP).and_then(|located| {
+    let timestamp = text(&context, beckn::TIMESTAMP).and_then(|located| {
         let value = DateTime::parse(&located.value).ok()?;
         Some(Located::new(value, located.offset))
     });
@@ -300,14 +306,14 @@ pub fn extract(
         })
         .collect();
     let mut facts = MessageFacts {
-        action: text(beckn::ACTION),
-        transaction_id: text(beckn::TRANSACTION_ID),
-        message_id: text(beckn::MESSAGE_ID),
+        action: text(&context, beckn::ACTION),
+        transaction_id: text(&context, beckn::TRANSACTION_ID),
+        message_id: text(&context, beckn::MESSAGE_ID),
         timestamp,
-        bap_id: text(beckn::BAP_ID).map(|located| located.value),
-        bpp_id: text(beckn::BPP_ID).map(|located| located.value),
-        order_id: text(beckn::ORDER_ID),
-        fulfillment_id: text(beckn::FULFILLMENT_ID),
+        bap_id: text(&context, beckn::BAP_ID).map(|located| located.value),
+        bpp_id: text(&context, beckn::BPP_ID).map(|located| located.value),
+        order_id: text(&order, beckn::ORDER_ID),
+        fulfillment_id: text(&order, beckn::FULFILLMENT_ID),
         quote,
         contracts: Vec::new(),
     };
@@ -319,6 +325,28 @@ pub fn extract(
         .map(|contract| contract_facts(contract, written, &settled, roles))
         .collect();
     facts
+}
+
+/// A value that some of the envelope's pointers start from, looked up once.
+struct Parent<'v, 'a> {
+    pointer: &'static str,
+    value: Option<&'v json::Value<'a>>,
+}
+
+impl<'v, 'a> Parent<'v, 'a> {
+    fn of(message: &'v json::Value<'a>, pointer: &'static str) -> Self {
+        Parent {
+            pointer,
+            value: message.pointer(pointer),
+        }
+    }
+
+    /// The value at `pointer` in the message, which starts with this parent's pointer.
+    fn at(&self, pointer: &'static str) -> Option<&'v json::Value<'a>> {
+        let below = pointer.strip_prefix(self.pointer);
+        debug_assert!(below.is_some(), "{pointer} is not below {}", self.pointer);
+        self.value?.pointer(below?)
+    }
 }
 
 fn located_str(node: Option<Node<'_>>) -> Option<Located<Text>> {
