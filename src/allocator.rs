@@ -12,6 +12,7 @@
 //! through the aligned calls.
 
 use std::alloc::{GlobalAlloc, Layout};
+use std::ffi::c_void;
 
 use libmimalloc_sys as mi;
 
@@ -26,34 +27,42 @@ fn plain(size: usize, align: usize) -> bool {
     align <= PLAIN_ALIGNMENT && size.is_multiple_of(align)
 }
 
+/// A new block for `layout`: from `plain_call` where a plain block meets it, from
+/// `aligned_call` otherwise (the allocating and the zeroing pair alike).
+///
+/// # Safety
+/// `layout` has a nonzero size, as `GlobalAlloc` promises its methods.
+#[inline(always)]
+unsafe fn new_block(
+    layout: Layout,
+    plain_call: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned_call: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    let (size, align) = (layout.size(), layout.align());
+    // SAFETY: a request of nonzero size (the caller's promise), aligned as asked.
+    unsafe {
+        if plain(size, align) {
+            plain_call(size).cast()
+        } else {
+            aligned_call(size, align).cast()
+        }
+    }
+}
+
 // SAFETY: each method hands mimalloc a request it serves (a plain one only where `plain`
 // holds, above) and frees or resizes only blocks mimalloc gave out, which `mi_free` and
 // `mi_realloc` take whichever call made them.
 unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
-        // SAFETY: a request of nonzero size (GlobalAlloc's contract), aligned as asked.
-        unsafe {
-            if plain(size, align) {
-                mi::mi_malloc(size).cast()
-            } else {
-                mi::mi_malloc_aligned(size, align).cast()
-            }
-        }
+        // SAFETY: GlobalAlloc's callers pass a nonzero size.
+        unsafe { new_block(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
         // SAFETY: as for `alloc`.
-        unsafe {
-            if plain(size, align) {
-                mi::mi_zalloc(size).cast()
-            } else {
-                mi::mi_zalloc_aligned(size, align).cast()
-            }
-        }
+        unsafe { new_block(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]

@@ -218,6 +218,7 @@ fn uri_like(format: Format, value: &str) -> Result<(), Reason> {
             Format::Uri => fluent_uri::Uri::parse(value).map(drop),
             Format::UriReference => fluent_uri::UriRef::parse(value).map(drop),
             Format::Iri => fluent_uri::Iri::parse(value).map(drop),
+            // `IriReference`, the one other format `check` sends here.
             _ => fluent_uri::IriRef::parse(value).map(drop),
         }
         .map_err(Reason::from)?;
@@ -238,12 +239,12 @@ struct Recent<T> {
     kept: [Option<(Arc<str>, T)>; RECENT_SIZE],
 }
 
-/// Room for the distinct values of a few messages (a contract names four or five instants).
+/// Room for the distinct values of a few messages (a contract names four or five instants);
+/// a power of two, so that a slot is the top bits of a multiplied hash.
 const RECENT_SIZE: usize = 16;
+const _: () = assert!(RECENT_SIZE.is_power_of_two());
 
 impl<T: Copy> Recent<T> {
-    const SIZE: usize = RECENT_SIZE;
-
     const fn new() -> Recent<T> {
         Recent {
             kept: [const { None }; RECENT_SIZE],
@@ -264,7 +265,8 @@ impl<T: Copy> Recent<T> {
             ..16 => bytes.len() as u64,
             len => word(0) ^ word(len - 16).rotate_left(21) ^ word(len - 8).rotate_left(42),
         };
-        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % Self::SIZE
+        let bits = RECENT_SIZE.trailing_zeros();
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
     /// The kept text equal to `value` and what it was read as, if that is `wanted`.
