@@ -391,6 +391,67 @@ fn an_input_does_not_disappear() {
     );
 }
 
+/// The terms are matched by name, not by place: with an input gone, the ones after it are
+/// written one place earlier, and a change to one of them is still found.
+#[test]
+fn a_change_is_found_after_an_input_that_is_gone() {
+    let mut trade = trade();
+    let inputs = format!("{CONTRACT}/roles/0/roleInputs");
+    let written = message(&mut trade, "12_on_status")
+        .pointer_mut(&inputs)
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
+    let names: Vec<&String> = written.keys().collect();
+    let (gone_at, price_at) = (
+        names.iter().position(|name| *name == "inverterId").unwrap(),
+        names.iter().position(|name| *name == "pricePerKWh").unwrap(),
+    );
+    assert!(gone_at < price_at, "{names:?}");
+    written.remove("inverterId");
+    written.insert("pricePerKWh".into(), json!(7.1));
+    let (from_dir, from_log) = check(&trade);
+    let price = format!("{inputs}/pricePerKWh");
+    // What each terms finding says, up to where it places the earlier value.
+    let terms = |found: &[Found]| -> Vec<(String, String, String)> {
+        found
+            .iter()
+            .filter(|(_, rule, _, _)| rule == "transaction/terms")
+            .map(|(step, _, pointer, message)| {
+                let says = message.split(" at ").next().unwrap_or_default();
+                (step.clone(), pointer.clone(), says.to_owned())
+            })
+            .collect()
+    };
+    let found = terms(&from_dir);
+    let found: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|(step, pointer, says)| (step.as_str(), pointer.as_str(), says.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "12_on_status",
+                inputs.as_str(),
+                "SELLER.inverterId is gone: was \"INV-RT-7731\""
+            ),
+            (
+                "12_on_status",
+                price.as_str(),
+                "SELLER.pricePerKWh changed to 7.1: was 6.4"
+            ),
+            (
+                "13_on_status_completed",
+                price.as_str(),
+                "SELLER.pricePerKWh changed to 6.4: was 7.1"
+            ),
+        ],
+        "{from_dir:#?}"
+    );
+    assert_eq!(terms(&from_dir), terms(&from_log));
+}
+
 #[test]
 fn a_sender_carries_only_values_it_was_given() {
     let mut trade = trade();
