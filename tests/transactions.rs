@@ -405,7 +405,10 @@ fn a_change_is_found_after_an_input_that_is_gone() {
     let names: Vec<&String> = written.keys().collect();
     let (gone_at, price_at) = (
         names.iter().position(|name| *name == "inverterId").unwrap(),
-        names.iter().position(|name| *name == "pricePerKWh").unwrap(),
+        names
+            .iter()
+            .position(|name| *name == "pricePerKWh")
+            .unwrap(),
     );
     assert!(gone_at < price_at, "{names:?}");
     written.remove("inverterId");
