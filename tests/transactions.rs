@@ -426,32 +426,25 @@ fn a_change_is_found_after_an_input_that_is_gone() {
             })
             .collect()
     };
-    let found = terms(&from_dir);
-    let found: Vec<(&str, &str, &str)> = found
-        .iter()
-        .map(|(step, pointer, says)| (step.as_str(), pointer.as_str(), says.as_str()))
-        .collect();
-    assert_eq!(
-        found,
-        [
-            (
-                "12_on_status",
-                inputs.as_str(),
-                "SELLER.inverterId is gone: was \"INV-RT-7731\""
-            ),
-            (
-                "12_on_status",
-                price.as_str(),
-                "SELLER.pricePerKWh changed to 7.1: was 6.4"
-            ),
-            (
-                "13_on_status_completed",
-                price.as_str(),
-                "SELLER.pricePerKWh changed to 6.4: was 7.1"
-            ),
-        ],
-        "{from_dir:#?}"
-    );
+    let wanted = [
+        (
+            "12_on_status",
+            &inputs,
+            "SELLER.inverterId is gone: was \"INV-RT-7731\"",
+        ),
+        (
+            "12_on_status",
+            &price,
+            "SELLER.pricePerKWh changed to 7.1: was 6.4",
+        ),
+        (
+            "13_on_status_completed",
+            &price,
+            "SELLER.pricePerKWh changed to 6.4: was 7.1",
+        ),
+    ]
+    .map(|(step, pointer, says)| (step.to_owned(), pointer.clone(), says.to_owned()));
+    assert_eq!(terms(&from_dir), wanted, "{from_dir:#?}");
     assert_eq!(terms(&from_dir), terms(&from_log));
 }
 
