@@ -64,18 +64,14 @@ fn text<'a>(message: &'a Value<'_>, at: &str) -> Option<&'a str> {
 
 /// The items' quantities add up to the contracted quantity.
 fn items(message: &Value<'_>, contracted: Decimal, out: &mut Vec<Finding>) {
-    let Some(items) = message
-        .pointer(beckn::ORDER_ITEMS)
-        .and_then(Value::as_array)
-    else {
+    let Some(items) = Node::new(message, "").find(beckn::ORDER_ITEMS) else {
         return;
     };
-    let quantities: Vec<(Node<'_>, Decimal)> = (0..items.len())
-        .filter_map(|index| {
-            number(
-                message,
-                &format!("{}/{index}{}", beckn::ORDER_ITEMS, beckn::ITEM_QUANTITY),
-            )
+    let quantities: Vec<(Node<'_>, Decimal)> = items
+        .items()
+        .filter_map(|item| {
+            let quantity = item.find(beckn::ITEM_QUANTITY)?;
+            Some((quantity, quantity.decimal()?))
         })
         .collect();
     let Some((first, _)) = quantities.first() else {
@@ -167,8 +163,14 @@ fn offer_price(
     currency: Option<&str>,
     out: &mut Vec<Finding>,
 ) {
-    let price_at = format!("{offer}{}", beckn::OFFER_PRICE);
-    if let (Some((at, offered)), Some(price)) = (number(message, &price_at), price)
+    // The offer is found once; its price and currency are read below it.
+    let Some(offer_node) = Node::new(message, "").find(offer) else {
+        return;
+    };
+    let offered_price = offer_node
+        .find(beckn::OFFER_PRICE)
+        .and_then(|at| Some((at, at.decimal()?)));
+    if let (Some((at, offered)), Some(price)) = (offered_price, price)
         && offered != price
     {
         out.push(Finding::new(
@@ -182,13 +184,15 @@ fn offer_price(
             ),
         ));
     }
-    let currency_at = format!("{offer}{}", beckn::OFFER_CURRENCY);
-    if let (Some(offered), Some(expected)) = (text(message, &currency_at), currency)
+    let offered_currency = offer_node
+        .find(beckn::OFFER_CURRENCY)
+        .and_then(|at| at.as_str());
+    if let (Some(offered), Some(expected)) = (offered_currency, currency)
         && offered != expected
     {
         out.push(Finding::new(
             Rule::OrderTerms,
-            currency_at,
+            format!("{offer}{}", beckn::OFFER_CURRENCY),
             format!("the offer is priced in {offered}, the contract in {expected}"),
         ));
     }
