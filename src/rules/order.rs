@@ -51,9 +51,9 @@ pub fn check(contract: &Contract<'_>, message: &Value<'_>, out: &mut Vec<Finding
     }
 }
 
-/// A number in the message at `at`, read through a view so that long numbers stay exact.
-fn number<'a>(message: &'a Value<'a>, at: &str) -> Option<(Node<'a>, Decimal)> {
-    let node = Node::new(message, "").find(at)?;
+/// A number at `at` below `from`, read through a view so that long numbers stay exact.
+fn number<'a>(from: &Node<'a>, at: &str) -> Option<(Node<'a>, Decimal)> {
+    let node = from.find(at)?;
     let value = node.decimal()?;
     Some((node, value))
 }
@@ -69,10 +69,7 @@ fn items(message: &Value<'_>, contracted: Decimal, out: &mut Vec<Finding>) {
     };
     let quantities: Vec<(Node<'_>, Decimal)> = items
         .items()
-        .filter_map(|item| {
-            let quantity = item.find(beckn::ITEM_QUANTITY)?;
-            Some((quantity, quantity.decimal()?))
-        })
+        .filter_map(|item| number(&item, beckn::ITEM_QUANTITY))
         .collect();
     let Some((first, _)) = quantities.first() else {
         return;
@@ -112,7 +109,7 @@ fn quote(
             format!("the quote is in {quoted}, the contract in {expected}"),
         ));
     }
-    let Some((at, quoted)) = number(message, beckn::QUOTED_PRICE) else {
+    let Some((at, quoted)) = number(&Node::new(message, ""), beckn::QUOTED_PRICE) else {
         return;
     };
     let Ok(values) = contract.flow_values() else {
@@ -167,10 +164,7 @@ fn offer_price(
     let Some(offer_node) = Node::new(message, "").find(offer) else {
         return;
     };
-    let offered_price = offer_node
-        .find(beckn::OFFER_PRICE)
-        .and_then(|at| Some((at, at.decimal()?)));
-    if let (Some((at, offered)), Some(price)) = (offered_price, price)
+    if let (Some((at, offered)), Some(price)) = (number(&offer_node, beckn::OFFER_PRICE), price)
         && offered != price
     {
         out.push(Finding::new(
