@@ -3,6 +3,9 @@
 #
 #   benches/scripts/gate.sh [ROUNDS]
 #
+# GATE=PATH times another build of the gate (say target/pgo/deg-contracts, from
+# `cargo xtask pgo`) instead of target/release/deg-contracts.
+#
 # Writes 10,000 synthetic messages as files and as one log (cargo xtask synth), then times,
 # ROUNDS times in turn: the floor (read + parse to serde_json::Value, 2 threads), the grammar
 # floor (read + parse to IgnoredAny, building nothing, 2 threads) and
@@ -21,7 +24,7 @@ cargo build --release -q -p deg-contracts-benches --bin parse-floor
 cargo build --release -q --bin deg-contracts
 cargo xtask synth --count 10000 --out "$work/files" >/dev/null
 cargo xtask synth --count 10000 --out "$work/log" --jsonl >/dev/null
-gate=target/release/deg-contracts
+gate=${GATE:-target/release/deg-contracts}
 floor=target/release/parse-floor
 files_bytes=$(find "$work/files" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}')
 log_bytes=$(stat -c %s "$work/log/messages.jsonl")

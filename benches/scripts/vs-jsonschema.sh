@@ -4,6 +4,9 @@
 #
 #   benches/scripts/vs-jsonschema.sh [ROUNDS]
 #
+# GATE=PATH times another build of the gate (say target/pgo/deg-contracts, from
+# `cargo xtask pgo`) instead of target/release/deg-contracts.
+#
 # Installs the jsonschema-rs CLI (crates.io `jsonschema-cli` 0.60, into target/tools), writes
 # 10,000 synthetic messages with `cargo xtask synth`, extracts their EnergyContractP2PTrade
 # objects to a file each, then times, ROUNDS times in turn, `jsonschema-cli validate
@@ -27,7 +30,7 @@ target/release/extract-contracts "$work/messages" "$work/contracts"
 schema=generated/bundled/EnergyContractP2PTrade.v1.schema.json
 instances=(-i "$work"/contracts/*.json)
 peer="$tools/bin/jsonschema-cli validate --assert-format --offline --errors-only $schema"
-gate="target/release/deg-contracts validate --jobs 1 --format json $work/contracts"
+gate="${GATE:-target/release/deg-contracts} validate --jobs 1 --format json $work/contracts"
 # What either tool pays to open and read the same files, one thread, parsing nothing.
 read="target/release/parse-floor --jobs 1 --read-only $work/contracts"
 "$tools/bin/jsonschema-cli" --version

@@ -4,6 +4,7 @@
 pub mod bundle;
 pub mod emit;
 pub mod error;
+pub mod pgo;
 pub mod synth;
 pub mod write;
 

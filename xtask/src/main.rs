@@ -61,6 +61,13 @@ enum Task {
         #[arg(long)]
         jsonl: bool,
     },
+    /// Build the gate optimised with a profile of its own run, as target/pgo/deg-contracts
+    /// (needs `rustup component add llvm-tools`; builds the binary twice).
+    Pgo {
+        /// How many synthetic messages to train on, as files and again as a log.
+        #[arg(long, default_value_t = 2_000)]
+        messages: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -129,6 +136,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Task::Pgo { messages } => match xtask::pgo::build(&workspace_root(), messages) {
+            Ok(binary) => {
+                eprintln!("pgo: {}", binary.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
