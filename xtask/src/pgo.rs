@@ -5,6 +5,7 @@
 //! opt-in step for a release artifact: it needs `llvm-profdata` from rustup's `llvm-tools`, and
 //! builds the binary twice.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -136,6 +137,8 @@ fn toolchain_profdata() -> Result<PathBuf, PgoError> {
 }
 
 /// `cargo build --release` of the gate into `target_dir` with `rustflags`; the binary's path.
+/// They stand in for any `RUSTFLAGS` of the caller's, so that both builds are made the same
+/// way and the profile describes the code it is used on.
 fn release_build(root: &Path, target_dir: &Path, rustflags: &str) -> Result<PathBuf, PgoError> {
     run(
         &format!("cargo build --release ({rustflags})"),
@@ -173,14 +176,18 @@ fn train(root: &Path, gate: &Path, training: &Path, count: usize) -> Result<(), 
         };
         synth::synth(&examples, out, plan)?;
     }
-    let runs: [&[&Path]; 4] = [&[&files], &[&log], &[&files], &[&examples]];
-    for (index, inputs) in runs.iter().enumerate() {
+    let per_message = OsStr::new("--per-message");
+    let runs: [&[&OsStr]; 4] = [
+        &[files.as_os_str()],
+        &[log.as_os_str()],
+        &[per_message, files.as_os_str()],
+        &[examples.as_os_str()],
+    ];
+    for arguments in runs {
         let mut command = Command::new(gate);
-        command.args(["validate", "--format", "json"]);
-        if index == 2 {
-            command.arg("--per-message");
-        }
-        command.args(inputs.iter());
+        command
+            .args(["validate", "--format", "json"])
+            .args(arguments);
         // 0: nothing found; 1: findings, as the training messages have.
         run("the training run", &mut command, &[0, 1])?;
     }
