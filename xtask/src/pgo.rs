@@ -126,14 +126,19 @@ fn toolchain_profdata() -> Result<PathBuf, PgoError> {
         &[0],
     )?;
     let version = run("rustc -vV", Command::new("rustc").arg("-vV"), &[0])?;
-    let host = version
+    profdata_in(Path::new(sysroot.trim()), host_of(&version)?)
+}
+
+/// The host target `rustc -vV` names.
+pub fn host_of(version: &str) -> Result<&str, PgoError> {
+    version
         .lines()
         .find_map(|line| line.strip_prefix("host: "))
+        .map(str::trim)
         .ok_or_else(|| PgoError::Step {
             step: "rustc -vV".to_owned(),
             why: "it names no host".to_owned(),
-        })?;
-    profdata_in(Path::new(sysroot.trim()), host.trim())
+        })
 }
 
 /// `cargo build --release` of the gate into `target_dir` with `rustflags`; the binary's path.
@@ -188,10 +193,19 @@ fn train(root: &Path, gate: &Path, training: &Path, count: usize) -> Result<(), 
         command
             .args(["validate", "--format", "json"])
             .args(arguments);
+        let step = format!("the training run `validate {}`", shown(arguments));
         // 0: nothing found; 1: findings, as the training messages have.
-        run("the training run", &mut command, &[0, 1])?;
+        run(&step, &mut command, &[0, 1])?;
     }
     Ok(())
+}
+
+fn shown(arguments: &[&OsStr]) -> String {
+    let shown: Vec<_> = arguments
+        .iter()
+        .map(|argument| argument.to_string_lossy())
+        .collect();
+    shown.join(" ")
 }
 
 fn io(path: &Path, source: std::io::Error) -> PgoError {
@@ -223,6 +237,14 @@ mod tests {
             profdata_in(sysroot.path(), host).unwrap(),
             bin.join("llvm-profdata")
         );
+    }
+
+    #[test]
+    fn the_host_is_read_from_rustc_or_its_absence_said() {
+        let version = "rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n";
+        assert_eq!(host_of(version).unwrap(), "x86_64-unknown-linux-gnu");
+        let none = host_of("rustc 1.95.0\nrelease: 1.95.0\n").unwrap_err();
+        assert_eq!(none.to_string(), "rustc -vV failed: it names no host");
     }
 
     #[test]
