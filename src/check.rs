@@ -225,25 +225,37 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
     if keep.place_facts {
         facts::place(text, &message, &mut report.facts);
     }
-    let mut positions = source::positions(text, &placed).into_iter();
-    // Built for the first finding that shows its line: most messages have none.
+    let mut placements = source::placements(text, &placed).into_iter();
+    // For the few findings placed before (repeated keys), built for the first that shows its
+    // line: most messages have none.
     let mut lines: Option<source::LineIndex> = None;
     // Findings on one line (all of them, in a minified file) share its clipped text.
     let mut last_line: Option<(usize, Option<String>)> = None;
     for finding in &mut report.findings {
-        if finding.position.is_none() {
-            finding.position = Some(positions.next().unwrap_or(Position { line: 1, column: 1 }));
-        }
+        let line_start = match finding.position {
+            Some(_) => None,
+            None => {
+                let placement = placements.next().unwrap_or(source::Placement {
+                    position: Position { line: 1, column: 1 },
+                    line_start: 0,
+                });
+                finding.position = Some(placement.position);
+                Some(placement.line_start)
+            }
+        };
         if finding.line_text.is_none()
             && let Some(line) = finding.position.map(|position| position.line)
         {
             let shared = match &last_line {
                 Some((at, clipped)) if *at == line => clipped.clone(),
                 _ => {
-                    let clipped = lines
-                        .get_or_insert_with(|| source::LineIndex::new(text))
-                        .line(text, line)
-                        .map(clipped_line);
+                    let clipped = match line_start {
+                        Some(start) => Some(clipped_line(source::line_at(text, start))),
+                        None => lines
+                            .get_or_insert_with(|| source::LineIndex::new(text))
+                            .line(text, line)
+                            .map(clipped_line),
+                    };
                     last_line = Some((line, clipped.clone()));
                     clipped
                 }

@@ -248,10 +248,30 @@ pub fn offset_in_string(text: &str, quote: usize, column: usize) -> usize {
 /// thousands of findings on one long (minified) line cost one count of its characters, not one
 /// each.
 pub fn positions(text: &str, offsets: &[usize]) -> Vec<Position> {
+    placements(text, offsets)
+        .into_iter()
+        .map(|placed| placed.position)
+        .collect()
+}
+
+/// Where a byte offset is: its line and column, and the byte its line starts at, so that the
+/// line's text is at hand without an index of every line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub position: Position,
+    pub line_start: usize,
+}
+
+/// As [`positions`], each with the byte its line starts at.
+pub fn placements(text: &str, offsets: &[usize]) -> Vec<Placement> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets[i]);
-    let mut found = vec![Position { line: 1, column: 1 }; offsets.len()];
-    let (mut line, mut column, mut at) = (1, 1, 0);
+    let first = Placement {
+        position: Position { line: 1, column: 1 },
+        line_start: 0,
+    };
+    let mut found = vec![first; offsets.len()];
+    let (mut line, mut column, mut line_start, mut at) = (1, 1, 0, 0);
     for i in order {
         let target = offsets[i].min(text.len());
         // Offsets fall on character boundaries in what the scanner reports; a stray one is
@@ -267,14 +287,25 @@ pub fn positions(text: &str, offsets: &[usize]) -> Vec<Position> {
                 Some(last) => {
                     line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
                     column = segment[last + 1..].chars().count() + 1;
+                    line_start = at + last + 1;
                 }
                 None => column += segment.chars().count(),
             }
             at = end;
         }
-        found[i] = Position { line, column };
+        found[i] = Placement {
+            position: Position { line, column },
+            line_start,
+        };
     }
     found
+}
+
+/// The text of the line that starts at byte `start`, without its line break.
+pub fn line_at(text: &str, start: usize) -> &str {
+    let rest = text.get(start..).unwrap_or_default();
+    let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+    rest[..end].trim_end_matches('\r')
 }
 
 /// Every repeated key, in document order.
@@ -721,6 +752,26 @@ mod tests {
             positions(text, &[text.len() + 5])[0],
             position(text, text.len())
         );
+    }
+
+    #[test]
+    fn each_placement_starts_its_line_where_the_index_of_lines_does() {
+        let text = "{\"a\": 1,\r\n  \"é\": [2,\n\n   3]}\n";
+        let lines = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .collect();
+        for (placement, at) in placements(text, &offsets).into_iter().zip(offsets) {
+            assert_eq!(placement.position, position(text, at));
+            assert_eq!(
+                Some(line_at(text, placement.line_start)),
+                lines.line(text, placement.position.line),
+                "the line of byte {at}"
+            );
+        }
+        assert_eq!(line_at(text, 0), "{\"a\": 1,");
+        assert_eq!(line_at(text, text.len()), "");
+        assert_eq!(line_at(text, text.len() + 3), "");
     }
 
     #[test]
