@@ -112,12 +112,40 @@ fn compact_text(written: &str) -> String {
     }
 }
 
+/// Whether two JSON texts are the same but for the blanks between their tokens: the same
+/// object or array written at another indent, as a trade's messages copy it, told without
+/// parsing either.
+fn same_but_blanks(a: &str, b: &str) -> bool {
+    let blank = |byte: &&u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
+    let (mut a, mut b) = (a.as_bytes().iter(), b.as_bytes().iter());
+    let (mut in_string, mut escaped) = (false, false);
+    loop {
+        let (x, y) = if in_string {
+            (a.next(), b.next())
+        } else {
+            (a.find(|byte| !blank(byte)), b.find(|byte| !blank(byte)))
+        };
+        match (x, y) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => match (in_string, escaped, *x) {
+                (true, true, _) => escaped = false,
+                (true, false, b'\\') => escaped = true,
+                (_, false, b'"') => in_string = !in_string,
+                _ => {}
+            },
+            _ => return false,
+        }
+    }
+}
+
 impl PartialEq for Term {
     fn eq(&self, other: &Term) -> bool {
         match (self, other) {
             (Term::Number(a), Term::Number(b)) => a == b,
             (Term::String(a), Term::String(b)) => a == b,
-            (Term::Json(a), Term::Json(b)) => a == b || compact_text(a) == compact_text(b),
+            (Term::Json(a), Term::Json(b)) => {
+                a == b || same_but_blanks(a, b) || compact_text(a) == compact_text(b)
+            }
             _ => false,
         }
     }
@@ -456,7 +484,7 @@ fn contract_facts(
 
 #[cfg(test)]
 mod tests {
-    use super::Term;
+    use super::{Term, same_but_blanks};
     use deg_contracts_runtime::json::{Arena, Value, parse};
 
     fn term(text: &str) -> Term {
@@ -472,6 +500,10 @@ mod tests {
             term(r#"{"a":null,"b":[1,2.5]}"#)
         );
         assert_ne!(term(r#"{"a": 1}"#), term(r#"{"a": 2}"#));
+        assert_ne!(term(r#"{"a": 1}"#), term(r#"{"a": 1, "b": 2}"#));
+        assert_ne!(term(r#"["a b"]"#), term(r#"["ab"]"#));
+        assert_ne!(term(r#"["a\" b"]"#), term(r#"["a\"b"]"#));
+        assert_eq!(term(r#"["a\" b", 1]"#), term("[\n  \"a\\\" b\",\n  1\n]"));
         for (text, shown) in [
             ("15.0", "15"),
             ("\"INV \\\"7\\\"\"", "\"INV \\\"7\\\"\""),
@@ -482,6 +514,21 @@ mod tests {
             ("true", "true"),
         ] {
             assert_eq!(term(text).to_string(), shown, "{text}");
+        }
+    }
+
+    #[test]
+    fn texts_are_the_same_but_for_blanks_only_outside_their_strings() {
+        let pretty = "{\n  \"a\": [1, \"x \\\" y\"],\r\n\t\"b\": {}\n}";
+        assert!(same_but_blanks(pretty, r#"{"a":[1,"x \" y"],"b":{}}"#));
+        assert!(same_but_blanks("", " \n"));
+        for other in [
+            r#"{"a":[1,"x \"y"],"b":{}}"#,
+            r#"{"a":[1,"x \" y"],"b":{}"#,
+            r#"{"a":[1,"x \" y"],"b":{},}"#,
+            r#"{"b":{},"a":[1,"x \" y"]}"#,
+        ] {
+            assert!(!same_but_blanks(pretty, other), "{other}");
         }
     }
 

@@ -73,10 +73,12 @@ impl Reread {
     /// The text of a line of the input, for a finding's code frame.
     pub fn line(&self, line: usize) -> Option<&str> {
         let within = line.checked_sub(self.lines_before)?.checked_sub(1)?;
-        self.read
-            .lines()
-            .nth(within)
-            .map(|line| line.trim_end_matches('\r'))
+        let start = match within.checked_sub(1) {
+            None => 0,
+            Some(breaks) => memchr::memchr_iter(b'\n', self.read.as_bytes()).nth(breaks)? + 1,
+        };
+        // As `str::lines` counts them: nothing after a last line break is a line.
+        (start < self.read.len()).then(|| text::line_at(&self.read, start))
     }
 }
 
@@ -174,6 +176,27 @@ mod tests {
         std::fs::write(&changed, "{\"context\": ").unwrap();
         let file = Source::File(Arc::from(changed.as_path())).reread().unwrap();
         assert_eq!(file.pointer(0), "");
+    }
+
+    #[test]
+    fn a_file_read_again_gives_each_line_as_str_lines_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        for text in [
+            "",
+            "{}",
+            "{\r\n  \"a\": 1\r\n}\r\n",
+            "{\n\n  \"a\": 1}",
+            "{}\n\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let reread = Source::File(Arc::from(path.as_path())).reread().unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for line in 0..lines.len() + 2 {
+                let expected = line.checked_sub(1).and_then(|at| lines.get(at)).copied();
+                assert_eq!(reread.line(line), expected, "line {line} of {text:?}");
+            }
+        }
     }
 
     #[test]
