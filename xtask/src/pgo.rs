@@ -76,11 +76,8 @@ pub fn build(root: &Path, training_messages: usize) -> Result<PathBuf, PgoError>
     let profdata = toolchain_profdata()?;
     let pgo = root.join("target/pgo");
     let profiles = pgo.join("profiles");
-    if profiles.exists() {
-        // A profile of an earlier build would describe other code.
-        std::fs::remove_dir_all(&profiles).map_err(|source| io(&profiles, source))?;
-    }
-    std::fs::create_dir_all(&profiles).map_err(|source| io(&profiles, source))?;
+    // A profile of an earlier build would describe other code.
+    fresh_dir(&profiles)?;
     let instrumented = release_build(
         root,
         &pgo.join("instrumented"),
@@ -111,11 +108,29 @@ pub fn build(root: &Path, training_messages: usize) -> Result<PathBuf, PgoError>
         ),
     )?;
     let binary = pgo.join("deg-contracts");
-    // Copied beside, then renamed over: a reader never sees half a binary.
-    let partial = pgo.join(".deg-contracts.partial");
-    std::fs::copy(&optimised, &partial).map_err(|source| io(&partial, source))?;
-    std::fs::rename(&partial, &binary).map_err(|source| io(&binary, source))?;
+    install(&optimised, &binary)?;
     Ok(binary)
+}
+
+/// An empty directory at `path`, whatever was there.
+fn fresh_dir(path: &Path) -> Result<(), PgoError> {
+    if path.exists() {
+        std::fs::remove_dir_all(path).map_err(|source| io(path, source))?;
+    }
+    std::fs::create_dir_all(path).map_err(|source| io(path, source))
+}
+
+/// Puts a copy of `built` at `at`: copied beside it, then renamed over it, so that a reader
+/// never sees half a binary.
+fn install(built: &Path, at: &Path) -> Result<(), PgoError> {
+    let name = at.file_name().unwrap_or_default().to_string_lossy();
+    let partial = at.with_file_name(format!(".{name}.partial"));
+    std::fs::copy(built, &partial).map_err(|source| io(&partial, source))?;
+    std::fs::rename(&partial, at).map_err(|source| {
+        // Best effort: the error that matters is the rename's.
+        let _ = std::fs::remove_file(&partial);
+        io(at, source)
+    })
 }
 
 /// The running toolchain's `llvm-profdata`.
@@ -170,9 +185,7 @@ fn train(root: &Path, gate: &Path, training: &Path, count: usize) -> Result<(), 
     let examples = root.join("schema/examples");
     let (files, log) = (training.join("files"), training.join("log"));
     for (out, as_log) in [(&files, false), (&log, true)] {
-        if out.exists() {
-            std::fs::remove_dir_all(out).map_err(|source| io(out, source))?;
-        }
+        fresh_dir(out)?;
         let plan = Plan {
             count,
             broken_every: 50,
@@ -237,6 +250,85 @@ mod tests {
             profdata_in(sysroot.path(), host).unwrap(),
             bin.join("llvm-profdata")
         );
+    }
+
+    #[test]
+    fn a_fresh_directory_is_emptied_or_the_path_that_could_not_be_made_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = dir.path().join("profiles");
+        std::fs::create_dir_all(profiles.join("old")).unwrap();
+        std::fs::write(profiles.join("old/stale.profraw"), "x").unwrap();
+        fresh_dir(&profiles).unwrap();
+        assert_eq!(std::fs::read_dir(&profiles).unwrap().count(), 0);
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        let below_a_file = file.join("profiles");
+        let error = fresh_dir(&below_a_file).unwrap_err();
+        assert!(
+            matches!(&error, PgoError::Io { path, .. } if *path == below_a_file),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with(&below_a_file.display().to_string())
+        );
+    }
+
+    #[test]
+    fn a_binary_is_installed_whole_or_the_copy_that_failed_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (built, at) = (dir.path().join("built"), dir.path().join("deg-contracts"));
+        std::fs::write(&at, "the old binary").unwrap();
+        std::fs::write(&built, "the new binary").unwrap();
+        install(&built, &at).unwrap();
+        assert_eq!(std::fs::read_to_string(&at).unwrap(), "the new binary");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 2, "no partial copy is left beside it");
+        let missing = install(&dir.path().join("not-built"), &at).unwrap_err();
+        let partial = dir.path().join(".deg-contracts.partial");
+        assert!(
+            matches!(&missing, PgoError::Io { path, .. } if *path == partial),
+            "{missing}"
+        );
+        assert_eq!(std::fs::read_to_string(&at).unwrap(), "the new binary");
+        // A directory in the way: the rename fails, named, and no partial copy stays.
+        let taken = dir.path().join("taken");
+        std::fs::create_dir_all(taken.join("inside")).unwrap();
+        let blocked = install(&built, &taken).unwrap_err();
+        assert!(
+            matches!(&blocked, PgoError::Io { path, .. } if *path == taken),
+            "{blocked}"
+        );
+        assert!(!dir.path().join(".taken.partial").exists());
+    }
+
+    #[test]
+    fn training_without_the_examples_says_it_could_not_write_the_messages() {
+        let root = tempfile::tempdir().unwrap();
+        let training = root.path().join("training");
+        let error = train(root.path(), Path::new("/nonexistent/gate"), &training, 10).unwrap_err();
+        assert!(matches!(error, PgoError::Synth(_)), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("writing the training messages: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_training_run_that_cannot_start_is_named_with_its_arguments() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let training = tempfile::tempdir().unwrap();
+        let error = train(root, Path::new("/nonexistent/gate"), training.path(), 10)
+            .unwrap_err()
+            .to_string();
+        let files = training.path().join("files");
+        let named = format!("the training run `validate {}` failed: ", files.display());
+        assert!(error.starts_with(&named), "{error}");
+        let written = std::fs::read_dir(&files).unwrap().count();
+        assert_eq!(written, 10, "the messages were written before the run");
     }
 
     #[test]
