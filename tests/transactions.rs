@@ -617,23 +617,7 @@ fn trades_older_than_the_window_are_checked_and_forgotten() {
     // Two trades reusing a message id a week apart: with a day's window the first trade is
     // closed (and its ids forgotten) before the second starts; with a month's, it is not.
     let mut first = trade();
-    let mut second = trade();
-    for (_, _, message) in &mut second {
-        let stamp = message["context"]["timestamp"]
-            .as_str()
-            .unwrap()
-            .replace("06-14", "06-21");
-        message["context"]["timestamp"] = json!(stamp);
-        message["context"]["transaction_id"] = json!("txn-second");
-        if let Some(contract) = message.pointer_mut(CONTRACT) {
-            contract["contractId"] = json!("contract-second");
-        }
-        if let Some(offer) =
-            message.pointer_mut("/message/catalogs/0/beckn:offers/0/beckn:offerAttributes")
-        {
-            offer["contractId"] = json!("contract-second");
-        }
-    }
+    let second = a_week_later();
     first.extend(
         second
             .into_iter()
@@ -676,6 +660,72 @@ fn trades_older_than_the_window_are_checked_and_forgotten() {
         .arg(&path));
     assert_eq!(code, 2);
     assert!(stderr.contains("--transaction-window"), "{stderr}");
+}
+
+/// The example trade again, a week later under ids of its own.
+fn a_week_later() -> Vec<(String, String, Value)> {
+    let mut second = trade();
+    for (_, _, message) in &mut second {
+        let stamp = message["context"]["timestamp"]
+            .as_str()
+            .unwrap()
+            .replace("06-14", "06-21");
+        message["context"]["timestamp"] = json!(stamp);
+        message["context"]["transaction_id"] = json!("txn-second");
+        if let Some(contract) = message.pointer_mut(CONTRACT) {
+            contract["contractId"] = json!("contract-second");
+        }
+        if let Some(offer) =
+            message.pointer_mut("/message/catalogs/0/beckn:offers/0/beckn:offerAttributes")
+        {
+            offer["contractId"] = json!("contract-second");
+        }
+    }
+    second
+}
+
+#[test]
+fn a_report_goes_out_once_its_trades_are_checked_before_later_files_are_read() {
+    use deg_contracts::run::{Input, Limits};
+    use deg_contracts::trades::{self, Options};
+    // Two trades a week apart, one file per message, checked on one worker with a day's
+    // window. The first trade closes when the second's first message is read, and its
+    // reports go out then: the test removes the last file as the first report arrives, and
+    // so finds it unread only if the reports stream.
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (week, messages) in [(1, trade()), (2, a_week_later())] {
+        for (step, _, message) in messages {
+            let path = dir.path().join(format!("w{week}-{step}.json"));
+            std::fs::write(&path, serde_json::to_string_pretty(&message).unwrap()).unwrap();
+            paths.push(path);
+        }
+    }
+    let inputs: Vec<Input> = paths.iter().cloned().map(Input::File).collect();
+    let options = Options {
+        limits: Limits::default(),
+        jobs: 1,
+        stdin_is_log: false,
+        window_seconds: 24 * 60 * 60,
+        transactions: true,
+    };
+    let last = paths.last().unwrap().clone();
+    let mut delivered = Vec::new();
+    trades::check(&inputs, options, |result| {
+        if delivered.is_empty() {
+            std::fs::remove_file(&last).unwrap();
+        }
+        delivered.push((result.name.clone(), result.outcome.is_ok()));
+    });
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let in_order: Vec<&String> = delivered.iter().map(|(name, _)| name).collect();
+    assert_eq!(in_order, names.iter().collect::<Vec<_>>(), "in input order");
+    let unread: Vec<&String> = delivered
+        .iter()
+        .filter(|(_, read)| !read)
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(unread, [&names[names.len() - 1]]);
 }
 
 #[test]

@@ -1,15 +1,18 @@
 //! A run with the transaction checks: every input checked as [`crate::run`] does (files in
 //! parallel), message logs (`.jsonl`, `.ndjson`, or standard input with `--jsonl`) read line
 //! by line on the reporting thread so that their messages stream into the [`Ledger`], and
-//! each trade's findings attached to the message they are about before anything is reported.
+//! each trade's findings attached to the message they are about before its input is
+//! reported. An input is reported once every trade of its messages is checked.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::check::MessageReport;
 use crate::finding::{Finding, Rule, Severity};
 use crate::run::{self, FileResult, Input, Limits};
-use crate::transaction::{Ledger, Source};
+use crate::transaction::{InputFindings, Ledger, Source};
 
 mod log;
 
@@ -31,9 +34,10 @@ pub fn is_log(path: &Path) -> bool {
     run::has_extension(path, "jsonl") || run::has_extension(path, "ndjson")
 }
 
-/// Checks every input, then every trade across them, and hands each input's result (with
-/// the trade findings about its messages) to `deliver` in input order. Without the trade
-/// checks nothing waits for later messages, so each result is delivered as it arrives.
+/// Checks every input and every trade across them, and hands each input's result (with the
+/// trade findings about its messages) to `deliver` in input order. A result goes out as soon
+/// as no open trade holds one of its messages, so that output streams and memory stays
+/// bounded by the trades still open; without the trade checks nothing waits at all.
 pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileResult)) {
     if !options.transactions {
         each_result(inputs, options, None, |_, result| deliver(result));
@@ -41,8 +45,10 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
     }
     let limit = options.limits.max_findings;
     let ledger = RefCell::new(Ledger::keeping(options.window_seconds, limit));
-    let mut results: Vec<FileResult> = Vec::with_capacity(inputs.len());
+    // Results in input order, waiting for the trades of their messages to close.
+    let mut waiting: VecDeque<(usize, FileResult)> = VecDeque::new();
     each_result(inputs, options, Some(&ledger), |input, mut result| {
+        let mut ledger = ledger.borrow_mut();
         if let Ok(report) = &mut result.outcome
             && !report.facts.is_empty()
         {
@@ -51,50 +57,65 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
                 Input::File(path) => Source::File(Arc::from(path.as_path())),
                 Input::Stdin => Source::Placed,
             };
-            let mut ledger = ledger.borrow_mut();
             for facts in std::mem::take(&mut report.facts) {
                 ledger.add(input, &name, source.clone(), facts);
             }
         }
-        results.push(result);
+        waiting.push_back((input, result));
+        deliver_settled(&mut waiting, &mut ledger, limit, &mut deliver);
     });
-    let found = ledger.into_inner().finish();
-    let mut beyond = found.beyond;
-    for (input, finding) in found.kept {
-        let counted = beyond.entry(input).or_default();
-        if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
-            let listed = report.findings.iter().filter(|f| !is_limit_note(f)).count();
-            if listed < limit {
-                report.findings.push(finding);
-            } else if finding.severity == Severity::Error {
-                counted.0 += 1;
-            } else {
-                counted.1 += 1;
-            }
-        }
-    }
-    for (input, (errors, warnings)) in beyond {
-        if errors + warnings == 0 {
-            continue;
-        }
-        if let Some(Ok(report)) = results.get_mut(input).map(|result| &mut result.outcome) {
-            // The input's note, if it has one, is made again with the trade findings counted.
-            let first_line = report
-                .findings
-                .iter()
-                .position(is_limit_note)
-                .and_then(|at| report.findings.remove(at).line_text);
-            report.not_kept.0 += errors;
-            report.not_kept.1 += warnings;
-            report.note_findings_limit(limit, first_line);
-        }
-    }
-    for mut result in results {
+    let mut ledger = ledger.into_inner();
+    ledger.close_all();
+    deliver_settled(&mut waiting, &mut ledger, limit, &mut deliver);
+}
+
+/// Hands on, in order, every waiting result whose messages' trades are all checked.
+fn deliver_settled(
+    waiting: &mut VecDeque<(usize, FileResult)>,
+    ledger: &mut Ledger,
+    limit: usize,
+    deliver: &mut impl FnMut(FileResult),
+) {
+    while let Some((input, _)) = waiting.front()
+        && ledger.settled(*input)
+    {
+        let Some((input, mut result)) = waiting.pop_front() else {
+            return;
+        };
         if let Ok(report) = &mut result.outcome {
-            report.findings.sort_by_key(|finding| finding.position);
+            attach(report, ledger.take(input), limit);
         }
         deliver(result);
     }
+}
+
+/// Adds an input's trade findings to its report, within the report's limit of `limit`
+/// listed findings (the rest counted in its note), and sorts them all by position.
+fn attach(report: &mut MessageReport, found: InputFindings, limit: usize) {
+    let (mut errors, mut warnings) = found.beyond;
+    let mut listed = report.findings.iter().filter(|f| !is_limit_note(f)).count();
+    for finding in found.kept {
+        if listed < limit {
+            report.findings.push(finding);
+            listed += 1;
+        } else if finding.severity == Severity::Error {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+    }
+    if errors + warnings > 0 {
+        // The input's note, if it has one, is made again with the trade findings counted.
+        let first_line = report
+            .findings
+            .iter()
+            .position(is_limit_note)
+            .and_then(|at| report.findings.remove(at).line_text);
+        report.not_kept.0 += errors;
+        report.not_kept.1 += warnings;
+        report.note_findings_limit(limit, first_line);
+    }
+    report.findings.sort_by_key(|finding| finding.position);
 }
 
 fn is_limit_note(finding: &Finding) -> bool {

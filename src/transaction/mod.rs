@@ -133,29 +133,36 @@ pub struct Ledger {
     next_trade: usize,
     arrivals: usize,
     latest: i128,
+    /// How many messages of each input are in open trades. An input with none has had every
+    /// trade finding it will get, and its report can go out.
+    open: HashMap<usize, usize>,
     found: Found,
 }
 
-/// The findings of the trades checked so far: the first `limit` of each input, and how many
-/// more each had (errors, warnings), so that a log full of broken trades holds no more than
-/// the limit in memory.
+/// The trade findings of one input: the first `limit`, in the order found, and how many
+/// more there were (errors, warnings).
+#[derive(Debug, Default, PartialEq)]
+pub struct InputFindings {
+    pub kept: Vec<Finding>,
+    pub beyond: (usize, usize),
+}
+
+/// The findings of the trades checked so far, per input, so that a log full of broken trades
+/// holds no more than the limit in memory.
 #[derive(Debug, Default)]
-pub struct Found {
-    pub kept: Vec<Placed>,
-    pub beyond: HashMap<usize, (usize, usize)>,
-    kept_per_input: HashMap<usize, usize>,
+struct Found {
+    inputs: HashMap<usize, InputFindings>,
     limit: usize,
 }
 
 impl Found {
     fn add(&mut self, (input, finding): Placed) {
-        let kept = self.kept_per_input.entry(input).or_default();
-        if *kept < self.limit {
-            *kept += 1;
-            self.kept.push((input, finding));
+        let found = self.inputs.entry(input).or_default();
+        if found.kept.len() < self.limit {
+            found.kept.push(finding);
             return;
         }
-        let beyond = self.beyond.entry(input).or_default();
+        let beyond = &mut found.beyond;
         match finding.severity {
             Severity::Error => beyond.0 += 1,
             Severity::Warning => beyond.1 += 1,
@@ -181,6 +188,7 @@ impl Ledger {
             next_trade: 0,
             arrivals: 0,
             latest: i128::MIN,
+            open: HashMap::new(),
             found: Found {
                 limit,
                 ..Found::default()
@@ -220,7 +228,9 @@ impl Ledger {
             open.entries.reserve_exact(1);
             open.keys.reserve_exact(keys.len());
         }
+        let input = entry.input;
         open.entries.push(entry);
+        *self.open.entry(input).or_default() += 1;
         for key in keys {
             if !open.keys.contains(&key) {
                 open.keys.push(key.clone());
@@ -229,10 +239,19 @@ impl Ledger {
         }
     }
 
-    /// Checks every trade still open and returns every finding, in the order found.
-    pub fn finish(mut self) -> Found {
+    /// Whether no open trade holds a message of `input`: its trade findings are all found.
+    pub fn settled(&self, input: usize) -> bool {
+        !self.open.contains_key(&input)
+    }
+
+    /// The trade findings of `input` found so far, taken out of the ledger.
+    pub fn take(&mut self, input: usize) -> InputFindings {
+        self.found.inputs.remove(&input).unwrap_or_default()
+    }
+
+    /// Checks every trade still open (at the end of the run): every input is then settled.
+    pub fn close_all(&mut self) {
         self.close_older_than(i128::MAX);
-        self.found
     }
 
     fn check_message_id(&mut self, entry: &Entry) {
@@ -308,6 +327,12 @@ impl Ledger {
             for entry in &trade.entries {
                 if let Some(id) = &entry.facts.message_id {
                     self.message_ids.remove(id.value.as_str());
+                }
+                if let Some(open) = self.open.get_mut(&entry.input) {
+                    *open -= 1;
+                    if *open == 0 {
+                        self.open.remove(&entry.input);
+                    }
                 }
             }
             trade
