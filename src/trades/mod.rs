@@ -76,12 +76,11 @@ fn deliver_settled(
     limit: usize,
     deliver: &mut impl FnMut(FileResult),
 ) {
-    while let Some((input, _)) = waiting.front()
-        && ledger.settled(*input)
+    while waiting
+        .front()
+        .is_some_and(|(input, _)| ledger.settled(*input))
+        && let Some((input, mut result)) = waiting.pop_front()
     {
-        let Some((input, mut result)) = waiting.pop_front() else {
-            return;
-        };
         if let Ok(report) = &mut result.outcome {
             attach(report, ledger.take(input), limit);
         }

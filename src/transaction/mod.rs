@@ -141,7 +141,7 @@ pub struct Ledger {
 
 /// The trade findings of one input: the first `limit`, in the order found, and how many
 /// more there were (errors, warnings).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct InputFindings {
     pub kept: Vec<Finding>,
     pub beyond: (usize, usize),
