@@ -235,10 +235,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
         let line_start = match finding.position {
             Some(_) => None,
             None => {
-                let placement = placements.next().unwrap_or(source::Placement {
-                    position: Position { line: 1, column: 1 },
-                    line_start: 0,
-                });
+                let placement = placements.next().unwrap_or(source::Placement::START);
                 finding.position = Some(placement.position);
                 Some(placement.line_start)
             }

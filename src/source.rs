@@ -262,15 +262,19 @@ pub struct Placement {
     pub line_start: usize,
 }
 
+impl Placement {
+    /// The text's first byte.
+    pub const START: Placement = Placement {
+        position: Position { line: 1, column: 1 },
+        line_start: 0,
+    };
+}
+
 /// As [`positions`], each with the byte its line starts at.
 pub fn placements(text: &str, offsets: &[usize]) -> Vec<Placement> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets[i]);
-    let first = Placement {
-        position: Position { line: 1, column: 1 },
-        line_start: 0,
-    };
-    let mut found = vec![first; offsets.len()];
+    let mut found = vec![Placement::START; offsets.len()];
     let (mut line, mut column, mut line_start, mut at) = (1, 1, 0, 0);
     for i in order {
         let target = offsets[i].min(text.len());
