@@ -495,9 +495,9 @@ fn flows(files: &[PathBuf]) -> ExitCode {
     }
     for input in &inputs {
         let name = input.name();
-        let bytes = match input {
-            run::Input::File(path) => std::fs::read(path),
-            run::Input::Stdin => {
+        let bytes = match input.path() {
+            Some(path) => std::fs::read(path),
+            None => {
                 let mut bytes = Vec::new();
                 std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
             }

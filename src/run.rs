@@ -10,7 +10,7 @@ use std::sync::mpsc;
 
 use crate::check::{Keep, MessageReport, check_bytes_keeping};
 use crate::finding::{Finding, Rule, Severity};
-use crate::read::FileReader;
+use crate::read::{FileReader, Kind};
 use crate::schemas::Schemas;
 use crate::settings::Settings;
 use crate::source::Position;
@@ -18,17 +18,37 @@ use crate::source::Position;
 /// One thing to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
+    /// A file of any kind (a FIFO or a device too): its size is asked before it is read.
     File(PathBuf),
+    /// A regular file, as its directory's listing or a stat found it: read without asking
+    /// its size first, since a read of it that comes back short is its end.
+    Plain(PathBuf),
     Stdin,
 }
 
 impl Input {
+    /// The file it names; None for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::File(path) | Input::Plain(path) => Some(path),
+            Input::Stdin => None,
+        }
+    }
+
+    /// [`Input::path`], owned.
+    pub fn into_path(self) -> Option<PathBuf> {
+        match self {
+            Input::File(path) | Input::Plain(path) => Some(path),
+            Input::Stdin => None,
+        }
+    }
+
     /// How reports name it.
     pub fn name(&self) -> String {
         match self {
             // As `display` writes it (one U+FFFD for each byte run that is not UTF-8), without
             // the formatting machinery.
-            Input::File(path) => path.to_string_lossy().into_owned(),
+            Input::File(path) | Input::Plain(path) => path.to_string_lossy().into_owned(),
             Input::Stdin => "<stdin>".to_owned(),
         }
     }
@@ -54,10 +74,11 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => match json_files(path) {
-                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
+            Ok(meta) if meta.is_dir() => match listed_files(path) {
+                Ok(files) => inputs.extend(files),
                 Err(error) => errors.push(error),
             },
+            Ok(meta) if meta.is_file() => inputs.push(Input::Plain(path.clone())),
             Ok(_) => inputs.push(Input::File(path.clone())),
             Err(source) => errors.push(InputError {
                 path: path.clone(),
@@ -70,6 +91,12 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
 
 /// Every `*.json` file (and message log, `*.jsonl` or `*.ndjson`) below `dir`, sorted.
 pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let files = listed_files(dir)?;
+    Ok(files.into_iter().filter_map(Input::into_path).collect())
+}
+
+/// [`json_files`] as inputs, each a [`Input::Plain`] where its listing says it is a regular file.
+fn listed_files(dir: &Path) -> Result<Vec<Input>, InputError> {
     let mut files = Vec::new();
     // Each directory's entries sorted by name, walked in that order, each subdirectory
     // entered where it sorts: that is `Path` order (component by component), with no sort
@@ -90,14 +117,16 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
 /// An entry of a directory that [`json_files`] keeps.
 enum Listed {
     Dir(PathBuf),
-    File(PathBuf),
+    File(Input),
 }
 
 impl Listed {
     fn bytes(&self) -> &[u8] {
-        match self {
-            Listed::Dir(path) | Listed::File(path) => path.as_os_str().as_encoded_bytes(),
-        }
+        let path = match self {
+            Listed::Dir(path) => path.as_path(),
+            Listed::File(file) => file.path().unwrap_or(Path::new("")),
+        };
+        path.as_os_str().as_encoded_bytes()
     }
 }
 
@@ -112,14 +141,20 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, InputError> {
         let entry = entry.map_err(error)?;
         let path = entry.path();
         // The entry's own type needs no stat of its own (a link is followed as before).
-        let is_dir = match entry.file_type().map_err(error)? {
-            kind if kind.is_symlink() => path.is_dir(),
-            kind => kind.is_dir(),
+        let (is_dir, is_file) = match entry.file_type().map_err(error)? {
+            kind if kind.is_symlink() => path
+                .metadata()
+                .map_or((false, false), |meta| (meta.is_dir(), meta.is_file())),
+            kind => (kind.is_dir(), kind.is_file()),
         };
         if is_dir {
             listed.push(Listed::Dir(path));
         } else if has_extension(&path, "json") || crate::trades::is_log(&path) {
-            listed.push(Listed::File(path));
+            listed.push(Listed::File(if is_file {
+                Input::Plain(path)
+            } else {
+                Input::File(path)
+            }));
         }
     }
     // All begin with `dir` and a separator, so their bytes compare as their names do.
@@ -226,14 +261,17 @@ fn check_input(input: &Input, limits: Limits, reader: &mut FileReader) -> FileRe
         // A file can be read again should a transaction finding need its positions.
         place_facts: *input == Input::Stdin,
     };
-    let bytes = match input {
-        Input::File(path) => reader.read(path, limit),
-        Input::Stdin => read_at_most(std::io::stdin().lock(), limit),
-    };
-    let outcome = bytes.map(|bytes| match bytes {
-        Some(bytes) => isolated(|| check_bytes_keeping(&bytes, keep)),
+    let check = |bytes: Option<&[u8]>| match bytes {
+        Some(bytes) => isolated(|| check_bytes_keeping(bytes, keep)),
         None => too_large(limit),
-    });
+    };
+    let outcome = match input {
+        Input::File(path) => reader.read(path, limit, Kind::Any).map(check),
+        Input::Plain(path) => reader.read(path, limit, Kind::Plain).map(check),
+        Input::Stdin => {
+            read_at_most(std::io::stdin().lock(), limit).map(|bytes| check(bytes.as_deref()))
+        }
+    };
     FileResult {
         name: input.name(),
         outcome,
@@ -505,6 +543,34 @@ mod tests {
     }
     use crate::check::MessageReport;
     use crate::finding::Severity;
+
+    #[cfg(unix)]
+    #[test]
+    fn regular_files_are_plain_inputs_and_others_are_not() {
+        use super::{Input, expand};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.json");
+        std::fs::write(&file, "{}").unwrap();
+        let link = dir.path().join("b.json");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let fifo = dir.path().join("c.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(
+            made.is_ok_and(|status| status.success()),
+            "mkfifo is needed"
+        );
+        let listed = vec![
+            Input::Plain(file.clone()),
+            Input::Plain(link.clone()),
+            Input::File(fifo.clone()),
+        ];
+        assert_eq!(expand(&[dir.path().to_owned()]).0, listed);
+        // Named on the command line, each is what a stat of it says.
+        assert_eq!(
+            expand(&[file.clone(), link.clone(), fifo.clone()]).0,
+            listed
+        );
+    }
 
     #[test]
     fn a_panicking_check_becomes_an_internal_error_finding() {

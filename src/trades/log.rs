@@ -74,10 +74,7 @@ pub(super) fn check(
     let log = Log {
         index,
         name: Arc::from(name.as_str()),
-        path: match input {
-            Input::File(path) => Some(Arc::from(path.as_path())),
-            Input::Stdin => None,
-        },
+        path: input.path().map(Arc::from),
         ledger,
         checking: Checking {
             limits: options.limits,
@@ -86,11 +83,9 @@ pub(super) fn check(
             place_facts: matches!(input, Input::Stdin),
         },
     };
-    let reader: Result<Box<dyn Read + Send>, std::io::Error> = match input {
-        Input::File(path) => {
-            std::fs::File::open(path).map(|file| Box::new(file) as Box<dyn Read + Send>)
-        }
-        Input::Stdin => Ok(Box::new(std::io::stdin())),
+    let reader: Result<Box<dyn Read + Send>, std::io::Error> = match input.path() {
+        Some(path) => std::fs::File::open(path).map(|file| Box::new(file) as Box<dyn Read + Send>),
+        None => Ok(Box::new(std::io::stdin())),
     };
     let outcome = reader.and_then(|reader| {
         let mut report = MessageReport::default();

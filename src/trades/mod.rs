@@ -53,9 +53,9 @@ pub fn check(inputs: &[Input], options: Options, mut deliver: impl FnMut(FileRes
             && !report.facts.is_empty()
         {
             let name: Arc<str> = Arc::from(result.name.as_str());
-            let source = match &inputs[input] {
-                Input::File(path) => Source::File(Arc::from(path.as_path())),
-                Input::Stdin => Source::Placed,
+            let source = match inputs[input].path() {
+                Some(path) => Source::File(Arc::from(path)),
+                None => Source::Placed,
             };
             for facts in std::mem::take(&mut report.facts) {
                 ledger.add(input, &name, source.clone(), facts);
@@ -123,9 +123,9 @@ fn is_limit_note(finding: &Finding) -> bool {
 
 /// Whether an input is read as a log.
 fn is_log_input(input: &Input, options: Options) -> bool {
-    match input {
-        Input::File(path) => is_log(path),
-        Input::Stdin => options.stdin_is_log,
+    match input.path() {
+        Some(path) => is_log(path),
+        None => options.stdin_is_log,
     }
 }
 

@@ -40,13 +40,7 @@ fn main() {
         eprintln!("parse-floor: {error}");
         std::process::exit(2);
     }
-    let files: Vec<PathBuf> = inputs
-        .into_iter()
-        .filter_map(|input| match input {
-            Input::File(path) => Some(path),
-            Input::Stdin => None,
-        })
-        .collect();
+    let files: Vec<PathBuf> = inputs.into_iter().filter_map(Input::into_path).collect();
     let (logs, files): (Vec<PathBuf>, Vec<PathBuf>) =
         files.into_iter().partition(|path| is_log(path));
     let parsed = AtomicUsize::new(0);
