@@ -12,7 +12,8 @@
 # objects to a file each, then times, ROUNDS times in turn, `jsonschema-cli validate
 # --assert-format` with our bundled schema and `deg-contracts validate --jobs 1` on the same
 # files, and `parse-floor --read-only` (open and read each file, parse nothing), what both pay.
-# Prints each one's median wall and CPU time (user + system) and the ratios.
+# Prints each one's median wall and CPU time (user + system), the ratios of those medians,
+# and the median of each round's own ratio (the peer and the gate timed back to back).
 set -euo pipefail
 rounds=${1:-7}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +51,10 @@ measure() {
     NR == 3 { printf "%.4f %.4f\n", ns / 1e9, seconds($1) + seconds($2) }'
 }
 declare -A wall cpu
+# Each round's peer time over its gate time: the two ran seconds apart, so a host that slows
+# for a while slows both, and the round's ratio stands where the medians of each drift apart.
+paired_wall=""
+paired_cpu=""
 for _ in $(seq "$rounds"); do
   for name in peer gate read; do
     case $name in
@@ -60,6 +65,13 @@ for _ in $(seq "$rounds"); do
     read -r elapsed used < <(measure "${command[@]}")
     wall[$name]+="$elapsed "
     cpu[$name]+="$used "
+    case $name in
+      peer) peer_wall=$elapsed peer_cpu=$used ;;
+      gate)
+        paired_wall+="$(awk -v p="$peer_wall" -v g="$elapsed" 'BEGIN { printf "%.4f", p / g }') "
+        paired_cpu+="$(awk -v p="$peer_cpu" -v g="$used" 'BEGIN { printf "%.4f", (g > 0 ? p / g : 0) }') "
+        ;;
+    esac
   done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -72,6 +84,8 @@ done
 awk -v pw="$(echo "${wall[peer]}" | median)" -v gw="$(echo "${wall[gate]}" | median)" \
     -v pc="$(echo "${cpu[peer]}" | median)" -v gc="$(echo "${cpu[gate]}" | median)" 'BEGIN {
   printf "gate vs peer: %.2fx faster in wall time, %.2fx in CPU (target 1.5x, goal 2x)\n", pw/gw, pc/gc }'
+printf 'gate vs peer, the median of the rounds'"'"' own ratios: %.2fx in wall time, %.2fx in CPU\n' \
+  "$(echo "$paired_wall" | median)" "$(echo "$paired_cpu" | median)"
 awk -v pw="$(echo "${wall[peer]}" | median)" -v gw="$(echo "${wall[gate]}" | median)" \
     -v rw="$(echo "${wall[read]}" | median)" 'BEGIN {
   printf "reading the files alone: %.0f%% of the peer'"'"'s wall time, %.0f%% of the gate'"'"'s\n", 100*rw/pw, 100*rw/gw }'
