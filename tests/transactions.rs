@@ -909,6 +909,34 @@ fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
 }
 
 #[test]
+fn a_log_line_over_the_size_limit_takes_its_place_under_the_findings_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(200));
+    std::fs::write(&path, format!("{{\"a\": 1, \"a\": 2}}\n{long}\n")).unwrap();
+    let (code, stdout, stderr) = run(deg()
+        .args(["validate", "--format", "json", "--max-file-size", "100"])
+        .args(["--max-findings", "1"])
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    let rules: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|finding| finding["rule"].as_str().unwrap().to_owned())
+        .collect();
+    // Line 1's finding is listed (after the note, which sorts first); line 2's is counted.
+    assert_eq!(rules, ["findings-limit", "duplicate-key"], "{stdout}");
+    assert!(
+        stdout.contains("1 more findings in this file are not listed (1 errors, 0 warnings)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr.lines().last(),
+        Some("1 file, 0 objects: 2 errors, 1 warning")
+    );
+}
+
+#[test]
 fn trade_findings_beyond_the_limit_are_counted_not_listed() {
     // Every message reuses one id: one message-id finding per message after the first.
     let mut trade = trade();

@@ -21,6 +21,9 @@ use crate::transaction::{Ledger, Source};
 /// the batches in flight stay small and every worker gets many.
 const BATCH: usize = 64;
 
+/// The most text a batch reads before it is handed on, however few its lines.
+const BATCH_BYTES: usize = 64 * 1024;
+
 /// Batches each worker may have waiting, read or checked: enough that a slow batch holding
 /// up the in-order merge leaves the other workers busy rather than blocked.
 const IN_FLIGHT: usize = 8;
@@ -193,7 +196,7 @@ fn read_batches(
             text: Vec::with_capacity(last_len),
             ..Batch::default()
         };
-        while batch.lines.len() < BATCH {
+        while batch.lines.len() < BATCH && batch.text.len() < BATCH_BYTES {
             let start = batch.text.len();
             let read = read_line(&mut lines, limit.saturating_add(1), &mut batch.text)?;
             if read == 0 {
@@ -291,8 +294,14 @@ impl Log<'_> {
     /// Adds a batch's reports to the log's, at the log's line numbers, and its messages to
     /// the ledger.
     fn merge(&self, batch: Batch, reports: Vec<MessageReport>, report: &mut MessageReport) {
-        report.findings.extend(batch.too_long);
+        // A line too long to read is reported in its place among the lines around it.
+        let mut too_long = batch.too_long.into_iter().peekable();
         for (line, mut checked) in batch.lines.iter().zip(reports) {
+            while let Some(finding) =
+                too_long.next_if(|finding| finding_line(finding) < line.number)
+            {
+                self.keep(report, finding);
+            }
             let text = &batch.text[line.text.clone()];
             let shift = line.number - 1;
             let indent = text.len() - text.trim_ascii_start().len();
@@ -325,26 +334,38 @@ impl Log<'_> {
             }
             report.objects += checked.objects;
             report.skipped.extend(checked.skipped);
-            let room = self
-                .checking
-                .limits
-                .max_findings
-                .saturating_sub(report.findings.len());
-            let kept = checked.findings.len().min(room);
-            for finding in checked.findings.drain(kept..) {
-                match finding.severity {
-                    Severity::Error => report.not_kept.0 += 1,
-                    Severity::Warning => report.not_kept.1 += 1,
-                }
-            }
             report.not_kept.0 += checked.not_kept.0;
             report.not_kept.1 += checked.not_kept.1;
-            report.findings.extend(checked.findings);
+            for finding in checked.findings {
+                self.keep(report, finding);
+            }
+        }
+        for finding in too_long {
+            self.keep(report, finding);
         }
         self.checking
             .kept
             .store(report.findings.len(), Ordering::Relaxed);
     }
+
+    /// Lists a finding while the log has room for it, and counts it by severity after.
+    fn keep(&self, report: &mut MessageReport, finding: Finding) {
+        if report.findings.len() < self.checking.limits.max_findings {
+            report.findings.push(finding);
+        } else {
+            match finding.severity {
+                Severity::Error => report.not_kept.0 += 1,
+                Severity::Warning => report.not_kept.1 += 1,
+            }
+        }
+    }
+}
+
+fn finding_line(finding: &Finding) -> usize {
+    finding
+        .position
+        .as_ref()
+        .map_or(0, |position| position.line)
 }
 
 fn line_too_long(line: usize, limit: u64) -> Finding {
@@ -445,6 +466,22 @@ mod tests {
         .unwrap();
         assert_eq!(sizes, [BATCH, BATCH, 5]);
         assert_eq!(numbers, (1..=BATCH * 2 + 5).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_batch_of_long_lines_is_handed_on_once_it_holds_enough_text() {
+        let line = format!("{{\"x\":\"{}\"}}\n", "a".repeat(10 * 1024));
+        let log = line.repeat(20);
+        let mut sizes = Vec::new();
+        read_batches(log.as_bytes(), 1 << 20, |batch| {
+            sizes.push(batch.lines.len());
+            true
+        })
+        .unwrap();
+        // Seven lines are the first to pass the batch's bytes; twenty lines make three.
+        let per_batch = BATCH_BYTES.div_ceil(line.len());
+        assert_eq!(per_batch, 7);
+        assert_eq!(sizes, [7, 7, 6]);
     }
 
     #[test]
