@@ -875,17 +875,22 @@ fn a_cross_message_finding_in_every_output_format() {
     }
 }
 
-#[test]
-fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
+/// A line longer than the 100 bytes `--max-file-size 100` lets the gate read of one message.
+fn too_long_line() -> String {
+    format!("{{\"pad\": \"{}\"}}", "x".repeat(200))
+}
+
+/// The exit code, each JSON finding's rule and line, the JSON output and the summary of a
+/// log of `text` checked with `--max-file-size 100` and `args`.
+fn check_log_of(text: &str, args: &[&str]) -> (i32, Vec<(String, u64)>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.jsonl");
-    let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(200));
-    std::fs::write(&path, format!("{{}}\n{long}\n{{\"a\": 1, \"a\": 2}}\n")).unwrap();
+    std::fs::write(&path, text).unwrap();
     let (code, stdout, stderr) = run(deg()
         .args(["validate", "--format", "json", "--max-file-size", "100"])
+        .args(args)
         .arg(&path));
-    assert_eq!(code, 1, "{stderr}");
-    let found: Vec<(String, u64)> = stdout
+    let found = stdout
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
         .map(|finding| {
@@ -895,6 +900,15 @@ fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
             )
         })
         .collect();
+    (code, found, stdout, stderr)
+}
+
+#[test]
+fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
+    let long = too_long_line();
+    let (code, found, stdout, stderr) =
+        check_log_of(&format!("{{}}\n{long}\n{{\"a\": 1, \"a\": 2}}\n"), &[]);
+    assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         found,
         [
@@ -910,22 +924,21 @@ fn a_log_line_over_the_size_limit_is_reported_and_the_rest_is_checked() {
 
 #[test]
 fn a_log_line_over_the_size_limit_takes_its_place_under_the_findings_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("log.jsonl");
-    let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(200));
-    std::fs::write(&path, format!("{{\"a\": 1, \"a\": 2}}\n{long}\n")).unwrap();
-    let (code, stdout, stderr) = run(deg()
-        .args(["validate", "--format", "json", "--max-file-size", "100"])
-        .args(["--max-findings", "1"])
-        .arg(&path));
+    let long = too_long_line();
+    let (code, found, stdout, stderr) = check_log_of(
+        &format!("{{\"a\": 1, \"a\": 2}}\n{long}\n"),
+        &["--max-findings", "1"],
+    );
     assert_eq!(code, 1, "{stderr}");
-    let rules: Vec<String> = stdout
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap())
-        .map(|finding| finding["rule"].as_str().unwrap().to_owned())
-        .collect();
     // Line 1's finding is listed (after the note, which sorts first); line 2's is counted.
-    assert_eq!(rules, ["findings-limit", "duplicate-key"], "{stdout}");
+    assert_eq!(
+        found,
+        [
+            ("findings-limit".to_owned(), 1),
+            ("duplicate-key".to_owned(), 1)
+        ],
+        "{stdout}"
+    );
     assert!(
         stdout.contains("1 more findings in this file are not listed (1 errors, 0 warnings)"),
         "{stdout}"
