@@ -31,6 +31,14 @@ pub struct MessageReport {
     pub facts: Vec<MessageFacts>,
 }
 
+/// Counts one finding beyond a report's limit in its `not_kept` (errors, warnings).
+pub(crate) fn count_not_kept(not_kept: &mut (usize, usize), severity: Severity) {
+    match severity {
+        Severity::Error => not_kept.0 += 1,
+        Severity::Warning => not_kept.1 += 1,
+    }
+}
+
 impl MessageReport {
     /// How many findings of `severity` the message has, kept or not.
     pub fn count(&self, severity: Severity) -> usize {
@@ -200,10 +208,7 @@ fn check_text(text: &str, keep: Keep, arena: &json::Arena) -> MessageReport {
     report.facts = checked.facts;
     if report.findings.len() > limit {
         for finding in report.findings.drain(limit..) {
-            match finding.severity {
-                Severity::Error => report.not_kept.0 += 1,
-                Severity::Warning => report.not_kept.1 += 1,
-            }
+            count_not_kept(&mut report.not_kept, finding.severity);
         }
     }
     let unplaced: Vec<&str> = report

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use super::Options;
-use crate::check::{Keep, MessageReport, check_bytes_counting};
+use crate::check::{Keep, MessageReport, check_bytes_counting, count_not_kept};
 use crate::finding::{Finding, Rule, Severity};
 use crate::run::{self, FileResult, Input, Limits};
 use crate::source::Position;
@@ -353,10 +353,7 @@ impl Log<'_> {
         if report.findings.len() < self.checking.limits.max_findings {
             report.findings.push(finding);
         } else {
-            match finding.severity {
-                Severity::Error => report.not_kept.0 += 1,
-                Severity::Warning => report.not_kept.1 += 1,
-            }
+            count_not_kept(&mut report.not_kept, finding.severity);
         }
     }
 }
